@@ -1,0 +1,61 @@
+"""Rules that build their inputs for another platform.
+
+Host-configured targets (tests, `bazel run //bsp:qemu`) depend on target
+binaries through these, so no command line needs --platforms.
+"""
+
+def _platform_transition_impl(settings, attr):
+    return {"//command_line_option:platforms": str(attr.platform)}
+
+_platform_transition = transition(
+    implementation = _platform_transition_impl,
+    inputs = [],
+    outputs = ["//command_line_option:platforms"],
+)
+
+_ALLOWLIST = {
+    "_allowlist_function_transition": attr.label(
+        default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
+    ),
+}
+
+def _platform_file_impl(ctx):
+    src = ctx.files.src
+    if len(src) != 1:
+        fail("%s must produce exactly one file, got %d" % (ctx.attr.src[0].label, len(src)))
+    out = ctx.actions.declare_file(ctx.attr.out or ctx.label.name)
+    ctx.actions.run_shell(
+        inputs = src,
+        outputs = [out],
+        command = 'cp "$1" "$2"',
+        arguments = [src[0].path, out.path],
+        mnemonic = "PlatformFileCopy",
+        progress_message = "Copying %s for %s" % (src[0].short_path, ctx.attr.platform.label),
+    )
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
+
+platform_file = rule(
+    implementation = _platform_file_impl,
+    attrs = dict({
+        "src": attr.label(mandatory = True, cfg = _platform_transition, allow_files = True),
+        "platform": attr.label(mandatory = True),
+        "out": attr.string(doc = "Output name; the target name when empty."),
+    }, **_ALLOWLIST),
+    doc = "The single file of `src`, built for `platform`, under a stable host-side name.",
+)
+
+def _platform_files_impl(ctx):
+    files = depset(transitive = [s[DefaultInfo].files for s in ctx.attr.srcs])
+    runfiles = ctx.runfiles(transitive_files = files)
+    for s in ctx.attr.srcs:
+        runfiles = runfiles.merge(s[DefaultInfo].default_runfiles)
+    return [DefaultInfo(files = files, runfiles = runfiles)]
+
+platform_files = rule(
+    implementation = _platform_files_impl,
+    attrs = dict({
+        "srcs": attr.label_list(mandatory = True, cfg = _platform_transition, allow_files = True),
+        "platform": attr.label(mandatory = True),
+    }, **_ALLOWLIST),
+    doc = "The files of `srcs`, built for `platform`.",
+)
