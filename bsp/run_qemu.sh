@@ -1,0 +1,90 @@
+#!/bin/bash
+# Boots a Basalt image on QEMU's `virt` board with the serial port on the
+# terminal (or in a file), and exits with QEMU's status: 0 after the kernel's
+# PSCI SYSTEM_OFF. Used by `bazel run //bsp:qemu` and the QEMU system tests.
+#
+# Options (each also accepted as --opt VALUE):
+#   --image=PATH     kernel ELF (set by the Bazel target)
+#   --cpu=NAME       cortex-a53 | cortex-a57 (default) | cortex-a72 | cortex-a76 | max ...
+#   --mem=SIZE       RAM, QEMU syntax (default 128M)
+#   --smp=N          number of cores (default 1)
+#   --gic=2|3        GIC version (default 2)
+#   --el2            start the kernel at EL2 (virt,virtualization=on)
+#   --gdb[=PORT]     wait for gdb on localhost:PORT (default 1234)
+#   --serial=FILE    write the serial port to FILE instead of the terminal
+#   --log=FILE       QEMU's -d int,guest_errors log to FILE
+#   --timeout=SECS   kill QEMU after SECS seconds (exit 124)
+#   --icount         deterministic instruction counting (-icount shift=0,sleep=off)
+#   --help           this text
+#   -- ARGS          further arguments passed to QEMU as they are
+set -euo pipefail
+
+image="" cpu="cortex-a57" mem="128M" smp="1" gic="2" el2=0 gdb="" serial="" log="" timeout="" icount=0
+extra=()
+
+usage() {
+    sed -n '2,/^set -euo/p' "$0" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'
+}
+
+die() {
+    echo "run_qemu: $*" >&2
+    exit 2
+}
+
+while [[ $# -gt 0 ]]; do
+    arg="$1"
+    shift
+    case "$arg" in
+    --) extra+=("$@"); break ;;
+    --help | -h) usage; exit 0 ;;
+    --el2) el2=1; continue ;;
+    --icount) icount=1; continue ;;
+    --gdb) gdb=1234; continue ;;
+    --*=*) name="${arg%%=*}" value="${arg#*=}" ;;
+    --image | --cpu | --mem | --smp | --gic | --serial | --log | --timeout)
+        [[ $# -gt 0 ]] || die "$arg needs a value"
+        name="$arg" value="$1"
+        shift
+        ;;
+    *) die "unknown argument '$arg' (see --help)" ;;
+    esac
+    case "$name" in
+    --image) image="$value" ;;
+    --cpu) cpu="$value" ;;
+    --mem) mem="$value" ;;
+    --smp) smp="$value" ;;
+    --gic) gic="$value" ;;
+    --gdb) gdb="$value" ;;
+    --serial) serial="$value" ;;
+    --log) log="$value" ;;
+    --timeout) timeout="$value" ;;
+    *) die "unknown option '$name' (see --help)" ;;
+    esac
+done
+
+[[ -n "$image" ]] || die "no --image given"
+[[ -f "$image" ]] || die "image '$image' does not exist"
+[[ "$gic" == 2 || "$gic" == 3 ]] || die "--gic must be 2 or 3, not '$gic'"
+[[ "$smp" =~ ^[1-9][0-9]*$ ]] || die "--smp must be a positive number, not '$smp'"
+[[ -z "$gdb" || "$gdb" =~ ^[0-9]+$ ]] || die "--gdb port must be a number, not '$gdb'"
+[[ -z "$timeout" || "$timeout" =~ ^[0-9]+$ ]] || die "--timeout must be a number of seconds"
+qemu=$(command -v qemu-system-aarch64) || die "qemu-system-aarch64 not found; tools/bazel installs it (Debian package qemu-system-arm)"
+
+machine="virt,gic-version=$gic"
+[[ "$el2" == 1 ]] && machine+=",virtualization=on"
+cmd=("$qemu" -M "$machine" -cpu "$cpu" -m "$mem" -smp "$smp" -nographic -no-reboot -kernel "$image")
+if [[ -n "$serial" ]]; then
+    cmd+=(-serial "file:$serial" -monitor none)
+fi
+[[ -n "$log" ]] && cmd+=(-d int,guest_errors -D "$log")
+[[ -n "$gdb" ]] && cmd+=(-gdb "tcp:127.0.0.1:$gdb" -S)
+[[ "$icount" == 1 ]] && cmd+=(-icount shift=0,sleep=off)
+cmd+=("${extra[@]}")
+
+if [[ -n "$gdb" ]]; then
+    echo "run_qemu: waiting for gdb: target remote localhost:$gdb" >&2
+fi
+if [[ -n "$timeout" ]]; then
+    exec timeout --kill-after=5 "$timeout" "${cmd[@]}"
+fi
+exec "${cmd[@]}"

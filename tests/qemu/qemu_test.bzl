@@ -1,0 +1,22 @@
+"""qemu_test: boot //bsp:image in QEMU and check serial output and exceptions."""
+
+# Lines every clean boot prints, in order (kernel/main/boot_markers.h).
+BOOT_MARKERS = [
+    "basalt: boot",
+    "basalt: power off",
+]
+
+def qemu_test(name, qemu_args = [], expect = BOOT_MARKERS, expect_exit = 0, allow_log = [], image = "//bsp:image", **kwargs):
+    """A sh_test that boots `image` with run_qemu options `qemu_args`."""
+    native.sh_test(
+        name = name,
+        srcs = ["//tests/qemu:qemu_test.sh"],
+        args = ["$(rootpath //bsp:run_qemu_lib)", "$(rootpath %s)" % image] +
+               ["--expect=" + e for e in expect] +
+               ["--expect-exit=%d" % expect_exit] +
+               ["--allow-log=" + a for a in allow_log] +
+               qemu_args,
+        data = ["//bsp:run_qemu_lib", image],
+        size = kwargs.pop("size", "small"),
+        **kwargs
+    )

@@ -1,0 +1,62 @@
+#!/bin/bash
+# QEMU system test: boots the image with the given run_qemu options, then
+# checks QEMU's exit status, the serial output and the exception log.
+#
+# Usage: qemu_test.sh RUN_QEMU IMAGE [--expect=LINE]... [--expect-exit=N]
+#        [--allow-log=REGEX]... [run_qemu options]
+#   --expect=LINE      a line that must appear on the serial port, in order
+#   --expect-exit=N    QEMU's expected exit status (default 0)
+#   --allow-log=REGEX  QEMU -d int,guest_errors lines matching REGEX are
+#                      expected; any other exception or guest error fails
+set -uo pipefail
+run_qemu="$1" image="$2"
+shift 2
+expects=() allows=() qemu_args=() expect_exit=0
+for arg in "$@"; do
+    case "$arg" in
+    --expect=*) expects+=("${arg#--expect=}") ;;
+    --expect-exit=*) expect_exit="${arg#--expect-exit=}" ;;
+    --allow-log=*) allows+=("${arg#--allow-log=}") ;;
+    *) qemu_args+=("$arg") ;;
+    esac
+done
+
+out="${TEST_UNDECLARED_OUTPUTS_DIR:-$(mktemp -d)}"
+serial="$out/serial.txt" log="$out/qemu_int.log"
+: >"$serial" >"$log"
+"$run_qemu" --image="$image" --serial="$serial" --log="$log" --timeout=60 "${qemu_args[@]}" </dev/null
+status=$?
+failed=0
+fail() {
+    echo "FAIL: $*"
+    failed=1
+}
+
+echo "--- serial output (qemu ${qemu_args[*]:-defaults}) ---"
+tr -d '\r' <"$serial"
+echo "--- end of serial output ---"
+[[ "$status" == "$expect_exit" ]] || fail "QEMU exited with $status, expected $expect_exit"
+
+# Expected lines, in order.
+remaining=$(tr -d '\r' <"$serial")
+for line in "${expects[@]}"; do
+    rest=$(awk -v want="$line" 'found {print; next} $0 == want {found = 1} END {exit !found}' <<<"$remaining") ||
+        { fail "missing serial line: $line"; continue; }
+    remaining="$rest"
+done
+
+# The exception and guest-error log: QEMU's own PSCI handling and exception
+# returns are expected; anything else must be allowed explicitly.
+while IFS= read -r line; do
+    [[ -z "$line" ]] && continue
+    [[ "$line" == *"handled as PSCI call"* ]] && continue
+    [[ "$line" == "Exception return from AArch64 EL"* ]] && continue
+    ok=0
+    for re in "${allows[@]}"; do
+        [[ "$line" =~ $re ]] && ok=1 && break
+    done
+    [[ "$ok" == 1 ]] || fail "unexpected QEMU log line: $line"
+done <"$log"
+
+[[ "$failed" == 0 ]] && echo "PASS: ${#expects[@]} lines matched, exit status $status, no unexpected exception"
+exit "$failed"

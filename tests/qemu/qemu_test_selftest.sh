@@ -1,0 +1,27 @@
+#!/bin/bash
+# The QEMU test checker must fail on each kind of bad run and pass a good one.
+set -uo pipefail
+dir=tests/qemu
+check() { # check WANT(pass|fail) DESCRIPTION, with FAKE_* set by the caller
+    local want="$1" what="$2" got
+    if "$dir/qemu_test.sh" "$dir/fake_run_qemu.sh" /dev/null --expect="basalt: boot" --expect="basalt: power off" >/dev/null 2>&1; then
+        got=pass
+    else
+        got=fail
+    fi
+    if [[ "$got" != "$want" ]]; then
+        echo "checker did $got, expected $want: $what"
+        status=1
+    fi
+}
+status=0
+good='basalt: boot\r\nbasalt: power off\r\n'
+FAKE_SERIAL="$good" FAKE_LOG='Exception return from AArch64 EL2 to AArch64 EL1 PC 0x40100040\n...handled as PSCI call\n' check pass "clean boot"
+FAKE_SERIAL="$good" FAKE_EXIT=1 check fail "non-zero exit status"
+FAKE_SERIAL="$good" FAKE_EXIT=124 check fail "timeout"
+FAKE_SERIAL='basalt: boot\r\n' check fail "missing final marker"
+FAKE_SERIAL='basalt: power off\r\nbasalt: boot\r\n' check fail "markers out of order"
+FAKE_SERIAL="$good" FAKE_LOG='Taking exception 4 [Data Abort]\n' check fail "unexpected exception"
+FAKE_SERIAL="$good" FAKE_LOG='Invalid read at addr 0x0, size 4, region (null)\n' check fail "guest error"
+[[ "$status" == 0 ]] && echo "qemu_test.sh rejects every bad run and accepts a clean one"
+exit "$status"
