@@ -72,7 +72,7 @@ qemu=$(command -v qemu-system-aarch64) || die "qemu-system-aarch64 not found; to
 
 machine="virt,gic-version=$gic"
 [[ "$el2" == 1 ]] && machine+=",virtualization=on"
-cmd=("$qemu" -M "$machine" -cpu "$cpu" -m "$mem" -smp "$smp" -nographic -no-reboot -kernel "$image")
+cmd=("$qemu" -M "$machine" -cpu "$cpu" -m "$mem" -smp "$smp" -nographic -no-reboot -nic none -kernel "$image")
 if [[ -n "$serial" ]]; then
     cmd+=(-serial "file:$serial" -monitor none)
 fi

@@ -6,17 +6,24 @@ BOOT_MARKERS = [
     "basalt: power off",
 ]
 
+def _quote(arg):
+    """Protects arg from the shell tokenization Bazel applies to test args."""
+    if "'" in arg:
+        fail("qemu_test arguments cannot contain a single quote: " + arg)
+    return "'" + arg + "'"
+
 def qemu_test(name, qemu_args = [], expect = BOOT_MARKERS, expect_exit = 0, allow_log = [], image = "//bsp:image", **kwargs):
     """A sh_test that boots `image` with run_qemu options `qemu_args`."""
     native.sh_test(
         name = name,
         srcs = ["//tests/qemu:qemu_test.sh"],
         args = ["$(rootpath //bsp:run_qemu_lib)", "$(rootpath %s)" % image] +
-               ["--expect=" + e for e in expect] +
+               [_quote("--expect=" + e) for e in expect] +
                ["--expect-exit=%d" % expect_exit] +
-               ["--allow-log=" + a for a in allow_log] +
-               qemu_args,
+               [_quote("--allow-log=" + a) for a in allow_log] +
+               [_quote(a) for a in qemu_args],
         data = ["//bsp:run_qemu_lib", image],
         size = kwargs.pop("size", "small"),
+        tags = ["qemu"] + kwargs.pop("tags", []),
         **kwargs
     )

@@ -45,18 +45,21 @@ for line in "${expects[@]}"; do
     remaining="$rest"
 done
 
-# The exception and guest-error log: QEMU's own PSCI handling and exception
-# returns are expected; anything else must be allowed explicitly.
-while IFS= read -r line; do
-    [[ -z "$line" ]] && continue
-    [[ "$line" == *"handled as PSCI call"* ]] && continue
-    [[ "$line" == "Exception return from AArch64 EL"* ]] && continue
+# The exception and guest-error log, one event per line: a "Taking
+# exception" line and its "..." continuation lines are joined with " | ".
+# Exceptions QEMU handles itself as PSCI calls and exception returns are
+# expected; anything else (exceptions, guest errors) must be allowed
+# explicitly with --allow-log.
+while IFS= read -r event; do
+    [[ -z "$event" ]] && continue
+    [[ "$event" == "Taking exception"*"| ...handled as PSCI call" ]] && continue
+    [[ "$event" == "Exception return from AArch64 EL"* ]] && continue
     ok=0
     for re in "${allows[@]}"; do
-        [[ "$line" =~ $re ]] && ok=1 && break
+        [[ "$event" =~ $re ]] && ok=1 && break
     done
-    [[ "$ok" == 1 ]] || fail "unexpected QEMU log line: $line"
-done <"$log"
+    [[ "$ok" == 1 ]] || fail "unexpected QEMU log event: $event"
+done < <(awk '/^\.\.\./ && n { ev = ev " | " $0; next } { if (n) print ev; ev = $0; n = 1 } END { if (n) print ev }' "$log")
 
 [[ "$failed" == 0 ]] && echo "PASS: ${#expects[@]} lines matched, exit status $status, no unexpected exception"
 exit "$failed"

@@ -16,7 +16,8 @@ check() { # check WANT(pass|fail) DESCRIPTION, with FAKE_* set by the caller
 }
 status=0
 good='basalt: boot\r\nbasalt: power off\r\n'
-FAKE_SERIAL="$good" FAKE_LOG='Exception return from AArch64 EL2 to AArch64 EL1 PC 0x40100040\n...handled as PSCI call\n' check pass "clean boot"
+FAKE_SERIAL="$good" FAKE_LOG='Exception return from AArch64 EL2 to AArch64 EL1 PC 0x40100040\nTaking exception 13 [Secure Monitor Call] on CPU 0\n...from EL1 to EL3\n...with ESR 0x17/0x5e000000\n...handled as PSCI call\n' check pass "clean boot"
+FAKE_SERIAL="$good" FAKE_LOG='Taking exception 11 [Hypervisor Call] on CPU 0\n...from EL1 to EL2\n...with ESR 0x16/0x5a000000\n' check fail "hypervisor call not handled as PSCI"
 FAKE_SERIAL="$good" FAKE_EXIT=1 check fail "non-zero exit status"
 FAKE_SERIAL="$good" FAKE_EXIT=124 check fail "timeout"
 FAKE_SERIAL='basalt: boot\r\n' check fail "missing final marker"
