@@ -1,0 +1,97 @@
+#include "bsp/qemu_virt/psci.h"
+
+#include <stdint.h>
+
+#include "hal/power.h"
+
+/* PSCI function IDs (DEN 0022, SMC32 fast calls, no arguments). */
+#define PSCI_SYSTEM_OFF 0x84000008u
+#define PSCI_SYSTEM_RESET 0x84000009u
+
+/* How PSCI calls reach the firmware; set once by bsp_main. */
+static psci_conduit_t psci_conduit = PSCI_CONDUIT_NONE;
+
+/*
+ * The two conduits. SMCCC (DEN 0028): the function ID goes in w0, the
+ * result comes back in x0 (x1-x3 may carry more results), and the callee
+ * may corrupt x4-x17, so all of x1-x17 are clobbered.
+ */
+#define PSCI_CLOBBERS                                                                              \
+    "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",       \
+        "x15", "x16", "x17", "memory"
+
+/** Makes an argument-less PSCI call through hvc #0; returns x0. */
+static uint64_t psci_hvc(uint32_t function)
+{
+    register uint64_t x0 __asm__("x0") = function;
+    __asm__ volatile("hvc #0" : "+r"(x0) : : PSCI_CLOBBERS);
+    return x0;
+}
+
+/** Makes an argument-less PSCI call through smc #0; returns x0. */
+static uint64_t psci_smc(uint32_t function)
+{
+    register uint64_t x0 __asm__("x0") = function;
+    __asm__ volatile("smc #0" : "+r"(x0) : : PSCI_CLOBBERS);
+    return x0;
+}
+
+/**
+ * Makes an argument-less PSCI call on the chosen conduit, or none if no
+ * conduit was chosen. The result is ignored: every call made here is one
+ * that does not return on success.
+ */
+static void psci_call(uint32_t function)
+{
+    switch (psci_conduit) {
+    case PSCI_CONDUIT_HVC:
+        (void)psci_hvc(function);
+        break;
+    case PSCI_CONDUIT_SMC:
+        (void)psci_smc(function);
+        break;
+    default:
+        break;
+    }
+}
+
+/**
+ * Stops this CPU for good: masks all of DAIF so nothing is taken, then
+ * waits. WFI can still wake on a pending interrupt (Arm ARM DDI 0487,
+ * "Wait for Interrupt"), hence the loop.
+ */
+static _Noreturn void psci_halt(void)
+{
+    __asm__ volatile("msr daifset, #0xf" : : : "memory");
+    for (;;) {
+        __asm__ volatile("wfi" : : : "memory");
+    }
+}
+
+/** Records the conduit; anything but HVC or SMC means none. */
+void psci_set_conduit(psci_conduit_t conduit)
+{
+    switch (conduit) {
+    case PSCI_CONDUIT_HVC:
+    case PSCI_CONDUIT_SMC:
+        psci_conduit = conduit;
+        break;
+    default:
+        psci_conduit = PSCI_CONDUIT_NONE;
+        break;
+    }
+}
+
+/** HAL power-off: PSCI SYSTEM_OFF, then halt if it came back. */
+_Noreturn void hal_power_off(void)
+{
+    psci_call(PSCI_SYSTEM_OFF);
+    psci_halt();
+}
+
+/** PSCI SYSTEM_RESET, then halt if it came back. */
+_Noreturn void psci_system_reset(void)
+{
+    psci_call(PSCI_SYSTEM_RESET);
+    psci_halt();
+}

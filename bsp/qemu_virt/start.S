@@ -1,0 +1,136 @@
+/*
+ * _start: the first instructions of the image, on QEMU's virt board.
+ *
+ * Entry state (QEMU -kernel with an ELF image; the Linux arm64 boot protocol
+ * for other loaders): MMU and data cache off, x0 the device tree blob's
+ * physical address or 0, the CPU at EL1 or EL2 (EL3 with secure=on).
+ * QEMU 7.2 enters an ELF image with x0 = 0 even though it has put a blob at
+ * the start of RAM; x0 is passed on as is and interpreted later.
+ *
+ * What it does: keeps x0, masks DAIF, drops from EL2 to EL1 if needed, sets
+ * up the boot stack, zeroes .bss and calls
+ *     void bsp_main(uint64_t boot_el, uint64_t dtb);
+ * with boot_el the entry exception level (1 or 2). If bsp_main returns, or
+ * the entry level is not one this image runs from, the CPU halts.
+ *
+ * There are no exception vectors yet (VBAR_EL1 is UNKNOWN): nothing here
+ * may fault, and DAIF stays masked.
+ *
+ * Register bit facts are from the Arm Architecture Reference Manual for
+ * A-profile (Arm ARM, DDI 0487), in the named register's description.
+ */
+
+/* CurrentEL.EL, bits [3:2]: the current exception level. */
+#define CURRENTEL_EL_SHIFT 2
+
+/* HCR_EL2.RW, bit 31: EL1 executes in AArch64. All other bits 0: no traps
+ * to EL2, stage 2 translation off (VM = 0), E2H = 0 and TGE = 0 so EL1&0
+ * is an ordinary non-hosted regime, physical IRQ/FIQ/SError go to EL1
+ * (IMO = FMO = AMO = 0). */
+#define HCR_EL2_RW (1 << 31)
+
+/* CNTHCTL_EL2 with HCR_EL2.E2H == 0: EL1PCTEN (bit 0) lets EL1/EL0 read
+ * the physical counter CNTPCT_EL0 and EL1PCEN (bit 1) lets them use the
+ * physical timer CNTP_* without trapping to EL2. */
+#define CNTHCTL_EL2_EL1PCTEN (1 << 0)
+#define CNTHCTL_EL2_EL1PCEN (1 << 1)
+
+/* SCTLR_EL1: only the bits that are RES1 in Armv8.0 set -- 29 LSMAOE,
+ * 28 nTLSMD, 23 SPAN, 22 EIS, 20 TSCXT, 11 EOS; where a later feature gives
+ * them a meaning, 1 is the conservative value. Hence M = 0 (stage 1 MMU
+ * off), C = 0 and I = 0 (caches off), A = 0 (no alignment check beyond
+ * the one Device memory imposes), EE = E0E = 0 (little-endian),
+ * WXN = 0. */
+#define SCTLR_EL1_MMU_OFF 0x30d00800
+
+/* SPSR_EL2 for the eret to EL1: M[3:0] = 0b0101, EL1h (EL1 using SP_EL1);
+ * M[4] = 0, AArch64; D, A, I, F (bits 9:6) = 1, all exceptions masked. */
+#define SPSR_EL2_EL1H_DAIF_MASKED 0x3c5
+
+    .section .text.boot, "ax", %progbits
+    .global _start
+    .type _start, %function
+_start:
+    /* The DTB pointer in x0 must survive until bsp_main: x19 is
+     * callee-saved (AAPCS64), so nothing below disturbs it. */
+    mov     x19, x0
+
+    /* Mask debug, SError, IRQ and FIQ: there are no vectors to take them. */
+    msr     daifset, #0xf
+
+    /* x20 = entry exception level (CurrentEL.EL). */
+    mrs     x20, CurrentEL
+    ubfx    x20, x20, #CURRENTEL_EL_SHIFT, #2
+    cmp     x20, #2
+    b.eq    .Lfrom_el2
+    cmp     x20, #1
+    b.eq    .Lat_el1
+    /* EL3 (QEMU secure=on): this image has no secure-world setup to drop
+     * from EL3, so it stops here rather than run in the wrong state. */
+    b       .Lhalt
+
+.Lfrom_el2:
+    /* EL1 will run AArch64 with no EL2 traps or stage 2 (see HCR_EL2_RW). */
+    mov     x0, #HCR_EL2_RW
+    msr     hcr_el2, x0
+
+    /* EL1 may use the physical counter and timer directly. */
+    mov     x0, #(CNTHCTL_EL2_EL1PCTEN | CNTHCTL_EL2_EL1PCEN)
+    msr     cnthctl_el2, x0
+
+    /* CNTVOFF_EL2 = 0: the virtual counter reads the same as the physical
+     * one. Its reset value is UNKNOWN. */
+    msr     cntvoff_el2, xzr
+
+    /* SCTLR_EL1 is UNKNOWN after reset when EL2 exists, so set it before
+     * any EL1 instruction runs: MMU and caches off, little-endian. */
+    mov     x0, #(SCTLR_EL1_MMU_OFF & 0xffff)
+    movk    x0, #(SCTLR_EL1_MMU_OFF >> 16), lsl #16
+    msr     sctlr_el1, x0
+
+    /* Return to .Lat_el1 at EL1h with DAIF masked. ERET is context
+     * synchronizing, so the writes above take effect before EL1 runs. */
+    mov     x0, #SPSR_EL2_EL1H_DAIF_MASKED
+    msr     spsr_el2, x0
+    adr     x0, .Lat_el1
+    msr     elr_el2, x0
+    eret
+
+.Lat_el1:
+    /* EL1h from here on. The boot stack is the linker script's .stack
+     * section; the image runs at its link address (MMU off, loaded where
+     * linked), so PC-relative adrp/add gives the right addresses. SP must
+     * stay 16-byte aligned (AAPCS64); the linker script aligns the top. */
+    adrp    x0, __stack_top
+    add     x0, x0, :lo12:__stack_top
+    mov     sp, x0
+
+    /* Zero .bss, 8 bytes at a time. The linker script makes __bss_start
+     * and __bss_end 8-byte aligned, which also keeps these stores aligned:
+     * with the MMU off, data accesses are Device-nGnRnE, where a misaligned
+     * access faults whatever SCTLR_EL1.A says. */
+    adrp    x0, __bss_start
+    add     x0, x0, :lo12:__bss_start
+    adrp    x1, __bss_end
+    add     x1, x1, :lo12:__bss_end
+.Lzero_bss:
+    cmp     x0, x1
+    b.hs    .Lbss_done
+    str     xzr, [x0], #8
+    b       .Lzero_bss
+.Lbss_done:
+
+    /* bsp_main(boot_el, dtb). A zero frame pointer and link register end
+     * the frame chain for debuggers and backtraces. */
+    mov     x29, xzr
+    mov     x30, xzr
+    mov     x0, x20
+    mov     x1, x19
+    bl      bsp_main
+
+.Lhalt:
+    /* Nothing left to run: wait forever. WFE may wake spuriously (an event
+     * or a pending interrupt, even masked), hence the loop. */
+    wfe
+    b       .Lhalt
+    .size _start, . - _start
