@@ -12,6 +12,7 @@ Every path is relative to the execution root, which together with
 objects and debug info.
 """
 
+load("@bazel_tools//tools/build_defs/cc:action_names.bzl", "ACTION_NAMES")
 load(
     "@bazel_tools//tools/cpp:cc_toolchain_config_lib.bzl",
     "feature",
@@ -20,7 +21,6 @@ load(
     "tool_path",
     "with_feature_set",
 )
-load("@bazel_tools//tools/build_defs/cc:action_names.bzl", "ACTION_NAMES")
 
 _C_COMPILE = [ACTION_NAMES.c_compile]
 _CXX_COMPILE = [

@@ -14,7 +14,8 @@
 namespace {
 
 // volatile keeps the optimizer from proving the errors away.
-[[maybe_unused]] int OverflowHeap() {
+[[maybe_unused]] int OverflowHeap()
+{
     volatile int index = 4;
     int *volatile p = new int[4];
     p[index] = 1;
@@ -23,14 +24,16 @@ namespace {
     return value;
 }
 
-[[maybe_unused]] int OverflowSignedAdd() {
+[[maybe_unused]] int OverflowSignedAdd()
+{
     volatile int x = INT_MAX;
     return x + 1;
 }
 
-}  // namespace
+} // namespace
 
-TEST(SanitizerTest, AddressSanitizerStopsHeapOverflow) {
+TEST(SanitizerTest, AddressSanitizerStopsHeapOverflow)
+{
 #if defined(BASALT_EXPECT_ASAN)
     ASSERT_TRUE(__has_feature(address_sanitizer));
     EXPECT_DEATH(OverflowHeap(), "heap-buffer-overflow");
@@ -39,7 +42,8 @@ TEST(SanitizerTest, AddressSanitizerStopsHeapOverflow) {
 #endif
 }
 
-TEST(SanitizerTest, UndefinedBehaviorSanitizerStopsSignedOverflow) {
+TEST(SanitizerTest, UndefinedBehaviorSanitizerStopsSignedOverflow)
+{
 #if defined(BASALT_EXPECT_UBSAN)
     EXPECT_DEATH(OverflowSignedAdd(), "signed integer overflow");
 #else

@@ -7,8 +7,8 @@ exact compiler, include directories, linker and libraries. The hermetic test
 reads the report; it never runs Bazel itself.
 """
 
-load("@bazel_tools//tools/cpp:toolchain_utils.bzl", "find_cpp_toolchain")
 load("@bazel_tools//tools/build_defs/cc:action_names.bzl", "ACTION_NAMES")
+load("@bazel_tools//tools/cpp:toolchain_utils.bzl", "find_cpp_toolchain")
 
 _SCRIPT = """\
 set -u
