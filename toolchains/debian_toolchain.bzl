@@ -62,6 +62,7 @@ def _fetch(rctx, cache, e):
     rctx.report_progress("apt-get download %s=%s" % (e.name, e.version))
     res = rctx.execute(["apt-get", "download", "%s:%s=%s" % (e.name, e.arch, e.version)], working_directory = str(work), quiet = True)
     if res.return_code != 0:
+        rctx.execute(["rm", "-rf", str(work)])
         fail(("could not fetch Debian package %s=%s (%s): apt-get download said:\n%s\n" +
               "If that version has left the archive, refresh the lock with %s and commit it; " +
               "if the package lists are stale, run `apt-get update`.") % (e.name, e.version, e.arch, res.stderr.strip(), _REFRESH))
@@ -70,6 +71,7 @@ def _fetch(rctx, cache, e):
         fail("apt-get download %s=%s produced %d archives, expected 1" % (e.name, e.version, len(found)))
     actual = _sha256(rctx, found[0])
     if actual != e.sha256:
+        rctx.execute(["rm", "-rf", str(work)])
         fail(("sha256 mismatch for Debian package %s=%s:\n  expected %s (toolchains/debian_packages.lock)\n  actual   %s\n" +
               "The archive changed under the same version. If this is an intended update, refresh the lock with %s.") %
              (e.name, e.version, e.sha256, actual, _REFRESH))
@@ -81,6 +83,7 @@ def _fetch(rctx, cache, e):
 # host's files; rewrite each as a relative link inside the sysroot.
 _RELINK = """
 set -eu
+[ -d sysroot ] || exit 0
 cd sysroot
 find . -type l -lname '/*' | LC_ALL=C sort | while read -r link; do
     target=$(readlink "$link")
@@ -119,8 +122,8 @@ def _debian_toolchain_impl(rctx):
     # clang's RUNPATH ($ORIGIN/../lib) finds libLLVM through this link, which
     # Debian ships in llvm-19-dev; create it rather than pull in that package.
     _run(rctx, ["ln", "-sfn", "../../x86_64-linux-gnu/libLLVM.so.19.1", "usr/lib/llvm-19/lib/libLLVM.so.19.1"], "linking libLLVM")
-    _run(rctx, ["sh", "-c", _RELINK], "making sysroot symlinks relative")
     _check_libraries(rctx)
+    _run(rctx, ["sh", "-c", _RELINK], "making sysroot symlinks relative")
 
     rctx.template("BUILD.bazel", rctx.attr.build_file_template, {}, executable = False)
     rctx.file("WORKSPACE", "workspace(name = \"%s\")\n" % rctx.name)
