@@ -1,6 +1,7 @@
 #include <stdint.h>
 
 #include "bsp/qemu_virt/board.h"
+#include "bsp/qemu_virt/exception.h"
 #include "bsp/qemu_virt/pl011.h"
 #include "bsp/qemu_virt/psci.h"
 #include "kernel/main/kernel_main.h"
@@ -25,6 +26,7 @@ void bsp_main(uint64_t boot_el, uint64_t dtb);
  */
 void bsp_main(uint64_t boot_el, uint64_t dtb)
 {
+    exception_install_vectors();
     pl011_init(BOARD_PL011_BASE);
     /*
      * QEMU answers PSCI on smc when it gives the guest EL2

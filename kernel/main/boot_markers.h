@@ -22,3 +22,10 @@
 
 /** Last line the kernel prints before it asks for power-off. */
 #define BOOT_MARKER_POWER_OFF "basalt: power off"
+
+/**
+ * Printed when the kernel stops for good after a fatal error (an unexpected
+ * exception, a broken invariant); the report comes before it. Tests stop
+ * QEMU when they see it.
+ */
+#define BOOT_MARKER_HALTED "basalt: kernel halted"

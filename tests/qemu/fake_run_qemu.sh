@@ -7,4 +7,8 @@ for arg in "$@"; do
     --log=*) printf '%b' "${FAKE_LOG:-}" >"${arg#--log=}" ;;
     esac
 done
+# A halted kernel never lets QEMU exit: FAKE_HANG makes this fake hang too.
+if [[ -n "${FAKE_HANG:-}" ]]; then
+    exec sleep 30
+fi
 exit "${FAKE_EXIT:-0}"

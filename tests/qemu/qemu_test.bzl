@@ -19,7 +19,7 @@ def qemu_test(name, qemu_args = [], expect = BOOT_MARKERS, expect_exit = 0, allo
         srcs = ["//tests/qemu:qemu_test.sh"],
         args = ["$(rootpath //bsp:run_qemu_lib)", "$(rootpath %s)" % image] +
                [_quote("--expect=" + e) for e in expect] +
-               ["--expect-exit=%d" % expect_exit] +
+               ["--expect-exit=%s" % expect_exit] +
                [_quote("--allow-log=" + a) for a in allow_log] +
                [_quote(a) for a in qemu_args],
         data = ["//bsp:run_qemu_lib", image],

@@ -5,7 +5,9 @@
 # Usage: qemu_test.sh RUN_QEMU IMAGE [--expect=LINE]... [--expect-exit=N]
 #        [--allow-log=REGEX]... [run_qemu options]
 #   --expect=LINE      a line that must appear on the serial port, in order
-#   --expect-exit=N    QEMU's expected exit status (default 0)
+#   --expect-exit=N    QEMU's expected exit status (default 0), or "halted":
+#                      the kernel printed its halt marker, and the test
+#                      stopped QEMU then (a halted kernel never exits)
 #   --allow-log=REGEX  QEMU -d int,guest_errors lines matching REGEX are
 #                      expected; any other exception or guest error fails
 set -uo pipefail
@@ -24,8 +26,23 @@ done
 out="${TEST_UNDECLARED_OUTPUTS_DIR:-$(mktemp -d)}"
 serial="$out/serial.txt" log="$out/qemu_int.log"
 : >"$serial" >"$log"
-"$run_qemu" --image="$image" --serial="$serial" --log="$log" --timeout=60 "${qemu_args[@]}" </dev/null
+# The marker kernel/main/boot_markers.h prints after a fatal error.
+halt_marker="basalt: kernel halted"
+"$run_qemu" --image="$image" --serial="$serial" --log="$log" --timeout=60 "${qemu_args[@]}" </dev/null &
+pid=$!
+halted=0
+while kill -0 "$pid" 2>/dev/null; do
+    if grep -qF "$halt_marker" "$serial"; then
+        halted=1
+        sleep 0.2 # let QEMU flush what follows
+        kill "$pid" 2>/dev/null
+        break
+    fi
+    sleep 0.1
+done
+wait "$pid"
 status=$?
+[[ "$halted" == 1 ]] && status=halted
 failed=0
 fail() {
     echo "FAIL: $*"

@@ -2,9 +2,12 @@
 # The QEMU test checker must fail on each kind of bad run and pass a good one.
 set -uo pipefail
 dir=tests/qemu
-check() { # check WANT(pass|fail) DESCRIPTION, with FAKE_* set by the caller
-    local want="$1" what="$2" got
-    if "$dir/qemu_test.sh" "$dir/fake_run_qemu.sh" /dev/null --expect="basalt: boot" --expect="basalt: power off" >/dev/null 2>&1; then
+check() { # check WANT(pass|fail) DESCRIPTION [EXPECT-EXIT], with FAKE_* set by the caller
+    local want="$1" what="$2" exit_status="${3:-0}" got
+    local last="basalt: power off"
+    [[ "$exit_status" == halted ]] && last="basalt: kernel halted"
+    if "$dir/qemu_test.sh" "$dir/fake_run_qemu.sh" /dev/null --expect="basalt: boot" --expect="$last" \
+        --expect-exit="$exit_status" >/dev/null 2>&1; then
         got=pass
     else
         got=fail
@@ -24,5 +27,9 @@ FAKE_SERIAL='basalt: boot\r\n' check fail "missing final marker"
 FAKE_SERIAL='basalt: power off\r\nbasalt: boot\r\n' check fail "markers out of order"
 FAKE_SERIAL="$good" FAKE_LOG='Taking exception 4 [Data Abort]\n' check fail "unexpected exception"
 FAKE_SERIAL="$good" FAKE_LOG='Invalid read at addr 0x0, size 4, region (null)\n' check fail "guest error"
+halt='basalt: boot\r\nbasalt: kernel halted\r\n'
+FAKE_SERIAL="$halt" FAKE_HANG=1 check pass "halted kernel, halt expected" halted
+FAKE_SERIAL="$halt" FAKE_EXIT=0 check fail "halt expected, QEMU exited by itself" halted
+FAKE_SERIAL="$halt" FAKE_HANG=1 check fail "halted kernel, clean exit expected"
 [[ "$status" == 0 ]] && echo "qemu_test.sh rejects every bad run and accepts a clean one"
 exit "$status"

@@ -1,0 +1,39 @@
+#pragma once
+
+/**
+ * Exceptions on the QEMU virt board: the vector table (vectors.S) and the
+ * C handler it calls.
+ */
+
+#include <stdint.h>
+
+#include "hal/aarch64/frame.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Installs the vector table in VBAR_EL1. Until then an exception would jump
+ * to an UNKNOWN address, so this runs first thing after the boot stack is
+ * set up, at whatever address the image currently runs.
+ */
+void exception_install_vectors(void);
+
+/**
+ * Called by the vectors with the saved frame and the vector index (see
+ * AARCH64_VECTOR_*). Every exception is unexpected so far: it prints a
+ * report (exception_report) and halts the kernel.
+ */
+void bsp_exception(struct aarch64_frame *frame, uint64_t kind);
+
+/**
+ * Prints the report of an unexpected exception on the console: where it
+ * came from, the exception class, ESR, FAR, ELR, SPSR, the abort details
+ * and every register.
+ */
+void exception_report(const struct aarch64_frame *frame, uint64_t kind);
+
+#ifdef __cplusplus
+}
+#endif

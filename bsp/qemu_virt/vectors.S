@@ -1,0 +1,113 @@
+/*
+ * The EL1 exception vector table (Arm ARM DDI 0487, D1.10.2 "Exception
+ * vectors"): 16 entries of 0x80 bytes, 2 KiB aligned, in four groups --
+ * current EL with SP_EL0, current EL with SP_ELx, lower EL in AArch64,
+ * lower EL in AArch32 -- of four types each: synchronous, IRQ, FIQ, SError.
+ *
+ * Each entry saves a full struct aarch64_frame (hal/aarch64/frame.h) on
+ * the current stack and calls
+ *     void bsp_exception(struct aarch64_frame *frame, uint64_t kind);
+ * with kind the entry's index (group + type). If bsp_exception returns, the
+ * frame is restored (a handler may have changed it) and ERET resumes.
+ */
+
+#include "hal/aarch64/frame.h"
+
+/* Entry: make room for the frame, free two registers, jump to the body. */
+.macro VECTOR_ENTRY kind, body
+    .balign 0x80
+    sub     sp, sp, #AARCH64_FRAME_SIZE
+    stp     x0, x1, [sp, #0]
+    mov     x0, #\kind
+    b       \body
+.endm
+
+/* Body: save x2..x30, the interrupted SP and the syndrome registers, call
+ * the C handler, restore and return. \from_el0 selects where the
+ * interrupted SP is: SP_EL0 for a lower EL, the value before the frame was
+ * pushed for the current EL. */
+.macro VECTOR_BODY name, from_el0
+\name:
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    stp     x20, x21, [sp, #16 * 10]
+    stp     x22, x23, [sp, #16 * 11]
+    stp     x24, x25, [sp, #16 * 12]
+    stp     x26, x27, [sp, #16 * 13]
+    stp     x28, x29, [sp, #16 * 14]
+    .if \from_el0
+    mrs     x1, sp_el0
+    .else
+    add     x1, sp, #AARCH64_FRAME_SIZE
+    .endif
+    stp     x30, x1, [sp, #AARCH64_FRAME_X30]
+    mrs     x1, elr_el1
+    mrs     x2, spsr_el1
+    stp     x1, x2, [sp, #AARCH64_FRAME_ELR]
+    mrs     x1, esr_el1
+    mrs     x2, far_el1
+    stp     x1, x2, [sp, #AARCH64_FRAME_ESR]
+
+    mov     x1, x0
+    mov     x0, sp
+    bl      bsp_exception
+
+    /* Restore what the handler may have changed: ELR, SPSR, SP_EL0 and
+     * the general registers. */
+    ldp     x1, x2, [sp, #AARCH64_FRAME_ELR]
+    msr     elr_el1, x1
+    msr     spsr_el1, x2
+    .if \from_el0
+    ldr     x1, [sp, #AARCH64_FRAME_SP]
+    msr     sp_el0, x1
+    .endif
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldp     x18, x19, [sp, #16 * 9]
+    ldp     x20, x21, [sp, #16 * 10]
+    ldp     x22, x23, [sp, #16 * 11]
+    ldp     x24, x25, [sp, #16 * 12]
+    ldp     x26, x27, [sp, #16 * 13]
+    ldp     x28, x29, [sp, #16 * 14]
+    ldr     x30, [sp, #AARCH64_FRAME_X30]
+    add     sp, sp, #AARCH64_FRAME_SIZE
+    eret
+.endm
+
+    .section .text.vectors, "ax", %progbits
+    .balign 0x800
+    .global bsp_vectors
+bsp_vectors:
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SP0 + AARCH64_VECTOR_SYNC), vector_el1
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SP0 + AARCH64_VECTOR_IRQ), vector_el1
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SP0 + AARCH64_VECTOR_FIQ), vector_el1
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SP0 + AARCH64_VECTOR_SERROR), vector_el1
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_SYNC), vector_el1
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_IRQ), vector_el1
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_FIQ), vector_el1
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_SERROR), vector_el1
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_SYNC), vector_el0
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_IRQ), vector_el0
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_FIQ), vector_el0
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_SERROR), vector_el0
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A32 + AARCH64_VECTOR_SYNC), vector_el0
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A32 + AARCH64_VECTOR_IRQ), vector_el0
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A32 + AARCH64_VECTOR_FIQ), vector_el0
+    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A32 + AARCH64_VECTOR_SERROR), vector_el0
+
+    VECTOR_BODY vector_el1, 0
+    VECTOR_BODY vector_el0, 1
