@@ -1,0 +1,43 @@
+#pragma once
+
+/**
+ * HAL timer: the per-CPU tick source and the system counter.
+ *
+ * Implemented by hal/aarch64 (the Arm generic timer, virtual timer) and by
+ * hal/fake. The board's interrupt handler calls hal_timer_rearm() and then
+ * the kernel's tick when the timer interrupt fires.
+ */
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The system counter frequency in Hz (never 0 after hal_timer_init). */
+uint64_t hal_timer_frequency(void);
+
+/** The system counter: monotonic, hal_timer_frequency() counts a second. */
+uint64_t hal_timer_count(void);
+
+/**
+ * Sets the counter frequency if the hardware reports none: frequency_hz is
+ * the device tree's value, or 0 to keep what the hardware says.
+ */
+void hal_timer_init(uint64_t frequency_hz);
+
+/**
+ * Starts a periodic tick of tick_hz (1 .. frequency) interrupts a second on
+ * the calling CPU. Returns 0, or -1 if tick_hz is out of range.
+ */
+int hal_timer_start(uint32_t tick_hz);
+
+/** Re-arms the timer for the next period; called from the tick interrupt. */
+void hal_timer_rearm(void);
+
+/** Stops the tick on the calling CPU. */
+void hal_timer_stop(void);
+
+#ifdef __cplusplus
+}
+#endif
