@@ -1,0 +1,218 @@
+#pragma once
+
+/**
+ * Flattened device tree (DTB) parser: validates a blob and reduces it to the
+ * platform description the boot path needs (RAM, reserved memory, console
+ * UART, GIC, generic timer, PSCI, CPU count).
+ *
+ * Format references are to the Devicetree Specification v0.4 ("DT spec"):
+ * header 5.2, memory reservation block 5.3, structure block 5.4, strings
+ * block 5.5, #address-cells / #size-cells 2.3.5, reg 2.3.6, status 2.3.4,
+ * memory node 3.4, /reserved-memory 3.5, /chosen 3.6, /aliases 3.3,
+ * /cpus 3.7.
+ *
+ * Execution context: freestanding C11 that uses no C library, allocates
+ * nothing, keeps no state between calls and holds no tables of absolute
+ * addresses, so it runs with the MMU off at an address other than its link
+ * address as well as later. fdt_parse_platform needs about 1.5 KiB of stack
+ * (mostly the per-depth state of FDT_MAX_DEPTH nodes; measured with
+ * -fstack-usage for aarch64 at -O2).
+ *
+ * Safety: whatever the blob holds, no byte outside [blob, blob + size) is
+ * ever read and nothing outside *out is written. Every offset, length and
+ * string is bounds-checked; sums are computed in 64 bits from 32-bit fields,
+ * so they cannot overflow. The blob may be at any alignment: multi-byte
+ * fields are read one byte at a time, big-endian (DT spec 5.1).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Nesting limit: a tree with more levels of nodes than this (the root is one) is rejected. */
+#define FDT_MAX_DEPTH 16
+/** Capacity of fdt_platform.ram. */
+#define FDT_MAX_RAM_RANGES 8
+/** Capacity of fdt_platform.reserved. */
+#define FDT_MAX_RESERVED 16
+
+/** Why a blob was rejected. 0 is success; the set is closed. */
+typedef enum {
+    FDT_OK = 0,
+    /** A required pointer argument is NULL. */
+    FDT_ERR_NULL,
+    /** The buffer is smaller than the header, or than the header's totalsize. */
+    FDT_ERR_TRUNCATED,
+    /** The magic is not 0xd00dfeed (5.2). */
+    FDT_ERR_BAD_MAGIC,
+    /** version < 16, or last_comp_version > 17 (5.2): a format this parser cannot read. */
+    FDT_ERR_BAD_VERSION,
+    /**
+     * totalsize smaller than the header, a block (reservation map, structure,
+     * strings) outside totalsize, overlapping the header or another block,
+     * misaligned (reservation map 8, structure 4), or a reservation map
+     * without its terminating entry inside its room (5.2, 5.3).
+     */
+    FDT_ERR_BAD_LAYOUT,
+    /**
+     * The structure block is malformed (5.4): an unknown token, a node name
+     * without its NUL, a property or padding past the block's end, a
+     * property after a child node, END_NODE with no node open, a second
+     * root, FDT_END missing or inside a node, or more than FDT_MAX_DEPTH
+     * levels.
+     */
+    FDT_ERR_BAD_STRUCTURE,
+    /** A property's name offset lies outside the strings block or its name has no NUL there (5.5).
+     */
+    FDT_ERR_BAD_STRING,
+    /**
+     * A property the parser reads has the wrong form: reg not a whole
+     * number of (#address-cells + #size-cells) entries, cells > 2 or
+     * malformed, an entry missing (a GIC with one reg entry), a range that
+     * wraps past 2^64 (reg or reservation entry), interrupts not whole
+     * <type num flags> triples or naming an INTID out of range, a string
+     * property without its NUL, a PSCI method other than "hvc" / "smc".
+     */
+    FDT_ERR_BAD_PROPERTY,
+    /** No available node with device_type "memory" reports a non-empty RAM range (3.4). */
+    FDT_ERR_NO_MEMORY_NODE,
+    /** No available node compatible with "arm,pl011". */
+    FDT_ERR_NO_UART,
+    /** No node compatible with a supported GICv2 or GICv3. */
+    FDT_ERR_NO_GIC,
+    /** No node compatible with "arm,armv8-timer" or "arm,armv7-timer". */
+    FDT_ERR_NO_TIMER,
+    /** More RAM or reserved ranges than FDT_MAX_RAM_RANGES / FDT_MAX_RESERVED. */
+    FDT_ERR_TOO_MANY,
+} fdt_error;
+
+/** Number of fdt_error values; every value is below it. */
+#define FDT_ERROR_COUNT 14
+
+/** A physical range [base, base + size). */
+struct fdt_range {
+    uint64_t base;
+    uint64_t size;
+};
+
+/** Values of fdt_platform.gic_version. */
+enum fdt_gic_version {
+    FDT_GIC_NONE = 0,
+    FDT_GIC_V2 = 2,
+    FDT_GIC_V3 = 3,
+};
+
+/** Values of fdt_platform.psci_conduit. */
+enum fdt_psci_conduit {
+    FDT_PSCI_NONE = 0,
+    FDT_PSCI_HVC,
+    FDT_PSCI_SMC,
+};
+
+/**
+ * The machine, as the device tree describes it. Fixed-width fields only:
+ * the enum-valued ones are stored as uint32_t.
+ *
+ * "Available" below means a node whose status property is absent, "okay"
+ * or "ok" (2.3.4); disabled nodes (QEMU's secure-only devices and secure
+ * RAM with secure=on) are skipped. reg is decoded with the #address-cells
+ * and #size-cells of the node's parent (defaults 2 and 1, 2.3.5), without
+ * translation through ranges: QEMU virt puts every device at the root.
+ * Interrupt numbers assume the GIC is the interrupt parent of every node
+ * (true on QEMU virt): interrupts = <type num flags>, type 0 (SPI) gives
+ * INTID 32 + num, type 1 (PPI) 16 + num.
+ */
+struct fdt_platform {
+    /** totalsize of the blob, from its header. */
+    uint32_t totalsize;
+    /** reg entries of every available device_type "memory" node, in blob order; empty ones
+     * skipped. */
+    struct fdt_range ram[FDT_MAX_RAM_RANGES];
+    uint32_t ram_count;
+    /**
+     * Memory reservation block entries (5.3, empty ones skipped), then the
+     * reg entries of each available child of /reserved-memory (3.5) that
+     * has a reg (children with only size / alloc-ranges are dynamic
+     * allocations and are ignored).
+     */
+    struct fdt_range reserved[FDT_MAX_RESERVED];
+    uint32_t reserved_count;
+    /**
+     * The console: the available pl011 that /chosen stdout-path names (the
+     * part before ':', a full path or the name of an /aliases entry, 3.6),
+     * else the first available pl011. reg[0].
+     */
+    struct fdt_range uart;
+    /** The UART's INTID from its first interrupts entry; 0 if it has none. */
+    uint32_t uart_irq;
+    /** enum fdt_gic_version of the first GIC node. */
+    uint32_t gic_version;
+    /** Distributor (reg[0]). */
+    struct fdt_range gicd;
+    /** GICv2 CPU interface (reg[1]); zero for v3. */
+    struct fdt_range gicc;
+    /** GICv3 first redistributor region (reg[1]); zero for v2. */
+    struct fdt_range gicr;
+    /**
+     * Generic timer INTIDs from the first timer node's interrupts, whose
+     * entries are: secure physical, non-secure physical, virtual,
+     * hypervisor physical (Linux binding arm,arch_timer).
+     */
+    uint32_t timer_irq_phys_ns;
+    uint32_t timer_irq_virt;
+    uint32_t timer_irq_hyp;
+    /** The timer node's clock-frequency; 0 when absent (then read CNTFRQ_EL0). */
+    uint32_t timer_frequency;
+    /** enum fdt_psci_conduit from the PSCI node's method; NONE without a PSCI node. */
+    uint32_t psci_conduit;
+    /**
+     * SYSTEM_OFF and SYSTEM_RESET function ids (0x84000008, 0x84000009)
+     * when the node is compatible with "arm,psci-0.2" or "arm,psci-1.0";
+     * 0 for a node that is only the original "arm,psci".
+     */
+    uint32_t psci_system_off;
+    uint32_t psci_system_reset;
+    /** Children of /cpus with device_type "cpu". */
+    uint32_t cpu_count;
+};
+
+/**
+ * A short English description of e, for boot messages ("unknown error" for
+ * a value outside fdt_error). The string is a literal: its address is only
+ * valid in the address space the call was made in (before the MMU is on,
+ * a physical address).
+ */
+const char *fdt_error_string(fdt_error e);
+
+/**
+ * Validates a blob: the header (5.2), the block layout, the memory
+ * reservation block (5.3), and every token of the structure block (5.4)
+ * with every property name in the strings block (5.5).
+ * Requires: blob points to size readable bytes (size counts only what the
+ * caller knows is readable; the blob may be shorter than that).
+ * totalsize_out may be NULL; otherwise it receives the header's totalsize
+ * on success and is left alone on failure.
+ * Returns FDT_OK, FDT_ERR_NULL for a NULL blob, or the first problem found:
+ * TRUNCATED, BAD_MAGIC, BAD_VERSION, BAD_LAYOUT, BAD_STRUCTURE, BAD_STRING.
+ */
+fdt_error fdt_check(const void *blob, size_t size, uint32_t *totalsize_out);
+
+/**
+ * Fills *out from the blob: fdt_check, then a few linear passes over the
+ * structure block (find /chosen stdout-path, resolve it through /aliases,
+ * then read every node) with a fixed stack of per-depth state.
+ * Requires: blob points to size readable bytes; out points to writable
+ * storage (it is zeroed first).
+ * Returns FDT_OK with *out complete, or an error: those of fdt_check,
+ * BAD_PROPERTY, NO_MEMORY_NODE, NO_UART, NO_GIC, NO_TIMER (checked in that
+ * order after the walk), TOO_MANY. A missing PSCI node is not an error.
+ * On error *out holds unspecified values.
+ */
+fdt_error fdt_parse_platform(const void *blob, size_t size, struct fdt_platform *out);
+
+#ifdef __cplusplus
+}
+#endif

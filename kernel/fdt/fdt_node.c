@@ -1,0 +1,486 @@
+/*
+ * The node pass of fdt_parse_platform: one walk over the structure block
+ * with a fixed stack of per-depth node state (no recursion, no allocation).
+ *
+ * A node's properties are complete at its first child or at its END_NODE
+ * (properties precede children, 5.4.2); node_finish then acts on what they
+ * said. Its reg is decoded with the #address-cells / #size-cells of its
+ * parent (2.3.5), whose properties were complete before this node began.
+ *
+ * Interrupt parent: every interrupts property is decoded with the GIC
+ * binding (#interrupt-cells = 3), assuming the GIC is the interrupt parent,
+ * as it is for every node of QEMU virt; interrupt-parent is not followed.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/fdt/fdt.h"
+#include "kernel/fdt/fdt_priv.h"
+
+/* SMC32 function ids of PSCI 0.2 and later (Arm DEN 0022, 5.1). */
+#define PSCI_0_2_FN_SYSTEM_OFF 0x84000008u
+#define PSCI_0_2_FN_SYSTEM_RESET 0x84000009u
+
+/* What a node's properties and place said (node_state.flags). */
+#define NODE_PL011 (1u << 0)            /* compatible "arm,pl011" */
+#define NODE_GIC_V2 (1u << 1)           /* compatible with a GICv2 */
+#define NODE_GIC_V3 (1u << 2)           /* compatible "arm,gic-v3" */
+#define NODE_TIMER (1u << 3)            /* compatible "arm,armv8-timer" / "arm,armv7-timer" */
+#define NODE_PSCI_0_2 (1u << 4)         /* compatible "arm,psci-0.2" / "arm,psci-1.0" */
+#define NODE_PSCI (1u << 5)             /* compatible "arm,psci" (PSCI 0.1) */
+#define NODE_MEMORY (1u << 6)           /* device_type "memory" */
+#define NODE_CPU (1u << 7)              /* device_type "cpu" */
+#define NODE_DISABLED (1u << 8)         /* status other than "okay" / "ok" */
+#define NODE_CPUS (1u << 9)             /* it is /cpus */
+#define NODE_RESERVED_MEMORY (1u << 10) /* it is /reserved-memory */
+#define NODE_DONE (1u << 11)            /* properties complete, node_finish ran */
+
+/** #address-cells / #size-cells value of a malformed property: decoding reg under it fails. */
+#define CELLS_INVALID 0xffffffffu
+/** node_state.path_pos of a node that is not on the stdout path. */
+#define PATH_NONE 0xffffffffu
+
+/** One open node. */
+struct node_state {
+    uint32_t flags;
+    uint32_t address_cells; /* its #address-cells, for its children (default 2) */
+    uint32_t size_cells;    /* its #size-cells, for its children (default 1) */
+    uint32_t path_pos;      /* bytes of the stdout path its path matches, or PATH_NONE */
+    struct fdt_span reg;    /* property values; absent until seen */
+    struct fdt_span interrupts;
+    struct fdt_span clock_frequency;
+    struct fdt_span method;
+};
+
+/** A UART candidate. */
+struct uart_pick {
+    bool found;
+    struct fdt_range reg;
+    uint32_t irq;
+};
+
+/** The state of the pass. */
+struct node_ctx {
+    const struct fdt_blob *blob;
+    struct fdt_platform *out;
+    struct fdt_span stdout_path; /* empty when there is none */
+    struct uart_pick stdout_uart;
+    struct uart_pick first_uart;
+    bool have_gic;
+    bool have_timer;
+    bool have_psci;
+    struct node_state nodes[FDT_MAX_DEPTH]; /* nodes[d - 1]: the open node at depth d */
+};
+
+/* ---- Properties ------------------------------------------------------- */
+
+/** Whether the checked string list v contains one of up to three literals (NULL = none). */
+static bool has_any(const struct fdt_blob *b, struct fdt_span v, const char *s1, const char *s2,
+                    const char *s3)
+{
+    return fdt_prop_has_string(b, v, s1) || (s2 != NULL && fdt_prop_has_string(b, v, s2)) ||
+           (s3 != NULL && fdt_prop_has_string(b, v, s3));
+}
+
+/** Records which of the compatibles we know the string list v names (any entry matches). */
+static fdt_error read_compatible(const struct fdt_blob *b, struct node_state *n, struct fdt_span v)
+{
+    fdt_error e = fdt_prop_check_string(b, v);
+    if (e != FDT_OK) {
+        return e;
+    }
+    if (has_any(b, v, "arm,pl011", NULL, NULL)) {
+        n->flags |= NODE_PL011;
+    }
+    if (has_any(b, v, "arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic")) {
+        n->flags |= NODE_GIC_V2;
+    }
+    if (has_any(b, v, "arm,gic-v3", NULL, NULL)) {
+        n->flags |= NODE_GIC_V3;
+    }
+    if (has_any(b, v, "arm,armv8-timer", "arm,armv7-timer", NULL)) {
+        n->flags |= NODE_TIMER;
+    }
+    if (has_any(b, v, "arm,psci-1.0", "arm,psci-0.2", NULL)) {
+        n->flags |= NODE_PSCI_0_2;
+    }
+    if (has_any(b, v, "arm,psci", NULL, NULL)) {
+        n->flags |= NODE_PSCI;
+    }
+    return FDT_OK;
+}
+
+/** Sets flag in n if the string v is lit (v must be a string: BAD_PROPERTY otherwise). */
+static fdt_error read_string_flag(const struct fdt_blob *b, struct node_state *n, struct fdt_span v,
+                                  const char *lit, uint32_t flag)
+{
+    fdt_error e = fdt_prop_check_string(b, v);
+    if (e == FDT_OK && fdt_span_is(b, fdt_prop_first_string(b, v), lit)) {
+        n->flags |= flag;
+    }
+    return e;
+}
+
+/** Reads a status property (2.3.4): anything but "okay" (or the older "ok") disables. */
+static fdt_error read_status(const struct fdt_blob *b, struct node_state *n, struct fdt_span v)
+{
+    fdt_error e = fdt_prop_check_string(b, v);
+    struct fdt_span s = fdt_prop_first_string(b, v);
+    if (e == FDT_OK && !fdt_span_is(b, s, "okay") && !fdt_span_is(b, s, "ok")) {
+        n->flags |= NODE_DISABLED;
+    }
+    return e;
+}
+
+/** Reads #address-cells or #size-cells; a malformed one poisons later decoding. */
+static void read_cells(const struct fdt_blob *b, struct fdt_span v, uint32_t *cells)
+{
+    if (fdt_prop_u32(b, v, cells) != FDT_OK) {
+        *cells = CELLS_INVALID;
+    }
+}
+
+/** Records what property t says about node n. */
+static fdt_error node_prop(const struct fdt_blob *b, struct node_state *n,
+                           const struct fdt_token *t)
+{
+    struct fdt_span name = t->name;
+    struct fdt_span v = t->value;
+    if (fdt_span_is(b, name, "compatible")) {
+        return read_compatible(b, n, v);
+    }
+    if (fdt_span_is(b, name, "device_type")) {
+        fdt_error e = read_string_flag(b, n, v, "memory", NODE_MEMORY);
+        return e == FDT_OK ? read_string_flag(b, n, v, "cpu", NODE_CPU) : e;
+    }
+    if (fdt_span_is(b, name, "status")) {
+        return read_status(b, n, v);
+    }
+    if (fdt_span_is(b, name, "#address-cells")) {
+        read_cells(b, v, &n->address_cells);
+    } else if (fdt_span_is(b, name, "#size-cells")) {
+        read_cells(b, v, &n->size_cells);
+    } else if (fdt_span_is(b, name, "reg")) {
+        n->reg = v;
+    } else if (fdt_span_is(b, name, "interrupts")) {
+        n->interrupts = v;
+    } else if (fdt_span_is(b, name, "clock-frequency")) {
+        n->clock_frequency = v;
+    } else if (fdt_span_is(b, name, "method")) {
+        n->method = v;
+    }
+    return FDT_OK;
+}
+
+/* ---- The stdout path -------------------------------------------------- */
+
+/**
+ * Whether a node's name matches the path component comp: equal, or comp is
+ * the name without its unit address ("pl011" for "pl011@9000000"), which a
+ * path may omit (2.2.3).
+ */
+static bool component_matches(const struct fdt_blob *b, struct fdt_span name, struct fdt_span comp)
+{
+    if (fdt_span_equal(b, name, comp)) {
+        return true;
+    }
+    if (comp.len == 0 || comp.len >= name.len || b->base[name.off + comp.len] != '@') {
+        return false;
+    }
+    struct fdt_span base = {name.off, comp.len};
+    return fdt_span_equal(b, base, comp);
+}
+
+/**
+ * Matches a child named name after parent_pos bytes of the stdout path
+ * matched its parent's path. Returns the bytes matched with the child's
+ * component, or PATH_NONE.
+ */
+static uint32_t path_step(const struct node_ctx *c, uint32_t parent_pos, struct fdt_span name)
+{
+    const struct fdt_span path = c->stdout_path;
+    const uint8_t *base = c->blob->base;
+    if (parent_pos == PATH_NONE || parent_pos >= path.len || base[path.off + parent_pos] != '/') {
+        return PATH_NONE;
+    }
+    struct fdt_span comp = {path.off + parent_pos + 1, 0};
+    while (parent_pos + 1 + comp.len < path.len && base[comp.off + comp.len] != '/') {
+        comp.len++;
+    }
+    return component_matches(c->blob, name, comp) ? parent_pos + 1 + comp.len : PATH_NONE;
+}
+
+/* ---- Finishing a node ------------------------------------------------- */
+
+/** Decodes entry index of n's reg (BAD_PROPERTY if it has none such). */
+static fdt_error reg_entry(const struct node_ctx *c, const struct node_state *n,
+                           const struct node_state *parent, uint32_t index, struct fdt_range *out)
+{
+    uint32_t count = 0;
+    fdt_error e = FDT_ERR_BAD_PROPERTY;
+    if (n->reg.off != 0) {
+        e = fdt_prop_reg_count(n->reg, parent->address_cells, parent->size_cells, &count);
+    }
+    if (e == FDT_OK && index >= count) {
+        e = FDT_ERR_BAD_PROPERTY;
+    }
+    if (e == FDT_OK) {
+        e = fdt_prop_reg(c->blob, n->reg, parent->address_cells, parent->size_cells, index, out);
+    }
+    return e;
+}
+
+/** Appends every non-empty reg entry of n (none without reg) to dst[*count], of capacity cap. */
+static fdt_error add_reg_ranges(const struct node_ctx *c, const struct node_state *n,
+                                const struct node_state *parent, struct fdt_range *dst,
+                                uint32_t *count, uint32_t cap)
+{
+    uint32_t entries = 0;
+    if (n->reg.off == 0) {
+        return FDT_OK;
+    }
+    fdt_error e = fdt_prop_reg_count(n->reg, parent->address_cells, parent->size_cells, &entries);
+    for (uint32_t i = 0; e == FDT_OK && i < entries; i++) {
+        struct fdt_range r;
+        e = reg_entry(c, n, parent, i, &r);
+        if (e != FDT_OK || r.size == 0) {
+            continue;
+        }
+        if (*count >= cap) {
+            return FDT_ERR_TOO_MANY;
+        }
+        dst[(*count)++] = r;
+    }
+    return e;
+}
+
+/** Records a pl011 as the stdout UART and/or the first UART, if it fills either. */
+static fdt_error take_uart(struct node_ctx *c, const struct node_state *n,
+                           const struct node_state *parent)
+{
+    bool is_stdout =
+        c->stdout_path.len > 0 && n->path_pos == c->stdout_path.len && !c->stdout_uart.found;
+    if (!is_stdout && c->first_uart.found) {
+        return FDT_OK;
+    }
+    struct uart_pick p = {true, {0, 0}, 0};
+    fdt_error e = reg_entry(c, n, parent, 0, &p.reg);
+    if (e == FDT_OK && n->interrupts.off != 0) {
+        e = fdt_prop_irq(c->blob, n->interrupts, 0, &p.irq);
+    }
+    if (e != FDT_OK) {
+        return e;
+    }
+    if (is_stdout) {
+        c->stdout_uart = p;
+    }
+    if (!c->first_uart.found) {
+        c->first_uart = p;
+    }
+    return FDT_OK;
+}
+
+/** Records the GIC: reg[0] the distributor, reg[1] the v2 CPU interface or v3 redistributors. */
+static fdt_error take_gic(struct node_ctx *c, const struct node_state *n,
+                          const struct node_state *parent)
+{
+    struct fdt_platform *out = c->out;
+    c->have_gic = true;
+    out->gic_version = (n->flags & NODE_GIC_V3) != 0 ? FDT_GIC_V3 : FDT_GIC_V2;
+    fdt_error e = reg_entry(c, n, parent, 0, &out->gicd);
+    if (e == FDT_OK) {
+        e = reg_entry(c, n, parent, 1, out->gic_version == FDT_GIC_V3 ? &out->gicr : &out->gicc);
+    }
+    return e;
+}
+
+/** Records the timer: interrupts secure phys, non-secure phys, virt, hyp; clock-frequency. */
+static fdt_error take_timer(struct node_ctx *c, const struct node_state *n)
+{
+    struct fdt_platform *out = c->out;
+    uint32_t secure_phys;
+    c->have_timer = true;
+    fdt_error e = fdt_prop_irq(c->blob, n->interrupts, 0, &secure_phys);
+    if (e == FDT_OK) {
+        e = fdt_prop_irq(c->blob, n->interrupts, 1, &out->timer_irq_phys_ns);
+    }
+    if (e == FDT_OK) {
+        e = fdt_prop_irq(c->blob, n->interrupts, 2, &out->timer_irq_virt);
+    }
+    if (e == FDT_OK) {
+        e = fdt_prop_irq(c->blob, n->interrupts, 3, &out->timer_irq_hyp);
+    }
+    if (e == FDT_OK && n->clock_frequency.off != 0) {
+        e = fdt_prop_u32(c->blob, n->clock_frequency, &out->timer_frequency);
+    }
+    return e;
+}
+
+/** Records PSCI: the conduit from method, the standard function ids from PSCI 0.2 on. */
+static fdt_error take_psci(struct node_ctx *c, const struct node_state *n)
+{
+    struct fdt_platform *out = c->out;
+    c->have_psci = true;
+    if (n->method.off == 0 || fdt_prop_check_string(c->blob, n->method) != FDT_OK) {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    struct fdt_span m = fdt_prop_first_string(c->blob, n->method);
+    if (fdt_span_is(c->blob, m, "hvc")) {
+        out->psci_conduit = FDT_PSCI_HVC;
+    } else if (fdt_span_is(c->blob, m, "smc")) {
+        out->psci_conduit = FDT_PSCI_SMC;
+    } else {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    if ((n->flags & NODE_PSCI_0_2) != 0) {
+        out->psci_system_off = PSCI_0_2_FN_SYSTEM_OFF;
+        out->psci_system_reset = PSCI_0_2_FN_SYSTEM_RESET;
+    }
+    return FDT_OK;
+}
+
+/** Acts on the complete properties of the node at depth (>= 2) under parent. */
+static fdt_error take_node(struct node_ctx *c, const struct node_state *n,
+                           const struct node_state *parent)
+{
+    struct fdt_platform *out = c->out;
+    fdt_error e = FDT_OK;
+    if ((n->flags & NODE_MEMORY) != 0) {
+        e = add_reg_ranges(c, n, parent, out->ram, &out->ram_count, FDT_MAX_RAM_RANGES);
+    }
+    if (e == FDT_OK && (parent->flags & NODE_RESERVED_MEMORY) != 0) {
+        e = add_reg_ranges(c, n, parent, out->reserved, &out->reserved_count, FDT_MAX_RESERVED);
+    }
+    if (e == FDT_OK && (n->flags & NODE_PL011) != 0) {
+        e = take_uart(c, n, parent);
+    }
+    if (e == FDT_OK && (n->flags & (NODE_GIC_V2 | NODE_GIC_V3)) != 0 && !c->have_gic) {
+        e = take_gic(c, n, parent);
+    }
+    if (e == FDT_OK && (n->flags & NODE_TIMER) != 0 && !c->have_timer) {
+        e = take_timer(c, n);
+    }
+    if (e == FDT_OK && (n->flags & (NODE_PSCI_0_2 | NODE_PSCI)) != 0 && !c->have_psci) {
+        e = take_psci(c, n);
+    }
+    return e;
+}
+
+/** Marks the node at depth finished and acts on it (the root needs nothing). */
+static fdt_error node_finish(struct node_ctx *c, uint32_t depth)
+{
+    struct node_state *n = &c->nodes[depth - 1];
+    n->flags |= NODE_DONE;
+    if (depth == 1) {
+        return FDT_OK;
+    }
+    const struct node_state *parent = &c->nodes[depth - 2];
+    if ((parent->flags & NODE_CPUS) != 0 && (n->flags & NODE_CPU) != 0) {
+        c->out->cpu_count++; /* disabled CPUs too: offline, but present (3.7) */
+    }
+    if ((n->flags & NODE_DISABLED) != 0) {
+        return FDT_OK;
+    }
+    return take_node(c, n, parent);
+}
+
+/* ---- The walk --------------------------------------------------------- */
+
+/** Whether depth indexes nodes[] (the walker guarantees it; restated for the index). */
+static bool depth_ok(uint32_t depth)
+{
+    return depth >= 1 && depth <= FDT_MAX_DEPTH;
+}
+
+/** Opens the node at depth named name, first finishing its parent's properties. */
+static fdt_error node_begin(struct node_ctx *c, uint32_t depth, struct fdt_span name)
+{
+    uint32_t path_pos = c->stdout_path.len > 0 ? 0 : PATH_NONE; /* the root's path is empty */
+    if (depth > 1) {
+        const struct node_state *parent = &c->nodes[depth - 2];
+        if ((parent->flags & NODE_DONE) == 0) {
+            fdt_error e = node_finish(c, depth - 1);
+            if (e != FDT_OK) {
+                return e;
+            }
+        }
+        path_pos = path_step(c, parent->path_pos, name);
+    }
+    struct node_state *n = &c->nodes[depth - 1];
+    struct fdt_span absent = {0, 0};
+    n->flags = 0;
+    n->address_cells = 2; /* defaults when the property is absent (2.3.5) */
+    n->size_cells = 1;
+    n->path_pos = path_pos;
+    n->reg = n->interrupts = n->clock_frequency = n->method = absent;
+    if (depth == 2 && fdt_span_is(c->blob, name, "cpus")) {
+        n->flags |= NODE_CPUS;
+    } else if (depth == 2 && fdt_span_is(c->blob, name, "reserved-memory")) {
+        n->flags |= NODE_RESERVED_MEMORY;
+    }
+    return FDT_OK;
+}
+
+/** Handles one token; depth is the walker's depth after it. */
+static fdt_error node_token(struct node_ctx *c, uint32_t depth, const struct fdt_token *t)
+{
+    if (t->kind == FDT_BEGIN_NODE && depth_ok(depth)) {
+        return node_begin(c, depth, t->name);
+    }
+    if (t->kind == FDT_PROP && depth_ok(depth)) {
+        return node_prop(c->blob, &c->nodes[depth - 1], t);
+    }
+    if (t->kind == FDT_END_NODE && depth_ok(depth + 1)) {
+        /* The node that ended was one level deeper than the walker is now. */
+        return (c->nodes[depth].flags & NODE_DONE) != 0 ? FDT_OK : node_finish(c, depth + 1);
+    }
+    return FDT_ERR_BAD_STRUCTURE;
+}
+
+/** The parts every platform must have, and the UART choice. */
+static fdt_error finish_platform(struct node_ctx *c)
+{
+    struct fdt_platform *out = c->out;
+    const struct uart_pick *uart = c->stdout_uart.found ? &c->stdout_uart : &c->first_uart;
+    if (out->ram_count == 0) {
+        return FDT_ERR_NO_MEMORY_NODE;
+    }
+    if (!uart->found) {
+        return FDT_ERR_NO_UART;
+    }
+    out->uart = uart->reg;
+    out->uart_irq = uart->irq;
+    if (!c->have_gic) {
+        return FDT_ERR_NO_GIC;
+    }
+    return c->have_timer ? FDT_OK : FDT_ERR_NO_TIMER;
+}
+
+fdt_error fdt_node_read_all(const struct fdt_blob *b, struct fdt_span stdout_path,
+                            struct fdt_platform *out)
+{
+    struct node_ctx c;
+    struct fdt_walk w;
+    struct fdt_token t;
+    c.blob = b;
+    c.out = out;
+    c.stdout_path = stdout_path;
+    c.stdout_uart.found = false;
+    c.first_uart.found = false;
+    c.have_gic = c.have_timer = c.have_psci = false;
+    fdt_walk_init(&w, b);
+    for (;;) {
+        fdt_error e = fdt_walk_next(&w, &t);
+        if (e == FDT_OK && t.kind == FDT_END) {
+            return finish_platform(&c);
+        }
+        if (e == FDT_OK) {
+            e = node_token(&c, w.depth, &t);
+        }
+        if (e != FDT_OK) {
+            return e;
+        }
+    }
+}

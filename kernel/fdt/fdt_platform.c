@@ -1,0 +1,166 @@
+/*
+ * fdt_parse_platform: the platform description, read in linear passes over
+ * the structure block with no recursion and no allocation.
+ *
+ *   1. fdt_check: header, layout, every token.
+ *   2. /chosen stdout-path, then (if it names an alias) /aliases: the path
+ *      of the console node. /chosen usually comes last, so this needs its
+ *      own pass before the nodes are read.
+ *   3. The memory reservation block.
+ *   4. Every node (fdt_node.c, fdt_node_read_all): a fixed stack holds, for each open depth,
+ *      what that node's properties said so far. Properties precede child
+ *      nodes (5.4.2, enforced by the walker), so a node's properties are
+ *      complete at its first child or its END_NODE; it is then "finished":
+ *      its reg is decoded with its parent's cells and it is recorded if it
+ *      is memory, reserved memory, a pl011, the GIC, the timer, PSCI or a
+ *      CPU.
+ */
+
+#include "kernel/fdt/fdt.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/fdt/fdt_priv.h"
+
+/**
+ * Finds, in the root's child named node, the first property whose name is
+ * key (a literal) or, when key is NULL, the bytes of key_span. *value is
+ * absent when there is none.
+ */
+static fdt_error find_top_prop(const struct fdt_blob *b, const char *node, const char *key,
+                               struct fdt_span key_span, struct fdt_span *value)
+{
+    struct fdt_walk w;
+    struct fdt_token t;
+    bool in_node = false;
+    value->off = 0;
+    value->len = 0;
+    fdt_walk_init(&w, b);
+    for (;;) {
+        fdt_error e = fdt_walk_next(&w, &t);
+        if (e != FDT_OK || t.kind == FDT_END) {
+            return e;
+        }
+        if (t.kind == FDT_BEGIN_NODE && w.depth == 2) {
+            in_node = fdt_span_is(b, t.name, node);
+        }
+        /* Depth 2 properties belong to the last node begun at depth 2. */
+        if (t.kind == FDT_PROP && w.depth == 2 && in_node &&
+            (key != NULL ? fdt_span_is(b, t.name, key) : fdt_span_equal(b, t.name, key_span))) {
+            *value = t.value;
+            return FDT_OK;
+        }
+    }
+}
+
+/** find_top_prop, then checks that the value found (if any) is a string. */
+static fdt_error find_top_string(const struct fdt_blob *b, const char *node, const char *key,
+                                 struct fdt_span key_span, struct fdt_span *value)
+{
+    fdt_error e = find_top_prop(b, node, key, key_span, value);
+    if (e == FDT_OK && value->off != 0) {
+        e = fdt_prop_check_string(b, *value);
+    }
+    return e;
+}
+
+/** The checked string v up to (not including) its first NUL or stop byte. */
+static struct fdt_span string_until(const struct fdt_blob *b, struct fdt_span v, uint8_t stop)
+{
+    struct fdt_span s = {v.off, 0};
+    while (s.len < v.len && b->base[v.off + s.len] != 0 && b->base[v.off + s.len] != stop) {
+        s.len++;
+    }
+    return s;
+}
+
+/** Whether the span s is a path: non-empty and starting with '/'. */
+static bool is_path(const struct fdt_blob *b, struct fdt_span s)
+{
+    return s.len > 0 && b->base[s.off] == '/';
+}
+
+/**
+ * Finds the console's node path (3.6): /chosen stdout-path up to ':', a
+ * full path or the name of a property of /aliases (3.3) whose value is the
+ * path. *path is left empty when there is none or it does not resolve; a
+ * stdout-path or alias value that is not a string is BAD_PROPERTY.
+ */
+static fdt_error find_stdout_path(const struct fdt_blob *b, struct fdt_span *path)
+{
+    struct fdt_span v;
+    struct fdt_span none = {0, 0};
+    *path = none;
+    fdt_error e = find_top_string(b, "chosen", "stdout-path", none, &v);
+    if (e != FDT_OK || v.off == 0) {
+        return e;
+    }
+    struct fdt_span p = string_until(b, v, ':');
+    if (p.len > 0 && !is_path(b, p)) { /* an alias */
+        e = find_top_string(b, "aliases", NULL, p, &v);
+        if (e != FDT_OK || v.off == 0) {
+            return e;
+        }
+        p = string_until(b, v, 0);
+    }
+    if (is_path(b, p)) {
+        *path = p;
+    }
+    return FDT_OK;
+}
+
+/** Adds the memory reservation block's entries (5.3), empty ones skipped, to out->reserved. */
+static fdt_error read_rsvmap(const struct fdt_blob *b, struct fdt_platform *out)
+{
+    /* rsv_end is just past the {0, 0} terminator, which is not an entry. */
+    for (uint32_t off = b->rsv_off; off + FDT_RSV_ENTRY_SIZE < b->rsv_end;
+         off += FDT_RSV_ENTRY_SIZE) {
+        struct fdt_range r = {fdt_read_be64(b->base + off), fdt_read_be64(b->base + off + 8)};
+        if (r.size == 0) {
+            continue;
+        }
+        if (fdt_range_wraps(r)) {
+            return FDT_ERR_BAD_PROPERTY;
+        }
+        if (out->reserved_count >= FDT_MAX_RESERVED) {
+            return FDT_ERR_TOO_MANY;
+        }
+        out->reserved[out->reserved_count++] = r;
+    }
+    return FDT_OK;
+}
+
+/** Sets every byte of *out to zero (a plain loop: no memset in the freestanding kernel). */
+static void platform_zero(struct fdt_platform *out)
+{
+    unsigned char *p = (unsigned char *)out;
+    for (size_t i = 0; i < sizeof *out; i++) {
+        p[i] = 0;
+    }
+}
+
+fdt_error fdt_parse_platform(const void *blob, size_t size, struct fdt_platform *out)
+{
+    if (out == NULL) {
+        return FDT_ERR_NULL;
+    }
+    platform_zero(out);
+    struct fdt_blob b;
+    struct fdt_span stdout_path;
+    fdt_error e = fdt_check(blob, size, &out->totalsize);
+    if (e == FDT_OK) {
+        e = fdt_blob_open(blob, size, &b);
+    }
+    if (e == FDT_OK) {
+        e = find_stdout_path(&b, &stdout_path);
+    }
+    if (e == FDT_OK) {
+        e = read_rsvmap(&b, out);
+    }
+    if (e == FDT_OK) {
+        e = fdt_node_read_all(&b, stdout_path, out);
+    }
+    return e;
+}

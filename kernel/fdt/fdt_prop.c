@@ -1,0 +1,139 @@
+/*
+ * Decoding property values (DT spec 2.2.4): strings and string lists,
+ * u32 cells, reg (2.3.6) and GIC-binding interrupts. Every span passed in
+ * comes from fdt_walk_next, so it lies inside the blob; these functions
+ * never look past its end.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/fdt/fdt.h"
+#include "kernel/fdt/fdt_priv.h"
+
+/** Bytes in one interrupts entry: <type num flags>, #interrupt-cells = 3 on the GIC. */
+#define IRQ_ENTRY_SIZE 12u
+/** GIC binding interrupt types, and the first INTID and largest number of each. */
+#define IRQ_TYPE_SPI 0u
+#define IRQ_TYPE_PPI 1u
+#define SPI_FIRST_INTID 32u
+#define SPI_MAX_NUM 987u /* INTID 1019, the last SPI (GIC architecture, 2.2) */
+#define PPI_FIRST_INTID 16u
+#define PPI_MAX_NUM 15u /* INTID 31 */
+
+bool fdt_span_is(const struct fdt_blob *b, struct fdt_span s, const char *lit)
+{
+    uint32_t i = 0;
+    for (; i < s.len; i++) {
+        if (lit[i] == '\0' || b->base[s.off + i] != (uint8_t)lit[i]) {
+            return false;
+        }
+    }
+    return lit[i] == '\0';
+}
+
+bool fdt_span_equal(const struct fdt_blob *b, struct fdt_span a, struct fdt_span c)
+{
+    if (a.len != c.len) {
+        return false;
+    }
+    for (uint32_t i = 0; i < a.len; i++) {
+        if (b->base[a.off + i] != b->base[c.off + i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+fdt_error fdt_prop_check_string(const struct fdt_blob *b, struct fdt_span v)
+{
+    if (v.len == 0 || b->base[v.off + v.len - 1] != 0) {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    return FDT_OK;
+}
+
+struct fdt_span fdt_prop_first_string(const struct fdt_blob *b, struct fdt_span v)
+{
+    struct fdt_span s = {v.off, 0};
+    while (s.len < v.len && b->base[v.off + s.len] != 0) {
+        s.len++;
+    }
+    return s;
+}
+
+bool fdt_prop_has_string(const struct fdt_blob *b, struct fdt_span v, const char *lit)
+{
+    uint32_t start = 0;
+    for (uint32_t i = 0; i < v.len; i++) {
+        if (b->base[v.off + i] == 0) {
+            struct fdt_span s = {v.off + start, i - start};
+            if (fdt_span_is(b, s, lit)) {
+                return true;
+            }
+            start = i + 1;
+        }
+    }
+    return false;
+}
+
+fdt_error fdt_prop_u32(const struct fdt_blob *b, struct fdt_span v, uint32_t *out)
+{
+    if (v.len != 4) {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    *out = fdt_read_be32(b->base + v.off);
+    return FDT_OK;
+}
+
+fdt_error fdt_prop_reg_count(struct fdt_span v, uint32_t address_cells, uint32_t size_cells,
+                             uint32_t *count)
+{
+    if (address_cells > 2 || size_cells > 2 || address_cells + size_cells == 0) {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    uint32_t entry = (address_cells + size_cells) * 4;
+    if (v.len % entry != 0) {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    *count = v.len / entry;
+    return FDT_OK;
+}
+
+/** The number of cells (0, 1 or 2) at p as one big-endian value. */
+static uint64_t read_cells(const uint8_t *p, uint32_t cells)
+{
+    if (cells == 0) {
+        return 0;
+    }
+    return cells == 1 ? fdt_read_be32(p) : fdt_read_be64(p);
+}
+
+fdt_error fdt_prop_reg(const struct fdt_blob *b, struct fdt_span v, uint32_t address_cells,
+                       uint32_t size_cells, uint32_t index, struct fdt_range *out)
+{
+    uint64_t off = v.off + (uint64_t)index * (address_cells + size_cells) * 4;
+    out->base = read_cells(b->base + off, address_cells);
+    out->size = read_cells(b->base + off + address_cells * 4, size_cells);
+    return fdt_range_wraps(*out) ? FDT_ERR_BAD_PROPERTY : FDT_OK;
+}
+
+fdt_error fdt_prop_irq(const struct fdt_blob *b, struct fdt_span v, uint32_t index, uint32_t *intid)
+{
+    if (v.len % IRQ_ENTRY_SIZE != 0 || ((uint64_t)index + 1) * IRQ_ENTRY_SIZE > v.len) {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    const uint8_t *p = b->base + v.off + (uint64_t)index * IRQ_ENTRY_SIZE;
+    uint32_t type = fdt_read_be32(p);
+    uint32_t num = fdt_read_be32(p + 4);
+    if (type == IRQ_TYPE_SPI && num <= SPI_MAX_NUM) {
+        *intid = SPI_FIRST_INTID + num;
+        return FDT_OK;
+    }
+    if (type == IRQ_TYPE_PPI && num <= PPI_MAX_NUM) {
+        *intid = PPI_FIRST_INTID + num;
+        return FDT_OK;
+    }
+    return FDT_ERR_BAD_PROPERTY;
+}
