@@ -22,6 +22,12 @@ _Noreturn
 #endif
 void hal_cpu_halt(void);
 
+/**
+ * Waits until an interrupt is pending on the calling CPU (it may return
+ * early, spuriously). Interrupts must be unmasked for one to be taken.
+ */
+void hal_cpu_wait_for_interrupt(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,6 +25,17 @@ _Noreturn
 #endif
 void hal_power_off(void);
 
+/**
+ * Resets the machine (a warm restart of the whole system). Never returns;
+ * if the firmware refuses, the CPU halts forever, as for hal_power_off.
+ */
+#ifdef __cplusplus
+[[noreturn]]
+#else
+_Noreturn
+#endif
+void hal_power_reset(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,3 +10,8 @@ _Noreturn void hal_cpu_halt(void)
         __asm__ volatile("wfi" ::: "memory");
     }
 }
+
+void hal_cpu_wait_for_interrupt(void)
+{
+    __asm__ volatile("wfi" ::: "memory");
+}

@@ -34,6 +34,8 @@
 #define AARCH64_VECTOR_GROUP_EL1_SPX 4
 #define AARCH64_VECTOR_GROUP_EL0_A64 8
 #define AARCH64_VECTOR_GROUP_EL0_A32 12
+/* Added to the kind when the entry found the kernel stack overflowed. */
+#define AARCH64_VECTOR_STACK_OVERFLOW 16
 
 #ifndef __ASSEMBLER__
 

@@ -1,10 +1,26 @@
 #include "hal/fake/cpu_fake.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "hal/cpu.h"
 
+/* The test's stand-in for an interrupt, or NULL. */
+static cpu_fake_wait_handler cpu_fake_waiter;
+
+void cpu_fake_set_wait_handler(cpu_fake_wait_handler handler)
+{
+    cpu_fake_waiter = handler;
+}
+
 _Noreturn void hal_cpu_halt(void)
 {
     exit(CPU_FAKE_HALT_EXIT_CODE);
+}
+
+void hal_cpu_wait_for_interrupt(void)
+{
+    if (cpu_fake_waiter != NULL) {
+        cpu_fake_waiter();
+    }
 }

@@ -1,0 +1,49 @@
+#pragma once
+
+/**
+ * What the board tells the kernel at boot: the machine as the device tree
+ * describes it, reduced to what the kernel itself needs. Filled by the BSP
+ * before kernel_main() and read-only afterwards.
+ */
+
+#include <stdint.h>
+
+#include "hal/addr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BOOT_INFO_MAX_RAM 8
+#define BOOT_INFO_MAX_RESERVED 24
+
+/** A physical memory range [base, base + size). */
+struct boot_range {
+    paddr_t base;
+    uint64_t size;
+};
+
+struct boot_info {
+    /** Exception level the kernel was entered at (1 or 2). */
+    uint32_t entry_el;
+    /** Number of CPUs the device tree lists. */
+    uint32_t cpu_count;
+    /** The device tree blob and its size in bytes. */
+    paddr_t dtb;
+    uint64_t dtb_size;
+    /** RAM, as the device tree's memory nodes report it. */
+    struct boot_range ram[BOOT_INFO_MAX_RAM];
+    uint32_t ram_count;
+    /** Memory that is not free RAM: the image, the blob, DT reservations. */
+    struct boot_range reserved[BOOT_INFO_MAX_RESERVED];
+    uint32_t reserved_count;
+    /** Offset from a RAM physical address to the kernel address that maps it. */
+    uint64_t phys_to_virt;
+    /** Where the kernel image is: its first byte's virtual and physical address. */
+    vaddr_t kernel_virt;
+    paddr_t kernel_phys;
+};
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,17 @@
+#include "kernel/time/tick.h"
+
+#include <stdint.h>
+
+/* Written only by kernel_tick() in interrupt context on the boot CPU; read
+ * with a single 64-bit load, which is atomic on the CPUs Basalt runs on. */
+static volatile uint64_t tick_count;
+
+void kernel_tick(void)
+{
+    tick_count = tick_count + 1;
+}
+
+uint64_t kernel_ticks(void)
+{
+    return tick_count;
+}

@@ -1,0 +1,28 @@
+#pragma once
+
+/**
+ * The kernel's tick: counted from the periodic timer interrupt. Later the
+ * scheduler's time-slice accounting hangs off kernel_tick().
+ */
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The tick rate the kernel asks the timer for, in Hz. */
+#define KERNEL_TICK_HZ 100
+
+/**
+ * Records one tick. Called by the board's interrupt handler, with IRQs
+ * masked, once per timer period.
+ */
+void kernel_tick(void);
+
+/** The number of ticks since boot. */
+uint64_t kernel_ticks(void);
+
+#ifdef __cplusplus
+}
+#endif
