@@ -96,6 +96,10 @@ _TARGETS = {
             "-fno-asynchronous-unwind-tables",
             "-ffunction-sections",
             "-fdata-sections",
+            # Boot code runs before the MMU is on, away from its link
+            # address: no tables of absolute addresses (jump or lookup
+            # tables) may be generated for it.
+            "-fno-jump-tables",
         ],
         c = ["-std=c11"],
         cxx = ["-std=c++17", "-fno-rtti"],

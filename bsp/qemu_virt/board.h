@@ -1,10 +1,9 @@
 #pragma once
 
 /**
- * Fixed facts about QEMU's `virt` board (hw/arm/virt.c memory map), for
- * this first stage only: issue 3 replaces them with device-tree discovery
- * (the /pl011 node's reg, the /memory node), so that nothing here outlives
- * the bring-up.
+ * Fixed facts about QEMU's `virt` board (hw/arm/virt.c memory map) that
+ * the boot path needs before it can read the device tree. Everything else
+ * (RAM, UART, GIC, timer, PSCI) comes from the device tree.
  */
 
 #include <stdint.h>
@@ -13,15 +12,22 @@
 extern "C" {
 #endif
 
-/** Physical base of the PL011 UART that QEMU connects to -serial / stdio. */
-#define BOARD_PL011_BASE ((uintptr_t)0x09000000u)
+/**
+ * The early console: the PL011 QEMU connects to -serial. Used only until
+ * the device tree names the console, so that a missing or broken device
+ * tree can still be reported.
+ */
+#define BOARD_EARLY_UART_BASE ((uintptr_t)0x09000000u)
 
 /**
  * Physical base of RAM. QEMU places the device tree blob here when the
- * image leaves room below itself; the image is linked at 0x40100000
- * (bsp/qemu_virt/kernel.ld) for that reason.
+ * image leaves room below itself and enters an ELF image with x0 = 0; the
+ * image is linked at 0x40100000 (bsp/qemu_virt/kernel.ld) for that reason.
  */
 #define BOARD_RAM_BASE ((uintptr_t)0x40000000u)
+
+/** The most device tree the boot path reads from a loader-given address. */
+#define BOARD_DTB_MAX_SIZE ((uint64_t)2u << 20)
 
 #ifdef __cplusplus
 }

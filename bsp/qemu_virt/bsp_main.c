@@ -1,38 +1,103 @@
 #include <stdint.h>
 
 #include "bsp/qemu_virt/board.h"
+#include "bsp/qemu_virt/boot_mmu.h"
 #include "bsp/qemu_virt/exception.h"
+#include "bsp/qemu_virt/gic.h"
+#include "bsp/qemu_virt/irq.h"
+#include "bsp/qemu_virt/memory_map.h"
 #include "bsp/qemu_virt/pl011.h"
 #include "bsp/qemu_virt/psci.h"
+#include "hal/cpu.h"
+#include "hal/timer.h"
+#include "kernel/console/kprintf.h"
+#include "kernel/fdt/fdt.h"
+#include "kernel/main/boot_info.h"
+#include "kernel/main/boot_markers.h"
 #include "kernel/main/kernel_main.h"
 
-/*
- * Called only from start.S, so there is no header: the contract below is
- * the whole interface.
- */
+/** Priority of the tick interrupt at the GIC (0 highest, 0xff lowest). */
+#define BSP_TIMER_PRIORITY 0x80
+
+/* Image bounds from kernel.ld. */
+extern char __image_start[];
+extern char __image_end[];
+
+/* What the kernel is told; filled once at boot, then read-only. */
+static struct boot_info bsp_boot_info;
+
 void bsp_main(uint64_t boot_el, uint64_t dtb);
 
-/**
- * The board's C entry, from _start in start.S.
- *
- * boot_el: the exception level the image was entered at (1 or 2); the CPU
- *   now runs at EL1 either way.
- * dtb: x0 at entry, the device tree blob's physical address under the
- *   Linux arm64 boot protocol (0 when the loader passed none).
- * Requires: EL1, MMU off, DAIF masked, a stack, .bss zeroed.
- *
- * Brings up the console and the PSCI conduit, then hands over to the
- * kernel, which does not return.
- */
+/** Reports a boot failure and halts. */
+static _Noreturn void bsp_fail(const char *what, const char *why)
+{
+    kprintf("basalt: boot failed: %s: %s\n", what, why);
+    kprintf("%s\n", BOOT_MARKER_HALTED);
+    hal_cpu_halt();
+}
+
+static void bsp_add_reserved(struct boot_info *info, uint64_t base, uint64_t size)
+{
+    if (info->reserved_count == BOOT_INFO_MAX_RESERVED) {
+        bsp_fail("device tree", "more reserved memory ranges than the kernel can track");
+    }
+    info->reserved[info->reserved_count].base = paddr_make(base);
+    info->reserved[info->reserved_count].size = size;
+    info->reserved_count++;
+}
+
+static void bsp_fill_boot_info(struct boot_info *info, const struct fdt_platform *p,
+                               uint64_t boot_el)
+{
+    uint64_t image = (uint64_t)(uintptr_t)__image_start;
+    uint64_t image_pa = image - boot_kimage_offset;
+    info->entry_el = (uint32_t)boot_el;
+    info->cpu_count = p->cpu_count;
+    info->dtb = paddr_make(boot_dtb_phys);
+    info->dtb_size = p->totalsize;
+    for (uint32_t i = 0; i < p->ram_count && i < BOOT_INFO_MAX_RAM; i++) {
+        info->ram[i].base = paddr_make(p->ram[i].base);
+        info->ram[i].size = p->ram[i].size;
+        info->ram_count++;
+    }
+    bsp_add_reserved(info, image_pa, (uint64_t)(uintptr_t)__image_end - image);
+    bsp_add_reserved(info, boot_dtb_phys, p->totalsize);
+    for (uint32_t i = 0; i < p->reserved_count; i++) {
+        bsp_add_reserved(info, p->reserved[i].base, p->reserved[i].size);
+    }
+    info->phys_to_virt = PHYS_MAP_BASE;
+    info->kernel_virt = vaddr_make(image);
+    info->kernel_phys = paddr_make(image_pa);
+}
+
+static void bsp_init_interrupts(const struct fdt_platform *p)
+{
+    struct gic_config gic = {
+        .version = p->gic_version,
+        .gicd = (uintptr_t)(PHYS_MAP_BASE + p->gicd.base),
+        .gicc = p->gicc.size ? (uintptr_t)(PHYS_MAP_BASE + p->gicc.base) : 0,
+        .gicr = p->gicr.size ? (uintptr_t)(PHYS_MAP_BASE + p->gicr.base) : 0,
+        .gicr_size = p->gicr.size,
+    };
+    if (gic_init(&gic) != 0) {
+        bsp_fail("interrupt controller", "the GIC the device tree describes does not respond");
+    }
+    hal_timer_init(p->timer_frequency);
+    gic_enable(p->timer_irq_virt, BSP_TIMER_PRIORITY);
+    irq_set_timer_intid(p->timer_irq_virt);
+}
+
 void bsp_main(uint64_t boot_el, uint64_t dtb)
 {
-    exception_install_vectors();
-    pl011_init(BOARD_PL011_BASE);
-    /*
-     * QEMU answers PSCI on smc when it gives the guest EL2
-     * (virtualization=on) and on hvc otherwise. Entered at EL2 means the
-     * former. Issue 3 reads /psci "method" from the device tree instead.
-     */
-    psci_set_conduit(boot_el == 2 ? PSCI_CONDUIT_SMC : PSCI_CONDUIT_HVC);
-    kernel_main(boot_el, dtb);
+    (void)dtb; /* boot_mmu_setup found and parsed the blob */
+    boot_mmu_finish();
+    pl011_init((uintptr_t)(PHYS_MAP_BASE + boot_platform.uart.base));
+    if (boot_platform.psci_conduit == FDT_PSCI_SMC) {
+        psci_set_conduit(PSCI_CONDUIT_SMC);
+    } else if (boot_platform.psci_conduit == FDT_PSCI_HVC) {
+        psci_set_conduit(PSCI_CONDUIT_HVC);
+    }
+    bsp_init_interrupts(&boot_platform);
+    bsp_fill_boot_info(&bsp_boot_info, &boot_platform, boot_el);
+    kernel_main(&bsp_boot_info);
 }

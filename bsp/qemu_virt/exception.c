@@ -1,5 +1,7 @@
 #include "bsp/qemu_virt/exception.h"
 
+#include "bsp/qemu_virt/irq.h"
+
 #include <stdint.h>
 
 #include "hal/aarch64/esr.h"
@@ -7,15 +9,6 @@
 #include "hal/cpu.h"
 #include "kernel/console/kprintf.h"
 #include "kernel/main/boot_markers.h"
-
-extern char bsp_vectors[];
-
-void exception_install_vectors(void)
-{
-    /* VBAR_EL1 bits [10:0] are RES0: the table is 2 KiB aligned. The ISB
-     * makes the new base apply to the next exception (Arm ARM D1.10.2). */
-    __asm__ volatile("msr vbar_el1, %0\n\tisb" ::"r"(bsp_vectors) : "memory");
-}
 
 static const char *exception_type_name(uint64_t kind)
 {
@@ -32,7 +25,7 @@ static const char *exception_type_name(uint64_t kind)
 
 static const char *exception_origin_name(uint64_t kind)
 {
-    uint64_t group = kind & ~(uint64_t)3;
+    uint64_t group = kind & 12;
     if (group == AARCH64_VECTOR_GROUP_EL1_SP0) {
         return "EL1 using SP_EL0";
     } else if (group == AARCH64_VECTOR_GROUP_EL1_SPX) {
@@ -61,6 +54,9 @@ static void exception_report_abort(uint64_t esr)
 void exception_report(const struct aarch64_frame *frame, uint64_t kind)
 {
     uint32_t ec = esr_class(frame->esr);
+    if (kind & AARCH64_VECTOR_STACK_OVERFLOW) {
+        kprintf("basalt: kernel stack overflow (SP ran into the guard page below the stack)\n");
+    }
     kprintf("basalt: unexpected %s exception from %s\n", exception_type_name(kind),
             exception_origin_name(kind));
     kprintf("  class 0x%02x: %s\n", ec, esr_class_name(ec));
@@ -82,6 +78,13 @@ void exception_report(const struct aarch64_frame *frame, uint64_t kind)
 
 void bsp_exception(struct aarch64_frame *frame, uint64_t kind)
 {
+    /* IRQs are expected from the kernel running on SP_EL1 and from EL0. */
+    uint64_t group = kind & 12;
+    if ((kind & AARCH64_VECTOR_STACK_OVERFLOW) == 0 && (kind & 3) == AARCH64_VECTOR_IRQ &&
+        (group == AARCH64_VECTOR_GROUP_EL1_SPX || group == AARCH64_VECTOR_GROUP_EL0_A64)) {
+        irq_handle();
+        return;
+    }
     exception_report(frame, kind);
     kprintf("%s\n", BOOT_MARKER_HALTED);
     hal_cpu_halt();

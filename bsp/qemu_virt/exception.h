@@ -1,8 +1,9 @@
 #pragma once
 
 /**
- * Exceptions on the QEMU virt board: the vector table (vectors.S) and the
- * C handler it calls.
+ * Exceptions on the QEMU virt board: the vector table (vectors.S, installed
+ * in VBAR_EL1 by start.S, first at its physical address, then at its
+ * virtual one) and the C handler it calls.
  */
 
 #include <stdint.h>
@@ -12,13 +13,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/**
- * Installs the vector table in VBAR_EL1. Until then an exception would jump
- * to an UNKNOWN address, so this runs first thing after the boot stack is
- * set up, at whatever address the image currently runs.
- */
-void exception_install_vectors(void);
 
 /**
  * Called by the vectors with the saved frame and the vector index (see

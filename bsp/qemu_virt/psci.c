@@ -89,8 +89,8 @@ _Noreturn void hal_power_off(void)
     psci_halt();
 }
 
-/** PSCI SYSTEM_RESET, then halt if it came back. */
-_Noreturn void psci_system_reset(void)
+/** HAL reset: PSCI SYSTEM_RESET, then halt if it came back. */
+_Noreturn void hal_power_reset(void)
 {
     psci_call(PSCI_SYSTEM_RESET);
     psci_halt();

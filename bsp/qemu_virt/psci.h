@@ -30,17 +30,6 @@ typedef enum {
  */
 void psci_set_conduit(psci_conduit_t conduit);
 
-/**
- * Asks the firmware for a system reset (PSCI SYSTEM_RESET). Never returns:
- * if the firmware refuses, or no conduit was chosen, the CPU halts forever.
- */
-#ifdef __cplusplus
-[[noreturn]]
-#else
-_Noreturn
-#endif
-void psci_system_reset(void);
-
 #ifdef __cplusplus
 }
 #endif

@@ -7,14 +7,19 @@
  * QEMU 7.2 enters an ELF image with x0 = 0 even though it has put a blob at
  * the start of RAM; x0 is passed on as is and interpreted later.
  *
- * What it does: keeps x0, masks DAIF, drops from EL2 to EL1 if needed, sets
- * up the boot stack, zeroes .bss and calls
+ * What it does, running at the physical load address while linked in the
+ * upper half (kernel.ld): keeps x0, masks DAIF, drops from EL2 to EL1 if
+ * needed, sets up the boot stack, zeroes .bss, installs the vectors at
+ * their physical address, calls boot_mmu_setup() (boot_mmu.c) to read the
+ * device tree and build the kernel's tables, turns the MMU on, jumps to
+ * the upper half, moves the stack and the vectors there and calls
  *     void bsp_main(uint64_t boot_el, uint64_t dtb);
  * with boot_el the entry exception level (1 or 2). If bsp_main returns, or
  * the entry level is not one this image runs from, the CPU halts.
  *
- * There are no exception vectors yet (VBAR_EL1 is UNKNOWN): nothing here
- * may fault, and DAIF stays masked.
+ * Until the MMU is on, only PC-relative addressing (adr, adrp) gives
+ * usable addresses; a literal "ldr xN, =symbol" gives the link-time
+ * (upper-half) address. DAIF stays masked throughout.
  *
  * Register bit facts are from the Arm Architecture Reference Manual for
  * A-profile (Arm ARM, DDI 0487), in the named register's description.
@@ -82,6 +87,20 @@ _start:
      * one. Its reset value is UNKNOWN. */
     msr     cntvoff_el2, xzr
 
+    /* With a GICv3 CPU interface (ID_AA64PFR0_EL1.GIC, bits [27:24],
+     * non-zero), EL1 may only use its ICC_* system registers once
+     * ICC_SRE_EL2 (S3_4_C12_C9_5) has SRE (bit 0) and Enable (bit 3) set
+     * (IHI 0069, 12.1.9). Without one the register does not exist. */
+    mrs     x0, id_aa64pfr0_el1
+    ubfx    x0, x0, #24, #4
+    cbz     x0, .Lno_gicv3_sysregs
+    mrs     x0, s3_4_c12_c9_5
+    orr     x0, x0, #(1 << 0)
+    orr     x0, x0, #(1 << 3)
+    msr     s3_4_c12_c9_5, x0
+    isb
+.Lno_gicv3_sysregs:
+
     /* SCTLR_EL1 is UNKNOWN after reset when EL2 exists, so set it before
      * any EL1 instruction runs: MMU and caches off, little-endian. */
     mov     x0, #(SCTLR_EL1_MMU_OFF & 0xffff)
@@ -98,9 +117,9 @@ _start:
 
 .Lat_el1:
     /* EL1h from here on. The boot stack is the linker script's .stack
-     * section; the image runs at its link address (MMU off, loaded where
-     * linked), so PC-relative adrp/add gives the right addresses. SP must
-     * stay 16-byte aligned (AAPCS64); the linker script aligns the top. */
+     * section; adrp/add gives its physical address, right while the MMU
+     * is off. SP must stay 16-byte aligned (AAPCS64); the linker script
+     * aligns the top. */
     adrp    x0, __stack_top
     add     x0, x0, :lo12:__stack_top
     mov     sp, x0
@@ -120,10 +139,51 @@ _start:
     b       .Lzero_bss
 .Lbss_done:
 
-    /* bsp_main(boot_el, dtb). A zero frame pointer and link register end
-     * the frame chain for debuggers and backtraces. */
+    /* Vectors at their physical address until the MMU is on, so that a
+     * fault in the boot path is reported, not lost. */
+    adrp    x0, bsp_vectors
+    add     x0, x0, :lo12:bsp_vectors
+    msr     vbar_el1, x0
+    isb
+
+    /* boot_mmu_setup(dtb, KIMAGE_OFFSET): read the device tree, build the
+     * tables, load MAIR, TCR and the TTBRs. The literal load gives the
+     * link-time value of the absolute symbol, whatever the PC is. A zero
+     * frame pointer and link register end the frame chain. */
     mov     x29, xzr
     mov     x30, xzr
+    mov     x0, x19
+    ldr     x1, =KIMAGE_OFFSET
+    bl      boot_mmu_setup
+
+    /* MMU on: SCTLR_EL1.M (bit 0), data cache C (bit 2), SP alignment
+     * check SA (bit 3), instruction cache I (bit 12), and WXN (bit 19):
+     * any writable page is also execute-never, a second line of W^X. The
+     * identity map in TTBR0 keeps the next instructions fetchable. */
+    /* No stale translation may survive from before (Arm ARM D8.13). */
+    tlbi    vmalle1
+    dsb     ish
+    isb
+    mrs     x0, sctlr_el1
+    orr     x0, x0, #(1 << 0)
+    orr     x0, x0, #(1 << 2)
+    orr     x0, x0, #(1 << 3)
+    orr     x0, x0, #(1 << 12)
+    orr     x0, x0, #(1 << 19)
+    msr     sctlr_el1, x0
+    isb
+
+    /* Jump to the link address: the upper half, through TTBR1. */
+    ldr     x0, =.Lhigh
+    br      x0
+.Lhigh:
+    ldr     x0, =__stack_top
+    mov     sp, x0
+    ldr     x0, =bsp_vectors
+    msr     vbar_el1, x0
+    isb
+
+    /* bsp_main(boot_el, dtb), now in the upper half. */
     mov     x0, x20
     mov     x1, x19
     bl      bsp_main
@@ -134,3 +194,4 @@ _start:
     wfe
     b       .Lhalt
     .size _start, . - _start
+    .ltorg

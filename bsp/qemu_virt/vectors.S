@@ -22,6 +22,29 @@
     b       \body
 .endm
 
+/*
+ * Entry from EL1 on SP_EL1, with a stack overflow check. Kernel stacks are
+ * KERNEL_STACK_SIZE bytes at a base aligned to twice that (kernel.ld), so
+ * an SP on the stack has bit KERNEL_STACK_SHIFT clear and one that ran off
+ * its bottom (into the unmapped guard page and beyond) has it set. Pushing
+ * the frame there would fault again, forever; instead the entry moves to
+ * the overflow stack. The check needs a scratch register without touching
+ * memory: SP and x0 are swapped arithmetically (as Linux does on arm64).
+ */
+#define KERNEL_STACK_SHIFT 14
+.macro VECTOR_ENTRY_EL1 kind, body
+    .balign 0x80
+    sub     sp, sp, #AARCH64_FRAME_SIZE
+    add     sp, sp, x0              /* sp = new sp + x0 */
+    sub     x0, sp, x0              /* x0 = new sp */
+    tbnz    x0, #KERNEL_STACK_SHIFT, vector_stack_overflow
+    sub     x0, sp, x0              /* x0 = x0 again */
+    sub     sp, sp, x0              /* sp = new sp again */
+    stp     x0, x1, [sp, #0]
+    mov     x0, #\kind
+    b       \body
+.endm
+
 /* Body: save x2..x30, the interrupted SP and the syndrome registers, call
  * the C handler, restore and return. \from_el0 selects where the
  * interrupted SP is: SP_EL0 for a lower EL, the value before the frame was
@@ -96,10 +119,10 @@ bsp_vectors:
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SP0 + AARCH64_VECTOR_IRQ), vector_el1
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SP0 + AARCH64_VECTOR_FIQ), vector_el1
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SP0 + AARCH64_VECTOR_SERROR), vector_el1
-    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_SYNC), vector_el1
-    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_IRQ), vector_el1
-    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_FIQ), vector_el1
-    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_SERROR), vector_el1
+    VECTOR_ENTRY_EL1 (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_SYNC), vector_el1
+    VECTOR_ENTRY_EL1 (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_IRQ), vector_el1
+    VECTOR_ENTRY_EL1 (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_FIQ), vector_el1
+    VECTOR_ENTRY_EL1 (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_SERROR), vector_el1
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_SYNC), vector_el0
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_IRQ), vector_el0
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_FIQ), vector_el0
@@ -111,3 +134,27 @@ bsp_vectors:
 
     VECTOR_BODY vector_el1, 0
     VECTOR_BODY vector_el0, 1
+
+/*
+ * The kernel stack overflowed: here x0 = the SP the frame would have had
+ * and sp = that + the interrupted x0. Recover x0 through TPIDR_EL1 (free
+ * until per-CPU data exists), move to the overflow stack, and report with
+ * the AARCH64_VECTOR_STACK_OVERFLOW flag; the handler never returns.
+ */
+vector_stack_overflow:
+    sub     x0, sp, x0
+    msr     tpidr_el1, x0
+    ldr     x0, =vector_overflow_stack_top
+    mov     sp, x0
+    sub     sp, sp, #AARCH64_FRAME_SIZE
+    mrs     x0, tpidr_el1
+    stp     x0, x1, [sp, #0]
+    mov     x0, #(AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_SYNC + AARCH64_VECTOR_STACK_OVERFLOW)
+    b       vector_el1
+    .ltorg
+
+    .section .bss.vector_overflow_stack, "aw", %nobits
+    .balign 16
+vector_overflow_stack:
+    .space 4096
+vector_overflow_stack_top:

@@ -15,10 +15,41 @@
 /**
  * Where the kernel was entered: printf format taking the exception level
  * (unsigned long long, 1 or 2) and the physical address of the device tree
- * blob as handed over (unsigned long long), printed as 0x and 16 hex digits.
+ * blob the board found (unsigned long long), printed as 0x and 16 hex digits.
  * Example: "basalt: entered at EL1, dtb at 0x0000000040000000".
  */
 #define BOOT_MARKER_ENTERED_FORMAT "basalt: entered at EL%llu, dtb at 0x%016llx"
+
+/**
+ * The MMU is on with the kernel's own tables: printf format taking the
+ * direct map's base address (unsigned long long).
+ * Example: "basalt: MMU on, direct map at 0xffff000000000000".
+ */
+#define BOOT_MARKER_MMU_ON_FORMAT "basalt: MMU on, direct map at 0x%016llx"
+
+/**
+ * The kernel runs at its upper-half link address: printf format taking the
+ * image's virtual and physical addresses (unsigned long long each).
+ * Example: "basalt: high half active, image at 0xffffffffc0100000 (physical
+ * 0x0000000040100000)".
+ */
+#define BOOT_MARKER_HIGH_HALF_FORMAT                                                               \
+    "basalt: high half active, image at 0x%016llx (physical 0x%016llx)"
+
+/**
+ * The frame allocator is up: printf format taking the RAM size in MiB, the
+ * free and the usable frame counts (unsigned long long each). Tests match
+ * the part up to "RAM": the counts change with the image size.
+ * Example: "basalt: memory: 128 MiB RAM, 32435 of 32451 frames free".
+ */
+#define BOOT_MARKER_MEMORY_FORMAT "basalt: memory: %llu MiB RAM, %llu of %llu frames free"
+
+/**
+ * Interrupts are delivered: printf format taking the number of timer ticks
+ * seen (unsigned long long) and the tick rate in Hz (int).
+ * Example: "basalt: interrupts on, 5 timer ticks at 100 Hz".
+ */
+#define BOOT_MARKER_INTERRUPTS_ON_FORMAT "basalt: interrupts on, %llu timer ticks at %d Hz"
 
 /** Last line the kernel prints before it asks for power-off. */
 #define BOOT_MARKER_POWER_OFF "basalt: power off"

@@ -2,18 +2,103 @@
 
 #include <stdint.h>
 
+#include "hal/cpu.h"
+#include "hal/irq.h"
 #include "hal/power.h"
+#include "hal/timer.h"
 #include "kernel/console/kprintf.h"
 #include "kernel/main/boot_markers.h"
 #include "kernel/main/boot_test.h"
+#include "kernel/mm/frame_alloc.h"
+#include "kernel/time/tick.h"
 
 /** Prints the boot markers and powers off; see kernel_main.h. */
-_Noreturn void kernel_main(uint64_t boot_el, uint64_t dtb_phys)
+/* Ticks the boot path waits for, to show that interrupts are delivered. */
+#define KERNEL_BOOT_TICKS 5
+
+/* Runs the tick with interrupts on until n ticks have passed. */
+static void kernel_wait_ticks(uint64_t n)
+{
+    if (hal_timer_start(KERNEL_TICK_HZ) != 0) {
+        kprintf("basalt: timer: cannot tick at %d Hz (counter at %llu Hz)\n", KERNEL_TICK_HZ,
+                (unsigned long long)hal_timer_frequency());
+        return;
+    }
+    uint64_t start = kernel_ticks();
+    hal_irq_enable();
+    while (kernel_ticks() - start < n) {
+        hal_cpu_wait_for_interrupt();
+    }
+    hal_irq_disable();
+    hal_timer_stop();
+    kprintf(BOOT_MARKER_INTERRUPTS_ON_FORMAT "\n", (unsigned long long)n, KERNEL_TICK_HZ);
+}
+
+/* The physical frame allocator; set up once by kernel_init_memory. */
+static struct frame_alloc kernel_frames;
+
+static _Noreturn void kernel_fail(const char *what, status_t status)
+{
+    kprintf("basalt: boot failed: %s (status %d)\n", what, (int)status);
+    kprintf("%s\n", BOOT_MARKER_HALTED);
+    hal_cpu_halt();
+}
+
+/* Takes one frame, writes it through the direct map, gives it back: the
+ * allocator and the direct map agree. */
+static void kernel_check_frame(uint64_t phys_to_virt)
+{
+    paddr_t frame;
+    status_t status = frame_alloc_one(&kernel_frames, &frame);
+    if (status != STATUS_OK) {
+        kernel_fail("memory: no free frame", status);
+    }
+    volatile uint64_t *words = (volatile uint64_t *)(uintptr_t)(frame.value + phys_to_virt);
+    for (uint32_t i = 0; i < FRAME_SIZE / sizeof(uint64_t); i++) {
+        words[i] = 0;
+    }
+    status = frame_alloc_free(&kernel_frames, frame);
+    if (status != STATUS_OK) {
+        kernel_fail("memory: cannot free a frame", status);
+    }
+}
+
+static void kernel_init_memory(const struct boot_info *info)
+{
+    struct frame_range ram[BOOT_INFO_MAX_RAM];
+    struct frame_range reserved[BOOT_INFO_MAX_RESERVED];
+    uint64_t ram_bytes = 0;
+    for (uint32_t i = 0; i < info->ram_count; i++) {
+        ram[i].base = info->ram[i].base;
+        ram[i].size = info->ram[i].size;
+        ram_bytes += info->ram[i].size;
+    }
+    for (uint32_t i = 0; i < info->reserved_count; i++) {
+        reserved[i].base = info->reserved[i].base;
+        reserved[i].size = info->reserved[i].size;
+    }
+    status_t status = frame_alloc_init(&kernel_frames, ram, info->ram_count, reserved,
+                                       info->reserved_count, info->phys_to_virt);
+    if (status != STATUS_OK) {
+        kernel_fail("memory: cannot set up the frame allocator", status);
+    }
+    kernel_check_frame(info->phys_to_virt);
+    kprintf(BOOT_MARKER_MEMORY_FORMAT "\n", (unsigned long long)(ram_bytes >> 20),
+            (unsigned long long)frame_alloc_free_count(&kernel_frames),
+            (unsigned long long)frame_alloc_total_count(&kernel_frames));
+}
+
+_Noreturn void kernel_main(const struct boot_info *info)
 {
     kprintf("%s\n", BOOT_MARKER_BOOT);
-    kprintf(BOOT_MARKER_ENTERED_FORMAT "\n", (unsigned long long)boot_el,
-            (unsigned long long)dtb_phys);
+    kprintf(BOOT_MARKER_ENTERED_FORMAT "\n", (unsigned long long)info->entry_el,
+            (unsigned long long)info->dtb.value);
+    kprintf(BOOT_MARKER_MMU_ON_FORMAT "\n", (unsigned long long)info->phys_to_virt);
+    kprintf(BOOT_MARKER_HIGH_HALF_FORMAT "\n", (unsigned long long)info->kernel_virt.value,
+            (unsigned long long)info->kernel_phys.value);
+    kernel_init_memory(info);
     kernel_boot_test();
+    kernel_wait_ticks(KERNEL_BOOT_TICKS);
     kprintf("%s\n", BOOT_MARKER_POWER_OFF);
     hal_power_off();
 }

@@ -2,10 +2,13 @@
 
 /**
  * The kernel's entry from the board: what runs once the board support code
- * has a stack, zeroed .bss and a working console.
+ * has a stack, zeroed .bss, exception vectors, a working console, an
+ * interrupt controller and a timer.
  */
 
 #include <stdint.h>
+
+#include "kernel/main/boot_info.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -14,22 +17,22 @@ extern "C" {
 /**
  * Runs the kernel. Never returns.
  *
- * boot_el: the exception level the image was entered at (1 or 2); the
- *   kernel itself always runs at EL1.
- * dtb_phys: the physical address of the device tree blob as handed over in
- *   x0 at entry (0 when the loader passed none).
+ * info: the machine as the board found it (kernel/main/boot_info.h); it
+ *   must stay valid and unchanged for the life of the kernel.
  *
- * Requires: called once, at EL1 with interrupts masked, with
- * hal_console_putc / hal_console_write and hal_power_off usable.
- * For now it prints the boot markers (kernel/main/boot_markers.h), each on
- * its own line, and powers the machine off.
+ * Requires: called once, at EL1 with interrupts masked, with the HAL
+ * console, cpu, irq, timer and power interfaces usable and the timer
+ * interrupt routed to the kernel's tick (kernel/time/tick.h).
+ * Prints the boot markers (kernel/main/boot_markers.h), each on its own
+ * line, sets up the physical frame allocator, shows that timer interrupts
+ * arrive, and powers the machine off.
  */
 #ifdef __cplusplus
 [[noreturn]]
 #else
 _Noreturn
 #endif
-void kernel_main(uint64_t boot_el, uint64_t dtb_phys);
+void kernel_main(const struct boot_info *info);
 
 #ifdef __cplusplus
 }

@@ -1,10 +1,22 @@
 """qemu_test: boot //bsp:image in QEMU and check serial output and exceptions."""
 
-# Lines every clean boot prints, in order (kernel/main/boot_markers.h).
-BOOT_MARKERS = [
-    "basalt: boot",
-    "basalt: power off",
-]
+_MIB = {"128M": 128, "512M": 512, "1G": 1024, "2G": 2048, "4G": 4096}
+
+def boot_markers(el = 1, mem = "128M"):
+    """The lines a clean boot entered at exception level `el` with `mem` RAM prints, in order.
+
+    The text comes from kernel/main/boot_markers.h; a trailing "*" matches
+    any line that begins with the rest.
+    """
+    return [
+        "basalt: boot",
+        "basalt: entered at EL%d, dtb at 0x0000000040000000" % el,
+        "basalt: MMU on, direct map at 0xffff000000000000",
+        "basalt: high half active, image at 0xffffffffc0100000 (physical 0x0000000040100000)",
+        "basalt: memory: %d MiB RAM, *" % _MIB[mem],
+        "basalt: interrupts on, 5 timer ticks at 100 Hz",
+        "basalt: power off",
+    ]
 
 def _quote(arg):
     """Protects arg from the shell tokenization Bazel applies to test args."""
@@ -12,13 +24,16 @@ def _quote(arg):
         fail("qemu_test arguments cannot contain a single quote: " + arg)
     return "'" + arg + "'"
 
-def qemu_test(name, qemu_args = [], expect = BOOT_MARKERS, expect_exit = 0, allow_log = [], image = "//bsp:image", **kwargs):
+def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0, allow_log = [], image = "//bsp:image", **kwargs):
     """A sh_test that boots `image` with run_qemu options `qemu_args`."""
+    if expect == None:
+        expect = boot_markers()
     native.sh_test(
         name = name,
         srcs = ["//tests/qemu:qemu_test.sh"],
         args = ["$(rootpath //bsp:run_qemu_lib)", "$(rootpath %s)" % image] +
                [_quote("--expect=" + e) for e in expect] +
+               [_quote("--forbid=" + f) for f in forbid] +
                ["--expect-exit=%s" % expect_exit] +
                [_quote("--allow-log=" + a) for a in allow_log] +
                [_quote(a) for a in qemu_args],

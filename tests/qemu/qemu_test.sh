@@ -4,7 +4,9 @@
 #
 # Usage: qemu_test.sh RUN_QEMU IMAGE [--expect=LINE]... [--expect-exit=N]
 #        [--allow-log=REGEX]... [run_qemu options]
-#   --expect=LINE      a line that must appear on the serial port, in order
+#   --expect=LINE      a line that must appear on the serial port, in order;
+#                      a LINE ending in "*" matches any line it begins
+#   --forbid=LINE      a line that must not appear on the serial port
 #   --expect-exit=N    QEMU's expected exit status (default 0), or "halted":
 #                      the kernel printed its halt marker, and the test
 #                      stopped QEMU then (a halted kernel never exits)
@@ -13,10 +15,11 @@
 set -uo pipefail
 run_qemu="$1" image="$2"
 shift 2
-expects=() allows=() qemu_args=() expect_exit=0
+expects=() forbids=() allows=() qemu_args=() expect_exit=0
 for arg in "$@"; do
     case "$arg" in
     --expect=*) expects+=("${arg#--expect=}") ;;
+    --forbid=*) forbids+=("${arg#--forbid=}") ;;
     --expect-exit=*) expect_exit="${arg#--expect-exit=}" ;;
     --allow-log=*) allows+=("${arg#--allow-log=}") ;;
     *) qemu_args+=("$arg") ;;
@@ -30,10 +33,8 @@ serial="$out/serial.txt" log="$out/qemu_int.log"
 halt_marker="basalt: kernel halted"
 "$run_qemu" --image="$image" --serial="$serial" --log="$log" --timeout=60 "${qemu_args[@]}" </dev/null &
 pid=$!
-halted=0
 while kill -0 "$pid" 2>/dev/null; do
     if grep -qF "$halt_marker" "$serial"; then
-        halted=1
         sleep 0.2 # let QEMU flush what follows
         kill "$pid" 2>/dev/null
         break
@@ -42,7 +43,8 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid"
 status=$?
-[[ "$halted" == 1 ]] && status=halted
+# A kernel that printed the halt marker has halted, however QEMU ended.
+grep -qF "$halt_marker" "$serial" && status=halted
 failed=0
 fail() {
     echo "FAIL: $*"
@@ -57,9 +59,19 @@ echo "--- end of serial output ---"
 # Expected lines, in order.
 remaining=$(tr -d '\r' <"$serial")
 for line in "${expects[@]}"; do
-    rest=$(awk -v want="$line" 'found {print; next} $0 == want {found = 1} END {exit !found}' <<<"$remaining") ||
+    rest=$(awk -v want="$line" '
+        found { print; next }
+        want ~ /\*$/ && index($0, substr(want, 1, length(want) - 1)) == 1 { found = 1; next }
+        $0 == want { found = 1 }
+        END { exit !found }' <<<"$remaining") ||
         { fail "missing serial line: $line"; continue; }
     remaining="$rest"
+done
+
+for line in "${forbids[@]}"; do
+    if tr -d '\r' <"$serial" | grep -qxF -- "$line"; then
+        fail "forbidden serial line: $line"
+    fi
 done
 
 # The exception and guest-error log, one event per line: a "Taking

@@ -29,7 +29,22 @@ FAKE_SERIAL="$good" FAKE_LOG='Taking exception 4 [Data Abort]\n' check fail "une
 FAKE_SERIAL="$good" FAKE_LOG='Invalid read at addr 0x0, size 4, region (null)\n' check fail "guest error"
 halt='basalt: boot\r\nbasalt: kernel halted\r\n'
 FAKE_SERIAL="$halt" FAKE_HANG=1 check pass "halted kernel, halt expected" halted
-FAKE_SERIAL="$halt" FAKE_EXIT=0 check fail "halt expected, QEMU exited by itself" halted
+FAKE_SERIAL="$good" FAKE_EXIT=0 check fail "halt expected, the kernel powered off instead" halted
 FAKE_SERIAL="$halt" FAKE_HANG=1 check fail "halted kernel, clean exit expected"
+prefix() { # prefix WANT SERIAL: --expect with a trailing "*" matches line beginnings only
+    local want="$1"
+    if FAKE_SERIAL="$2" "$dir/qemu_test.sh" "$dir/fake_run_qemu.sh" /dev/null --expect="basalt: memory: 128 MiB RAM, *" >/dev/null 2>&1; then
+        [[ "$want" == pass ]] || { echo "prefix match accepted: $2"; status=1; }
+    else
+        [[ "$want" == fail ]] || { echo "prefix match refused: $2"; status=1; }
+    fi
+}
+if FAKE_SERIAL="$good" "$dir/qemu_test.sh" "$dir/fake_run_qemu.sh" /dev/null --forbid="basalt: power off" >/dev/null 2>&1; then
+    echo "checker accepted a forbidden line"
+    status=1
+fi
+prefix pass 'basalt: memory: 128 MiB RAM, 1 of 2 frames free\r\n'
+prefix fail 'basalt: memory: 1024 MiB RAM, 1 of 2 frames free\r\n'
+prefix fail 'xbasalt: memory: 128 MiB RAM, 1 of 2 frames free\r\n'
 [[ "$status" == 0 ]] && echo "qemu_test.sh rejects every bad run and accepts a clean one"
 exit "$status"

@@ -1,0 +1,48 @@
+#pragma once
+
+/**
+ * The Arm Generic Interrupt Controller on QEMU virt: GICv2 (IHI 0048B) or
+ * GICv3 (IHI 0069), chosen by the device tree. Only the boot CPU is set up;
+ * every interrupt goes to it, in Group 1 (non-secure IRQ).
+ */
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** INTIDs from 1020 up are special: 1023 means "no pending interrupt". */
+#define GIC_INTID_SPECIAL_FIRST 1020u
+
+/** Where the GIC is, from the device tree (addresses as the CPU sees them). */
+struct gic_config {
+    uint32_t version; /* 2 or 3 */
+    uintptr_t gicd;   /* distributor */
+    uintptr_t gicc;   /* CPU interface registers (v2 only) */
+    uintptr_t gicr;   /* redistributor region (v3 only) */
+    uint64_t gicr_size;
+};
+
+/**
+ * Sets up the distributor and the calling CPU's interface (and, for v3,
+ * its redistributor). Returns 0, or -1 for an unsupported version or when
+ * no v3 redistributor in the region matches the calling CPU.
+ */
+int gic_init(const struct gic_config *config);
+
+/** Enables interrupt intid (PPI or SPI) at the given priority (0 highest). */
+void gic_enable(uint32_t intid, uint8_t priority);
+
+/** Acknowledges the highest-priority pending interrupt; returns its INTID. */
+uint32_t gic_acknowledge(void);
+
+/** Signals the end of handling of an interrupt gic_acknowledge returned. */
+void gic_end(uint32_t intid);
+
+/** The version gic_init set up (0 before). */
+uint32_t gic_version(void);
+
+#ifdef __cplusplus
+}
+#endif
