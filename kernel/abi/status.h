@@ -47,8 +47,29 @@ typedef int32_t status_t;
 /** The request is well formed but not supported here. */
 #define STATUS_UNSUPPORTED 12
 
+/** A handle names an empty slot or a slot outside the caller's table. */
+#define STATUS_BAD_HANDLE 13
+/** A handle's generation is older than its slot's: the object it named is gone. */
+#define STATUS_STALE_HANDLE 14
+/** A handle names an object of another kind than the call needs. */
+#define STATUS_WRONG_KIND 15
+/** The capability lacks a right the call needs. */
+#define STATUS_MISSING_RIGHT 16
+/** A user buffer is not mapped, not accessible as needed, or not in user space. */
+#define STATUS_BAD_BUFFER 17
+/** The system call number is not one the kernel knows. */
+#define STATUS_UNKNOWN_SYSCALL 18
+/** The call needs a current task and there is none. */
+#define STATUS_NO_CURRENT_TASK 19
+/** A capability table has no free slot. */
+#define STATUS_TABLE_FULL 20
+/** The object a caller was waiting on was destroyed while it waited. */
+#define STATUS_OBJECT_DESTROYED 21
+/** A non-blocking call found nothing to do (nothing to receive, no bit set). */
+#define STATUS_WOULD_BLOCK 22
+
 /** Number of status codes defined above; every code is below it. */
-#define STATUS_COUNT 13
+#define STATUS_COUNT 23
 
 #ifdef __cplusplus
 }
