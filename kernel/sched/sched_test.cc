@@ -1,0 +1,463 @@
+// Tests for kernel/sched: priority order, round robin within a priority over
+// many ticks, preemption on wake-up, yield, block/unblock, remove in every
+// state, terminal states, idle, every error path (with no effect: the whole
+// scheduler compared byte for byte), and the invariants after every step of
+// seeded random sequences.
+
+#include "kernel/sched/sched.h"
+
+#include <cstdint>
+#include <cstring>
+#include <random>
+
+#include "kernel/abi/status.h"
+#include "gtest/gtest.h"
+
+namespace {
+
+static_assert(SCHED_IDLE_ID == -1, "a host header redefined SCHED_IDLE_ID");
+
+class SchedTest : public ::testing::Test {
+  protected:
+    void SetUp() override
+    {
+        sched_init(&s_);
+        ASSERT_EQ(sched_check_invariants(&s_), STATUS_OK);
+    }
+
+    /** Adds id at priority and checks the invariants. */
+    void Add(uint32_t id, uint32_t priority)
+    {
+        ASSERT_EQ(sched_add(&s_, id, priority), STATUS_OK);
+        ASSERT_EQ(sched_check_invariants(&s_), STATUS_OK);
+    }
+
+    /** Picks, checks the invariants and returns the pick. */
+    int32_t Pick()
+    {
+        int32_t id = sched_pick_next(&s_);
+        EXPECT_EQ(sched_check_invariants(&s_), STATUS_OK);
+        EXPECT_EQ(sched_current(&s_), id);
+        return id;
+    }
+
+    /** Runs one tick, picking when the scheduler asks; returns the entity that ran. */
+    int32_t RunTick()
+    {
+        int32_t ran = sched_current(&s_);
+        if (sched_tick(&s_)) {
+            Pick();
+        }
+        EXPECT_EQ(sched_check_invariants(&s_), STATUS_OK);
+        return ran;
+    }
+
+    /** Expects status err from a call and no change at all to the scheduler. */
+    template <typename F> void ExpectRejected(F call)
+    {
+        sched before;
+        std::memcpy(&before, &s_, sizeof(before));
+        EXPECT_EQ(call(), STATUS_INVALID_ARGUMENT);
+        EXPECT_EQ(std::memcmp(&before, &s_, sizeof(before)), 0);
+    }
+
+    sched s_;
+};
+
+TEST_F(SchedTest, InitIsIdleAndEmpty)
+{
+    EXPECT_EQ(sched_current(&s_), SCHED_IDLE_ID);
+    EXPECT_EQ(sched_ready_count(&s_), 0u);
+    EXPECT_FALSE(sched_should_preempt(&s_));
+    EXPECT_FALSE(sched_tick(&s_));
+    EXPECT_EQ(Pick(), SCHED_IDLE_ID);
+    for (uint32_t id = 0; id < SCHED_MAX_ENTITIES; id++) {
+        EXPECT_EQ(sched_state(&s_, id), SCHED_UNUSED);
+    }
+    EXPECT_EQ(sched_state(&s_, SCHED_MAX_ENTITIES), SCHED_UNUSED);
+}
+
+TEST_F(SchedTest, PicksHighestPriorityFirst)
+{
+    Add(0, 3);
+    Add(1, 10);
+    Add(2, 0);
+    Add(3, SCHED_PRIORITIES - 1);
+    EXPECT_EQ(sched_ready_count(&s_), 4u);
+    EXPECT_TRUE(sched_should_preempt(&s_));
+    EXPECT_EQ(Pick(), 3);
+    EXPECT_EQ(sched_state(&s_, 3), SCHED_RUNNING);
+    EXPECT_EQ(sched_ready_count(&s_), 3u);
+    const int32_t order[] = {1, 0, 2};
+    for (int32_t want : order) {
+        ASSERT_EQ(sched_block(&s_, static_cast<uint32_t>(sched_current(&s_))), STATUS_OK);
+        EXPECT_EQ(sched_current(&s_), SCHED_IDLE_ID);
+        EXPECT_EQ(Pick(), want);
+    }
+    ASSERT_EQ(sched_block(&s_, 2), STATUS_OK);
+    EXPECT_EQ(Pick(), SCHED_IDLE_ID);
+}
+
+TEST_F(SchedTest, KeepsCurrentWhileSliceLasts)
+{
+    Add(0, 5);
+    Add(1, 5);
+    EXPECT_EQ(Pick(), 0);
+    for (int i = 0; i < SCHED_SLICE_TICKS - 1; i++) {
+        EXPECT_FALSE(sched_tick(&s_));
+        EXPECT_EQ(Pick(), 0);
+    }
+    EXPECT_TRUE(sched_tick(&s_));
+    EXPECT_EQ(Pick(), 1);
+    EXPECT_EQ(sched_state(&s_, 0), SCHED_READY);
+}
+
+TEST_F(SchedTest, LoneEntityGetsFreshSliceWithoutSwitch)
+{
+    Add(0, 5);
+    Add(1, 2);
+    EXPECT_EQ(Pick(), 0);
+    for (int i = 0; i < 3 * SCHED_SLICE_TICKS; i++) {
+        EXPECT_FALSE(sched_tick(&s_));
+    }
+    EXPECT_EQ(Pick(), 0);
+    EXPECT_EQ(sched_state(&s_, 1), SCHED_READY);
+}
+
+TEST_F(SchedTest, RoundRobinGivesEqualTurns)
+{
+    Add(0, 7);
+    Add(1, 7);
+    Add(2, 7);
+    Add(3, 1); // Never runs while the three are ready.
+    Pick();
+    int turns[4] = {};
+    int32_t last = -2;
+    int picks[4] = {};
+    for (int t = 0; t < 300; t++) {
+        int32_t ran = RunTick();
+        ASSERT_GE(ran, 0);
+        turns[ran]++;
+        if (ran != last) {
+            picks[ran]++;
+            last = ran;
+        }
+    }
+    EXPECT_EQ(turns[0], 100);
+    EXPECT_EQ(turns[1], 100);
+    EXPECT_EQ(turns[2], 100);
+    EXPECT_EQ(turns[3], 0);
+    EXPECT_EQ(picks[0], 20);
+    EXPECT_EQ(picks[1], 20);
+    EXPECT_EQ(picks[2], 20);
+}
+
+TEST_F(SchedTest, UnblockOfMoreUrgentPreempts)
+{
+    Add(0, 4);
+    Add(1, 9);
+    ASSERT_EQ(sched_block(&s_, 1), STATUS_OK);
+    EXPECT_EQ(Pick(), 0);
+    EXPECT_FALSE(sched_should_preempt(&s_));
+    ASSERT_EQ(sched_unblock(&s_, 1), STATUS_OK);
+    EXPECT_TRUE(sched_should_preempt(&s_));
+    EXPECT_EQ(Pick(), 1);
+    // The preempted entity waits at the tail of its queue, READY.
+    EXPECT_EQ(sched_state(&s_, 0), SCHED_READY);
+}
+
+TEST_F(SchedTest, UnblockOfEqualOrLowerDoesNotPreempt)
+{
+    Add(0, 4);
+    Add(1, 4);
+    Add(2, 3);
+    ASSERT_EQ(sched_block(&s_, 1), STATUS_OK);
+    ASSERT_EQ(sched_block(&s_, 2), STATUS_OK);
+    EXPECT_EQ(Pick(), 0);
+    ASSERT_EQ(sched_unblock(&s_, 1), STATUS_OK);
+    ASSERT_EQ(sched_unblock(&s_, 2), STATUS_OK);
+    EXPECT_FALSE(sched_should_preempt(&s_));
+    EXPECT_EQ(Pick(), 0);
+}
+
+TEST_F(SchedTest, PreemptedByUrgentGoesToTail)
+{
+    Add(0, 4);
+    Add(1, 4);
+    Add(2, 9);
+    ASSERT_EQ(sched_block(&s_, 2), STATUS_OK);
+    EXPECT_EQ(Pick(), 0);
+    ASSERT_EQ(sched_unblock(&s_, 2), STATUS_OK);
+    EXPECT_EQ(Pick(), 2);
+    ASSERT_EQ(sched_block(&s_, 2), STATUS_OK);
+    EXPECT_EQ(Pick(), 1); // 0 went behind 1.
+}
+
+TEST_F(SchedTest, YieldRotatesWithinPriority)
+{
+    Add(0, 2);
+    Add(1, 2);
+    EXPECT_EQ(Pick(), 0);
+    sched_yield_current(&s_);
+    EXPECT_EQ(sched_current(&s_), SCHED_IDLE_ID);
+    EXPECT_EQ(sched_state(&s_, 0), SCHED_READY);
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_OK);
+    EXPECT_EQ(Pick(), 1);
+    sched_yield_current(&s_);
+    EXPECT_EQ(Pick(), 0);
+}
+
+TEST_F(SchedTest, YieldAloneRunsAgainAndYieldWhenIdleDoesNothing)
+{
+    sched before;
+    std::memcpy(&before, &s_, sizeof(before));
+    sched_yield_current(&s_);
+    EXPECT_EQ(std::memcmp(&before, &s_, sizeof(before)), 0);
+    Add(0, 2);
+    EXPECT_EQ(Pick(), 0);
+    sched_yield_current(&s_);
+    EXPECT_EQ(Pick(), 0);
+}
+
+TEST_F(SchedTest, BlockAndUnblock)
+{
+    Add(0, 1);
+    Add(1, 1);
+    ASSERT_EQ(sched_block(&s_, 1), STATUS_OK); // READY -> BLOCKED
+    EXPECT_EQ(sched_state(&s_, 1), SCHED_BLOCKED);
+    EXPECT_EQ(sched_ready_count(&s_), 1u);
+    EXPECT_EQ(Pick(), 0);
+    ASSERT_EQ(sched_block(&s_, 0), STATUS_OK); // RUNNING -> BLOCKED
+    EXPECT_EQ(sched_current(&s_), SCHED_IDLE_ID);
+    EXPECT_EQ(Pick(), SCHED_IDLE_ID);
+    ASSERT_EQ(sched_unblock(&s_, 0), STATUS_OK);
+    ASSERT_EQ(sched_unblock(&s_, 1), STATUS_OK);
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_OK);
+    EXPECT_EQ(Pick(), 0); // FIFO in wake-up order.
+    sched_yield_current(&s_);
+    EXPECT_EQ(Pick(), 1);
+}
+
+TEST_F(SchedTest, RemoveInEveryState)
+{
+    Add(0, 3);
+    Add(1, 3);
+    Add(2, 3);
+    Add(3, 3);
+    EXPECT_EQ(Pick(), 0);
+    ASSERT_EQ(sched_block(&s_, 2), STATUS_OK);
+    ASSERT_EQ(sched_set_faulted(&s_, 3), STATUS_OK);
+    ASSERT_EQ(sched_remove(&s_, 0), STATUS_OK); // running
+    EXPECT_EQ(sched_current(&s_), SCHED_IDLE_ID);
+    ASSERT_EQ(sched_remove(&s_, 2), STATUS_OK); // blocked
+    ASSERT_EQ(sched_remove(&s_, 3), STATUS_OK); // faulted
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_OK);
+    EXPECT_EQ(Pick(), 1);
+    Add(0, 3);
+    sched_yield_current(&s_);
+    ASSERT_EQ(sched_remove(&s_, 1), STATUS_OK); // ready
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_OK);
+    EXPECT_EQ(Pick(), 0);
+    for (uint32_t id = 1; id < 4; id++) {
+        EXPECT_EQ(sched_state(&s_, id), SCHED_UNUSED);
+    }
+    // A removed slot can be added again.
+    Add(2, 30);
+    EXPECT_EQ(Pick(), 2);
+}
+
+TEST_F(SchedTest, FaultedAndExitedAreNeverPicked)
+{
+    Add(0, 31);
+    Add(1, 31);
+    Add(2, 31);
+    Add(3, 0);
+    EXPECT_EQ(Pick(), 0);
+    ASSERT_EQ(sched_set_faulted(&s_, 0), STATUS_OK); // running
+    ASSERT_EQ(sched_set_exited(&s_, 1), STATUS_OK);  // ready
+    ASSERT_EQ(sched_block(&s_, 2), STATUS_OK);
+    ASSERT_EQ(sched_set_exited(&s_, 2), STATUS_OK); // blocked
+    EXPECT_EQ(sched_current(&s_), SCHED_IDLE_ID);
+    for (int t = 0; t < 50; t++) {
+        EXPECT_EQ(RunTick() == 3 || t == 0, true);
+    }
+    EXPECT_EQ(sched_current(&s_), 3);
+    EXPECT_EQ(sched_state(&s_, 0), SCHED_FAULTED);
+    EXPECT_EQ(sched_state(&s_, 1), SCHED_EXITED);
+    EXPECT_EQ(sched_state(&s_, 2), SCHED_EXITED);
+}
+
+TEST_F(SchedTest, SetPriority)
+{
+    Add(0, 5);
+    Add(1, 5);
+    Add(2, 5);
+    ASSERT_EQ(sched_set_priority(&s_, 0, 5), STATUS_OK); // same priority: to the tail
+    EXPECT_EQ(Pick(), 1);
+    ASSERT_EQ(sched_set_priority(&s_, 2, 6), STATUS_OK); // ready entity moves up
+    EXPECT_TRUE(sched_should_preempt(&s_));
+    EXPECT_EQ(Pick(), 2);
+    ASSERT_EQ(sched_set_priority(&s_, 2, 1), STATUS_OK); // running entity drops
+    EXPECT_EQ(sched_current(&s_), 2);
+    EXPECT_TRUE(sched_should_preempt(&s_));
+    EXPECT_EQ(Pick(), 0);
+    ASSERT_EQ(sched_block(&s_, 1), STATUS_OK);
+    ASSERT_EQ(sched_set_priority(&s_, 1, 20), STATUS_OK); // blocked keeps it for later
+    ASSERT_EQ(sched_unblock(&s_, 1), STATUS_OK);
+    EXPECT_EQ(Pick(), 1);
+}
+
+TEST_F(SchedTest, ErrorsHaveNoEffect)
+{
+    Add(0, 5);
+    Add(1, 5);
+    Add(2, 5);
+    Add(3, 5);
+    Pick(); // 0 running
+    ASSERT_EQ(sched_block(&s_, 2), STATUS_OK);
+    ASSERT_EQ(sched_set_exited(&s_, 3), STATUS_OK);
+    const uint32_t bad_id = SCHED_MAX_ENTITIES;
+    const uint32_t huge = UINT32_MAX;
+    const uint32_t unused = 9;
+
+    ExpectRejected([&] { return sched_add(&s_, bad_id, 0); });
+    ExpectRejected([&] { return sched_add(&s_, huge, 0); });
+    ExpectRejected([&] { return sched_add(&s_, unused, SCHED_PRIORITIES); });
+    ExpectRejected([&] { return sched_add(&s_, unused, huge); });
+    for (uint32_t id = 0; id < 4; id++) { // in use, in every state
+        ExpectRejected([&] { return sched_add(&s_, id, 1); });
+    }
+
+    ExpectRejected([&] { return sched_remove(&s_, bad_id); });
+    ExpectRejected([&] { return sched_remove(&s_, unused); });
+
+    ExpectRejected([&] { return sched_block(&s_, bad_id); });
+    ExpectRejected([&] { return sched_block(&s_, unused); });
+    ExpectRejected([&] { return sched_block(&s_, 2); }); // blocked already
+    ExpectRejected([&] { return sched_block(&s_, 3); }); // exited
+
+    ExpectRejected([&] { return sched_unblock(&s_, bad_id); });
+    ExpectRejected([&] { return sched_unblock(&s_, unused); });
+    ExpectRejected([&] { return sched_unblock(&s_, 0); }); // running
+    ExpectRejected([&] { return sched_unblock(&s_, 1); }); // ready
+    ExpectRejected([&] { return sched_unblock(&s_, 3); }); // exited
+
+    for (uint32_t id : {bad_id, unused, 3u}) {
+        ExpectRejected([&] { return sched_set_faulted(&s_, id); });
+        ExpectRejected([&] { return sched_set_exited(&s_, id); });
+    }
+
+    ExpectRejected([&] { return sched_set_priority(&s_, bad_id, 1); });
+    ExpectRejected([&] { return sched_set_priority(&s_, unused, 1); });
+    ExpectRejected([&] { return sched_set_priority(&s_, 1, SCHED_PRIORITIES); });
+    ExpectRejected([&] { return sched_set_priority(&s_, 0, huge); });
+
+    ASSERT_EQ(sched_set_faulted(&s_, 1), STATUS_OK);
+    ExpectRejected([&] { return sched_set_exited(&s_, 1); }); // terminal already
+    ExpectRejected([&] { return sched_set_faulted(&s_, 1); });
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_OK);
+}
+
+TEST_F(SchedTest, InvariantCheckCatchesCorruption)
+{
+    Add(0, 5);
+    Add(1, 5);
+    Add(2, 6);
+    Pick();
+    sched good;
+    std::memcpy(&good, &s_, sizeof(good));
+
+    s_.ready_mask ^= 1u << 3; // bitmap bit for an empty queue
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_BAD_FORMAT);
+    std::memcpy(&s_, &good, sizeof(good));
+    s_.entity[1].next = 0; // a cycle 0 -> 1 -> 0
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_BAD_FORMAT);
+    std::memcpy(&s_, &good, sizeof(good));
+    s_.entity[1].priority = 4; // queued under the wrong priority
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_BAD_FORMAT);
+    std::memcpy(&s_, &good, sizeof(good));
+    s_.ready_count++;
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_BAD_FORMAT);
+    std::memcpy(&s_, &good, sizeof(good));
+    s_.current = 0; // a READY entity as current
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_BAD_FORMAT);
+    std::memcpy(&s_, &good, sizeof(good));
+    s_.entity[9].state = SCHED_READY; // READY but in no queue
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_BAD_FORMAT);
+    std::memcpy(&s_, &good, sizeof(good));
+    s_.queue[5].tail = 0; // tail is not the last
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_BAD_FORMAT);
+    std::memcpy(&s_, &good, sizeof(good));
+    s_.entity[2].slice = SCHED_SLICE_TICKS + 1;
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_BAD_FORMAT);
+}
+
+/**
+ * Seeded random operations, valid and invalid, on a few ids (so that
+ * collisions are common): the invariants hold after each, a failing call
+ * changes nothing, and a picked entity is always one of the most urgent.
+ */
+TEST_F(SchedTest, RandomSequencesKeepInvariants)
+{
+    for (uint32_t seed = 1; seed <= 8; seed++) {
+        sched_init(&s_);
+        std::mt19937 rng(seed);
+        for (int step = 0; step < 4000; step++) {
+            uint32_t op = rng() % 10;
+            uint32_t id = rng() % 20; // 0..19: some out of range when > 15
+            id = id >= 16 ? SCHED_MAX_ENTITIES + id : id;
+            uint32_t prio = rng() % (SCHED_PRIORITIES + 2);
+            sched before;
+            std::memcpy(&before, &s_, sizeof(before));
+            status_t st = STATUS_OK;
+            switch (op) {
+            case 0:
+                st = sched_add(&s_, id, prio % 4);
+                break;
+            case 1:
+                st = sched_remove(&s_, id);
+                break;
+            case 2:
+                st = sched_block(&s_, id);
+                break;
+            case 3:
+                st = sched_unblock(&s_, id);
+                break;
+            case 4:
+                st = (rng() % 2) ? sched_set_faulted(&s_, id) : sched_set_exited(&s_, id);
+                break;
+            case 5:
+                st = sched_set_priority(&s_, id, prio);
+                break;
+            case 6:
+                sched_yield_current(&s_);
+                break;
+            case 7:
+                (void)sched_tick(&s_);
+                break;
+            default: {
+                int32_t got = sched_pick_next(&s_);
+                if (got != SCHED_IDLE_ID) {
+                    // Nothing READY is more urgent than what runs.
+                    for (uint32_t i = 0; i < SCHED_MAX_ENTITIES; i++) {
+                        if (sched_state(&s_, i) == SCHED_READY) {
+                            ASSERT_LE(s_.entity[i].priority, s_.entity[got].priority);
+                        }
+                    }
+                } else {
+                    ASSERT_EQ(sched_ready_count(&s_), 0u);
+                }
+                break;
+            }
+            }
+            ASSERT_EQ(sched_check_invariants(&s_), STATUS_OK)
+                << "seed " << seed << " step " << step;
+            if (st != STATUS_OK) {
+                ASSERT_EQ(st, STATUS_INVALID_ARGUMENT);
+                ASSERT_EQ(std::memcmp(&before, &s_, sizeof(before)), 0);
+            }
+        }
+    }
+}
+
+} // namespace
