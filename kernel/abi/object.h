@@ -26,18 +26,18 @@ extern "C" {
 typedef uint32_t rights_t;
 
 /* Generic rights. */
-#define RIGHT_SEND (1u << 0)     /**< send or call on an endpoint, signal a notification */
-#define RIGHT_RECV (1u << 1)     /**< receive on an endpoint, wait on a notification */
-#define RIGHT_GRANT (1u << 2)    /**< pass this capability to another task through IPC */
-#define RIGHT_DERIVE (1u << 3)   /**< make a copy with fewer rights */
-#define RIGHT_REVOKE (1u << 4)   /**< delete every capability derived from this one */
-#define RIGHT_MAP (1u << 5)      /**< map a frame, or map into an address space */
+#define RIGHT_SEND (1u << 0)   /**< send or call on an endpoint, signal a notification */
+#define RIGHT_RECV (1u << 1)   /**< receive on an endpoint, wait on a notification */
+#define RIGHT_GRANT (1u << 2)  /**< pass this capability to another task through IPC */
+#define RIGHT_DERIVE (1u << 3) /**< make a copy with fewer rights */
+#define RIGHT_REVOKE (1u << 4) /**< delete every capability derived from this one */
+#define RIGHT_MAP (1u << 5)    /**< map a frame, or map into an address space */
 /* Kind-specific rights. */
-#define RIGHT_READ (1u << 6)     /**< frame: may be mapped readable */
-#define RIGHT_WRITE (1u << 7)    /**< frame: may be mapped writable */
-#define RIGHT_EXECUTE (1u << 8)  /**< frame: may be mapped executable */
-#define RIGHT_CONTROL (1u << 9)  /**< task: start, stop, set its registers; irq: acknowledge */
-#define RIGHT_WATCH (1u << 10)   /**< task: be told when it faults or exits */
+#define RIGHT_READ (1u << 6)    /**< frame: may be mapped readable */
+#define RIGHT_WRITE (1u << 7)   /**< frame: may be mapped writable */
+#define RIGHT_EXECUTE (1u << 8) /**< frame: may be mapped executable */
+#define RIGHT_CONTROL (1u << 9) /**< task: start, stop, set its registers; irq: acknowledge */
+#define RIGHT_WATCH (1u << 10)  /**< task: be told when it faults or exits */
 
 /** Every right defined above. */
 #define RIGHTS_ALL ((1u << 11) - 1)
