@@ -1,0 +1,178 @@
+#pragma once
+
+/**
+ * Capability tables and the derivation tree.
+ *
+ * A capability names a kernel object (struct obj_ref) with a set of rights.
+ * Each task has one table of CAP_TABLE_SLOTS slots; a handle
+ * (kernel/abi/handle.h) is a slot index and the slot's generation. A slot's
+ * generation starts at 1 and goes up (UINT32_MAX wraps to 1) each time the
+ * slot is emptied, so handles to a deleted, moved or revoked capability go
+ * stale.
+ *
+ * All tables live in one struct cap_space, with the object arena, so that
+ * the derivation tree can cross tables. A capability's position is
+ * table * CAP_TABLE_SLOTS + slot, and CAP_NIL (-1) is no position. Each
+ * capability records its parent and its children form a doubly linked list
+ * (first_child, next_sibling, prev_sibling). Roots (capabilities made by
+ * cap_insert_new, or orphaned by a delete) have no siblings.
+ *
+ * Tree invariants (cap_check_invariants checks them all):
+ *  - a child's rights are a subset of its parent's (rights only narrow);
+ *  - links are consistent and name used slots, and the tree has no cycle:
+ *    a new capability is only ever added as a leaf, and moves and deletes
+ *    only splice links, so no operation can make one;
+ *  - each object's reference count equals the capabilities naming it, and
+ *    each capability names a live object or a zombie (obj.h).
+ *
+ * Policies:
+ *  - cap_delete removes one capability and re-parents its children to its
+ *    parent (in its place among the siblings), or makes them roots; only
+ *    cap_revoke deletes a subtree.
+ *  - Deleting the last capability naming an object destroys the object.
+ *  - A capability whose object was destroyed (a zombie's) can still be
+ *    deleted, revoked and its table emptied, but not looked up, derived or
+ *    transferred (STATUS_STALE_HANDLE).
+ *
+ * Every operation checks everything first and then changes state in a step
+ * that cannot fail: on error nothing changes. Walks are iterative and
+ * bounded by the number of slots. No global state, no allocation, no
+ * locking: the caller serialises calls on one space.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/obj/obj.h"
+
+#include "kernel/abi/handle.h"
+#include "kernel/abi/object.h"
+#include "kernel/abi/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef CAP_TABLE_SLOTS
+#define CAP_TABLE_SLOTS 64
+#endif
+#ifndef CAP_MAX_TABLES
+#define CAP_MAX_TABLES 64
+#endif
+/** Capability slots in a space. */
+#define CAP_TOTAL_SLOTS (CAP_TABLE_SLOTS * CAP_MAX_TABLES)
+/** No position (no parent, no child, no sibling). */
+#define CAP_NIL (-1)
+
+_Static_assert(CAP_TABLE_SLOTS <= HANDLE_SLOT_MASK + 1, "a slot index must fit in a handle");
+_Static_assert(CAP_TOTAL_SLOTS <= UINT16_MAX, "capability counts are kept in 16 bits");
+
+/** One capability slot. Every field but generation is 0 / CAP_NIL when the slot is empty. */
+struct cap {
+    struct obj_ref object;
+    rights_t rights;
+    /** Handle generation of the slot; never 0. */
+    uint32_t generation;
+    /** 1 when the slot holds a capability, else 0. */
+    uint32_t used;
+    /** Positions (table * CAP_TABLE_SLOTS + slot) or CAP_NIL. */
+    int32_t parent;
+    int32_t first_child;
+    int32_t next_sibling;
+    int32_t prev_sibling;
+};
+
+/** A task's capability table. */
+struct cap_table {
+    struct cap slots[CAP_TABLE_SLOTS];
+    /** Used slots. */
+    uint32_t used;
+};
+
+/** Every capability table and the object arena. Fields private to kernel/cap. */
+struct cap_space {
+    struct cap_table tables[CAP_MAX_TABLES];
+    struct obj_arena objects;
+};
+
+/** Empties every table and the object arena. */
+void cap_space_init(struct cap_space *space);
+
+/**
+ * Finds the capability handle names in a table and checks that it may be
+ * used: its object is live, of the given kind (any kind for OBJECT_NONE),
+ * and it has every right in needed. Returns STATUS_INVALID_ARGUMENT (null
+ * pointer, table out of range), STATUS_BAD_HANDLE (reserved bits set,
+ * generation 0, slot out of range, empty slot), STATUS_STALE_HANDLE
+ * (generation older than the slot's, or the object was destroyed),
+ * STATUS_WRONG_KIND or STATUS_MISSING_RIGHT. Changes nothing.
+ */
+status_t cap_lookup(struct cap_space *space, uint32_t table, handle_t handle, uint32_t kind,
+                    rights_t needed, struct cap **out);
+
+/**
+ * Puts a root capability for a live object in a table, taking a reference
+ * on the object; *out is its handle. Returns STATUS_INVALID_ARGUMENT (null
+ * pointer, table out of range, rights outside RIGHTS_ALL, object reference
+ * out of range), STATUS_STALE_HANDLE (the object is not live) or
+ * STATUS_TABLE_FULL. On error nothing changes.
+ */
+status_t cap_insert_new(struct cap_space *space, uint32_t table, struct obj_ref obj,
+                        rights_t rights, handle_t *out);
+
+/**
+ * Derives a child with new_rights from a capability with RIGHT_DERIVE, in
+ * the same table. Errors as cap_lookup, STATUS_MISSING_RIGHT also when
+ * new_rights is not a subset of the source's rights, and STATUS_TABLE_FULL.
+ * On error nothing changes.
+ */
+status_t cap_derive(struct cap_space *space, uint32_t table, handle_t handle, rights_t new_rights,
+                    handle_t *out);
+
+/**
+ * Passes a capability with RIGHT_GRANT to another table (the IPC
+ * primitive). A copy is a new child of the source with the same rights; a
+ * move empties the source slot (its handle goes stale) and keeps the
+ * capability's place in the derivation tree. *out is the handle in
+ * to_table. Errors as cap_lookup, or STATUS_INVALID_ARGUMENT (to_table out
+ * of range), STATUS_TABLE_FULL (to_table full). On error nothing changes.
+ */
+status_t cap_transfer(struct cap_space *space, uint32_t from_table, handle_t handle,
+                      uint32_t to_table, bool move, handle_t *out);
+
+/**
+ * Deletes one capability (whose object may be destroyed already); its
+ * children move to its parent. Drops its object reference, destroying the
+ * object if it was the last. Errors as cap_lookup's first three. On error
+ * nothing changes.
+ */
+status_t cap_delete(struct cap_space *space, uint32_t table, handle_t handle);
+
+/**
+ * Deletes every capability derived from one with RIGHT_REVOKE, transitively
+ * and in every table; the capability itself stays. Errors as cap_lookup
+ * (except that the object may be destroyed). On error nothing changes.
+ */
+status_t cap_revoke(struct cap_space *space, uint32_t table, handle_t handle);
+
+/**
+ * Deletes every capability of a table, as cap_delete would one by one (for
+ * task destruction). Returns STATUS_INVALID_ARGUMENT for a null space or a
+ * table out of range.
+ */
+status_t cap_delete_table(struct cap_space *space, uint32_t table);
+
+/** Used slots of a table (0 for a table out of range). */
+uint32_t cap_table_count(const struct cap_space *space, uint32_t table);
+
+/**
+ * Checks every invariant listed above, and the object arena's own counts.
+ * Returns STATUS_OK, or STATUS_BAD_FORMAT on the first broken one.
+ * For tests and the fuzzer: it walks the whole space. Uses about
+ * 2 * OBJ_TOTAL_SLOTS bytes of stack.
+ */
+status_t cap_check_invariants(const struct cap_space *space);
+
+#ifdef __cplusplus
+}
+#endif
