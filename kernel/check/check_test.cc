@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "gtest/gtest.h"
 #include "hal/fake/console_fake.h"
 #include "hal/fake/cpu_fake.h"
+#include "gtest/gtest.h"
 
 namespace {
 
@@ -36,4 +36,4 @@ TEST(CheckTest, FalseConditionReportsAndHalts)
                 "basalt: kernel halted\r\n");
 }
 
-}  // namespace
+} // namespace
