@@ -1,0 +1,164 @@
+#include "hal/mmu.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal/aarch64/mmu_tlb.h"
+#include "hal/aarch64/pt.h"
+#include "hal/addr.h"
+
+/* The direct-map offset, set once by hal_mmu_init before any other call. */
+static uint64_t mmu_phys_to_virt;
+
+void hal_mmu_init(uint64_t phys_to_virt)
+{
+    mmu_phys_to_virt = phys_to_virt;
+}
+
+void *hal_mmu_phys_to_virt(paddr_t pa)
+{
+    return (void *)(uintptr_t)(pa.value + mmu_phys_to_virt);
+}
+
+/** The hal_mmu_result for a pt_result. BLOCK_SPLIT and NON_CANONICAL cannot
+ * arise from page-only user mappings checked against USER_TOP; they map to
+ * RANGE, the nearest meaning. */
+static hal_mmu_result mmu_result(pt_result r)
+{
+    switch (r) {
+    case PT_OK:
+        return HAL_MMU_OK;
+    case PT_ERR_MISALIGNED:
+        return HAL_MMU_ERR_MISALIGNED;
+    case PT_ERR_PERMISSION:
+        return HAL_MMU_ERR_PERMISSION;
+    case PT_ERR_ALREADY_MAPPED:
+        return HAL_MMU_ERR_ALREADY_MAPPED;
+    case PT_ERR_NOT_MAPPED:
+        return HAL_MMU_ERR_NOT_MAPPED;
+    case PT_ERR_NO_TABLES:
+        return HAL_MMU_ERR_NO_TABLES;
+    default:
+        return HAL_MMU_ERR_RANGE;
+    }
+}
+
+/** Converts user perms (HAL_MMU_*) into PT_PERM_* in *out. Returns false
+ * for unknown bits, no READ, or WRITE with EXEC. */
+static bool mmu_perm(uint32_t perms, uint32_t *out)
+{
+    const uint32_t known = HAL_MMU_READ | HAL_MMU_WRITE | HAL_MMU_EXEC;
+    if ((perms & ~known) != 0 || (perms & HAL_MMU_READ) == 0 ||
+        ((perms & HAL_MMU_WRITE) != 0 && (perms & HAL_MMU_EXEC) != 0)) {
+        return false;
+    }
+    *out = PT_PERM_USER | PT_PERM_READ;
+    *out |= (perms & HAL_MMU_WRITE) != 0 ? PT_PERM_WRITE : 0;
+    *out |= (perms & HAL_MMU_EXEC) != 0 ? PT_PERM_USER_EXEC : 0;
+    return true;
+}
+
+/** Checks a user page range and asid: MISALIGNED, RANGE or OK. */
+static hal_mmu_result mmu_range(uint64_t va, uint64_t size, uint32_t asid)
+{
+    if ((va | size) % HAL_MMU_PAGE_SIZE != 0) {
+        return HAL_MMU_ERR_MISALIGNED;
+    }
+    if (size == 0 || va >= HAL_MMU_USER_TOP || size > HAL_MMU_USER_TOP - va ||
+        asid >= HAL_MMU_ASID_LIMIT) {
+        return HAL_MMU_ERR_RANGE;
+    }
+    return HAL_MMU_OK;
+}
+
+/**
+ * Invalidates [va, va + size) for asid in the TLBs of the Inner Shareable
+ * domain (Arm ARM D8.13, "TLB maintenance"): DSB ISHST makes the table
+ * writes visible to the walkers first; TLBI VAE1IS takes ASID in bits
+ * [63:48] and VA[55:12] in bits [43:0], one page per instruction; DSB ISH
+ * waits for the invalidations to complete on every CPU; ISB makes this
+ * CPU's later fetches use the new tables.
+ */
+size_t hal_mmu_tables_needed(uint64_t va, uint64_t size)
+{
+    if (mmu_range(va, size, 0) != HAL_MMU_OK) {
+        return 0;
+    }
+    return pt_tables_needed(vaddr_make(va), paddr_make(0), size, false);
+}
+
+hal_mmu_result hal_mmu_space_create(struct hal_mmu_frames *f, paddr_t *root)
+{
+    struct pt_pool pool = {f->frames, f->count, f->used, mmu_phys_to_virt};
+    pt_result r = pt_new_root(&pool, root);
+    f->used = pool.used;
+    return mmu_result(r);
+}
+
+hal_mmu_result hal_mmu_map(paddr_t root, uint32_t asid, uint64_t va, paddr_t pa, uint64_t size,
+                           uint32_t perms, struct hal_mmu_frames *f)
+{
+    uint32_t perm = 0;
+    hal_mmu_result r = mmu_range(va, size, asid);
+    if (r != HAL_MMU_OK) {
+        return r;
+    }
+    if (!mmu_perm(perms, &perm)) {
+        return HAL_MMU_ERR_PERMISSION;
+    }
+    struct pt_pool pool = {f->frames, f->count, f->used, mmu_phys_to_virt};
+    r = mmu_result(pt_map(&pool, root, vaddr_make(va), pa, size, perm, PT_MEM_NORMAL, false));
+    f->used = pool.used;
+    mmu_tlb_after_map();
+    return r;
+}
+
+hal_mmu_result hal_mmu_unmap(paddr_t root, uint32_t asid, uint64_t va, uint64_t size)
+{
+    hal_mmu_result r = mmu_range(va, size, asid);
+    if (r != HAL_MMU_OK) {
+        return r;
+    }
+    struct pt_pool pool = {NULL, 0, 0, mmu_phys_to_virt};
+    r = mmu_result(pt_unmap(&pool, root, vaddr_make(va), size));
+    if (r == HAL_MMU_OK) {
+        mmu_tlb_invalidate(asid, va, size);
+    }
+    return r;
+}
+
+hal_mmu_result hal_mmu_protect(paddr_t root, uint32_t asid, uint64_t va, uint64_t size,
+                               uint32_t perms)
+{
+    uint32_t perm = 0;
+    hal_mmu_result r = mmu_range(va, size, asid);
+    if (r != HAL_MMU_OK) {
+        return r;
+    }
+    if (!mmu_perm(perms, &perm)) {
+        return HAL_MMU_ERR_PERMISSION;
+    }
+    r = mmu_result(pt_protect(root, vaddr_make(va), size, perm, mmu_phys_to_virt));
+    if (r == HAL_MMU_OK) {
+        mmu_tlb_invalidate(asid, va, size);
+    }
+    return r;
+}
+
+hal_mmu_result hal_mmu_user_translate(paddr_t root, uint64_t va, bool write, paddr_t *pa)
+{
+    struct pt_mapping m;
+    if (va >= HAL_MMU_USER_TOP) {
+        return HAL_MMU_ERR_RANGE;
+    }
+    hal_mmu_result r = mmu_result(pt_translate(root, vaddr_make(va), mmu_phys_to_virt, &m));
+    if (r != HAL_MMU_OK) {
+        return r;
+    }
+    if (!pt_user_access_ok(root, vaddr_make(va), mmu_phys_to_virt, write)) {
+        return HAL_MMU_ERR_PERMISSION;
+    }
+    *pa = m.pa;
+    return HAL_MMU_OK;
+}

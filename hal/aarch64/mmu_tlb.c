@@ -1,0 +1,24 @@
+#include "hal/aarch64/mmu_tlb.h"
+
+#include <stdint.h>
+
+#include "hal/mmu.h"
+
+void mmu_tlb_after_map(void)
+{
+    __asm__ volatile("dsb ishst\n\tisb" ::: "memory");
+}
+
+void mmu_tlb_invalidate(uint32_t asid, uint64_t va, uint64_t size)
+{
+    /* DSB ISHST: the table writes complete before the invalidation; TLBI
+     * VAE1IS by VA and ASID (operand ASID[63:48], VA[55:12] in [43:0]);
+     * DSB ISH waits for it everywhere; ISB resynchronizes this CPU
+     * (Arm ARM D8.13, "TLB maintenance"). */
+    __asm__ volatile("dsb ishst" ::: "memory");
+    for (uint64_t off = 0; off < size; off += HAL_MMU_PAGE_SIZE) {
+        uint64_t operand = ((uint64_t)asid << 48) | ((va + off) >> 12);
+        __asm__ volatile("tlbi vae1is, %0" ::"r"(operand) : "memory");
+    }
+    __asm__ volatile("dsb ish\n\tisb" ::: "memory");
+}

@@ -1,0 +1,31 @@
+#pragma once
+
+/**
+ * TLB maintenance for hal/aarch64/mmu.c, split out so that mmu.c is plain C
+ * that also builds and runs on the host: mmu_tlb.c issues the real
+ * instructions on the target, hal/fake/mmu_fake.c records the calls.
+ */
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * After new entries were written: makes the table writes visible to the
+ * walker before the new mappings are used. New entries replace invalid
+ * ones, so no TLB entry can be stale (Arm ARM D8.13).
+ */
+void mmu_tlb_after_map(void);
+
+/**
+ * After entries of [va, va + size) under asid were changed or removed:
+ * invalidates each page's TLB entries on every CPU in the inner shareable
+ * domain and waits for completion.
+ */
+void mmu_tlb_invalidate(uint32_t asid, uint64_t va, uint64_t size);
+
+#ifdef __cplusplus
+}
+#endif
