@@ -1,0 +1,196 @@
+/* Synchronous endpoints: each call decodes (checks, no effect) then invokes (cannot fail). */
+
+#include "kernel/ipc/endpoint.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/cap/cap.h"
+#include "kernel/ipc/ipc.h"
+#include "kernel/ipc/ipc_priv.h"
+#include "kernel/sched/sched.h"
+
+#include "kernel/abi/status.h"
+
+/** Checks the arguments every endpoint call shares. */
+static status_t args_check(struct ipc *ipc, struct sched *s, uint32_t ep, uint32_t task)
+{
+    if (ipc == 0 || s == 0 || ep >= IPC_MAX_ENDPOINTS || !ipc_task_can_act(ipc, s, task)) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    return STATUS_OK;
+}
+
+/**
+ * Decodes a send or call: the message must be able to go to the first
+ * waiting receiver, or, with none, be valid in the sender's own table.
+ */
+static status_t send_check(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
+                           uint32_t sender)
+{
+    status_t st = args_check(ipc, s, ep, sender);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    int32_t r = ipc->endpoints[ep].receivers.head;
+    return ipc_msg_check(ipc, caps, sender, r == IPC_NO_TASK ? sender : (uint32_t)r);
+}
+
+/** Invokes a send (call when is_call): hands over or queues; the caller always blocks. */
+static void send_invoke(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
+                        uint32_t sender, bool is_call)
+{
+    struct ipc_endpoint *e = &ipc->endpoints[ep];
+    if (e->receivers.head == IPC_NO_TASK) {
+        ipc_block(ipc, s, sender, is_call ? IPC_WAIT_CALL : IPC_WAIT_SEND, ep);
+        ipc_queue_push_prio(ipc, s, &e->senders, sender);
+        return;
+    }
+    uint32_t r = (uint32_t)e->receivers.head;
+    ipc_queue_remove(ipc, &e->receivers, r);
+    ipc_msg_transfer(ipc, caps, sender, r);
+    ipc_wake(ipc, s, r, STATUS_OK);
+    if (is_call) {
+        ipc->tasks[r].reply_to = (int32_t)sender;
+        ipc_block(ipc, s, sender, IPC_WAIT_REPLY, r);
+    }
+}
+
+/** Sends: see endpoint.h. */
+status_t ipc_send(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
+                  uint32_t sender)
+{
+    status_t st = send_check(ipc, s, caps, ep, sender);
+    if (st == STATUS_OK) {
+        send_invoke(ipc, s, caps, ep, sender, false);
+    }
+    return st;
+}
+
+/** Calls: see endpoint.h. */
+status_t ipc_call(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
+                  uint32_t caller)
+{
+    status_t st = send_check(ipc, s, caps, ep, caller);
+    if (st == STATUS_OK) {
+        send_invoke(ipc, s, caps, ep, caller, true);
+    }
+    return st;
+}
+
+/** Decodes a receive by a task that holds no reply right (or will have used it). */
+static status_t recv_check(struct ipc *ipc, struct cap_space *caps, uint32_t ep, uint32_t receiver)
+{
+    int32_t sender = ipc->endpoints[ep].senders.head;
+    if (sender == IPC_NO_TASK) {
+        return STATUS_OK;
+    }
+    return ipc_msg_check(ipc, caps, (uint32_t)sender, receiver);
+}
+
+/** Invokes a receive: takes the first sender's message, or queues the receiver. */
+static void recv_invoke(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
+                        uint32_t receiver)
+{
+    struct ipc_endpoint *e = &ipc->endpoints[ep];
+    if (e->senders.head == IPC_NO_TASK) {
+        ipc_block(ipc, s, receiver, IPC_WAIT_RECV, ep);
+        ipc_queue_push_prio(ipc, s, &e->receivers, receiver);
+        return;
+    }
+    uint32_t sender = (uint32_t)e->senders.head;
+    ipc_queue_remove(ipc, &e->senders, sender);
+    ipc_msg_transfer(ipc, caps, sender, receiver);
+    if (ipc->tasks[sender].wait == IPC_WAIT_CALL) {
+        /* Still BLOCKED in sched: it only changes what it waits for. */
+        ipc->tasks[sender].wait = IPC_WAIT_REPLY;
+        ipc->tasks[sender].wait_object = receiver;
+        ipc->tasks[receiver].reply_to = (int32_t)sender;
+    } else {
+        ipc_wake(ipc, s, sender, STATUS_OK);
+    }
+}
+
+/** Receives: see endpoint.h. */
+status_t ipc_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
+                  uint32_t receiver)
+{
+    status_t st = args_check(ipc, s, ep, receiver);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    if (ipc->tasks[receiver].reply_to != IPC_NO_TASK) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    st = recv_check(ipc, caps, ep, receiver);
+    if (st == STATUS_OK) {
+        recv_invoke(ipc, s, caps, ep, receiver);
+    }
+    return st;
+}
+
+/** Decodes a reply by a task that passed ipc_task_can_act. */
+static status_t reply_check(struct ipc *ipc, struct cap_space *caps, uint32_t replier)
+{
+    int32_t caller = ipc->tasks[replier].reply_to;
+    if (caller == IPC_NO_TASK) {
+        return STATUS_BAD_HANDLE;
+    }
+    return ipc_msg_check(ipc, caps, replier, (uint32_t)caller);
+}
+
+/** Invokes a reply: the caller gets the message and runs; the right is used up. */
+static void reply_invoke(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t replier)
+{
+    uint32_t caller = (uint32_t)ipc->tasks[replier].reply_to;
+    ipc->tasks[replier].reply_to = IPC_NO_TASK;
+    ipc_msg_transfer(ipc, caps, replier, caller);
+    ipc_wake(ipc, s, caller, STATUS_OK);
+}
+
+/** Replies: see endpoint.h. */
+status_t ipc_reply(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t replier)
+{
+    if (ipc == 0 || s == 0 || !ipc_task_can_act(ipc, s, replier)) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    status_t st = reply_check(ipc, caps, replier);
+    if (st == STATUS_OK) {
+        reply_invoke(ipc, s, caps, replier);
+    }
+    return st;
+}
+
+/**
+ * Replies then receives: see endpoint.h. Both halves are decoded before
+ * either is invoked; the reply moves capabilities only into the caller's
+ * table and out of task's, so the receive's check stays true.
+ */
+status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
+                        uint32_t task)
+{
+    status_t st = args_check(ipc, s, ep, task);
+    if (st == STATUS_OK) {
+        st = reply_check(ipc, caps, task);
+    }
+    if (st == STATUS_OK) {
+        st = recv_check(ipc, caps, ep, task);
+    }
+    if (st != STATUS_OK) {
+        return st;
+    }
+    reply_invoke(ipc, s, caps, task);
+    recv_invoke(ipc, s, caps, ep, task);
+    return STATUS_OK;
+}
+
+/** Destroys: see endpoint.h. */
+status_t ipc_endpoint_destroy(struct ipc *ipc, struct sched *s, uint32_t ep)
+{
+    if (ipc == 0 || s == 0 || ep >= IPC_MAX_ENDPOINTS) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    ipc_wake_all(ipc, s, &ipc->endpoints[ep].senders, STATUS_OBJECT_DESTROYED);
+    ipc_wake_all(ipc, s, &ipc->endpoints[ep].receivers, STATUS_OBJECT_DESTROYED);
+    return STATUS_OK;
+}

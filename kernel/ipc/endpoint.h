@@ -1,0 +1,102 @@
+#pragma once
+
+/**
+ * Synchronous endpoints: send, recv, call, reply, reply+recv.
+ *
+ * Each of the IPC_MAX_ENDPOINTS endpoints in a struct ipc has a queue of
+ * blocked senders (and callers) and a queue of blocked receivers, each
+ * ordered by scheduler priority (taken when the task queues), FIFO among
+ * equals. A task's message is tasks[id].msg (ipc.h): the caller fills it
+ * before send, call or reply; a receive overwrites it with the message
+ * received, its handles now in the receiver's table.
+ *
+ * Capabilities move (cap_transfer with move) from the sender's table to the
+ * receiver's; a task's table index is its id. Every one needs RIGHT_GRANT;
+ * a message is refused whole, with nothing moved, when one fails to look
+ * up, lacks the right, is named twice, or the receiver's table has too few
+ * free slots. A sender's capabilities are checked when it sends and again
+ * when a receiver takes its message.
+ *
+ * After a receiver takes a call, it holds a one-shot reply right
+ * (tasks[r].reply_to) and the caller waits for the reply (IPC_WAIT_REPLY).
+ * A task holding a reply right must reply (or ipc_reply_recv) before it
+ * receives again.
+ *
+ * Blocking calls return STATUS_OK when they block; the outcome arrives on
+ * wake (ipc.h). Every call checks everything first and on error changes
+ * nothing: not the ipc state, the scheduler or the capability space.
+ */
+
+#include <stdint.h>
+
+#include "kernel/cap/cap.h"
+#include "kernel/ipc/ipc.h"
+#include "kernel/sched/sched.h"
+
+#include "kernel/abi/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Sends tasks[sender].msg on endpoint ep. A receiver waits: the first one
+ * gets the message and is unblocked, the sender keeps running. Otherwise the
+ * sender blocks in the senders queue. Errors, with no effect:
+ * STATUS_INVALID_ARGUMENT (null ipc or sched, ep or sender out of range,
+ * sender not READY or RUNNING or already waiting, word_count or cap_count
+ * too large, caps null while cap_count > 0, a handle named twice),
+ * cap_lookup's errors for a capability (STATUS_MISSING_RIGHT without
+ * RIGHT_GRANT), STATUS_TABLE_FULL (the receiver's table).
+ */
+status_t ipc_send(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
+                  uint32_t sender);
+
+/**
+ * Receives on endpoint ep. A sender waits: the first one's message goes to
+ * tasks[receiver].msg; a plain sender is unblocked, a caller now waits for
+ * the reply and receiver holds its reply right. Otherwise the receiver
+ * blocks in the receivers queue. Errors, with no effect: as ipc_send (for
+ * the waiting sender's message), and STATUS_INVALID_ARGUMENT when the
+ * receiver holds a reply right.
+ */
+status_t ipc_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
+                  uint32_t receiver);
+
+/**
+ * Sends as ipc_send, then waits for the reply: the caller always blocks.
+ * When a receiver waits, it gets the message and the reply right at once.
+ * The reply arrives in tasks[caller].msg. Errors as ipc_send.
+ */
+status_t ipc_call(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
+                  uint32_t caller);
+
+/**
+ * Replies with tasks[replier].msg to the caller whose reply right replier
+ * holds, once: the caller gets the message and is unblocked, the right is
+ * used up. Errors, with no effect: STATUS_INVALID_ARGUMENT (null ipc or
+ * sched, replier out of range, not READY or RUNNING, or waiting),
+ * STATUS_BAD_HANDLE (no reply right: never received a call, replied
+ * already, or the caller was destroyed), and the message errors of ipc_send.
+ */
+status_t ipc_reply(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t replier);
+
+/**
+ * ipc_reply, then ipc_recv on ep, as one call: either both happen or, on
+ * error, neither. The receive's table room is checked before the reply frees
+ * any slot (conservative). Errors as ipc_reply and ipc_recv.
+ */
+status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
+                        uint32_t task);
+
+/**
+ * Destroys endpoint ep: every queued sender, caller and receiver is woken
+ * with STATUS_OBJECT_DESTROYED and both queues are emptied; the index is
+ * free for reuse. Callers already received keep waiting for their reply.
+ * Returns STATUS_OK; with no effect: STATUS_INVALID_ARGUMENT.
+ */
+status_t ipc_endpoint_destroy(struct ipc *ipc, struct sched *s, uint32_t ep);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,562 @@
+// Tests for kernel/ipc endpoints: send before and after recv, FIFO among
+// equal priorities and higher priority first (senders and receivers),
+// call/reply round trips, the one-shot reply right, reply+recv, capability
+// transfer with and without RIGHT_GRANT, a full receiver table, wake on
+// endpoint and task destruction, every error path leaving the scheduler,
+// the IPC state and the capability space byte for byte unchanged, and a
+// seeded random sequence with every invariant checked after each step.
+
+#include "kernel/ipc/endpoint.h"
+
+#include <cstdint>
+#include <initializer_list>
+#include <random>
+
+#include "kernel/cap/cap.h"
+#include "kernel/ipc/ipc.h"
+#include "kernel/ipc/ipc_test_fixture.h"
+#include "kernel/ipc/notification.h"
+#include "kernel/sched/sched.h"
+
+#include "gtest/gtest.h"
+
+namespace {
+
+class EndpointTest : public IpcTest {
+  protected:
+    /** Fills task id's outgoing message: a label, words 1..n times label, handles. */
+    void SetMsg(uint32_t id, uint64_t label, uint32_t words = 0,
+                std::initializer_list<handle_t> hs = {})
+    {
+        ipc_msg &m = Task(id).msg;
+        m = ipc_msg{};
+        m.label = label;
+        m.word_count = words;
+        for (uint32_t w = 0; w < words && w < IPC_MSG_WORDS; w++) {
+            m.words[w] = label * 100 + w;
+        }
+        m.cap_count = 0;
+        for (handle_t h : hs) {
+            m.caps[m.cap_count++] = h;
+        }
+    }
+    status_t Send(uint32_t ep, uint32_t id)
+    {
+        return ipc_send(ipc_.get(), sched_.get(), caps_.get(), ep, id);
+    }
+    status_t Recv(uint32_t ep, uint32_t id)
+    {
+        return ipc_recv(ipc_.get(), sched_.get(), caps_.get(), ep, id);
+    }
+    status_t Call(uint32_t ep, uint32_t id)
+    {
+        return ipc_call(ipc_.get(), sched_.get(), caps_.get(), ep, id);
+    }
+    status_t Reply(uint32_t id)
+    {
+        return ipc_reply(ipc_.get(), sched_.get(), caps_.get(), id);
+    }
+    status_t ReplyRecv(uint32_t ep, uint32_t id)
+    {
+        return ipc_reply_recv(ipc_.get(), sched_.get(), caps_.get(), ep, id);
+    }
+    /** Whether handle h names a capability in table with the rights. */
+    bool Holds(uint32_t table, handle_t h, rights_t rights)
+    {
+        cap *c = nullptr;
+        return cap_lookup(caps_.get(), table, h, OBJECT_NONE, 0, &c) == STATUS_OK &&
+               c->rights == rights;
+    }
+    void Fill(uint32_t table)
+    {
+        while (cap_table_count(caps_.get(), table) < CAP_TABLE_SLOTS) {
+            NewCap(table);
+        }
+    }
+    void ExpectMsg(uint32_t id, uint64_t label, uint32_t words)
+    {
+        const ipc_msg &m = Task(id).msg;
+        EXPECT_EQ(label, m.label);
+        EXPECT_EQ(words, m.word_count);
+        for (uint32_t w = 0; w < IPC_MSG_WORDS; w++) {
+            EXPECT_EQ(w < words ? label * 100 + w : 0, m.words[w]) << "word " << w;
+        }
+    }
+};
+
+TEST_F(EndpointTest, RecvBeforeSend)
+{
+    AddTask(0);
+    AddTask(1);
+    ASSERT_EQ(STATUS_OK, Recv(2, 1));
+    EXPECT_EQ(SCHED_BLOCKED, State(1));
+    EXPECT_EQ(uint32_t{IPC_WAIT_RECV}, Task(1).wait);
+    SetMsg(0, 7, 3);
+    ASSERT_EQ(STATUS_OK, Send(2, 0));
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_EQ(SCHED_READY, State(1));
+    EXPECT_EQ(STATUS_OK, Task(1).wake_status);
+    ExpectMsg(1, 7, 3);
+    EXPECT_EQ(IPC_NO_TASK, Task(1).reply_to);
+}
+
+TEST_F(EndpointTest, SendBeforeRecv)
+{
+    AddTask(0);
+    AddTask(1);
+    SetMsg(0, 9, 4);
+    ASSERT_EQ(STATUS_OK, Send(0, 0));
+    EXPECT_EQ(SCHED_BLOCKED, State(0));
+    EXPECT_EQ(uint32_t{IPC_WAIT_SEND}, Task(0).wait);
+    ASSERT_EQ(STATUS_OK, Invariants());
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_EQ(STATUS_OK, Task(0).wake_status);
+    EXPECT_EQ(SCHED_READY, State(1));
+    ExpectMsg(1, 9, 4);
+}
+
+TEST_F(EndpointTest, SendersFifoAmongEqualsHigherPriorityFirst)
+{
+    // (id, priority): served 2, 4 (priority 20, FIFO), then 1, 3 (5), then 5 (1).
+    const uint32_t prio[] = {0, 5, 20, 5, 20, 1};
+    for (uint32_t id = 1; id <= 5; id++) {
+        AddTask(id, prio[id]);
+        SetMsg(id, id);
+        ASSERT_EQ(STATUS_OK, Send(3, id));
+    }
+    AddTask(0, 0);
+    ASSERT_EQ(STATUS_OK, Invariants());
+    for (uint32_t want : {2u, 4u, 1u, 3u, 5u}) {
+        ASSERT_EQ(STATUS_OK, Recv(3, 0));
+        EXPECT_EQ(want, Task(0).msg.label);
+        EXPECT_EQ(SCHED_READY, State(want));
+    }
+    ASSERT_EQ(STATUS_OK, Recv(3, 0));
+    EXPECT_EQ(SCHED_BLOCKED, State(0));
+}
+
+TEST_F(EndpointTest, ReceiversFifoAmongEqualsHigherPriorityFirst)
+{
+    const uint32_t prio[] = {0, 3, 3, 9, 3};
+    for (uint32_t id = 1; id <= 4; id++) {
+        AddTask(id, prio[id]);
+        ASSERT_EQ(STATUS_OK, Recv(0, id));
+    }
+    AddTask(0);
+    uint64_t label = 100;
+    for (uint32_t want : {3u, 1u, 2u, 4u}) {
+        SetMsg(0, label);
+        ASSERT_EQ(STATUS_OK, Send(0, 0));
+        EXPECT_EQ(SCHED_READY, State(want));
+        EXPECT_EQ(label, Task(want).msg.label);
+        label++;
+    }
+}
+
+TEST_F(EndpointTest, CallReplyRoundTripReceiverFirst)
+{
+    AddTask(0); // client
+    AddTask(1); // server
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    SetMsg(0, 42, 2);
+    ASSERT_EQ(STATUS_OK, Call(0, 0));
+    EXPECT_EQ(SCHED_BLOCKED, State(0));
+    EXPECT_EQ(uint32_t{IPC_WAIT_REPLY}, Task(0).wait);
+    EXPECT_EQ(1u, Task(0).wait_object);
+    EXPECT_EQ(SCHED_READY, State(1));
+    EXPECT_EQ(0, Task(1).reply_to);
+    ExpectMsg(1, 42, 2);
+    ASSERT_EQ(STATUS_OK, Invariants());
+    SetMsg(1, 43, 4);
+    ASSERT_EQ(STATUS_OK, Reply(1));
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_EQ(STATUS_OK, Task(0).wake_status);
+    ExpectMsg(0, 43, 4);
+    EXPECT_EQ(IPC_NO_TASK, Task(1).reply_to);
+}
+
+TEST_F(EndpointTest, CallReplyRoundTripCallerFirstAndOneShot)
+{
+    AddTask(0);
+    AddTask(1);
+    SetMsg(0, 5, 1);
+    ASSERT_EQ(STATUS_OK, Call(4, 0));
+    EXPECT_EQ(uint32_t{IPC_WAIT_CALL}, Task(0).wait);
+    ASSERT_EQ(STATUS_OK, Recv(4, 1));
+    EXPECT_EQ(SCHED_BLOCKED, State(0));
+    EXPECT_EQ(uint32_t{IPC_WAIT_REPLY}, Task(0).wait);
+    ExpectMsg(1, 5, 1);
+    SetMsg(1, 6, 0);
+    ASSERT_EQ(STATUS_OK, Reply(1));
+    ExpectMsg(0, 6, 0);
+    Snapshot();
+    EXPECT_EQ(STATUS_BAD_HANDLE, Reply(1));
+    EXPECT_TRUE(Unchanged());
+}
+
+TEST_F(EndpointTest, ReplyWithoutCallIsBadHandle)
+{
+    AddTask(0);
+    AddTask(1);
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    SetMsg(0, 1);
+    ASSERT_EQ(STATUS_OK, Send(0, 0)); // a plain send gives no reply right
+    Snapshot();
+    EXPECT_EQ(STATUS_BAD_HANDLE, Reply(1));
+    EXPECT_EQ(STATUS_BAD_HANDLE, ReplyRecv(0, 1));
+    EXPECT_TRUE(Unchanged());
+}
+
+TEST_F(EndpointTest, RecvWhileHoldingReplyRightIsRefused)
+{
+    AddTask(0);
+    AddTask(1);
+    ASSERT_EQ(STATUS_OK, Call(0, 0));
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    Snapshot();
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, Recv(0, 1));
+    EXPECT_TRUE(Unchanged());
+}
+
+TEST_F(EndpointTest, ReplyRecvServesClientsInTurn)
+{
+    AddTask(0); // server
+    AddTask(1);
+    AddTask(2);
+    SetMsg(1, 11);
+    SetMsg(2, 22);
+    ASSERT_EQ(STATUS_OK, Call(0, 1));
+    ASSERT_EQ(STATUS_OK, Call(0, 2));
+    ASSERT_EQ(STATUS_OK, Recv(0, 0));
+    EXPECT_EQ(11u, Task(0).msg.label);
+    SetMsg(0, 111);
+    ASSERT_EQ(STATUS_OK, ReplyRecv(0, 0));
+    EXPECT_EQ(SCHED_READY, State(1));
+    EXPECT_EQ(111u, Task(1).msg.label);
+    EXPECT_EQ(22u, Task(0).msg.label);
+    EXPECT_EQ(2, Task(0).reply_to);
+    SetMsg(0, 222);
+    ASSERT_EQ(STATUS_OK, ReplyRecv(0, 0)); // nobody left: the server blocks
+    EXPECT_EQ(222u, Task(2).msg.label);
+    EXPECT_EQ(SCHED_READY, State(2));
+    EXPECT_EQ(SCHED_BLOCKED, State(0));
+    EXPECT_EQ(uint32_t{IPC_WAIT_RECV}, Task(0).wait);
+}
+
+TEST_F(EndpointTest, CapabilitiesMoveWithGrant)
+{
+    AddTask(0);
+    AddTask(1);
+    const rights_t r1 = RIGHT_GRANT | RIGHT_READ;
+    handle_t h1 = NewCap(0, r1);
+    handle_t h2 = NewCap(0, RIGHTS_ALL);
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    SetMsg(0, 1, 0, {h1, h2});
+    ASSERT_EQ(STATUS_OK, Send(0, 0));
+    EXPECT_EQ(2u, Task(1).msg.cap_count);
+    EXPECT_TRUE(Holds(1, Task(1).msg.caps[0], r1));
+    EXPECT_TRUE(Holds(1, Task(1).msg.caps[1], RIGHTS_ALL));
+    EXPECT_FALSE(Holds(0, h1, r1));
+    EXPECT_EQ(0u, cap_table_count(caps_.get(), 0));
+    EXPECT_EQ(2u, cap_table_count(caps_.get(), 1));
+    EXPECT_EQ(STATUS_OK, cap_check_invariants(caps_.get()));
+}
+
+TEST_F(EndpointTest, CapabilitiesMoveFromBlockedSenderAndInReply)
+{
+    AddTask(0);
+    AddTask(1);
+    handle_t h = NewCap(0, RIGHT_GRANT);
+    SetMsg(0, 1, 0, {h});
+    ASSERT_EQ(STATUS_OK, Call(0, 0));
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    handle_t got = Task(1).msg.caps[0];
+    EXPECT_TRUE(Holds(1, got, RIGHT_GRANT));
+    EXPECT_EQ(HANDLE_NONE, Task(1).msg.caps[1]);
+    SetMsg(1, 2, 0, {got});
+    ASSERT_EQ(STATUS_OK, Reply(1));
+    EXPECT_TRUE(Holds(0, Task(0).msg.caps[0], RIGHT_GRANT));
+    EXPECT_EQ(0u, cap_table_count(caps_.get(), 1));
+}
+
+TEST_F(EndpointTest, CapabilityWithoutGrantFailsWholeMessage)
+{
+    AddTask(0);
+    AddTask(1);
+    handle_t ok = NewCap(0, RIGHT_GRANT);
+    handle_t no = NewCap(0, RIGHTS_ALL & ~RIGHT_GRANT);
+    SetMsg(0, 1, 0, {ok, no});
+    Snapshot();
+    EXPECT_EQ(STATUS_MISSING_RIGHT, Send(0, 0)); // no receiver: checked before blocking
+    EXPECT_EQ(STATUS_MISSING_RIGHT, Call(0, 0));
+    EXPECT_TRUE(Unchanged());
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    Snapshot();
+    EXPECT_EQ(STATUS_MISSING_RIGHT, Send(0, 0));
+    EXPECT_TRUE(Unchanged());
+    EXPECT_TRUE(Holds(0, ok, RIGHT_GRANT));
+    EXPECT_EQ(0u, cap_table_count(caps_.get(), 1));
+}
+
+TEST_F(EndpointTest, GrantLostWhileBlockedFailsTheRecv)
+{
+    AddTask(0);
+    AddTask(1);
+    handle_t h = NewCap(0, RIGHT_GRANT);
+    SetMsg(0, 1, 0, {h});
+    ASSERT_EQ(STATUS_OK, Send(0, 0));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 0, h));
+    Snapshot();
+    EXPECT_EQ(STATUS_STALE_HANDLE, Recv(0, 1));
+    EXPECT_TRUE(Unchanged());
+    ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
+}
+
+TEST_F(EndpointTest, ReceiverTableFullChangesNothing)
+{
+    AddTask(0);
+    AddTask(1);
+    handle_t h = NewCap(0, RIGHT_GRANT);
+    Fill(1);
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    SetMsg(0, 1, 0, {h});
+    Snapshot();
+    EXPECT_EQ(STATUS_TABLE_FULL, Send(0, 0));
+    EXPECT_EQ(STATUS_TABLE_FULL, Call(0, 0));
+    EXPECT_TRUE(Unchanged());
+    // The other way round: the sender waits, the receiver's table is full.
+    AddTask(2);
+    Fill(2);
+    ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
+    ASSERT_EQ(STATUS_OK, Send(0, 0));
+    Snapshot();
+    EXPECT_EQ(STATUS_TABLE_FULL, Recv(0, 2));
+    EXPECT_TRUE(Unchanged());
+    ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
+}
+
+TEST_F(EndpointTest, DestroyWakesSendersCallersAndReceivers)
+{
+    for (uint32_t id = 0; id < 6; id++) {
+        AddTask(id);
+    }
+    ASSERT_EQ(STATUS_OK, Send(0, 0));
+    ASSERT_EQ(STATUS_OK, Call(0, 1));
+    ASSERT_EQ(STATUS_OK, Recv(1, 2));
+    ASSERT_EQ(STATUS_OK, Recv(1, 3));
+    ASSERT_EQ(STATUS_OK, Call(2, 4)); // received below: waits for a reply, not on 2
+    ASSERT_EQ(STATUS_OK, Recv(2, 5));
+    ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
+    ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 1));
+    ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 2));
+    for (uint32_t id = 0; id < 4; id++) {
+        EXPECT_EQ(SCHED_READY, State(id));
+        EXPECT_EQ(STATUS_OBJECT_DESTROYED, Task(id).wake_status);
+        EXPECT_EQ(uint32_t{IPC_WAIT_NONE}, Task(id).wait);
+    }
+    EXPECT_EQ(SCHED_BLOCKED, State(4));
+    EXPECT_EQ(IPC_NO_TASK, ipc_->endpoints[0].senders.head);
+    EXPECT_EQ(IPC_NO_TASK, ipc_->endpoints[1].receivers.tail);
+    ASSERT_EQ(STATUS_OK, Reply(5));
+    EXPECT_EQ(SCHED_READY, State(4));
+}
+
+TEST_F(EndpointTest, DestroyedServerWakesItsCaller)
+{
+    AddTask(0);
+    AddTask(1);
+    ASSERT_EQ(STATUS_OK, Call(0, 0));
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    ASSERT_EQ(STATUS_OK, ipc_task_destroy(ipc_.get(), sched_.get(), 1));
+    ASSERT_EQ(STATUS_OK, sched_remove(sched_.get(), 1));
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_EQ(STATUS_OBJECT_DESTROYED, Task(0).wake_status);
+}
+
+TEST_F(EndpointTest, DestroyedCallerTakesTheReplyRightAway)
+{
+    AddTask(0);
+    AddTask(1);
+    AddTask(2);
+    ASSERT_EQ(STATUS_OK, Call(0, 0));
+    ASSERT_EQ(STATUS_OK, Send(0, 2)); // queued behind the caller
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    ASSERT_EQ(STATUS_OK, ipc_task_destroy(ipc_.get(), sched_.get(), 0));
+    ASSERT_EQ(STATUS_OK, sched_remove(sched_.get(), 0));
+    ASSERT_EQ(STATUS_OK, Invariants());
+    EXPECT_EQ(STATUS_BAD_HANDLE, Reply(1));
+    ASSERT_EQ(STATUS_OK, ipc_task_destroy(ipc_.get(), sched_.get(), 2)); // a queued sender
+    ASSERT_EQ(STATUS_OK, sched_remove(sched_.get(), 2));
+    EXPECT_EQ(IPC_NO_TASK, ipc_->endpoints[0].senders.head);
+}
+
+TEST_F(EndpointTest, ErrorsChangeNothing)
+{
+    AddTask(0);
+    AddTask(1);
+    AddTask(2);
+    AddTask(3);
+    ASSERT_EQ(STATUS_OK, Recv(1, 1));                   // 1 waits
+    ASSERT_EQ(STATUS_OK, sched_block(sched_.get(), 2)); // 2 blocked elsewhere
+    handle_t g = NewCap(0, RIGHT_GRANT);
+    Snapshot();
+    using Fn = status_t (*)(struct ipc *, struct sched *, cap_space *, uint32_t, uint32_t);
+    for (Fn fn : {Fn{ipc_send}, Fn{ipc_call}, Fn{ipc_recv}, Fn{ipc_reply_recv}}) {
+        EXPECT_EQ(STATUS_INVALID_ARGUMENT, fn(nullptr, sched_.get(), caps_.get(), 0, 0));
+        EXPECT_EQ(STATUS_INVALID_ARGUMENT, fn(ipc_.get(), nullptr, caps_.get(), 0, 0));
+        EXPECT_EQ(STATUS_INVALID_ARGUMENT,
+                  fn(ipc_.get(), sched_.get(), caps_.get(), IPC_MAX_ENDPOINTS, 0));
+        EXPECT_EQ(STATUS_INVALID_ARGUMENT,
+                  fn(ipc_.get(), sched_.get(), caps_.get(), 0, SCHED_MAX_ENTITIES));
+        for (uint32_t bad : {1u, 2u, 9u}) { // waiting, blocked, unused
+            EXPECT_EQ(STATUS_INVALID_ARGUMENT, fn(ipc_.get(), sched_.get(), caps_.get(), 0, bad));
+        }
+    }
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, ipc_reply(nullptr, sched_.get(), caps_.get(), 0));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, ipc_reply(ipc_.get(), nullptr, caps_.get(), 0));
+    for (uint32_t bad : {1u, 2u, 9u, 64u}) {
+        EXPECT_EQ(STATUS_INVALID_ARGUMENT, Reply(bad));
+    }
+    EXPECT_EQ(STATUS_BAD_HANDLE, Reply(3));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, ipc_endpoint_destroy(nullptr, sched_.get(), 0));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, ipc_endpoint_destroy(ipc_.get(), nullptr, 0));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT,
+              ipc_endpoint_destroy(ipc_.get(), sched_.get(), IPC_MAX_ENDPOINTS));
+    EXPECT_TRUE(Unchanged());
+
+    // Bad messages, to a waiting receiver (endpoint 1) and to an empty endpoint (0).
+    struct Case {
+        uint32_t words;
+        std::initializer_list<handle_t> hs;
+        status_t want;
+    };
+    const handle_t stale = handle_make(handle_slot(g), handle_generation(g) + 1);
+    const Case cases[] = {
+        {IPC_MSG_WORDS + 1, {}, STATUS_INVALID_ARGUMENT},
+        {0, {g, g}, STATUS_INVALID_ARGUMENT},
+        {0, {HANDLE_NONE}, STATUS_BAD_HANDLE},
+        {0, {stale}, STATUS_STALE_HANDLE},
+        {0, {handle_make(40, 1)}, STATUS_BAD_HANDLE},
+    };
+    for (const Case &c : cases) {
+        for (uint32_t ep : {0u, 1u}) {
+            SetMsg(0, 1, c.words, c.hs);
+            Snapshot();
+            EXPECT_EQ(c.want, Send(ep, 0));
+            EXPECT_EQ(c.want, Call(ep, 0));
+            EXPECT_TRUE(Unchanged());
+        }
+    }
+    SetMsg(0, 1, 0, {g});
+    Task(0).msg.cap_count = IPC_MSG_CAPS + 1;
+    Snapshot();
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, Send(1, 0));
+    EXPECT_TRUE(Unchanged());
+    Task(0).msg.cap_count = 1;
+    Snapshot();
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, ipc_send(ipc_.get(), sched_.get(), nullptr, 1, 0));
+    EXPECT_TRUE(Unchanged());
+    ASSERT_EQ(STATUS_OK, sched_unblock(sched_.get(), 2));
+}
+
+TEST_F(EndpointTest, ReplyRecvFailsWholeWhenRecvHalfFails)
+{
+    AddTask(0);
+    AddTask(1);
+    AddTask(2);
+    ASSERT_EQ(STATUS_OK, Call(0, 0));
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    // 2 queues a good message, then loses its capability: the recv half fails.
+    handle_t g = NewCap(2, RIGHT_GRANT);
+    SetMsg(2, 1, 0, {g});
+    ASSERT_EQ(STATUS_OK, Send(0, 2));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 2, g));
+    Snapshot();
+    EXPECT_EQ(STATUS_STALE_HANDLE, ReplyRecv(0, 1));
+    EXPECT_TRUE(Unchanged());
+    ASSERT_EQ(STATUS_OK, Reply(1));
+    ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
+}
+
+/** Seeded random sequence: every step either succeeds or changes nothing. */
+TEST_F(EndpointTest, RandomSequenceKeepsInvariants)
+{
+    constexpr uint32_t kTasks = 8;
+    std::mt19937 rng(20261123);
+    auto pick = [&](uint32_t n) { return static_cast<uint32_t>(rng() % n); };
+    for (uint32_t id = 0; id < kTasks; id++) {
+        AddTask(id, pick(4));
+    }
+    uint32_t ok = 0;
+    for (int step = 0; step < 20000; step++) {
+        uint32_t t = pick(kTasks);
+        uint32_t ep = pick(3);
+        if (pick(8) == 0 && cap_table_count(caps_.get(), t) < CAP_TABLE_SLOTS - 4) {
+            NewCap(t, pick(2) ? RIGHTS_ALL : RIGHT_READ);
+        }
+        ipc_msg &m = Task(t).msg;
+        if (sched_state(sched_.get(), t) != SCHED_BLOCKED) {
+            m.label = rng();
+            m.word_count = pick(IPC_MSG_WORDS + 1);
+            m.cap_count = pick(8) == 0 ? pick(IPC_MSG_CAPS + 1) : 0;
+            for (uint32_t i = 0; i < IPC_MSG_CAPS; i++) {
+                uint32_t slot = pick(8);
+                m.caps[i] = handle_make(slot, caps_->tables[t].slots[slot].generation);
+            }
+        }
+        Snapshot();
+        status_t st = STATUS_OK;
+        switch (pick(11)) {
+        case 0:
+            st = Send(ep, t);
+            break;
+        case 1:
+            st = Recv(ep, t);
+            break;
+        case 2:
+            st = Call(ep, t);
+            break;
+        case 3:
+            st = Reply(t);
+            break;
+        case 4:
+            st = ReplyRecv(ep, t);
+            break;
+        case 5:
+            st = pick(20) == 0 ? ipc_endpoint_destroy(ipc_.get(), sched_.get(), ep) : STATUS_OK;
+            break;
+        case 6:
+            st = ipc_notify_signal(ipc_.get(), sched_.get(), ep, 1ull << pick(64));
+            break;
+        case 7:
+            st = ipc_notify_wait(ipc_.get(), sched_.get(), ep, t);
+            break;
+        case 8:
+            st = ipc_notify_poll(ipc_.get(), sched_.get(), ep, t);
+            break;
+        case 9:
+            st = pick(20) == 0 ? ipc_notify_destroy(ipc_.get(), sched_.get(), ep) : STATUS_OK;
+            break;
+        default:
+            if (pick(2) == 0) {
+                (void)sched_pick_next(sched_.get()); // so that tasks are RUNNING too
+            } else if (pick(10) == 0) { // destroy task t and start a fresh one in its place
+                ASSERT_EQ(STATUS_OK, ipc_task_destroy(ipc_.get(), sched_.get(), t));
+                ASSERT_EQ(STATUS_OK, cap_delete_table(caps_.get(), t));
+                ASSERT_EQ(STATUS_OK, sched_remove(sched_.get(), t));
+                ASSERT_EQ(STATUS_OK, sched_add(sched_.get(), t, pick(4)));
+            }
+            break;
+        }
+        if (st != STATUS_OK) {
+            ASSERT_TRUE(Unchanged()) << "step " << step << " status " << st;
+        } else {
+            ok++;
+        }
+        ASSERT_EQ(STATUS_OK, Invariants()) << "step " << step;
+    }
+    EXPECT_GT(ok, 2000u);
+}
+
+} // namespace

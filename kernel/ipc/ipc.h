@@ -1,0 +1,147 @@
+#pragma once
+
+/**
+ * IPC state shared by endpoints (endpoint.h) and notifications
+ * (notification.h): each task's message buffer and what it waits on.
+ *
+ * Tasks are named by their scheduler id (0 .. SCHED_MAX_ENTITIES-1), which
+ * is also the index of their capability table in the struct cap_space. A
+ * task waits on at most one thing at a time, so one pair of queue links per
+ * task serves every wait queue (an endpoint's senders or receivers, a
+ * notification's waiters); queues are linked by id, -1 at the ends.
+ *
+ * Invariant (ipc_check_invariants): a task whose wait is not IPC_WAIT_NONE
+ * is BLOCKED in the scheduler, and a waiting task is in exactly the queue of
+ * what it waits on (a task waiting for a reply is in no queue: the replier's
+ * reply_to names it). Whoever takes a BLOCKED task out of the scheduler by
+ * another path (fault, exit, removal) calls ipc_task_destroy first.
+ *
+ * A blocking call returns STATUS_OK when it blocked; the outcome arrives
+ * when the task is woken: tasks[id].wake_status (STATUS_OK or
+ * STATUS_OBJECT_DESTROYED) and, on success, the message in tasks[id].msg or
+ * the signal bits in tasks[id].bits. No global state, no allocation, no
+ * locking: the caller serialises calls (IRQs masked).
+ */
+
+#include <stdint.h>
+
+#include "kernel/sched/sched.h"
+
+#include "kernel/abi/handle.h"
+#include "kernel/abi/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Endpoints, indexed 0 .. IPC_MAX_ENDPOINTS-1. */
+#define IPC_MAX_ENDPOINTS 128
+/** Notifications, indexed 0 .. IPC_MAX_NOTIFICATIONS-1. */
+#define IPC_MAX_NOTIFICATIONS 128
+/** Data words a message carries (in registers, later). */
+#define IPC_MSG_WORDS 4
+/** Capabilities a message carries. */
+#define IPC_MSG_CAPS 2
+/** No task (queue ends, no reply target). */
+#define IPC_NO_TASK (-1)
+
+/** What a task waits on (uint32_t in struct ipc_task). */
+enum ipc_wait {
+    IPC_WAIT_NONE = 0,
+    /** Queued as a sender on endpoint wait_object (ipc_send). */
+    IPC_WAIT_SEND,
+    /** Queued as a sender on endpoint wait_object, then waits for a reply (ipc_call). */
+    IPC_WAIT_CALL,
+    /** Queued as a receiver on endpoint wait_object. */
+    IPC_WAIT_RECV,
+    /** Received by task wait_object, waiting for its reply. */
+    IPC_WAIT_REPLY,
+    /** Queued as a waiter on notification wait_object. */
+    IPC_WAIT_NOTIFY,
+    IPC_WAIT_COUNT,
+};
+
+/**
+ * A message: a label, word_count data words and cap_count capability
+ * handles (in the sender's table when sent, in the receiver's when
+ * received). No padding, so messages compare with memcmp.
+ */
+struct ipc_msg {
+    uint64_t label;
+    uint64_t words[IPC_MSG_WORDS];
+    uint32_t word_count;
+    uint32_t cap_count;
+    handle_t caps[IPC_MSG_CAPS];
+};
+
+/** One task's IPC state. */
+struct ipc_task {
+    /** Outgoing message before send/call/reply; the received one after recv or a reply. */
+    struct ipc_msg msg;
+    /** An enum ipc_wait. */
+    uint32_t wait;
+    /** Endpoint or notification index, or the replier's id for IPC_WAIT_REPLY. */
+    uint32_t wait_object;
+    /** The outcome of the last blocking call, set when the task is woken. */
+    status_t wake_status;
+    /** The caller this task holds the one-shot reply right for, or IPC_NO_TASK. */
+    int32_t reply_to;
+    /** Wait queue links (ids), IPC_NO_TASK at the ends and when in no queue. */
+    int32_t next;
+    int32_t prev;
+    /** Signal bits delivered by the last notification wait or poll. */
+    uint64_t bits;
+};
+
+/** A FIFO (per priority, for endpoints) of waiting task ids. */
+struct ipc_queue {
+    int32_t head;
+    int32_t tail;
+};
+
+/** A notification: pending signal bits and its waiters (plain FIFO). */
+struct ipc_notification {
+    uint64_t pending;
+    struct ipc_queue waiters;
+};
+
+/** A synchronous endpoint: blocked senders (and callers), blocked receivers. */
+struct ipc_endpoint {
+    struct ipc_queue senders;
+    struct ipc_queue receivers;
+};
+
+/** All IPC state; fields private to kernel/ipc (declared for placement and tests). */
+struct ipc {
+    struct ipc_task tasks[SCHED_MAX_ENTITIES];
+    struct ipc_notification notifications[IPC_MAX_NOTIFICATIONS];
+    struct ipc_endpoint endpoints[IPC_MAX_ENDPOINTS];
+};
+
+_Static_assert(sizeof(struct ipc_msg) == 64, "struct ipc_msg has no padding");
+_Static_assert(sizeof(struct ipc_task) == 96, "struct ipc_task has no padding");
+
+/** Sets up ipc: no task waits, no reply right, every queue empty, no bit pending. */
+void ipc_init(struct ipc *ipc);
+
+/**
+ * Forgets a task that is being destroyed (call before sched_remove): it
+ * leaves any queue it is in, a replier holding its reply right loses it, and
+ * the caller it holds a reply right for is woken with
+ * STATUS_OBJECT_DESTROYED. Returns STATUS_OK; with no effect:
+ * STATUS_INVALID_ARGUMENT for a null pointer or an id out of range.
+ */
+status_t ipc_task_destroy(struct ipc *ipc, struct sched *s, uint32_t task);
+
+/**
+ * Checks every invariant (for tests and fuzzers): queue links consistent,
+ * acyclic and each waiting task in exactly the queue of what it waits on,
+ * endpoint queues ordered by priority, waiting tasks BLOCKED, reply rights
+ * and IPC_WAIT_REPLY matching one to one. Returns STATUS_OK or
+ * STATUS_BAD_FORMAT. Changes nothing.
+ */
+status_t ipc_check_invariants(const struct ipc *ipc, const struct sched *s);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,47 @@
+#pragma once
+
+/** Helpers shared by the files of kernel/ipc. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/cap/cap.h"
+#include "kernel/ipc/ipc.h"
+#include "kernel/sched/sched.h"
+
+#include "kernel/abi/status.h"
+
+/** Whether id names a task that may start an IPC call: READY or RUNNING, waiting on nothing. */
+bool ipc_task_can_act(const struct ipc *ipc, const struct sched *s, uint32_t id);
+
+/** Appends task id at the tail of q (a plain FIFO). */
+void ipc_queue_push(struct ipc *ipc, struct ipc_queue *q, uint32_t id);
+
+/** Inserts task id after every task of its priority or higher (FIFO per priority). */
+void ipc_queue_push_prio(struct ipc *ipc, const struct sched *s, struct ipc_queue *q, uint32_t id);
+
+/** Unlinks task id from q, which holds it. */
+void ipc_queue_remove(struct ipc *ipc, struct ipc_queue *q, uint32_t id);
+
+/**
+ * Blocks task id (READY or RUNNING, checked by the caller) waiting on
+ * wait/object. The caller queues it if the wait needs a queue.
+ */
+void ipc_block(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t wait, uint32_t object);
+
+/** Wakes BLOCKED task id, out of any queue already, with a status. */
+void ipc_wake(struct ipc *ipc, struct sched *s, uint32_t id, status_t status);
+
+/** Wakes every task of q with a status, emptying q. */
+void ipc_wake_all(struct ipc *ipc, struct sched *s, struct ipc_queue *q, status_t status);
+
+/**
+ * Checks that task from's message may go to task to: word and cap counts in
+ * range, every capability distinct, live and with RIGHT_GRANT in table
+ * from, room for them all in table to. Returns STATUS_OK or the error
+ * (STATUS_INVALID_ARGUMENT, cap_lookup's, STATUS_TABLE_FULL). Changes nothing.
+ */
+status_t ipc_msg_check(struct ipc *ipc, struct cap_space *caps, uint32_t from, uint32_t to);
+
+/** Copies task from's message to task to, moving its capabilities; ipc_msg_check passed. */
+void ipc_msg_transfer(struct ipc *ipc, struct cap_space *caps, uint32_t from, uint32_t to);

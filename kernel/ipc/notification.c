@@ -1,0 +1,90 @@
+/* Notifications: signal bits and waiters. */
+
+#include "kernel/ipc/notification.h"
+
+#include <stdint.h>
+
+#include "kernel/ipc/ipc.h"
+#include "kernel/ipc/ipc_priv.h"
+#include "kernel/sched/sched.h"
+
+#include "kernel/abi/status.h"
+
+/** Signals: see notification.h. */
+status_t ipc_notify_signal(struct ipc *ipc, struct sched *s, uint32_t id, uint64_t bits)
+{
+    if (ipc == 0 || s == 0 || id >= IPC_MAX_NOTIFICATIONS) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    struct ipc_notification *n = &ipc->notifications[id];
+    n->pending |= bits;
+    if (n->pending == 0 || n->waiters.head == IPC_NO_TASK) {
+        return STATUS_OK;
+    }
+    uint32_t waiter = (uint32_t)n->waiters.head;
+    ipc_queue_remove(ipc, &n->waiters, waiter);
+    ipc->tasks[waiter].bits = n->pending;
+    n->pending = 0;
+    ipc_wake(ipc, s, waiter, STATUS_OK);
+    return STATUS_OK;
+}
+
+/** The checks ipc_notify_wait and ipc_notify_poll share. */
+static status_t wait_check(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t task)
+{
+    if (ipc == 0 || s == 0 || id >= IPC_MAX_NOTIFICATIONS || !ipc_task_can_act(ipc, s, task)) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    return STATUS_OK;
+}
+
+/** Hands every pending bit of n to task. */
+static void take_bits(struct ipc *ipc, struct ipc_notification *n, uint32_t task)
+{
+    ipc->tasks[task].bits = n->pending;
+    n->pending = 0;
+}
+
+/** Waits: see notification.h. */
+status_t ipc_notify_wait(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t task)
+{
+    status_t st = wait_check(ipc, s, id, task);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct ipc_notification *n = &ipc->notifications[id];
+    if (n->pending != 0) {
+        take_bits(ipc, n, task);
+        return STATUS_OK;
+    }
+    ipc_block(ipc, s, task, IPC_WAIT_NOTIFY, id);
+    ipc_queue_push(ipc, &n->waiters, task);
+    return STATUS_OK;
+}
+
+/** Polls: see notification.h. */
+status_t ipc_notify_poll(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t task)
+{
+    status_t st = wait_check(ipc, s, id, task);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct ipc_notification *n = &ipc->notifications[id];
+    if (n->pending == 0) {
+        return STATUS_WOULD_BLOCK;
+    }
+    take_bits(ipc, n, task);
+    return STATUS_OK;
+}
+
+/** Destroys: see notification.h. */
+status_t ipc_notify_destroy(struct ipc *ipc, struct sched *s, uint32_t id)
+{
+    if (ipc == 0 || s == 0 || id >= IPC_MAX_NOTIFICATIONS) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    struct ipc_notification *n = &ipc->notifications[id];
+    ipc_wake_all(ipc, s, &n->waiters, STATUS_OBJECT_DESTROYED);
+    n->pending = 0;
+    return STATUS_OK;
+}
