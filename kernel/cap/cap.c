@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "kernel/cap/cap_priv.h"
+#include "kernel/check/check.h"
 #include "kernel/obj/obj.h"
 
 #include "kernel/abi/handle.h"
@@ -168,7 +169,7 @@ static void fill(struct cap_space *space, int32_t pos, struct obj_ref obj, right
     }
     space->tables[cap_pos_table(pos)].used++;
     /* Cannot fail: decode found obj live, and there are fewer capabilities than UINT32_MAX. */
-    (void)obj_ref_get(&space->objects, obj);
+    CHECK(obj_ref_get(&space->objects, obj) == STATUS_OK);
 }
 
 status_t cap_insert_new(struct cap_space *space, uint32_t table, struct obj_ref obj,
@@ -355,7 +356,7 @@ static void delete_one(struct cap_space *space, int32_t pos)
     reparent_children(space, pos);
     slot_release(space, pos);
     /* Cannot fail: every capability names a live object or a zombie and holds a reference. */
-    (void)obj_ref_put(&space->objects, obj);
+    CHECK(obj_ref_put(&space->objects, obj) == STATUS_OK);
 }
 
 status_t cap_delete(struct cap_space *space, uint32_t table, handle_t handle)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/check/check.h"
 #include "kernel/ipc/ipc_priv.h"
 #include "kernel/sched/sched.h"
 
@@ -120,7 +121,7 @@ void ipc_queue_remove(struct ipc *ipc, struct ipc_queue *q, uint32_t id)
 /** Blocks id: see ipc_priv.h. sched_block cannot fail: the caller checked the state. */
 void ipc_block(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t wait, uint32_t object)
 {
-    (void)sched_block(s, id);
+    CHECK(sched_block(s, id) == STATUS_OK);
     ipc->tasks[id].wait = wait;
     ipc->tasks[id].wait_object = object;
     ipc->tasks[id].wake_status = STATUS_OK;
@@ -132,7 +133,7 @@ void ipc_wake(struct ipc *ipc, struct sched *s, uint32_t id, status_t status)
     ipc->tasks[id].wait = IPC_WAIT_NONE;
     ipc->tasks[id].wait_object = 0;
     ipc->tasks[id].wake_status = status;
-    (void)sched_unblock(s, id);
+    CHECK(sched_unblock(s, id) == STATUS_OK);
 }
 
 /** Wakes all of q: see ipc_priv.h. Bounded: each step removes one task. */

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "kernel/cap/cap.h"
+#include "kernel/check/check.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/ipc/ipc_priv.h"
 
@@ -65,7 +66,7 @@ void ipc_msg_transfer(struct ipc *ipc, struct cap_space *caps, uint32_t from, ui
         handle_t out = HANDLE_NONE;
         if (i < count) {
             /* Cannot fail: ipc_msg_check looked every handle up and counted free slots. */
-            (void)cap_transfer(caps, from, src->caps[i], to, true, &out);
+            CHECK(cap_transfer(caps, from, src->caps[i], to, true, &out) == STATUS_OK);
         }
         dst->caps[i] = out;
     }

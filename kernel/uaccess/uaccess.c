@@ -7,6 +7,7 @@
 #include "hal/addr.h"
 #include "hal/mmu.h"
 #include "kernel/abi/status.h"
+#include "kernel/check/check.h"
 
 /** The bytes from va to the end of its page. */
 static uint64_t uaccess_page_rest(uint64_t va)
@@ -45,9 +46,7 @@ static volatile uint8_t *uaccess_byte(paddr_t root, uint64_t va, bool write)
     hal_mmu_result r = hal_mmu_user_translate(root, va, write, &pa);
     /* The caller serializes with changes to the space, so this translation
      * repeats one uaccess_check made: a failure is a broken invariant. */
-    if (r != HAL_MMU_OK) {
-        __builtin_trap();
-    }
+    CHECK(r == HAL_MMU_OK);
     return (volatile uint8_t *)hal_mmu_phys_to_virt(pa);
 }
 
