@@ -1,0 +1,97 @@
+#pragma once
+
+/**
+ * System calls: numbers and register layout.
+ *
+ * A task calls the kernel with `svc #0`: the number in x8, arguments in
+ * x0-x7. On return x0 holds a status_t (status.h; 0 is success) and x1-x7
+ * the results listed below. Registers that are not results of the call
+ * keep the values the caller put there; on any error every register but x0
+ * keeps its value (the call had no effect at all).
+ *
+ * Messages (SYS_SEND, SYS_CALL, SYS_REPLY, SYS_REPLY_RECV in; SYS_RECV,
+ * SYS_REPLY_RECV out) travel in registers:
+ *
+ *   x1  label
+ *   x2  word 0      x3  word 1      x4  word 2      x5  word 3
+ *   x6  word_count | cap_count << 8  (SYS_MSG_INFO; word_count <= 4,
+ *                                     cap_count <= 1, other bits 0)
+ *   x7  capability handle to move (sender's table), or, received, the
+ *       handle in the receiver's table; HANDLE_NONE when cap_count is 0
+ *
+ * A blocking call (SYS_NOTIFY_WAIT, SYS_SEND, SYS_CALL, SYS_RECV,
+ * SYS_REPLY_RECV) that has to wait returns nothing yet: its outcome
+ * (status, bits or message, in the same registers as an immediate result)
+ * is written into the task's registers when it is woken.
+ */
+
+#include <stdint.h>
+
+#include "kernel/abi/handle.h"
+#include "kernel/abi/object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Give up the CPU; the task stays runnable. No arguments, no results. */
+#define SYS_YIELD 0
+/** End the calling task. No arguments; never returns to the task. */
+#define SYS_EXIT 1
+/**
+ * x0 handle (needs RIGHT_DERIVE), x1 rights (a subset of the handle's)
+ * -> x1 new handle in the caller's table.
+ */
+#define SYS_CAP_DERIVE 2
+/** x0 handle: delete that capability; its children move to its parent. */
+#define SYS_CAP_DELETE 3
+/** x0 handle (needs RIGHT_REVOKE): delete every capability derived from it. */
+#define SYS_CAP_REVOKE 4
+/** x0 notification handle (needs RIGHT_SEND), x1 bits to OR in. */
+#define SYS_NOTIFY_SIGNAL 5
+/** x0 notification handle (needs RIGHT_RECV) -> x1 bits; blocks until a bit is set. */
+#define SYS_NOTIFY_WAIT 6
+/** x0 notification handle (needs RIGHT_RECV) -> x1 bits; STATUS_WOULD_BLOCK if none. */
+#define SYS_NOTIFY_POLL 7
+/** x0 endpoint handle (needs RIGHT_SEND), x1-x7 message; blocks until received. */
+#define SYS_SEND 8
+/** x0 endpoint handle (needs RIGHT_SEND), x1-x7 message -> x1-x7 the reply (on wake). */
+#define SYS_CALL 9
+/** x0 endpoint handle (needs RIGHT_RECV) -> x1-x7 the message received. */
+#define SYS_RECV 10
+/** x0 ignored, x1-x7 the reply to the last call received. */
+#define SYS_REPLY 11
+/** x0 endpoint handle (needs RIGHT_RECV), x1-x7 reply -> x1-x7 next message. */
+#define SYS_REPLY_RECV 12
+/** Number of system calls; every number is below it and they are dense. */
+#define SYS_COUNT 13
+
+/** Message registers: x6 packs the counts. */
+#define SYS_MSG_CAP_SHIFT 8
+#define SYS_MSG_COUNT_MASK 0xffull
+/** Words and capabilities a message may carry in registers. */
+#define SYS_MSG_MAX_WORDS 4
+#define SYS_MSG_MAX_CAPS 1
+
+/** Packs word and capability counts into x6. */
+static inline uint64_t sys_msg_info(uint32_t word_count, uint32_t cap_count)
+{
+    return (uint64_t)word_count | ((uint64_t)cap_count << SYS_MSG_CAP_SHIFT);
+}
+
+_Static_assert(SYS_YIELD == 0, "numbers start at 0");
+_Static_assert(SYS_EXIT == SYS_YIELD + 1 && SYS_CAP_DERIVE == SYS_EXIT + 1 &&
+                   SYS_CAP_DELETE == SYS_CAP_DERIVE + 1 && SYS_CAP_REVOKE == SYS_CAP_DELETE + 1 &&
+                   SYS_NOTIFY_SIGNAL == SYS_CAP_REVOKE + 1 &&
+                   SYS_NOTIFY_WAIT == SYS_NOTIFY_SIGNAL + 1 &&
+                   SYS_NOTIFY_POLL == SYS_NOTIFY_WAIT + 1 && SYS_SEND == SYS_NOTIFY_POLL + 1 &&
+                   SYS_CALL == SYS_SEND + 1 && SYS_RECV == SYS_CALL + 1 &&
+                   SYS_REPLY == SYS_RECV + 1 && SYS_REPLY_RECV == SYS_REPLY + 1,
+               "syscall numbers are dense");
+_Static_assert(SYS_REPLY_RECV + 1 == SYS_COUNT, "every number is below SYS_COUNT");
+_Static_assert(1 + 1 + SYS_MSG_MAX_WORDS + 1 + SYS_MSG_MAX_CAPS == 8,
+               "handle, label, words, counts and capability fill x0-x7");
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,167 @@
+/** Endpoint calls: send, call, recv, reply, reply+recv, with messages in registers. */
+
+#include <stdint.h>
+
+#include "kernel/check/check.h"
+#include "kernel/ipc/endpoint.h"
+#include "kernel/ipc/ipc.h"
+#include "kernel/syscall/syscall_priv.h"
+
+#include "kernel/abi/handle.h"
+#include "kernel/abi/object.h"
+#include "kernel/abi/status.h"
+#include "kernel/abi/syscall.h"
+
+_Static_assert(SYS_MSG_MAX_WORDS <= IPC_MSG_WORDS, "register words fit a message");
+_Static_assert(SYS_MSG_MAX_CAPS <= IPC_MSG_CAPS, "register capabilities fit a message");
+
+/**
+ * Decodes the message registers x1-x7 into *msg. Returns
+ * STATUS_INVALID_ARGUMENT when x6 has a count too large or a reserved bit
+ * set. x7 is ignored when cap_count is 0; unused words are zeroed.
+ */
+static status_t msg_decode(const struct syscall_regs *regs, struct ipc_msg *msg)
+{
+    uint64_t info = regs->x[6];
+    uint64_t words = info & SYS_MSG_COUNT_MASK;
+    uint64_t caps = (info >> SYS_MSG_CAP_SHIFT) & SYS_MSG_COUNT_MASK;
+    if ((info >> (2 * SYS_MSG_CAP_SHIFT)) != 0 || words > SYS_MSG_MAX_WORDS ||
+        caps > SYS_MSG_MAX_CAPS) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    msg->label = regs->x[1];
+    for (uint32_t w = 0; w < IPC_MSG_WORDS; w++) {
+        msg->words[w] = w < words ? regs->x[2 + w] : 0;
+    }
+    msg->word_count = (uint32_t)words;
+    msg->cap_count = (uint32_t)caps;
+    for (uint32_t c = 0; c < IPC_MSG_CAPS; c++) {
+        msg->caps[c] = c < caps ? (handle_t)regs->x[7] : HANDLE_NONE;
+    }
+    return STATUS_OK;
+}
+
+void syscall_regs_from_msg(struct syscall_regs *regs, const struct ipc_msg *msg)
+{
+    // Every message in the kernel came from msg_decode.
+    CHECK(msg->word_count <= SYS_MSG_MAX_WORDS && msg->cap_count <= SYS_MSG_MAX_CAPS);
+    regs->x[1] = msg->label;
+    for (uint32_t w = 0; w < SYS_MSG_MAX_WORDS; w++) {
+        regs->x[2 + w] = w < msg->word_count ? msg->words[w] : 0;
+    }
+    regs->x[6] = sys_msg_info(msg->word_count, msg->cap_count);
+    regs->x[7] = msg->cap_count > 0 ? msg->caps[0] : HANDLE_NONE;
+}
+
+/**
+ * Copies a message field by field: a struct assignment may compile into a
+ * call to memcpy, which the freestanding kernel does not have.
+ */
+static void msg_copy(struct ipc_msg *dst, const struct ipc_msg *src)
+{
+    dst->label = src->label;
+    for (uint32_t w = 0; w < IPC_MSG_WORDS; w++) {
+        dst->words[w] = src->words[w];
+    }
+    dst->word_count = src->word_count;
+    dst->cap_count = src->cap_count;
+    for (uint32_t c = 0; c < IPC_MSG_CAPS; c++) {
+        dst->caps[c] = src->caps[c];
+    }
+}
+
+/** Which endpoint operation ipc_invoke runs. */
+enum ipc_op { OP_SEND, OP_CALL, OP_REPLY, OP_REPLY_RECV };
+
+/** Runs one ipc operation; ipc checks everything before it changes anything. */
+static status_t ipc_invoke(struct kernel_state *k, enum ipc_op op, uint32_t ep, uint32_t task)
+{
+    switch (op) {
+    case OP_SEND:
+        return ipc_send(&k->ipc, &k->sched, &k->caps, ep, task);
+    case OP_CALL:
+        return ipc_call(&k->ipc, &k->sched, &k->caps, ep, task);
+    case OP_REPLY:
+        return ipc_reply(&k->ipc, &k->sched, &k->caps, task);
+    case OP_REPLY_RECV:
+    default:
+        return ipc_reply_recv(&k->ipc, &k->sched, &k->caps, ep, task);
+    }
+}
+
+/**
+ * Decodes the message registers, puts the message in the task's buffer and
+ * runs op. The ipc module checks the capability and the receiver's room
+ * before it changes anything; if it refuses, the task's buffer gets its
+ * old contents back, so an error changes nothing.
+ */
+static status_t send_message(struct kernel_state *k, enum ipc_op op, uint32_t ep, uint32_t task,
+                             const struct syscall_regs *regs)
+{
+    struct ipc_msg msg;
+    status_t st = msg_decode(regs, &msg);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct ipc_msg *buf = &k->ipc.tasks[task].msg;
+    struct ipc_msg saved;
+    msg_copy(&saved, buf);
+    msg_copy(buf, &msg);
+    st = ipc_invoke(k, op, ep, task);
+    if (st != STATUS_OK) {
+        msg_copy(buf, &saved);
+    }
+    return st;
+}
+
+/** x0 endpoint handle (RIGHT_SEND), x1-x7 message. */
+status_t syscall_ipc_send(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+{
+    uint32_t ep = 0;
+    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_SEND, &ep);
+    return st != STATUS_OK ? st : send_message(k, OP_SEND, ep, task, regs);
+}
+
+/** x0 endpoint handle (RIGHT_SEND), x1-x7 message; always blocks for the reply. */
+status_t syscall_ipc_call(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+{
+    uint32_t ep = 0;
+    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_SEND, &ep);
+    return st != STATUS_OK ? st : send_message(k, OP_CALL, ep, task, regs);
+}
+
+/** x0 endpoint handle (RIGHT_RECV) -> x1-x7 the message, unless the task blocked. */
+status_t syscall_ipc_recv(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+{
+    uint32_t ep = 0;
+    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_RECV, &ep);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    st = ipc_recv(&k->ipc, &k->sched, &k->caps, ep, task);
+    if (st == STATUS_OK && k->ipc.tasks[task].wait == IPC_WAIT_NONE) {
+        syscall_regs_from_msg(regs, &k->ipc.tasks[task].msg);
+    }
+    return st;
+}
+
+/** x0 ignored, x1-x7 the reply. */
+status_t syscall_ipc_reply(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+{
+    return send_message(k, OP_REPLY, 0, task, regs);
+}
+
+/** x0 endpoint handle (RIGHT_RECV), x1-x7 reply -> x1-x7 the next message, unless blocked. */
+status_t syscall_ipc_reply_recv(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+{
+    uint32_t ep = 0;
+    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_RECV, &ep);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    st = send_message(k, OP_REPLY_RECV, ep, task, regs);
+    if (st == STATUS_OK && k->ipc.tasks[task].wait == IPC_WAIT_NONE) {
+        syscall_regs_from_msg(regs, &k->ipc.tasks[task].msg);
+    }
+    return st;
+}

@@ -1,0 +1,37 @@
+#pragma once
+
+/**
+ * The handlers of kernel/syscall, one per call. Each gets the current task
+ * (checked: in range, READY or RUNNING) and the registers; it decodes every
+ * argument with no side effect, then invokes, and returns the status for
+ * x0. Results go to regs->x[1..7] only on success.
+ */
+
+#include <stdint.h>
+
+#include "kernel/syscall/syscall.h"
+
+#include "kernel/abi/status.h"
+
+status_t syscall_cap_derive(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+status_t syscall_cap_delete(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+status_t syscall_cap_revoke(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+
+status_t syscall_notify_signal(struct kernel_state *k, uint32_t task,
+                               const struct syscall_regs *regs);
+status_t syscall_notify_wait(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+status_t syscall_notify_poll(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+
+status_t syscall_ipc_send(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+status_t syscall_ipc_call(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+status_t syscall_ipc_recv(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+status_t syscall_ipc_reply(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+status_t syscall_ipc_reply_recv(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+
+/**
+ * Looks up handle in task's table as an object of kind with the rights
+ * needed, and gives its arena index (the endpoint or notification index).
+ * Errors as cap_lookup. Changes nothing.
+ */
+status_t syscall_lookup_index(struct kernel_state *k, uint32_t task, uint64_t handle, uint32_t kind,
+                              rights_t needed, uint32_t *index);
