@@ -6,7 +6,8 @@ every arrow is wrong, and there every list must be non-empty, so a check
 that silently matches nothing fails the test too.
 """
 
-# name -> query over the closure of the image, with {p} the tree prefix.
+# name -> query over the closure of the roots ({root}), or of the image alone
+# ({image}), with {p} the tree prefix.
 LAYERING_RULES = {
     # The kernel reaches hardware only through hal/ interfaces.
     "kernel_uses_only_hal_interfaces": "let k = filter('^//{p}kernel[/:]', deps({root})) in " +
@@ -19,19 +20,25 @@ LAYERING_RULES = {
                               "filter('^//{p}(kernel|hal|bsp)[/:]', deps($u)) except " +
                               "filter('^//{p}kernel/abi[/:]', deps($u))",
     # Host fakes never reach the image.
-    "no_fakes_in_image": "filter('^//{p}hal/fake[/:]', deps({root}))",
+    "no_fakes_in_image": "filter('^//{p}hal/fake[/:]', deps({image}))",
 }
 
-def layering_queries(prefix, root):
-    """Declares one genquery per rule for the tree under `prefix`; returns their labels."""
+def layering_queries(prefix, image, libraries = []):
+    """Declares one genquery per rule for the tree under `prefix`; returns their labels.
+
+    The rules are checked on the closure of `image` and of `libraries`: the
+    libraries not (yet) linked into the image must keep the layering too.
+    """
+    roots = [image] + libraries
+    root = "set(%s)" % " ".join(roots)
     labels = []
     for rule_name, expr in sorted(LAYERING_RULES.items()):
         name = (prefix.replace("/", "_") + rule_name) if prefix else rule_name
         native.genquery(
             name = name,
             testonly = True,
-            expression = expr.replace("{p}", prefix).replace("{root}", root),
-            scope = [root],
+            expression = expr.replace("{p}", prefix).replace("{root}", root).replace("{image}", image),
+            scope = roots,
         )
         labels.append(":" + name)
     return labels
