@@ -48,7 +48,7 @@ extern char __stack_bottom[], __stack_top[];
 #define TCR_EPD0 (1ull << 7)
 #define TCR_VALUE (TCR_T0SZ(16) | TCR_T1SZ(16) | TCR_WALK0 | TCR_WALK1 | TCR_TG1_4K)
 
-static _Noreturn void boot_fail(const char *what, const char *why)
+_Noreturn void boot_fail(const char *what, const char *why)
 {
     kprintf("basalt: boot failed: %s: %s\n", what, why);
     kprintf("%s\n", BOOT_MARKER_HALTED);

@@ -33,6 +33,17 @@ void boot_mmu_setup(uint64_t dtb, uint64_t kimage_offset);
  */
 void boot_mmu_finish(void);
 
+/**
+ * Reports a boot failure ("basalt: boot failed: WHAT: WHY", then the halt
+ * marker) and halts. Usable before and after the MMU is on.
+ */
+#ifdef __cplusplus
+[[noreturn]]
+#else
+_Noreturn
+#endif
+void boot_fail(const char *what, const char *why);
+
 /** The device tree as parsed by boot_mmu_setup. */
 extern struct fdt_platform boot_platform;
 

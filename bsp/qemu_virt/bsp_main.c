@@ -28,18 +28,10 @@ static struct boot_info bsp_boot_info;
 
 void bsp_main(uint64_t boot_el, uint64_t dtb);
 
-/** Reports a boot failure and halts. */
-static _Noreturn void bsp_fail(const char *what, const char *why)
-{
-    kprintf("basalt: boot failed: %s: %s\n", what, why);
-    kprintf("%s\n", BOOT_MARKER_HALTED);
-    hal_cpu_halt();
-}
-
 static void bsp_add_reserved(struct boot_info *info, uint64_t base, uint64_t size)
 {
     if (info->reserved_count == BOOT_INFO_MAX_RESERVED) {
-        bsp_fail("device tree", "more reserved memory ranges than the kernel can track");
+        boot_fail("device tree", "more reserved memory ranges than the kernel can track");
     }
     info->reserved[info->reserved_count].base = paddr_make(base);
     info->reserved[info->reserved_count].size = size;
@@ -80,7 +72,7 @@ static void bsp_init_interrupts(const struct fdt_platform *p)
         .gicr_size = p->gicr.size,
     };
     if (gic_init(&gic) != 0) {
-        bsp_fail("interrupt controller", "the GIC the device tree describes does not respond");
+        boot_fail("interrupt controller", "the GIC the device tree describes does not respond");
     }
     hal_timer_init(p->timer_frequency);
     gic_enable(p->timer_irq_virt, BSP_TIMER_PRIORITY);
