@@ -71,7 +71,9 @@ typedef int hal_mmu_result;
  * Free frames the caller provides for new translation tables (the HAL does
  * not know the kernel's allocator). A table is taken from frames[used++]
  * and zeroed by the HAL; frames[used..count) are still free after the call.
- * Frames are never given back: tables emptied by an unmap stay in use.
+ * An unmap gives no frame back (tables it empties stay linked, and later
+ * maps reuse them); hal_mmu_space_destroy gives back every table frame of
+ * the space, the root included.
  */
 struct hal_mmu_frames {
     paddr_t *frames;
@@ -130,6 +132,39 @@ hal_mmu_result hal_mmu_unmap(paddr_t root, uint32_t asid, uint64_t va, uint64_t 
  */
 hal_mmu_result hal_mmu_protect(paddr_t root, uint32_t asid, uint64_t va, uint64_t size,
                                uint32_t perms);
+
+/**
+ * Tears down the space at root a batch at a time, so the caller needs no
+ * buffer as large as the space: unlinks up to max translation tables,
+ * deepest first (the root only once nothing is left under it), and stores
+ * their physical addresses in out[0..n). Leaf mappings still present are
+ * dropped (the mapped frames belong to the caller, untouched). Before
+ * returning, every CPU's TLB entries (and cached walks) for asid are
+ * invalidated, so the frames in out may be reused at once; a returned
+ * frame keeps its old contents. *done is set true when the batch included
+ * the root (always out[n - 1]): the space is gone and root must not be
+ * used again. Returns n: at least 1, and max unless *done; each table
+ * frame hal_mmu_space_create and hal_mmu_map took for the space comes back
+ * exactly once over the batches.
+ *
+ * Requires max >= 1, out and done non-NULL, asid < HAL_MMU_ASID_LIMIT and
+ * root a space made by hal_mmu_space_create (a broken requirement halts);
+ * and that no CPU has root in TTBR0_EL1 any more, nor will again: the
+ * invalidation drops what the TLBs hold, but a CPU still translating
+ * through root would walk the tables while they go, the root last. Bounded
+ * work per call: at most 512 * (n + 3) descriptors read, no recursion, no
+ * allocation.
+ */
+size_t hal_mmu_space_destroy(paddr_t root, uint32_t asid, paddr_t *out, size_t max, bool *done);
+
+/**
+ * Invalidates every TLB entry tagged with asid (walk caches included) on
+ * every CPU, and waits for it to complete. For the kernel when it gives an
+ * ASID to a new space: entries the old owner left must not translate for
+ * the new one. Requires asid < HAL_MMU_ASID_LIMIT (a broken requirement
+ * halts).
+ */
+void hal_mmu_asid_invalidate(uint32_t asid);
 
 /**
  * Whether EL0 may read (write false) or write (write true) the user byte at

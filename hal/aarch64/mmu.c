@@ -8,6 +8,15 @@
 #include "hal/aarch64/pt.h"
 #include "hal/addr.h"
 
+/* A broken requirement of the caller halts here (as in pt.c: the HAL
+ * cannot use the kernel's CHECK). */
+#define MMU_ASSERT(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            __builtin_trap();                                                                      \
+        }                                                                                          \
+    } while (0)
+
 /* The direct-map offset, set once by hal_mmu_init before any other call. */
 static uint64_t mmu_phys_to_virt;
 
@@ -72,14 +81,6 @@ static hal_mmu_result mmu_range(uint64_t va, uint64_t size, uint32_t asid)
     return HAL_MMU_OK;
 }
 
-/**
- * Invalidates [va, va + size) for asid in the TLBs of the Inner Shareable
- * domain (Arm ARM D8.13, "TLB maintenance"): DSB ISHST makes the table
- * writes visible to the walkers first; TLBI VAE1IS takes ASID in bits
- * [63:48] and VA[55:12] in bits [43:0], one page per instruction; DSB ISH
- * waits for the invalidations to complete on every CPU; ISB makes this
- * CPU's later fetches use the new tables.
- */
 size_t hal_mmu_tables_needed(uint64_t va, uint64_t size)
 {
     if (mmu_range(va, size, 0) != HAL_MMU_OK) {
@@ -161,4 +162,20 @@ hal_mmu_result hal_mmu_user_translate(paddr_t root, uint64_t va, bool write, pad
     }
     *pa = m.pa;
     return HAL_MMU_OK;
+}
+
+size_t hal_mmu_space_destroy(paddr_t root, uint32_t asid, paddr_t *out, size_t max, bool *done)
+{
+    MMU_ASSERT(asid < HAL_MMU_ASID_LIMIT);
+    size_t n = pt_take_tables(root, mmu_phys_to_virt, out, max, done);
+    /* Walk caches may still hold descriptors that pointed to the tables
+     * just unlinked: drop everything for asid before the frames go back. */
+    mmu_tlb_invalidate_asid(asid);
+    return n;
+}
+
+void hal_mmu_asid_invalidate(uint32_t asid)
+{
+    MMU_ASSERT(asid < HAL_MMU_ASID_LIMIT);
+    mmu_tlb_invalidate_asid(asid);
 }

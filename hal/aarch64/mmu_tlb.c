@@ -22,3 +22,15 @@ void mmu_tlb_invalidate(uint32_t asid, uint64_t va, uint64_t size)
     }
     __asm__ volatile("dsb ish\n\tisb" ::: "memory");
 }
+
+void mmu_tlb_invalidate_asid(uint32_t asid)
+{
+    /* DSB ISHST: the table writes complete first, so no walk after the
+     * invalidation can read an old descriptor; TLBI ASIDE1IS invalidates
+     * every entry for the ASID in operand bits [63:48], cached copies of
+     * table descriptors (walk caches) included; DSB ISH waits for it on
+     * every CPU; ISB resynchronizes this CPU (Arm ARM D8.13, "TLB
+     * maintenance", and the TLBI ASIDE1IS description). */
+    uint64_t operand = (uint64_t)asid << 48;
+    __asm__ volatile("dsb ishst\n\ttlbi aside1is, %0\n\tdsb ish\n\tisb" ::"r"(operand) : "memory");
+}

@@ -26,6 +26,14 @@ void mmu_tlb_after_map(void);
  */
 void mmu_tlb_invalidate(uint32_t asid, uint64_t va, uint64_t size);
 
+/**
+ * After table entries under asid were changed or removed, wherever they
+ * lie: invalidates every TLB entry tagged with asid (walk caches included)
+ * on every CPU in the inner shareable domain and waits for completion.
+ * Requires asid < HAL_MMU_ASID_LIMIT.
+ */
+void mmu_tlb_invalidate_asid(uint32_t asid);
+
 #ifdef __cplusplus
 }
 #endif

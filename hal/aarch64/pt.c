@@ -9,6 +9,7 @@
  * level: at each level the range is cut at entry boundaries into pieces,
  * and a piece either ends at this level (a leaf, or an error) or is
  * handed to the next level's table. Recursion is at most four deep.
+ * pt_take_tables walks the whole tree instead, iteratively.
  */
 
 #include "hal/aarch64/pt.h"
@@ -406,6 +407,65 @@ pt_result pt_protect(paddr_t root, vaddr_t va, uint64_t size, uint32_t perm, uin
     struct pt_op op = {.p2v = phys_to_virt, .protect = true, .perm = perm};
 
     return leaves_change(&op, root, va, size);
+}
+
+/* ---- pt_take_tables ------------------------------------------------------ */
+
+/** One table on the path of pt_take_tables, and the entry reached in it. */
+struct take_step {
+    paddr_t table;
+    uint32_t index; /* entries [0, index) hold no table any more */
+};
+
+/**
+ * The index of the first table descriptor at or after from in the table
+ * of level, PT_ENTRIES when there is none. An L3 table never holds one.
+ */
+static uint32_t next_table_entry(paddr_t table, uint32_t level, uint32_t from, uint64_t p2v)
+{
+    if (level == 3) {
+        return PT_ENTRIES;
+    }
+    volatile uint64_t *t = pt_table(table, p2v);
+    uint32_t i = from;
+    while (i < PT_ENTRIES && pt_desc_kind(level, t[i]) != PT_KIND_TABLE) {
+        i++;
+    }
+    return i;
+}
+
+size_t pt_take_tables(paddr_t root, uint64_t phys_to_virt, paddr_t *out, size_t max, bool *done)
+{
+    PT_ASSERT(page_aligned(root.value) && out != NULL && done != NULL && max >= 1);
+    /* path[0..level]: the root and the tables below it being emptied, each
+     * linked from its parent's entry path[level - 1].index. */
+    struct take_step path[4] = {{root, 0}};
+    uint32_t level = 0;
+    size_t n = 0;
+
+    *done = false;
+    while (n < max) {
+        struct take_step *step = &path[level];
+        step->index = next_table_entry(step->table, level, step->index, phys_to_virt);
+        if (step->index < PT_ENTRIES) {
+            /* A table below: empty it first (post-order, deepest first). */
+            uint64_t desc = pt_table(step->table, phys_to_virt)[step->index];
+            PT_ASSERT(level < 3);
+            level++;
+            path[level] = (struct take_step){pt_desc_next(desc), 0};
+            continue;
+        }
+        /* No table left under this one: it is taken. */
+        out[n++] = step->table;
+        if (level == 0) {
+            *done = true;
+            break;
+        }
+        level--;
+        pt_table(path[level].table, phys_to_virt)[path[level].index] = 0;
+        path[level].index++;
+    }
+    return n;
 }
 
 /* ---- Lookups ------------------------------------------------------------ */

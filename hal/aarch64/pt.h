@@ -134,7 +134,8 @@ typedef enum {
  * frames[used++] and zeroed here. Frames must be 4 KiB aligned and lie
  * below 2^48 (checked before use: PT_ERR_MISALIGNED / PT_ERR_RANGE).
  * phys_to_virt is added to a physical address to reach it (0 with the MMU
- * off). Frames are never given back: tables emptied by pt_unmap stay.
+ * off). pt_unmap gives no frame back (tables it empties stay linked);
+ * pt_take_tables hands every table back when the tree is torn down.
  */
 struct pt_pool {
     paddr_t *frames;
@@ -229,6 +230,28 @@ pt_result pt_unmap(struct pt_pool *pool, paddr_t root, vaddr_t va, uint64_t size
  * PT_ERR_BLOCK_SPLIT. The caller then invalidates the TLB.
  */
 pt_result pt_protect(paddr_t root, vaddr_t va, uint64_t size, uint32_t perm, uint64_t phys_to_virt);
+
+/**
+ * Tears the tree at root down a batch at a time: unlinks up to max tables,
+ * deepest first (a table only once no table is left under it; the root
+ * last, once nothing is left under it), and stores their physical
+ * addresses in out[0..n). Leaves (pages and blocks) are dropped with the
+ * table holding them; the frames they map are the caller's, and are
+ * neither touched nor returned. A returned table is unlinked from its
+ * parent but keeps its contents (pt_new_root and pt_map zero a table they
+ * take). *done is set true when out holds the root: the tree is gone and
+ * root must not be used again. Returns n: at least 1, and max unless *done.
+ * Requires root 4 KiB aligned, max >= 1, out and done non-NULL (a broken
+ * requirement halts).
+ *
+ * Bounded work and stack: the walk is iterative, with a fixed path of four
+ * tables, and each call starts again from root (the entries it has already
+ * cleared are skipped): one call reads at most 512 * (n + 3) descriptors
+ * and writes n - 1 (or n, without the root). The caller then makes the unlinks
+ * visible and invalidates the TLB (walk caches included) before reusing a
+ * returned frame.
+ */
+size_t pt_take_tables(paddr_t root, uint64_t phys_to_virt, paddr_t *out, size_t max, bool *done);
 
 /**
  * Walks the tables under root for va (any alignment) as the hardware would

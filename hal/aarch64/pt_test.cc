@@ -651,6 +651,174 @@ TEST(PtTablesNeededTest, BoundsActualUse)
     }
 }
 
+// ---- Teardown -------------------------------------------------------------
+
+constexpr uint64_t kSentinel = 0xdead000;
+
+// Every table reachable from the root, each with its parent (the root's is 0).
+std::map<uint64_t, uint64_t> TablesOf(const Tree &t)
+{
+    std::map<uint64_t, uint64_t> parent{{t.root.value, 0}};
+    std::vector<std::pair<uint64_t, unsigned>> todo{{t.root.value, 0}};
+    while (!todo.empty()) {
+        auto [table, level] = todo.back();
+        todo.pop_back();
+        for (unsigned i = 0; level < 3 && i < PT_ENTRIES; i++) {
+            uint64_t e = t.Entry(paddr_make(table), i);
+            if ((e & 3) == 3) {
+                uint64_t next = e & 0x0000fffffffff000ull;
+                parent[next] = table;
+                todo.push_back({next, level + 1});
+            }
+        }
+    }
+    return parent;
+}
+
+// Tears the tree down max tables a call, checking each batch against the
+// contract in pt.h; returns the tables in the order they came back.
+std::vector<uint64_t> TakeAll(Tree &t, size_t max)
+{
+    const std::map<uint64_t, uint64_t> parent = TablesOf(t);
+    std::set<uint64_t> taken;
+    std::vector<uint64_t> order;
+    std::vector<paddr_t> out(max + 1);
+    bool done = false;
+    for (size_t batch = 0; !done; batch++) {
+        if (batch > parent.size()) {
+            ADD_FAILURE() << "more batches than tables";
+            break;
+        }
+        out[max] = paddr_make(kSentinel);
+        size_t n = pt_take_tables(t.root, t.pool.phys_to_virt, out.data(), max, &done);
+        EXPECT_GE(n, 1u);
+        EXPECT_LE(n, max);
+        EXPECT_EQ(out[max].value, kSentinel) << "wrote past max";
+        if (!done) {
+            EXPECT_EQ(n, max) << "a short batch without the root";
+        }
+        for (size_t i = 0; i < n && i < max; i++) {
+            uint64_t table = out[i].value;
+            EXPECT_EQ(parent.count(table), 1u) << std::hex << table << " is no table";
+            EXPECT_TRUE(taken.insert(table).second) << std::hex << table << " twice";
+            for (const auto &[child, p] : parent) {
+                if (p == table) {
+                    EXPECT_EQ(taken.count(child), 1u) << "parent before child";
+                }
+            }
+            order.push_back(table);
+        }
+        EXPECT_EQ(done, taken.count(t.root.value) == 1);
+        if (!done) {
+            // What is still linked is exactly what has not come back.
+            std::map<uint64_t, uint64_t> left = TablesOf(t);
+            EXPECT_EQ(left.size() + taken.size(), parent.size());
+            for (const auto &entry : left) {
+                EXPECT_EQ(taken.count(entry.first), 0u) << "returned but still linked";
+            }
+        }
+    }
+    EXPECT_EQ(taken.size(), parent.size());
+    EXPECT_FALSE(order.empty());
+    if (!order.empty()) {
+        EXPECT_EQ(order.back(), t.root.value) << "the root comes last";
+    }
+    return order;
+}
+
+// The tables a tree holds: the root and the pool frames taken.
+std::set<uint64_t> TakenFrames(const Tree &t)
+{
+    std::set<uint64_t> frames{t.root.value};
+    for (size_t i = 0; i < t.pool.used; i++) {
+        frames.insert(t.pool.frames[i].value);
+    }
+    return frames;
+}
+
+// Pages, 2 MiB and 1 GiB blocks in both halves: several tables per level.
+void MapSpread(Tree &t)
+{
+    ASSERT_EQ(t.Map(0x400000, 0x50000000, 3 * kPage, R | W | U), PT_OK);
+    ASSERT_EQ(t.Map(0x600000 - kPage, 0x50100000, 2 * kPage, R | U), PT_OK);
+    ASSERT_EQ(t.Map(k1G + 0x10000, 0x50200000, kPage, R | U), PT_OK);
+    ASSERT_EQ(t.Map(0x8000000000, 0x50300000, kPage, R | U), PT_OK); // root entry 1
+    ASSERT_EQ(t.Map(0x10000000, 0x60000000, k2M, R, NORMAL, true), PT_OK);
+    // Root entry 256 (VA[47:39] of the upper-half address).
+    ASSERT_EQ(t.Map(0xffff800080000000, 0x80000000, k1G, R | W, NORMAL, true), PT_OK);
+    ASSERT_EQ(t.Map(0xffff8000c0000000, 0x09000000, kPage, R | W, DEVICE), PT_OK);
+    // Root, L1 x3, L2 x4 (under 0, 1 GiB, 512 GiB, upper 3 GiB), L3 x5.
+    ASSERT_EQ(TablesOf(t).size(), 13u);
+}
+
+TEST(PtTakeTablesTest, EveryTableOnceDeepestFirstInAnyBatchSize)
+{
+    for (size_t max : {1u, 2u, 3u, 5u, 12u, 13u, 14u, 100u}) {
+        Tree t(32);
+        MapSpread(t);
+        if (testing::Test::HasFatalFailure()) {
+            return;
+        }
+        std::set<uint64_t> frames = TakenFrames(t);
+        ASSERT_EQ(frames.size(), 13u);
+        std::vector<uint64_t> order = TakeAll(t, max);
+        EXPECT_EQ(std::set<uint64_t>(order.begin(), order.end()), frames) << "max " << max;
+    }
+}
+
+TEST(PtTakeTablesTest, EmptyRootAlone)
+{
+    Tree t(4);
+    paddr_t out[2] = {paddr_make(kSentinel), paddr_make(kSentinel)};
+    bool done = false;
+    EXPECT_EQ(pt_take_tables(t.root, t.pool.phys_to_virt, out, 2, &done), 1u);
+    EXPECT_TRUE(done);
+    EXPECT_EQ(out[0].value, t.root.value);
+    EXPECT_EQ(out[1].value, kSentinel);
+}
+
+TEST(PtTakeTablesTest, EmptiedTablesComeBack)
+{
+    Tree t(32);
+    MapSpread(t);
+    ASSERT_EQ(t.Unmap(0x400000, 3 * kPage), PT_OK);
+    ASSERT_EQ(t.Unmap(0x600000 - kPage, 2 * kPage), PT_OK);
+    ASSERT_EQ(t.Unmap(k1G + 0x10000, kPage), PT_OK);
+    ASSERT_EQ(t.Unmap(0x8000000000, kPage), PT_OK);
+    ASSERT_EQ(t.Unmap(0x10000000, k2M), PT_OK);
+    ASSERT_EQ(t.Unmap(0xffff800080000000, k1G + kPage), PT_OK);
+    std::set<uint64_t> frames = TakenFrames(t);
+    std::vector<uint64_t> order = TakeAll(t, 4);
+    EXPECT_EQ(std::set<uint64_t>(order.begin(), order.end()), frames);
+}
+
+TEST(PtTakeTablesTest, MappedFramesUntouchedAndUnlinksOnly)
+{
+    Tree t(32);
+    // A page whose frame lies in the fake memory (pool frame 20: garbage).
+    const uint64_t data = t.Frame(20).value;
+    ASSERT_EQ(t.Map(0x400000, data, kPage, R | W | U), PT_OK);
+    std::vector<uint8_t> before = t.Snapshot();
+    paddr_t out[1];
+    bool done = true;
+    // One batch: the L3 table, unlinked from its L2 and otherwise as it was.
+    ASSERT_EQ(pt_take_tables(t.root, t.pool.phys_to_virt, out, 1, &done), 1u);
+    EXPECT_FALSE(done);
+    EXPECT_EQ(out[0].value, t.Frame(2).value);
+    EXPECT_EQ(t.Entry(t.Frame(1), 2), 0u);
+    EXPECT_EQ(t.Entry(t.Frame(2), 0), Leaf(data, 3, R | W | U, NORMAL));
+    EXPECT_EQ(t.Lookup(0x400000).level, 0u);
+    std::vector<uint8_t> after = t.Snapshot();
+    const size_t link = t.Frame(1).value - kFakeBase + 2 * 8;
+    std::fill(before.begin() + link, before.begin() + link + 8, 0);
+    EXPECT_TRUE(after == before) << "more changed than the unlinked descriptor";
+    TakeAll(t, 100);
+    const size_t off = data - kFakeBase;
+    after = t.Snapshot();
+    EXPECT_TRUE(
+        std::equal(before.begin() + off, before.begin() + off + kPage, after.begin() + off));
+}
+
 // ---- Randomized: pages and 2 MiB blocks against a model --------------------
 
 // A page of the model: where it maps, how, and the base of its 2 MiB block
@@ -849,6 +1017,10 @@ TEST(PtRandomTest, AgainstModel)
             ASSERT_LE(t.pool.used, bound);
         }
         stats.blocks += model.Blocks();
+        // Teardown gives back exactly the tables taken, the root last.
+        std::set<uint64_t> frames = TakenFrames(t);
+        std::vector<uint64_t> order = TakeAll(t, 1 + round % 4);
+        ASSERT_EQ(std::set<uint64_t>(order.begin(), order.end()), frames) << "round " << round;
     }
     // Every operation succeeded often, and every way to fail happened.
     EXPECT_GT(stats.ok[0], 50);

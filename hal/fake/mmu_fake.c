@@ -16,6 +16,8 @@
 static uint64_t mmu_tlb_pages;
 static uint32_t mmu_invalidations;
 static uint32_t mmu_last_asid;
+static uint32_t mmu_asid_invalidations;
+static uint32_t mmu_last_asid_invalidated;
 
 void mmu_fake_init(void *ram, paddr_t base, size_t size)
 {
@@ -39,11 +41,23 @@ uint32_t mmu_fake_last_asid(void)
     return mmu_last_asid;
 }
 
+uint32_t mmu_fake_asid_invalidations(void)
+{
+    return mmu_asid_invalidations;
+}
+
+uint32_t mmu_fake_last_asid_invalidated(void)
+{
+    return mmu_last_asid_invalidated;
+}
+
 void mmu_fake_reset(void)
 {
     mmu_tlb_pages = 0;
     mmu_invalidations = 0;
     mmu_last_asid = 0;
+    mmu_asid_invalidations = 0;
+    mmu_last_asid_invalidated = 0;
 }
 
 void mmu_tlb_after_map(void) {}
@@ -54,4 +68,10 @@ void mmu_tlb_invalidate(uint32_t asid, uint64_t va, uint64_t size)
     mmu_tlb_pages += size / HAL_MMU_PAGE_SIZE;
     mmu_invalidations++;
     mmu_last_asid = asid;
+}
+
+void mmu_tlb_invalidate_asid(uint32_t asid)
+{
+    mmu_asid_invalidations++;
+    mmu_last_asid_invalidated = asid;
 }

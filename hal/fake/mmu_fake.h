@@ -24,11 +24,18 @@ void mmu_fake_init(void *ram, paddr_t base, size_t size);
 /** Pages invalidated in the TLB since the last reset. */
 uint64_t mmu_fake_tlb_pages(void);
 
-/** TLB invalidation calls (one per successful unmap or protect). */
+/** TLB invalidations by range (one per successful unmap or protect). */
 uint32_t mmu_fake_invalidations(void);
 
-/** The ASID of the last invalidation. */
+/** The ASID of the last invalidation by range. */
 uint32_t mmu_fake_last_asid(void);
+
+/** ASID-wide invalidations (one per hal_mmu_asid_invalidate and per
+ * hal_mmu_space_destroy batch) since the last reset; not counted above. */
+uint32_t mmu_fake_asid_invalidations(void);
+
+/** The ASID of the last ASID-wide invalidation. */
+uint32_t mmu_fake_last_asid_invalidated(void);
 
 /** Clears the record. */
 void mmu_fake_reset(void);
