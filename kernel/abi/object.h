@@ -20,7 +20,12 @@ extern "C" {
 #define OBJECT_FRAME 5
 #define OBJECT_IRQ_HANDLER 6
 #define OBJECT_REPLY 7
-#define OBJECT_KIND_COUNT 8
+/**
+ * The kernel itself: one object. A capability to it with RIGHT_CONTROL is
+ * what the privileged system calls (kernel/abi/syscall.h) require.
+ */
+#define OBJECT_KERNEL 8
+#define OBJECT_KIND_COUNT 9
 
 /** Capability rights: a bit set. Derive only ever clears bits. */
 typedef uint32_t rights_t;
@@ -36,8 +41,10 @@ typedef uint32_t rights_t;
 #define RIGHT_READ (1u << 6)    /**< frame: may be mapped readable */
 #define RIGHT_WRITE (1u << 7)   /**< frame: may be mapped writable */
 #define RIGHT_EXECUTE (1u << 8) /**< frame: may be mapped executable */
-#define RIGHT_CONTROL (1u << 9) /**< task: start, stop, set its registers; irq: acknowledge */
-#define RIGHT_WATCH (1u << 10)  /**< task: be told when it faults or exits */
+#define RIGHT_CONTROL                                                                              \
+    (1u << 9) /**< task: start, stop, set its registers; irq: acknowledge; kernel: privileged      \
+                 calls */
+#define RIGHT_WATCH (1u << 10) /**< task: be told when it faults or exits */
 
 /** Every right defined above. */
 #define RIGHTS_ALL ((1u << 11) - 1)

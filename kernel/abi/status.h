@@ -67,9 +67,11 @@ typedef int32_t status_t;
 #define STATUS_OBJECT_DESTROYED 21
 /** A non-blocking call found nothing to do (nothing to receive, no bit set). */
 #define STATUS_WOULD_BLOCK 22
+/** The object is not in a state that allows the call (a task started already, ...). */
+#define STATUS_BAD_STATE 23
 
 /** Number of status codes defined above; every code is below it. */
-#define STATUS_COUNT 23
+#define STATUS_COUNT 24
 
 #ifdef __cplusplus
 }

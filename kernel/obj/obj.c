@@ -7,7 +7,7 @@
 #include "kernel/abi/object.h"
 #include "kernel/abi/status.h"
 
-_Static_assert(OBJECT_KIND_COUNT == 8, "a new kind needs an OBJ_MAX_* define and a row below");
+_Static_assert(OBJECT_KIND_COUNT == 9, "a new kind needs an OBJ_MAX_* define and a row below");
 
 /** Slots per kind, indexed by kind (OBJECT_NONE has none). */
 static const uint32_t kind_capacity[OBJECT_KIND_COUNT] = {
@@ -19,6 +19,7 @@ static const uint32_t kind_capacity[OBJECT_KIND_COUNT] = {
     [OBJECT_FRAME] = OBJ_MAX_FRAMES,
     [OBJECT_IRQ_HANDLER] = OBJ_MAX_IRQ_HANDLERS,
     [OBJECT_REPLY] = OBJ_MAX_REPLIES,
+    [OBJECT_KERNEL] = OBJ_MAX_KERNELS,
 };
 
 /** First slot of each kind in obj_arena.slots: the kinds lie in the order above. */
@@ -34,6 +35,9 @@ static const uint32_t kind_base[OBJECT_KIND_COUNT] = {
                            OBJ_MAX_ADDRESS_SPACES + OBJ_MAX_FRAMES,
     [OBJECT_REPLY] = OBJ_MAX_TASKS + OBJ_MAX_ENDPOINTS + OBJ_MAX_NOTIFICATIONS +
                      OBJ_MAX_ADDRESS_SPACES + OBJ_MAX_FRAMES + OBJ_MAX_IRQ_HANDLERS,
+    [OBJECT_KERNEL] = OBJ_MAX_TASKS + OBJ_MAX_ENDPOINTS + OBJ_MAX_NOTIFICATIONS +
+                      OBJ_MAX_ADDRESS_SPACES + OBJ_MAX_FRAMES + OBJ_MAX_IRQ_HANDLERS +
+                      OBJ_MAX_REPLIES,
 };
 
 /** The generation after g: 0 is skipped, so UINT32_MAX is followed by 1. */
@@ -58,6 +62,7 @@ void obj_arena_init(struct obj_arena *a)
     for (uint32_t k = 0; k < OBJECT_KIND_COUNT; k++) {
         a->live[k] = 0;
     }
+    a->destroyed = 0;
 }
 
 uint32_t obj_capacity(uint32_t kind)
@@ -85,6 +90,20 @@ static struct obj_slot *slot_of(struct obj_arena *a, struct obj_ref ref)
         return NULL;
     }
     return &a->slots[obj_position(ref)];
+}
+
+bool obj_can_alloc(const struct obj_arena *a, uint32_t kind)
+{
+    uint32_t capacity = obj_capacity(kind);
+    if (a == NULL) {
+        return false;
+    }
+    for (uint32_t i = 0; i < capacity; i++) {
+        if (a->slots[kind_base[kind] + i].state == OBJ_SLOT_FREE) {
+            return true;
+        }
+    }
+    return false;
 }
 
 status_t obj_alloc(struct obj_arena *a, uint32_t kind, struct obj_ref *out)
@@ -127,6 +146,7 @@ static void destroy_live(struct obj_arena *a, struct obj_slot *s, uint32_t kind)
     s->generation = generation_next(s->generation);
     s->state = s->refs == 0 ? OBJ_SLOT_FREE : OBJ_SLOT_ZOMBIE;
     a->live[kind]--;
+    a->destroyed++;
 }
 
 status_t obj_destroy(struct obj_arena *a, struct obj_ref ref)
@@ -194,4 +214,9 @@ uint32_t obj_count(const struct obj_arena *a, uint32_t kind)
         return 0;
     }
     return a->live[kind];
+}
+
+uint32_t obj_destroyed_count(const struct obj_arena *a)
+{
+    return a == NULL ? 0 : a->destroyed;
 }

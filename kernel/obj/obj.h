@@ -64,11 +64,13 @@ extern "C" {
 #ifndef OBJ_MAX_REPLIES
 #define OBJ_MAX_REPLIES 64
 #endif
+/** There is one kernel. */
+#define OBJ_MAX_KERNELS 1
 
 /** Slots of all kinds together. */
 #define OBJ_TOTAL_SLOTS                                                                            \
     (OBJ_MAX_TASKS + OBJ_MAX_ENDPOINTS + OBJ_MAX_NOTIFICATIONS + OBJ_MAX_ADDRESS_SPACES +          \
-     OBJ_MAX_FRAMES + OBJ_MAX_IRQ_HANDLERS + OBJ_MAX_REPLIES)
+     OBJ_MAX_FRAMES + OBJ_MAX_IRQ_HANDLERS + OBJ_MAX_REPLIES + OBJ_MAX_KERNELS)
 
 /** Slot states (uint32_t, see struct obj_slot). */
 #define OBJ_SLOT_FREE 0u
@@ -101,6 +103,12 @@ struct obj_arena {
     struct obj_slot slots[OBJ_TOTAL_SLOTS];
     /** Live objects of each kind (zombies not counted). */
     uint32_t live[OBJECT_KIND_COUNT];
+    /**
+     * Objects destroyed since init (wrapping). The kernel compares it with
+     * the value it last saw to know when some object's own state (queues,
+     * frames, tables) is left to tear down.
+     */
+    uint32_t destroyed;
 };
 
 /** Empties every arena; every generation becomes 1. */
@@ -115,6 +123,13 @@ uint32_t obj_capacity(uint32_t kind);
  * or STATUS_NO_MEMORY (no free slot of that kind). On error nothing changes.
  */
 status_t obj_alloc(struct obj_arena *a, uint32_t kind, struct obj_ref *out);
+
+/**
+ * Whether obj_alloc(a, kind, ..) would succeed now: kind is known and has a
+ * free slot. Lets a caller check every step of a multi-step operation
+ * before it takes anything. Changes nothing.
+ */
+bool obj_can_alloc(const struct obj_arena *a, uint32_t kind);
 
 /**
  * Checks that ref names a live object, of the given kind unless kind is
@@ -160,6 +175,9 @@ uint32_t obj_position(struct obj_ref ref);
 
 /** Live objects of a kind (0 for an unknown kind). */
 uint32_t obj_count(const struct obj_arena *a, uint32_t kind);
+
+/** Objects destroyed since obj_arena_init (wrapping at 2^32); 0 for a null arena. */
+uint32_t obj_destroyed_count(const struct obj_arena *a);
 
 #ifdef __cplusplus
 }

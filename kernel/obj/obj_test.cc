@@ -40,6 +40,7 @@ TEST_F(ObjTest, CapacitiesMatchDefines)
     EXPECT_EQ(uint32_t{OBJ_MAX_FRAMES}, obj_capacity(OBJECT_FRAME));
     EXPECT_EQ(uint32_t{OBJ_MAX_IRQ_HANDLERS}, obj_capacity(OBJECT_IRQ_HANDLER));
     EXPECT_EQ(uint32_t{OBJ_MAX_REPLIES}, obj_capacity(OBJECT_REPLY));
+    EXPECT_EQ(1u, obj_capacity(OBJECT_KERNEL));
     EXPECT_EQ(0u, obj_capacity(OBJECT_KIND_COUNT));
 }
 
@@ -48,6 +49,7 @@ TEST_F(ObjTest, AllocUntilFullEveryKind)
     for (uint32_t kind = 1; kind < OBJECT_KIND_COUNT; kind++) {
         for (uint32_t i = 0; i < obj_capacity(kind); i++) {
             obj_ref ref{};
+            EXPECT_TRUE(obj_can_alloc(arena_.get(), kind));
             ASSERT_EQ(STATUS_OK, obj_alloc(arena_.get(), kind, &ref));
             EXPECT_EQ(kind, ref.kind);
             EXPECT_EQ(i, ref.index);
@@ -57,6 +59,7 @@ TEST_F(ObjTest, AllocUntilFullEveryKind)
         EXPECT_EQ(obj_capacity(kind), obj_count(arena_.get(), kind));
         obj_arena before = *arena_;
         obj_ref ref{};
+        EXPECT_FALSE(obj_can_alloc(arena_.get(), kind));
         EXPECT_EQ(STATUS_NO_MEMORY, obj_alloc(arena_.get(), kind, &ref));
         ExpectUnchanged(before);
     }
@@ -68,6 +71,9 @@ TEST_F(ObjTest, AllocUntilFullEveryKind)
 
 TEST_F(ObjTest, BadArguments)
 {
+    EXPECT_FALSE(obj_can_alloc(nullptr, OBJECT_TASK));
+    EXPECT_FALSE(obj_can_alloc(arena_.get(), OBJECT_NONE));
+    EXPECT_FALSE(obj_can_alloc(arena_.get(), OBJECT_KIND_COUNT));
     obj_ref ref{};
     obj_arena before = *arena_;
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, obj_alloc(arena_.get(), OBJECT_NONE, &ref));
@@ -160,7 +166,9 @@ TEST_F(ObjTest, LastReferenceDestroys)
     EXPECT_EQ(2u, obj_slot_of(arena_.get(), ref)->refs);
     ASSERT_EQ(STATUS_OK, obj_ref_put(arena_.get(), ref));
     EXPECT_EQ(STATUS_OK, obj_check(arena_.get(), ref, OBJECT_NOTIFICATION));
+    EXPECT_EQ(0u, obj_destroyed_count(arena_.get()));
     ASSERT_EQ(STATUS_OK, obj_ref_put(arena_.get(), ref));
+    EXPECT_EQ(1u, obj_destroyed_count(arena_.get()));
     EXPECT_EQ(STATUS_STALE_HANDLE, obj_check(arena_.get(), ref, OBJECT_NOTIFICATION));
     EXPECT_EQ(0u, obj_count(arena_.get(), OBJECT_NOTIFICATION));
     EXPECT_EQ(OBJ_SLOT_FREE, obj_slot_of(arena_.get(), ref)->state);
@@ -191,6 +199,7 @@ TEST_F(ObjTest, DestroyWithReferencesLeavesZombie)
     ASSERT_EQ(STATUS_OK, obj_alloc(arena_.get(), OBJECT_TASK, &ref));
     ASSERT_EQ(STATUS_OK, obj_ref_get(arena_.get(), ref));
     ASSERT_EQ(STATUS_OK, obj_destroy(arena_.get(), ref));
+    EXPECT_EQ(1u, obj_destroyed_count(arena_.get()));
     EXPECT_EQ(0u, obj_count(arena_.get(), OBJECT_TASK));
     EXPECT_EQ(STATUS_STALE_HANDLE, obj_check(arena_.get(), ref, OBJECT_TASK));
     EXPECT_EQ(STATUS_STALE_HANDLE, obj_ref_get(arena_.get(), ref));
@@ -202,6 +211,7 @@ TEST_F(ObjTest, DestroyWithReferencesLeavesZombie)
     EXPECT_NE(ref.index, other.index);
 
     ASSERT_EQ(STATUS_OK, obj_ref_put(arena_.get(), ref));
+    EXPECT_EQ(1u, obj_destroyed_count(arena_.get())) << "freeing a zombie destroys nothing";
     EXPECT_FALSE(obj_ref_held(arena_.get(), ref));
     EXPECT_EQ(1u, obj_count(arena_.get(), OBJECT_TASK));
     obj_ref again{};

@@ -1,0 +1,407 @@
+/* Address spaces, frames and mappings: decode (check, take), then invoke (cannot fail). */
+
+#include "kernel/vm/vm.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal/addr.h"
+#include "hal/mmu.h"
+#include "kernel/check/check.h"
+#include "kernel/mm/frame_alloc.h"
+
+#include "kernel/abi/status.h"
+
+/** Tables one page can need: a level-1, level-2 and level-3 table under the root. */
+#define VM_MAP_MAX_TABLES 3
+/** Tables given back per hal_mmu_space_destroy batch. */
+#define VM_DESTROY_BATCH 8
+/** Every permission bit hal/mmu.h defines. */
+#define VM_PERMS_ALL (HAL_MMU_READ | HAL_MMU_WRITE | HAL_MMU_EXEC)
+
+/*
+ * Field by field throughout: a struct assignment or initialiser may become
+ * a call to memset or memcpy, which the freestanding kernel does not have.
+ */
+
+/** Makes a space slot unused. */
+static void space_clear(struct vm_space *s)
+{
+    s->root = paddr_make(0);
+    s->first = VM_NIL;
+    s->mappings = 0;
+    s->tables = 0;
+    s->used = 0;
+}
+
+/** Makes a frame slot unused. */
+static void frame_clear(struct vm_frame *f)
+{
+    f->pa = paddr_make(0);
+    f->first = VM_NIL;
+    f->mappings = 0;
+    f->used = 0;
+    f->pad = 0;
+}
+
+/** Makes a record free, next on the free list. */
+static void record_clear(struct vm_mapping *r, int32_t next)
+{
+    r->va = 0;
+    r->space = 0;
+    r->frame = 0;
+    r->perms = 0;
+    r->max_perms = 0;
+    r->used = 0;
+    r->next_in_space = next;
+    r->prev_in_space = VM_NIL;
+    r->next_in_frame = VM_NIL;
+    r->prev_in_frame = VM_NIL;
+    r->pad = 0;
+}
+
+void vm_init(struct vm *vm)
+{
+    CHECK(vm != 0);
+    for (uint32_t i = 0; i < OBJ_MAX_ADDRESS_SPACES; i++) {
+        space_clear(&vm->spaces[i]);
+    }
+    for (uint32_t i = 0; i < OBJ_MAX_FRAMES; i++) {
+        frame_clear(&vm->frames[i]);
+    }
+    for (uint32_t i = 0; i < VM_MAX_MAPPINGS; i++) {
+        record_clear(&vm->mappings[i], i + 1 < VM_MAX_MAPPINGS ? (int32_t)(i + 1) : VM_NIL);
+    }
+    vm->free = 0;
+    vm->used = 0;
+}
+
+uint32_t vm_space_asid(uint32_t space)
+{
+    return space + 1;
+}
+
+/** The status for a hal_mmu_ result. */
+static status_t mmu_status(hal_mmu_result r)
+{
+    switch (r) {
+    case HAL_MMU_OK:
+        return STATUS_OK;
+    case HAL_MMU_ERR_MISALIGNED:
+        return STATUS_MISALIGNED;
+    case HAL_MMU_ERR_RANGE:
+        return STATUS_OUT_OF_RANGE;
+    case HAL_MMU_ERR_PERMISSION:
+        return STATUS_PERMISSION;
+    case HAL_MMU_ERR_ALREADY_MAPPED:
+        return STATUS_ALREADY_MAPPED;
+    case HAL_MMU_ERR_NOT_MAPPED:
+        return STATUS_NOT_MAPPED;
+    default:
+        return STATUS_NO_MEMORY;
+    }
+}
+
+/** Zeroes the page at pa through the direct map. */
+static void page_zero(paddr_t pa)
+{
+    volatile uint64_t *p = hal_mmu_phys_to_virt(pa);
+    for (uint32_t i = 0; i < HAL_MMU_PAGE_SIZE / sizeof(uint64_t); i++) {
+        p[i] = 0;
+    }
+}
+
+status_t vm_frame_create(struct vm *vm, struct frame_alloc *fa, uint32_t frame)
+{
+    if (vm == 0 || fa == 0 || frame >= OBJ_MAX_FRAMES || vm->frames[frame].used) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    paddr_t pa = {0};
+    status_t st = frame_alloc_one(fa, &pa);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    page_zero(pa);
+    vm->frames[frame].pa = pa;
+    vm->frames[frame].used = 1;
+    return STATUS_OK;
+}
+
+status_t vm_space_create(struct vm *vm, struct frame_alloc *fa, uint32_t space)
+{
+    if (vm == 0 || fa == 0 || space >= OBJ_MAX_ADDRESS_SPACES || vm->spaces[space].used) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    paddr_t table = {0};
+    status_t st = frame_alloc_one(fa, &table);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct hal_mmu_frames f = {&table, 1, 0};
+    paddr_t root = {0};
+    hal_mmu_result r = hal_mmu_space_create(&f, &root);
+    if (r != HAL_MMU_OK) {
+        CHECK(frame_alloc_free(fa, table) == STATUS_OK);
+        return mmu_status(r);
+    }
+    vm->spaces[space].root = root;
+    vm->spaces[space].tables = 1;
+    vm->spaces[space].used = 1;
+    return STATUS_OK;
+}
+
+/** Takes record m out of its space's list. */
+static void unlink_space(struct vm *vm, int32_t m)
+{
+    struct vm_mapping *r = &vm->mappings[m];
+    struct vm_space *s = &vm->spaces[r->space];
+    if (r->prev_in_space == VM_NIL) {
+        s->first = r->next_in_space;
+    } else {
+        vm->mappings[r->prev_in_space].next_in_space = r->next_in_space;
+    }
+    if (r->next_in_space != VM_NIL) {
+        vm->mappings[r->next_in_space].prev_in_space = r->prev_in_space;
+    }
+    s->mappings--;
+}
+
+/** Takes record m out of its frame's list. */
+static void unlink_frame(struct vm *vm, int32_t m)
+{
+    struct vm_mapping *r = &vm->mappings[m];
+    struct vm_frame *f = &vm->frames[r->frame];
+    if (r->prev_in_frame == VM_NIL) {
+        f->first = r->next_in_frame;
+    } else {
+        vm->mappings[r->prev_in_frame].next_in_frame = r->next_in_frame;
+    }
+    if (r->next_in_frame != VM_NIL) {
+        vm->mappings[r->next_in_frame].prev_in_frame = r->prev_in_frame;
+    }
+    f->mappings--;
+}
+
+/** Puts an unlinked record back on the free list. */
+static void record_free(struct vm *vm, int32_t m)
+{
+    record_clear(&vm->mappings[m], vm->free);
+    vm->free = m;
+    vm->used--;
+}
+
+status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame)
+{
+    if (vm == 0 || fa == 0 || frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    struct vm_frame *f = &vm->frames[frame];
+    while (f->first != VM_NIL) {
+        int32_t m = f->first;
+        const struct vm_mapping *r = &vm->mappings[m];
+        CHECK(hal_mmu_unmap(vm->spaces[r->space].root, vm_space_asid(r->space), r->va,
+                            HAL_MMU_PAGE_SIZE) == HAL_MMU_OK);
+        unlink_space(vm, m);
+        unlink_frame(vm, m);
+        record_free(vm, m);
+    }
+    CHECK(frame_alloc_free(fa, f->pa) == STATUS_OK);
+    frame_clear(f);
+    return STATUS_OK;
+}
+
+status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space)
+{
+    if (vm == 0 || fa == 0 || space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[space].used) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    struct vm_space *s = &vm->spaces[space];
+    // The leaf entries go with the tables: no per-page unmap is needed, the
+    // ASID-wide invalidation in hal_mmu_space_destroy covers them.
+    while (s->first != VM_NIL) {
+        int32_t m = s->first;
+        unlink_space(vm, m);
+        unlink_frame(vm, m);
+        record_free(vm, m);
+    }
+    uint32_t returned = 0;
+    bool done = false;
+    while (!done) {
+        paddr_t batch[VM_DESTROY_BATCH];
+        size_t n =
+            hal_mmu_space_destroy(s->root, vm_space_asid(space), batch, VM_DESTROY_BATCH, &done);
+        CHECK(n > 0 || done);
+        for (size_t i = 0; i < n; i++) {
+            CHECK(frame_alloc_free(fa, batch[i]) == STATUS_OK);
+        }
+        returned += (uint32_t)n;
+        CHECK(returned <= s->tables);
+    }
+    CHECK(returned == s->tables);
+    space_clear(s);
+    return STATUS_OK;
+}
+
+/** Checks user page address va: STATUS_MISALIGNED or STATUS_OUT_OF_RANGE. */
+static status_t va_check(uint64_t va)
+{
+    if ((va & (HAL_MMU_PAGE_SIZE - 1)) != 0) {
+        return STATUS_MISALIGNED;
+    }
+    if (va >= HAL_MMU_USER_TOP) {
+        return STATUS_OUT_OF_RANGE;
+    }
+    return STATUS_OK;
+}
+
+/** Checks permissions against a ceiling: unknown bits, beyond the ceiling, no READ, W+X. */
+static status_t perms_check(uint32_t perms, uint32_t max_perms)
+{
+    if ((perms & ~VM_PERMS_ALL) != 0 || (max_perms & ~VM_PERMS_ALL) != 0) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    if ((perms & ~max_perms) != 0 || (perms & HAL_MMU_READ) == 0 ||
+        ((perms & HAL_MMU_WRITE) != 0 && (perms & HAL_MMU_EXEC) != 0)) {
+        return STATUS_PERMISSION;
+    }
+    return STATUS_OK;
+}
+
+status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame, uint64_t va,
+                uint32_t perms, uint32_t max_perms)
+{
+    if (vm == 0 || fa == 0 || space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[space].used ||
+        frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    status_t st = perms_check(perms, max_perms);
+    if (st == STATUS_OK) {
+        st = va_check(va);
+    }
+    if (st == STATUS_OK && vm->free == VM_NIL) {
+        st = STATUS_NO_MEMORY;
+    }
+    if (st != STATUS_OK) {
+        return st;
+    }
+    // Take every table the walk may need, so the map itself cannot run short.
+    size_t need = hal_mmu_tables_needed(va, HAL_MMU_PAGE_SIZE);
+    CHECK(need <= VM_MAP_MAX_TABLES);
+    paddr_t tables[VM_MAP_MAX_TABLES];
+    size_t taken = 0;
+    while (taken < need && frame_alloc_one(fa, &tables[taken]) == STATUS_OK) {
+        taken++;
+    }
+    struct vm_space *s = &vm->spaces[space];
+    struct hal_mmu_frames f = {tables, taken, 0};
+    hal_mmu_result r = HAL_MMU_ERR_NO_TABLES;
+    if (taken == need) {
+        r = hal_mmu_map(s->root, vm_space_asid(space), va, vm->frames[frame].pa, HAL_MMU_PAGE_SIZE,
+                        perms, &f);
+    }
+    // Give back what the walk did not use (everything on failure).
+    size_t used = r == HAL_MMU_OK ? f.used : 0;
+    for (size_t i = used; i < taken; i++) {
+        CHECK(frame_alloc_free(fa, tables[i]) == STATUS_OK);
+    }
+    if (r != HAL_MMU_OK) {
+        return mmu_status(r);
+    }
+    s->tables += (uint32_t)used;
+    int32_t m = vm->free;
+    struct vm_mapping *rec = &vm->mappings[m];
+    vm->free = rec->next_in_space;
+    vm->used++;
+    rec->va = va;
+    rec->space = space;
+    rec->frame = frame;
+    rec->perms = perms;
+    rec->max_perms = max_perms;
+    rec->used = 1;
+    rec->next_in_space = s->first;
+    rec->prev_in_space = VM_NIL;
+    rec->next_in_frame = vm->frames[frame].first;
+    rec->prev_in_frame = VM_NIL;
+    if (s->first != VM_NIL) {
+        vm->mappings[s->first].prev_in_space = m;
+    }
+    s->first = m;
+    s->mappings++;
+    struct vm_frame *fr = &vm->frames[frame];
+    if (fr->first != VM_NIL) {
+        vm->mappings[fr->first].prev_in_frame = m;
+    }
+    fr->first = m;
+    fr->mappings++;
+    return STATUS_OK;
+}
+
+/** Finds the record of va in space (checked in use): its index or VM_NIL. */
+static int32_t find_mapping(const struct vm *vm, uint32_t space, uint64_t va)
+{
+    for (int32_t m = vm->spaces[space].first; m != VM_NIL; m = vm->mappings[m].next_in_space) {
+        if (vm->mappings[m].va == va) {
+            return m;
+        }
+    }
+    return VM_NIL;
+}
+
+/** Decodes unmap and protect: the record of va in space, or an error. */
+static status_t mapping_lookup(const struct vm *vm, uint32_t space, uint64_t va, int32_t *out)
+{
+    if (vm == 0 || space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[space].used) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    status_t st = va_check(va);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    *out = find_mapping(vm, space, va);
+    return *out == VM_NIL ? STATUS_NOT_MAPPED : STATUS_OK;
+}
+
+status_t vm_unmap(struct vm *vm, uint32_t space, uint64_t va)
+{
+    int32_t m = VM_NIL;
+    status_t st = mapping_lookup(vm, space, va, &m);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    CHECK(hal_mmu_unmap(vm->spaces[space].root, vm_space_asid(space), va, HAL_MMU_PAGE_SIZE) ==
+          HAL_MMU_OK);
+    unlink_space(vm, m);
+    unlink_frame(vm, m);
+    record_free(vm, m);
+    return STATUS_OK;
+}
+
+status_t vm_protect(struct vm *vm, uint32_t space, uint64_t va, uint32_t perms)
+{
+    int32_t m = VM_NIL;
+    status_t st = mapping_lookup(vm, space, va, &m);
+    if (st == STATUS_OK) {
+        st = perms_check(perms, vm->mappings[m].max_perms);
+    }
+    if (st != STATUS_OK) {
+        return st;
+    }
+    CHECK(hal_mmu_protect(vm->spaces[space].root, vm_space_asid(space), va, HAL_MMU_PAGE_SIZE,
+                          perms) == HAL_MMU_OK);
+    vm->mappings[m].perms = perms;
+    return STATUS_OK;
+}
+
+paddr_t vm_space_root(const struct vm *vm, uint32_t space)
+{
+    if (vm == 0 || space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[space].used) {
+        return paddr_make(0);
+    }
+    return vm->spaces[space].root;
+}
+
+uint32_t vm_mapping_count(const struct vm *vm)
+{
+    return vm == 0 ? 0 : vm->used;
+}

@@ -1,0 +1,195 @@
+#pragma once
+
+/**
+ * Address spaces and frames: the memory objects behind OBJECT_ADDRESS_SPACE
+ * and OBJECT_FRAME capabilities, and the mappings between them.
+ *
+ * A frame is one page of RAM (HAL_MMU_PAGE_SIZE) taken from the frame
+ * allocator and zeroed when it is created, so no task ever sees what an
+ * earlier user left there. An address space is a root translation table
+ * (hal/mmu.h) and an ASID. Both are indexed by their object arena slot
+ * (kernel/obj), so vm.frames[i] belongs to the frame object in slot i.
+ *
+ * ASIDs: space i has ASID i + 1 while it exists (ASID 0 is no space: the
+ * idle loop and the kernel's own accesses). There are far fewer spaces than
+ * ASIDs, so assignment never has to steal one; an ASID is reused when its
+ * slot is, and destroying a space invalidates every TLB entry of its ASID
+ * before the slot (and so the ASID) can be given out again.
+ *
+ * A mapping puts one frame at one page-aligned user address of one space,
+ * with permissions (HAL_MMU_READ/WRITE/EXEC; W^X) no wider than a ceiling
+ * fixed when it was made (the rights of the frame capability used).
+ * Mappings live in a fixed pool of VM_MAX_MAPPINGS records, each linked in
+ * two lists: its space's and its frame's. A frame may be mapped many times
+ * (in one space or several). Destroying a frame unmaps it everywhere before
+ * its page goes back to the allocator; destroying a space drops its
+ * mappings and gives every table back.
+ *
+ * Every call checks everything, takes what it needs (records, frames) and
+ * only then changes state; on error nothing changed: no record, frame or
+ * table leaked. No global state besides what hal/mmu.h keeps; the caller
+ * serialises calls.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hal/addr.h"
+#include "hal/mmu.h"
+#include "kernel/mm/frame_alloc.h"
+#include "kernel/obj/obj.h"
+
+#include "kernel/abi/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef VM_MAX_MAPPINGS
+#define VM_MAX_MAPPINGS 2048
+#endif
+
+/** No record (list ends). */
+#define VM_NIL (-1)
+
+_Static_assert(OBJ_MAX_ADDRESS_SPACES + 1 <= HAL_MMU_ASID_LIMIT, "each space has its own ASID");
+_Static_assert(VM_MAX_MAPPINGS <= INT32_MAX, "record indexes fit int32_t");
+_Static_assert(FRAME_SIZE == HAL_MMU_PAGE_SIZE, "a frame is one page");
+
+/** One frame object. */
+struct vm_frame {
+    /** Physical address of the page; meaningful while used. */
+    paddr_t pa;
+    /** First mapping of this frame, or VM_NIL. */
+    int32_t first;
+    /** Mappings of this frame. */
+    uint32_t mappings;
+    /** 1 while the frame object exists. */
+    uint32_t used;
+    uint32_t pad;
+};
+
+/** One address-space object. */
+struct vm_space {
+    /** Physical address of the root table; meaningful while used. */
+    paddr_t root;
+    /** First mapping in this space, or VM_NIL. */
+    int32_t first;
+    /** Mappings in this space. */
+    uint32_t mappings;
+    /** Translation tables the space holds, its root included. */
+    uint32_t tables;
+    /** 1 while the space object exists. */
+    uint32_t used;
+};
+
+/** One mapping: frame `frame` at user address va of space `space`. */
+struct vm_mapping {
+    uint64_t va;
+    uint32_t space;
+    uint32_t frame;
+    /** Current permissions and the most they may become (HAL_MMU_*). */
+    uint32_t perms;
+    uint32_t max_perms;
+    /** 1 while the record is in use; else it is on the free list. */
+    uint32_t used;
+    /** Links in the space's list and the frame's list (free list: next_in_space). */
+    int32_t next_in_space;
+    int32_t prev_in_space;
+    int32_t next_in_frame;
+    int32_t prev_in_frame;
+    uint32_t pad;
+};
+
+/** All memory objects of one kernel. Fields private to kernel/vm (declared for placement). */
+struct vm {
+    struct vm_space spaces[OBJ_MAX_ADDRESS_SPACES];
+    struct vm_frame frames[OBJ_MAX_FRAMES];
+    struct vm_mapping mappings[VM_MAX_MAPPINGS];
+    /** Head of the free record list (linked by next_in_space), or VM_NIL. */
+    int32_t free;
+    /** Records in use. */
+    uint32_t used;
+};
+
+/** Every space and frame unused, every record free. */
+void vm_init(struct vm *vm);
+
+/** The ASID of space index i (i + 1). */
+uint32_t vm_space_asid(uint32_t space);
+
+/**
+ * Makes frame object `frame`: takes a page from fa and zeroes it. Returns
+ * STATUS_INVALID_ARGUMENT (null pointer, index out of range, in use) or
+ * STATUS_NO_MEMORY (fa empty); on error nothing changed.
+ */
+status_t vm_frame_create(struct vm *vm, struct frame_alloc *fa, uint32_t frame);
+
+/**
+ * Destroys frame object `frame`: unmaps it from every space (invalidating
+ * each page in the TLB), then gives its page back to fa. Returns
+ * STATUS_INVALID_ARGUMENT (null pointer, out of range, not in use).
+ */
+status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame);
+
+/**
+ * Makes space object `space`: an empty root table from fa. Returns
+ * STATUS_INVALID_ARGUMENT (null pointer, index out of range, in use) or
+ * STATUS_NO_MEMORY; on error nothing changed.
+ */
+status_t vm_space_create(struct vm *vm, struct frame_alloc *fa, uint32_t space);
+
+/**
+ * Destroys space object `space`: forgets its mappings (the frames stay),
+ * invalidates its ASID and gives every table back to fa. Returns
+ * STATUS_INVALID_ARGUMENT (null pointer, out of range, not in use).
+ */
+status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space);
+
+/**
+ * Maps frame at user address va of space with perms (HAL_MMU_*), which must
+ * lie within max_perms; protect may later change perms within max_perms.
+ * New tables come from fa; the ones not used go back. Returns, with nothing
+ * changed: STATUS_INVALID_ARGUMENT (null pointer, index out of range or
+ * not in use, unknown bits in perms or max_perms), STATUS_PERMISSION
+ * (perms not within max_perms, no READ, WRITE with EXEC), STATUS_MISALIGNED
+ * (va), STATUS_OUT_OF_RANGE (va not below HAL_MMU_USER_TOP),
+ * STATUS_ALREADY_MAPPED, STATUS_NO_MEMORY (no free record, or fa short of
+ * tables).
+ */
+status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame, uint64_t va,
+                uint32_t perms, uint32_t max_perms);
+
+/**
+ * Unmaps the page at va of space and invalidates it in the TLB. Returns,
+ * with nothing changed: STATUS_INVALID_ARGUMENT (null pointer, space out of
+ * range or not in use), STATUS_MISALIGNED, STATUS_OUT_OF_RANGE,
+ * STATUS_NOT_MAPPED.
+ */
+status_t vm_unmap(struct vm *vm, uint32_t space, uint64_t va);
+
+/**
+ * Changes the permissions of the page at va of space to perms (within the
+ * mapping's max_perms). Errors as vm_unmap, and STATUS_INVALID_ARGUMENT
+ * (unknown bits) or STATUS_PERMISSION (beyond max_perms, no READ, W+X).
+ */
+status_t vm_protect(struct vm *vm, uint32_t space, uint64_t va, uint32_t perms);
+
+/** The root table of a space in use (for copy_from_user and TTBR0), or 0. */
+paddr_t vm_space_root(const struct vm *vm, uint32_t space);
+
+/** Records in use (for tests and invariant checks). */
+uint32_t vm_mapping_count(const struct vm *vm);
+
+/**
+ * Checks the bookkeeping: list links consistent and acyclic, per-space and
+ * per-frame counts equal to their lists, records used only by spaces and
+ * frames in use, free list plus used records cover the pool, and each
+ * record's page translates (hal_mmu_user_translate) to its frame. Returns
+ * STATUS_OK or STATUS_BAD_FORMAT. For tests and fuzzers.
+ */
+status_t vm_check_invariants(const struct vm *vm);
+
+#ifdef __cplusplus
+}
+#endif

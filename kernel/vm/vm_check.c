@@ -1,0 +1,128 @@
+/* Bookkeeping checks for tests and fuzzers: see vm_check_invariants in vm.h. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hal/addr.h"
+#include "hal/mmu.h"
+#include "kernel/vm/vm.h"
+
+#include "kernel/abi/status.h"
+
+/** Whether record index m is in the pool. */
+static bool in_pool(int32_t m)
+{
+    return m >= 0 && m < VM_MAX_MAPPINGS;
+}
+
+/** Checks one space's list: links, owner, count, no duplicate address. Bounded by the pool. */
+static bool space_list_ok(const struct vm *vm, uint32_t space)
+{
+    const struct vm_space *s = &vm->spaces[space];
+    uint32_t n = 0;
+    int32_t prev = VM_NIL;
+    for (int32_t m = s->first; m != VM_NIL; m = vm->mappings[m].next_in_space) {
+        if (!in_pool(m) || n >= VM_MAX_MAPPINGS) {
+            return false;
+        }
+        const struct vm_mapping *r = &vm->mappings[m];
+        if (!r->used || r->space != space || r->prev_in_space != prev) {
+            return false;
+        }
+        for (int32_t o = s->first; o != m; o = vm->mappings[o].next_in_space) {
+            if (vm->mappings[o].va == r->va) {
+                return false;
+            }
+        }
+        prev = m;
+        n++;
+    }
+    return n == s->mappings;
+}
+
+/** Checks one frame's list: links, owner, count. */
+static bool frame_list_ok(const struct vm *vm, uint32_t frame)
+{
+    const struct vm_frame *f = &vm->frames[frame];
+    uint32_t n = 0;
+    int32_t prev = VM_NIL;
+    for (int32_t m = f->first; m != VM_NIL; m = vm->mappings[m].next_in_frame) {
+        if (!in_pool(m) || n >= VM_MAX_MAPPINGS) {
+            return false;
+        }
+        const struct vm_mapping *r = &vm->mappings[m];
+        if (!r->used || r->frame != frame || r->prev_in_frame != prev) {
+            return false;
+        }
+        prev = m;
+        n++;
+    }
+    return n == f->mappings;
+}
+
+/** Checks a used record against its space, its frame and the page tables. */
+static bool record_ok(const struct vm *vm, const struct vm_mapping *r)
+{
+    if (r->space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[r->space].used ||
+        r->frame >= OBJ_MAX_FRAMES || !vm->frames[r->frame].used) {
+        return false;
+    }
+    if ((r->perms & ~r->max_perms) != 0 || (r->perms & HAL_MMU_READ) == 0 ||
+        ((r->perms & HAL_MMU_WRITE) != 0 && (r->perms & HAL_MMU_EXEC) != 0)) {
+        return false;
+    }
+    paddr_t pa = {0};
+    paddr_t root = vm->spaces[r->space].root;
+    if (hal_mmu_user_translate(root, r->va, false, &pa) != HAL_MMU_OK ||
+        pa.value != vm->frames[r->frame].pa.value) {
+        return false;
+    }
+    hal_mmu_result w = hal_mmu_user_translate(root, r->va, true, &pa);
+    return (r->perms & HAL_MMU_WRITE) != 0 ? w == HAL_MMU_OK : w == HAL_MMU_ERR_PERMISSION;
+}
+
+status_t vm_check_invariants(const struct vm *vm)
+{
+    if (vm == 0) {
+        return STATUS_BAD_FORMAT;
+    }
+    uint32_t listed = 0;
+    for (uint32_t s = 0; s < OBJ_MAX_ADDRESS_SPACES; s++) {
+        const struct vm_space *sp = &vm->spaces[s];
+        bool unused_ok = sp->first == VM_NIL && sp->mappings == 0 && sp->tables == 0;
+        if (sp->used ? !(sp->tables >= 1 && space_list_ok(vm, s)) : !unused_ok) {
+            return STATUS_BAD_FORMAT;
+        }
+        listed += sp->mappings;
+    }
+    uint32_t in_frames = 0;
+    for (uint32_t f = 0; f < OBJ_MAX_FRAMES; f++) {
+        const struct vm_frame *fr = &vm->frames[f];
+        bool unused_ok = fr->first == VM_NIL && fr->mappings == 0;
+        if (fr->used ? !frame_list_ok(vm, f) : !unused_ok) {
+            return STATUS_BAD_FORMAT;
+        }
+        in_frames += fr->mappings;
+    }
+    uint32_t used = 0;
+    for (uint32_t m = 0; m < VM_MAX_MAPPINGS; m++) {
+        if (vm->mappings[m].used) {
+            if (!record_ok(vm, &vm->mappings[m])) {
+                return STATUS_BAD_FORMAT;
+            }
+            used++;
+        }
+    }
+    uint32_t free_count = 0;
+    for (int32_t m = vm->free; m != VM_NIL; m = vm->mappings[m].next_in_space) {
+        if (!in_pool(m) || vm->mappings[m].used || free_count >= VM_MAX_MAPPINGS) {
+            return STATUS_BAD_FORMAT;
+        }
+        free_count++;
+    }
+    if (used != vm->used || listed != used || in_frames != used ||
+        free_count + used != VM_MAX_MAPPINGS) {
+        return STATUS_BAD_FORMAT;
+    }
+    return STATUS_OK;
+}

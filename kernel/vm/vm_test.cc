@@ -1,0 +1,399 @@
+// Frames, address spaces and mappings over the fake MMU and fake RAM.
+
+#include "kernel/vm/vm.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <tuple>
+
+#include "hal/addr.h"
+#include "hal/fake/mmu_fake.h"
+#include "hal/mmu.h"
+#include "kernel/abi/status.h"
+#include "kernel/mm/frame_alloc.h"
+#include "kernel/vm/fake_ram.h"
+#include "gtest/gtest.h"
+
+namespace {
+
+constexpr uint32_t R = HAL_MMU_READ;
+constexpr uint32_t W = HAL_MMU_WRITE;
+constexpr uint32_t X = HAL_MMU_EXEC;
+constexpr uint32_t RWX = R | W | X;
+constexpr uint64_t kPage = HAL_MMU_PAGE_SIZE;
+
+class VmTest : public ::testing::Test {
+  protected:
+    void SetUp() override
+    {
+        ASSERT_EQ(STATUS_OK, ram_.status);
+        vm_ = std::make_unique<struct vm>();
+        vm_init(vm_.get());
+        initial_free_ = frame_alloc_free_count(&ram_.fa);
+    }
+
+    void TearDown() override
+    {
+        EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+    }
+
+    uint64_t Free()
+    {
+        return frame_alloc_free_count(&ram_.fa);
+    }
+
+    // Whether EL0 may read (or write) va of space, and the frame it reaches.
+    hal_mmu_result Translate(uint32_t space, uint64_t va, bool write, paddr_t *pa)
+    {
+        return hal_mmu_user_translate(vm_space_root(vm_.get(), space), va, write, pa);
+    }
+
+    // Takes every free frame but keep; returns them for Release.
+    std::vector<paddr_t> Exhaust(uint64_t keep)
+    {
+        std::vector<paddr_t> taken;
+        while (Free() > keep) {
+            paddr_t pa{};
+            EXPECT_EQ(STATUS_OK, frame_alloc_one(&ram_.fa, &pa));
+            taken.push_back(pa);
+        }
+        return taken;
+    }
+
+    void Release(const std::vector<paddr_t> &taken)
+    {
+        for (paddr_t pa : taken) {
+            EXPECT_EQ(STATUS_OK, frame_alloc_free(&ram_.fa, pa));
+        }
+    }
+
+    fake_ram::Ram ram_{512};
+    std::unique_ptr<struct vm> vm_;
+    uint64_t initial_free_ = 0;
+};
+
+TEST_F(VmTest, InitialStateIsEmptyAndConsistent)
+{
+    EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+    EXPECT_EQ(0u, vm_mapping_count(vm_.get()));
+    EXPECT_EQ(0u, vm_space_root(vm_.get(), 0).value);
+    EXPECT_EQ(1u, vm_space_asid(0));
+    EXPECT_EQ(OBJ_MAX_ADDRESS_SPACES, vm_space_asid(OBJ_MAX_ADDRESS_SPACES - 1));
+}
+
+TEST_F(VmTest, FrameIsZeroedAndGivenBack)
+{
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 3));
+    EXPECT_EQ(initial_free_ - 1, Free());
+    const uint8_t *page = ram_.At(vm_->frames[3].pa);
+    for (uint64_t i = 0; i < kPage; i++) {
+        ASSERT_EQ(0, page[i]) << "byte " << i;
+    }
+    ASSERT_EQ(STATUS_OK, vm_frame_destroy(vm_.get(), &ram_.fa, 3));
+    EXPECT_EQ(initial_free_, Free());
+}
+
+TEST_F(VmTest, FrameErrorsChangeNothing)
+{
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_frame_create(nullptr, &ram_.fa, 0));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_frame_create(vm_.get(), nullptr, 0));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_frame_create(vm_.get(), &ram_.fa, OBJ_MAX_FRAMES));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_frame_destroy(vm_.get(), &ram_.fa, 1));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_frame_destroy(vm_.get(), &ram_.fa, OBJ_MAX_FRAMES));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_frame_destroy(nullptr, &ram_.fa, 0));
+    EXPECT_EQ(initial_free_ - 1, Free());
+
+    std::vector<paddr_t> taken = Exhaust(0);
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_frame_create(vm_.get(), &ram_.fa, 1));
+    EXPECT_EQ(0u, vm_->frames[1].used);
+    Release(taken);
+}
+
+TEST_F(VmTest, SpaceCreateAndDestroyGiveEveryTableBack)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 5));
+    EXPECT_EQ(initial_free_ - 1, Free());
+    EXPECT_NE(0u, vm_space_root(vm_.get(), 5).value);
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_space_create(vm_.get(), &ram_.fa, 5));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT,
+              vm_space_create(vm_.get(), &ram_.fa, OBJ_MAX_ADDRESS_SPACES));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_space_destroy(vm_.get(), &ram_.fa, 4));
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 5));
+    EXPECT_EQ(initial_free_, Free());
+    EXPECT_EQ(0u, vm_space_root(vm_.get(), 5).value);
+
+    std::vector<paddr_t> taken = Exhaust(0);
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_space_create(vm_.get(), &ram_.fa, 5));
+    EXPECT_EQ(0u, vm_->spaces[5].used);
+    Release(taken);
+}
+
+TEST_F(VmTest, MapUnmapProtect)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    const uint64_t va = 0x400000;
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, va, R | W, R | W));
+    EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
+    paddr_t pa{};
+    ASSERT_EQ(HAL_MMU_OK, Translate(0, va + 123, true, &pa));
+    EXPECT_EQ(vm_->frames[0].pa.value + 123, pa.value);
+
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, va, R));
+    EXPECT_EQ(HAL_MMU_ERR_PERMISSION, Translate(0, va, true, &pa));
+    EXPECT_EQ(HAL_MMU_OK, Translate(0, va, false, &pa));
+    EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+
+    mmu_fake_reset();
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), 0, va));
+    EXPECT_EQ(1u, mmu_fake_invalidations());
+    EXPECT_EQ(vm_space_asid(0), mmu_fake_last_asid());
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(0, va, false, &pa));
+    EXPECT_EQ(0u, vm_mapping_count(vm_.get()));
+    EXPECT_EQ(0u, vm_->frames[0].mappings);
+}
+
+TEST_F(VmTest, MapErrorsChangeNothing)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x10000, R, R));
+    const uint64_t free_before = Free();
+    struct Case {
+        uint32_t space, frame;
+        uint64_t va;
+        uint32_t perms, max;
+        status_t want;
+    };
+    const Case cases[] = {
+        {1, 0, 0x20000, R, R, STATUS_INVALID_ARGUMENT},                      // space unused
+        {OBJ_MAX_ADDRESS_SPACES, 0, 0x20000, R, R, STATUS_INVALID_ARGUMENT}, // out of range
+        {0, 1, 0x20000, R, R, STATUS_INVALID_ARGUMENT},                      // frame unused
+        {0, OBJ_MAX_FRAMES, 0x20000, R, R, STATUS_INVALID_ARGUMENT},
+        {0, 0, 0x20000, R | 8, RWX | 8, STATUS_INVALID_ARGUMENT}, // unknown perm bit
+        {0, 0, 0x20000, R, RWX | 16, STATUS_INVALID_ARGUMENT},    // unknown ceiling bit
+        {0, 0, 0x20000, R | W, R, STATUS_PERMISSION},             // beyond the ceiling
+        {0, 0, 0x20000, W, RWX, STATUS_PERMISSION},               // no read
+        {0, 0, 0x20000, R | W | X, RWX, STATUS_PERMISSION},       // W^X
+        {0, 0, 0x20001, R, R, STATUS_MISALIGNED},
+        {0, 0, HAL_MMU_USER_TOP, R, R, STATUS_OUT_OF_RANGE},
+        {0, 0, ~0ull & ~(kPage - 1), R, R, STATUS_OUT_OF_RANGE}, // a kernel address
+        {0, 0, 0x10000, R, R, STATUS_ALREADY_MAPPED},
+    };
+    for (const Case &c : cases) {
+        EXPECT_EQ(c.want, vm_map(vm_.get(), &ram_.fa, c.space, c.frame, c.va, c.perms, c.max))
+            << "va " << std::hex << c.va << " perms " << c.perms << " max " << c.max;
+        EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
+        EXPECT_EQ(free_before, Free()) << "tables taken and kept";
+    }
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_map(nullptr, &ram_.fa, 0, 0, 0x20000, R, R));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_map(vm_.get(), nullptr, 0, 0, 0x20000, R, R));
+}
+
+TEST_F(VmTest, MapShortOfTablesTakesNothing)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    // A fresh address needs three tables under the root; leave two.
+    std::vector<paddr_t> taken = Exhaust(2);
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40000000, R, R));
+    EXPECT_EQ(2u, Free());
+    EXPECT_EQ(0u, vm_mapping_count(vm_.get()));
+    EXPECT_EQ(1u, vm_->spaces[0].tables);
+    Release(taken);
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40000000, R, R));
+    EXPECT_EQ(4u, vm_->spaces[0].tables);
+    // Its neighbour shares every table: nothing more is kept.
+    const uint64_t before = Free();
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40001000, R, R));
+    EXPECT_EQ(before, Free());
+    EXPECT_EQ(4u, vm_->spaces[0].tables);
+}
+
+TEST_F(VmTest, RecordPoolExhaustionIsAnError)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    for (uint64_t i = 0; i < VM_MAX_MAPPINGS; i++) {
+        ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, i * kPage, R, R)) << i;
+    }
+    const uint64_t before = Free();
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_map(vm_.get(), &ram_.fa, 0, 0, VM_MAX_MAPPINGS * kPage, R, R));
+    EXPECT_EQ(before, Free());
+    EXPECT_EQ(VM_MAX_MAPPINGS, vm_mapping_count(vm_.get()));
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), 0, 7 * kPage));
+    EXPECT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, VM_MAX_MAPPINGS * kPage, R, R));
+}
+
+TEST_F(VmTest, UnmapAndProtectErrorsChangeNothing)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x10000, R, R | X));
+    mmu_fake_reset();
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_unmap(nullptr, 0, 0x10000));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_unmap(vm_.get(), 1, 0x10000));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_unmap(vm_.get(), OBJ_MAX_ADDRESS_SPACES, 0x10000));
+    EXPECT_EQ(STATUS_MISALIGNED, vm_unmap(vm_.get(), 0, 0x10008));
+    EXPECT_EQ(STATUS_OUT_OF_RANGE, vm_unmap(vm_.get(), 0, HAL_MMU_USER_TOP));
+    EXPECT_EQ(STATUS_NOT_MAPPED, vm_unmap(vm_.get(), 0, 0x11000));
+
+    EXPECT_EQ(STATUS_NOT_MAPPED, vm_protect(vm_.get(), 0, 0x11000, R));
+    EXPECT_EQ(STATUS_MISALIGNED, vm_protect(vm_.get(), 0, 0x10001, R));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_protect(vm_.get(), 0, 0x10000, R | 0x100));
+    EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x10000, R | W)); // beyond R|X
+    EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x10000, X));     // no read
+    EXPECT_EQ(0u, mmu_fake_invalidations());
+    EXPECT_EQ(R, vm_->mappings[vm_->spaces[0].first].perms);
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x10000, R | X));
+    EXPECT_EQ(1u, mmu_fake_invalidations());
+}
+
+TEST_F(VmTest, DestroyingAFrameUnmapsItEverywhere)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 9));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 10));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x1000, R, R));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x2000, R, R));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 9, 0x7000, R | W, R | W));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 10, 0x8000, R, R));
+    mmu_fake_reset();
+    ASSERT_EQ(STATUS_OK, vm_frame_destroy(vm_.get(), &ram_.fa, 9));
+    EXPECT_EQ(3u, mmu_fake_invalidations());
+    paddr_t pa{};
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(0, 0x1000, false, &pa));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(0, 0x2000, false, &pa));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(1, 0x7000, false, &pa));
+    EXPECT_EQ(HAL_MMU_OK, Translate(1, 0x8000, false, &pa));
+    EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
+    EXPECT_EQ(0u, vm_->spaces[0].mappings);
+    EXPECT_EQ(1u, vm_->spaces[1].mappings);
+}
+
+TEST_F(VmTest, DestroyingASpaceKeepsItsFramesAndFreesItsTables)
+{
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    const uint64_t with_frame = Free();
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 2));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 3));
+    // Spread over several tables at every level.
+    for (uint64_t va : {0x0ull, 0x200000ull, 0x40000000ull, 0x8000000000ull, 0xfffffffff000ull}) {
+        ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 2, 0, va, R, R)) << va;
+    }
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 3, 0, 0x5000, R, R));
+    EXPECT_GT(vm_->spaces[2].tables, 5u);
+    const uint32_t other_tables = vm_->spaces[3].tables;
+    mmu_fake_reset();
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 2));
+    EXPECT_GE(mmu_fake_asid_invalidations(), 1u);
+    EXPECT_EQ(vm_space_asid(2), mmu_fake_last_asid_invalidated());
+    EXPECT_EQ(with_frame - other_tables, Free()) << "space 2's tables all came back";
+    EXPECT_EQ(1u, vm_->frames[0].used);
+    EXPECT_EQ(1u, vm_->frames[0].mappings);
+    EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
+    // The slot, and so ASID 3, can be used again at once.
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 2));
+    paddr_t pa{};
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(2, 0x200000, false, &pa));
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 2));
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 3));
+    ASSERT_EQ(STATUS_OK, vm_frame_destroy(vm_.get(), &ram_.fa, 0));
+    EXPECT_EQ(initial_free_, Free());
+}
+
+// Random operations against a model; every frame and table comes back at the end.
+TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
+{
+    std::mt19937_64 rng(42);
+    constexpr uint32_t kSpaces = 4;
+    constexpr uint32_t kFrames = 6;
+    // (space, va) -> (frame, perms)
+    std::map<std::pair<uint32_t, uint64_t>, std::pair<uint32_t, uint32_t>> model;
+    const uint32_t perm_choices[] = {R, R | W, R | X, R | W | X, W, 0};
+    for (int step = 0; step < 4000; step++) {
+        uint32_t space = rng() % kSpaces;
+        uint32_t frame = rng() % kFrames;
+        // A few addresses, far apart and close together.
+        uint64_t va = (rng() % 8) * kPage + (rng() % 3) * 0x40000000ull;
+        uint32_t perms = perm_choices[rng() % 6];
+        switch (rng() % 8) {
+        case 0:
+            if (!vm_->spaces[space].used) {
+                ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, space));
+            } else {
+                ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, space));
+                for (auto it = model.begin(); it != model.end();) {
+                    it = it->first.first == space ? model.erase(it) : std::next(it);
+                }
+            }
+            break;
+        case 1:
+            if (!vm_->frames[frame].used) {
+                ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, frame));
+            } else if (rng() % 4 == 0) {
+                ASSERT_EQ(STATUS_OK, vm_frame_destroy(vm_.get(), &ram_.fa, frame));
+                for (auto it = model.begin(); it != model.end();) {
+                    it = it->second.first == frame ? model.erase(it) : std::next(it);
+                }
+            }
+            break;
+        case 2:
+        case 3:
+        case 4: {
+            status_t st = vm_map(vm_.get(), &ram_.fa, space, frame, va, perms, R | W);
+            bool ok = vm_->spaces[space].used && vm_->frames[frame].used &&
+                      model.count({space, va}) == 0 && (perms == R || perms == (R | W));
+            ASSERT_EQ(ok, st == STATUS_OK) << "status " << st;
+            if (ok) {
+                model[{space, va}] = {frame, perms};
+            }
+            break;
+        }
+        case 5: {
+            status_t st = vm_unmap(vm_.get(), space, va);
+            bool ok = vm_->spaces[space].used && model.count({space, va}) == 1;
+            ASSERT_EQ(ok, st == STATUS_OK) << "status " << st;
+            model.erase({space, va});
+            break;
+        }
+        default: {
+            status_t st = vm_protect(vm_.get(), space, va, perms);
+            bool ok = vm_->spaces[space].used && model.count({space, va}) == 1 &&
+                      (perms == R || perms == (R | W));
+            ASSERT_EQ(ok, st == STATUS_OK) << "status " << st;
+            if (ok) {
+                model[{space, va}].second = perms;
+            }
+            break;
+        }
+        }
+        ASSERT_EQ(STATUS_OK, vm_check_invariants(vm_.get())) << "step " << step;
+        ASSERT_EQ(model.size(), vm_mapping_count(vm_.get()));
+        for (const auto &[key, value] : model) {
+            paddr_t pa{};
+            ASSERT_EQ(HAL_MMU_OK, Translate(key.first, key.second, false, &pa));
+            ASSERT_EQ(vm_->frames[value.first].pa.value, pa.value);
+            ASSERT_EQ((value.second & W) != 0,
+                      Translate(key.first, key.second, true, &pa) == HAL_MMU_OK);
+        }
+    }
+    for (uint32_t s = 0; s < kSpaces; s++) {
+        if (vm_->spaces[s].used) {
+            ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, s));
+        }
+    }
+    for (uint32_t f = 0; f < kFrames; f++) {
+        if (vm_->frames[f].used) {
+            ASSERT_EQ(STATUS_OK, vm_frame_destroy(vm_.get(), &ram_.fa, f));
+        }
+    }
+    EXPECT_EQ(initial_free_, Free());
+}
+
+} // namespace
