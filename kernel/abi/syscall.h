@@ -12,12 +12,23 @@
  * Messages (SYS_SEND, SYS_CALL, SYS_REPLY, SYS_REPLY_RECV in; SYS_RECV,
  * SYS_REPLY_RECV out) travel in registers:
  *
- *   x1  label
+ *   x1  message info (sys_msg_info):
+ *
+ *        63                                  16 15         8 7          0
+ *       +--------------------------------------+------------+------------+
+ *       |                label                 | cap_count  | word_count |
+ *       +--------------------------------------+------------+------------+
+ *
+ *       word_count <= 4, cap_count <= 2, else STATUS_INVALID_ARGUMENT;
+ *       the label is the sender's own, 48 bits, passed on as it is.
  *   x2  word 0      x3  word 1      x4  word 2      x5  word 3
- *   x6  word_count | cap_count << 8  (SYS_MSG_INFO; word_count <= 4,
- *                                     cap_count <= 1, other bits 0)
- *   x7  capability handle to move (sender's table), or, received, the
- *       handle in the receiver's table; HANDLE_NONE when cap_count is 0
+ *   x6  capability 0    x7  capability 1
+ *
+ * Sent, x6 and x7 are handles in the sender's table of capabilities to move
+ * (each needs RIGHT_GRANT; naming one twice is STATUS_INVALID_ARGUMENT);
+ * words and handles beyond the counts are ignored. Received, x6 and x7 are
+ * the handles in the receiver's table, HANDLE_NONE beyond cap_count, and
+ * words beyond word_count are 0.
  *
  * A blocking call (SYS_NOTIFY_WAIT, SYS_SEND, SYS_CALL, SYS_RECV,
  * SYS_REPLY_RECV) that has to wait returns nothing yet: its outcome
@@ -66,17 +77,47 @@ extern "C" {
 /** Number of system calls; every number is below it and they are dense. */
 #define SYS_COUNT 13
 
-/** Message registers: x6 packs the counts. */
-#define SYS_MSG_CAP_SHIFT 8
-#define SYS_MSG_COUNT_MASK 0xffull
+/** Message registers: x1 the info word, then the words, then the capabilities. */
+#define SYS_MSG_REG_INFO 1
+#define SYS_MSG_REG_WORD0 2
+#define SYS_MSG_REG_CAP0 6
 /** Words and capabilities a message may carry in registers. */
 #define SYS_MSG_MAX_WORDS 4
-#define SYS_MSG_MAX_CAPS 1
+#define SYS_MSG_MAX_CAPS 2
+/** The info word's fields: two 8-bit counts, then the label. */
+#define SYS_MSG_COUNT_MASK 0xffull
+#define SYS_MSG_CAPS_SHIFT 8
+#define SYS_MSG_LABEL_SHIFT 16
+#define SYS_MSG_LABEL_BITS 48
+#define SYS_MSG_LABEL_MASK ((1ull << SYS_MSG_LABEL_BITS) - 1)
 
-/** Packs word and capability counts into x6. */
-static inline uint64_t sys_msg_info(uint32_t word_count, uint32_t cap_count)
+/**
+ * Packs a message info word (x1). Label bits above SYS_MSG_LABEL_BITS and
+ * count bits above 8 are dropped, so no field spills into another.
+ */
+static inline uint64_t sys_msg_info(uint64_t label, uint32_t word_count, uint32_t cap_count)
 {
-    return (uint64_t)word_count | ((uint64_t)cap_count << SYS_MSG_CAP_SHIFT);
+    return (label & SYS_MSG_LABEL_MASK) << SYS_MSG_LABEL_SHIFT |
+           ((uint64_t)cap_count & SYS_MSG_COUNT_MASK) << SYS_MSG_CAPS_SHIFT |
+           ((uint64_t)word_count & SYS_MSG_COUNT_MASK);
+}
+
+/** The label of a message info word (48 bits). */
+static inline uint64_t sys_msg_label(uint64_t info)
+{
+    return info >> SYS_MSG_LABEL_SHIFT;
+}
+
+/** The word count of a message info word (not checked against SYS_MSG_MAX_WORDS). */
+static inline uint32_t sys_msg_words(uint64_t info)
+{
+    return (uint32_t)(info & SYS_MSG_COUNT_MASK);
+}
+
+/** The capability count of a message info word (not checked against SYS_MSG_MAX_CAPS). */
+static inline uint32_t sys_msg_caps(uint64_t info)
+{
+    return (uint32_t)((info >> SYS_MSG_CAPS_SHIFT) & SYS_MSG_COUNT_MASK);
 }
 
 _Static_assert(SYS_YIELD == 0, "numbers start at 0");
@@ -89,8 +130,15 @@ _Static_assert(SYS_EXIT == SYS_YIELD + 1 && SYS_CAP_DERIVE == SYS_EXIT + 1 &&
                    SYS_REPLY == SYS_RECV + 1 && SYS_REPLY_RECV == SYS_REPLY + 1,
                "syscall numbers are dense");
 _Static_assert(SYS_REPLY_RECV + 1 == SYS_COUNT, "every number is below SYS_COUNT");
-_Static_assert(1 + 1 + SYS_MSG_MAX_WORDS + 1 + SYS_MSG_MAX_CAPS == 8,
-               "handle, label, words, counts and capability fill x0-x7");
+_Static_assert(SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 1 &&
+                   SYS_MSG_REG_CAP0 == SYS_MSG_REG_WORD0 + SYS_MSG_MAX_WORDS &&
+                   SYS_MSG_REG_CAP0 + SYS_MSG_MAX_CAPS == 8,
+               "x0 handle, x1 info, x2-x5 words, x6-x7 capabilities fill x0-x7");
+_Static_assert(SYS_MSG_MAX_WORDS <= SYS_MSG_COUNT_MASK && SYS_MSG_MAX_CAPS <= SYS_MSG_COUNT_MASK,
+               "the counts fit their 8-bit fields");
+_Static_assert(SYS_MSG_CAPS_SHIFT == 8 && SYS_MSG_LABEL_SHIFT == SYS_MSG_CAPS_SHIFT + 8 &&
+                   SYS_MSG_LABEL_SHIFT + SYS_MSG_LABEL_BITS == 64,
+               "word_count, cap_count and label fill the info word");
 
 #ifdef __cplusplus
 }

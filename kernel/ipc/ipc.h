@@ -38,9 +38,9 @@ extern "C" {
 #define IPC_MAX_ENDPOINTS 128
 /** Notifications, indexed 0 .. IPC_MAX_NOTIFICATIONS-1. */
 #define IPC_MAX_NOTIFICATIONS 128
-/** Data words a message carries (in registers, later). */
+/** Data words a message carries (x2-x5 at the system call ABI). */
 #define IPC_MSG_WORDS 4
-/** Capabilities a message carries. */
+/** Capabilities a message carries (x6-x7 at the system call ABI). */
 #define IPC_MSG_CAPS 2
 /** No task (queue ends, no reply target). */
 #define IPC_NO_TASK (-1)
@@ -64,7 +64,8 @@ enum ipc_wait {
 /**
  * A message: a label, word_count data words and cap_count capability
  * handles (in the sender's table when sent, in the receiver's when
- * received). No padding, so messages compare with memcmp.
+ * received). The label is opaque here; messages from the system call ABI
+ * carry 48 bits of it. No padding, so messages compare with memcmp.
  */
 struct ipc_msg {
     uint64_t label;

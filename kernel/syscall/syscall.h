@@ -95,7 +95,9 @@ void syscall_dispatch(struct kernel_state *k, struct syscall_regs *regs);
 
 /**
  * Writes a message (received, or the reply to a call) into x1-x7 in the
- * layout of kernel/abi/syscall.h. For the board, when it wakes a task.
+ * layout of kernel/abi/syscall.h: x1 the info word (counts and 48-bit
+ * label), x2-x5 the words (0 beyond word_count), x6-x7 the handles
+ * (HANDLE_NONE beyond cap_count). For the board, when it wakes a task.
  */
 void syscall_regs_from_msg(struct syscall_regs *regs, const struct ipc_msg *msg);
 

@@ -13,30 +13,31 @@
 #include "kernel/abi/syscall.h"
 
 _Static_assert(SYS_MSG_MAX_WORDS <= IPC_MSG_WORDS, "register words fit a message");
-_Static_assert(SYS_MSG_MAX_CAPS <= IPC_MSG_CAPS, "register capabilities fit a message");
+_Static_assert(SYS_MSG_MAX_CAPS == IPC_MSG_CAPS, "registers carry every capability of a message");
 
 /**
  * Decodes the message registers x1-x7 into *msg. Returns
- * STATUS_INVALID_ARGUMENT when x6 has a count too large or a reserved bit
- * set. x7 is ignored when cap_count is 0; unused words are zeroed.
+ * STATUS_INVALID_ARGUMENT when the info word (x1) has a word count above
+ * SYS_MSG_MAX_WORDS or a capability count above SYS_MSG_MAX_CAPS; the
+ * label is whatever its top 48 bits hold. Words and handles beyond the
+ * counts are ignored and become 0 and HANDLE_NONE.
  */
 static status_t msg_decode(const struct syscall_regs *regs, struct ipc_msg *msg)
 {
-    uint64_t info = regs->x[6];
-    uint64_t words = info & SYS_MSG_COUNT_MASK;
-    uint64_t caps = (info >> SYS_MSG_CAP_SHIFT) & SYS_MSG_COUNT_MASK;
-    if ((info >> (2 * SYS_MSG_CAP_SHIFT)) != 0 || words > SYS_MSG_MAX_WORDS ||
-        caps > SYS_MSG_MAX_CAPS) {
+    uint64_t info = regs->x[SYS_MSG_REG_INFO];
+    uint32_t words = sys_msg_words(info);
+    uint32_t caps = sys_msg_caps(info);
+    if (words > SYS_MSG_MAX_WORDS || caps > SYS_MSG_MAX_CAPS) {
         return STATUS_INVALID_ARGUMENT;
     }
-    msg->label = regs->x[1];
+    msg->label = sys_msg_label(info);
     for (uint32_t w = 0; w < IPC_MSG_WORDS; w++) {
-        msg->words[w] = w < words ? regs->x[2 + w] : 0;
+        msg->words[w] = w < words ? regs->x[SYS_MSG_REG_WORD0 + w] : 0;
     }
-    msg->word_count = (uint32_t)words;
-    msg->cap_count = (uint32_t)caps;
+    msg->word_count = words;
+    msg->cap_count = caps;
     for (uint32_t c = 0; c < IPC_MSG_CAPS; c++) {
-        msg->caps[c] = c < caps ? (handle_t)regs->x[7] : HANDLE_NONE;
+        msg->caps[c] = c < caps ? (handle_t)regs->x[SYS_MSG_REG_CAP0 + c] : HANDLE_NONE;
     }
     return STATUS_OK;
 }
@@ -44,13 +45,15 @@ static status_t msg_decode(const struct syscall_regs *regs, struct ipc_msg *msg)
 void syscall_regs_from_msg(struct syscall_regs *regs, const struct ipc_msg *msg)
 {
     // Every message in the kernel came from msg_decode.
-    CHECK(msg->word_count <= SYS_MSG_MAX_WORDS && msg->cap_count <= SYS_MSG_MAX_CAPS);
-    regs->x[1] = msg->label;
+    CHECK(msg->word_count <= SYS_MSG_MAX_WORDS && msg->cap_count <= SYS_MSG_MAX_CAPS &&
+          msg->label <= SYS_MSG_LABEL_MASK);
+    regs->x[SYS_MSG_REG_INFO] = sys_msg_info(msg->label, msg->word_count, msg->cap_count);
     for (uint32_t w = 0; w < SYS_MSG_MAX_WORDS; w++) {
-        regs->x[2 + w] = w < msg->word_count ? msg->words[w] : 0;
+        regs->x[SYS_MSG_REG_WORD0 + w] = w < msg->word_count ? msg->words[w] : 0;
     }
-    regs->x[6] = sys_msg_info(msg->word_count, msg->cap_count);
-    regs->x[7] = msg->cap_count > 0 ? msg->caps[0] : HANDLE_NONE;
+    for (uint32_t c = 0; c < SYS_MSG_MAX_CAPS; c++) {
+        regs->x[SYS_MSG_REG_CAP0 + c] = c < msg->cap_count ? msg->caps[c] : HANDLE_NONE;
+    }
 }
 
 /**

@@ -2,13 +2,15 @@
 // no current task, malformed, bad and stale handles, wrong kind, missing
 // right, malformed message registers) leaving the whole kernel_state and
 // x1-x7 unchanged; derive, delete and revoke; notifications; send/recv and
-// call/reply with messages in registers; and a seeded random sequence of
-// calls with every invariant checked after each step.
+// call/reply with messages in registers (x1 info with a 48-bit label, two
+// capabilities in x6/x7); and a seeded random sequence of calls with every
+// invariant checked after each step.
 
 #include "kernel/syscall/syscall.h"
 
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <random>
 #include <vector>
@@ -105,16 +107,22 @@ class SyscallTest : public ::testing::Test {
         return r;
     }
 
-    /** Message registers: label, n words (label + i), one capability if cap != HANDLE_NONE. */
+    /**
+     * Message registers: x1 the info word (label, n words, one capability per
+     * handle), x2-x5 label + i, the handles in x6 and x7; registers beyond the
+     * counts keep Regs' recognisable values.
+     */
     static syscall_regs Msg(uint64_t number, handle_t ep, uint64_t label, uint32_t words,
-                            handle_t cap = HANDLE_NONE)
+                            std::initializer_list<handle_t> caps = {})
     {
-        syscall_regs r = Regs(number, ep, label);
+        syscall_regs r = Regs(number, ep, sys_msg_info(label, words, (uint32_t)caps.size()));
         for (uint32_t w = 0; w < 4; w++) {
             r.x[2 + w] = label + w;
         }
-        r.x[6] = sys_msg_info(words, cap != HANDLE_NONE ? 1 : 0);
-        r.x[7] = cap;
+        uint32_t c = 0;
+        for (handle_t h : caps) {
+            r.x[6 + c++] = h;
+        }
         return r;
     }
 
@@ -145,6 +153,13 @@ class SyscallTest : public ::testing::Test {
         EXPECT_EQ(STATUS_OK, cap_derive(&k_->caps, 0, efull_, RIGHT_SEND, &h));
         EXPECT_EQ(STATUS_OK, cap_delete(&k_->caps, 0, h));
         return h;
+    }
+
+    /** Whether handle h names a capability to an object of kind in table, with exactly rights. */
+    bool Holds(uint32_t table, handle_t h, uint32_t kind, rights_t rights)
+    {
+        cap *c = nullptr;
+        return cap_lookup(&k_->caps, table, h, kind, 0, &c) == STATUS_OK && c->rights == rights;
     }
 
     std::unique_ptr<kernel_state> k_;
@@ -227,20 +242,24 @@ TEST_F(SyscallTest, MissingRight)
     ASSERT_EQ(STATUS_OK, cap_derive(&k_->caps, 0, efull_, RIGHT_DERIVE | RIGHT_SEND, &d));
     ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_CAP_DERIVE, d, RIGHT_RECV));
     // A capability sent without RIGHT_GRANT, with a receiver waiting and without.
-    ExpectFails(STATUS_MISSING_RIGHT, Msg(SYS_SEND, efull_, 1, 1, fnone_));
+    ExpectFails(STATUS_MISSING_RIGHT, Msg(SYS_SEND, efull_, 1, 1, {fnone_}));
     syscall_regs r = Regs(SYS_RECV, e1_);
     ASSERT_EQ(STATUS_OK, Call(r, 1));
-    ExpectFails(STATUS_MISSING_RIGHT, Msg(SYS_SEND, efull_, 1, 1, fnone_));
-    ExpectFails(STATUS_MISSING_RIGHT, Msg(SYS_CALL, efull_, 1, 1, fnone_));
+    ExpectFails(STATUS_MISSING_RIGHT, Msg(SYS_SEND, efull_, 1, 1, {fnone_}));
+    ExpectFails(STATUS_MISSING_RIGHT, Msg(SYS_CALL, efull_, 1, 1, {fnone_}));
 }
 
 TEST_F(SyscallTest, MalformedArguments)
 {
+    // Counts too large, whatever the label; decoded before anything else, so
+    // SYS_REPLY and SYS_REPLY_RECV refuse them even with no reply right to use.
     for (uint64_t n : {SYS_SEND, SYS_CALL, SYS_REPLY, SYS_REPLY_RECV}) {
-        for (uint64_t info : {sys_msg_info(5, 0), sys_msg_info(0, 2), sys_msg_info(255, 255),
-                              (uint64_t)1 << 16, (uint64_t)1 << 63}) {
+        for (uint64_t info :
+             {sys_msg_info(1, 5, 0), sys_msg_info(1, 0, 3), sys_msg_info(0, 255, 255),
+              sys_msg_info(SYS_MSG_LABEL_MASK, 4, 3), sys_msg_info(SYS_MSG_LABEL_MASK, 5, 2),
+              (uint64_t)0x0005, (uint64_t)0x0300, (uint64_t)0xff00, UINT64_MAX}) {
             syscall_regs r = Msg(n, efull_, 1, 0);
-            r.x[6] = info;
+            r.x[1] = info;
             ExpectFails(STATUS_INVALID_ARGUMENT, r);
         }
     }
@@ -338,20 +357,19 @@ TEST_F(SyscallTest, SignalPollWait)
 TEST_F(SyscallTest, SendThenRecvThroughRegisters)
 {
     // Task 0 sends first (blocks), with a capability; task 1 receives it at once.
-    syscall_regs s = Msg(SYS_SEND, esend_, 77, 3, nfull_);
+    syscall_regs s = Msg(SYS_SEND, esend_, 77, 3, {nfull_});
     ASSERT_EQ(STATUS_OK, Call(s, 0));
     EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, 0));
     syscall_regs r = Regs(SYS_RECV, e1_);
     ASSERT_EQ(STATUS_OK, Call(r, 1));
     EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 0));
-    EXPECT_EQ(77u, r.x[1]);
+    EXPECT_EQ(sys_msg_info(77, 3, 1), r.x[1]);
     EXPECT_EQ(77u, r.x[2]);
     EXPECT_EQ(78u, r.x[3]);
     EXPECT_EQ(79u, r.x[4]);
     EXPECT_EQ(0u, r.x[5]);
-    EXPECT_EQ(sys_msg_info(3, 1), r.x[6]);
-    cap *c = nullptr;
-    ASSERT_EQ(STATUS_OK, cap_lookup(&k_->caps, 1, r.x[7], OBJECT_NOTIFICATION, RIGHTS_ALL, &c));
+    EXPECT_TRUE(Holds(1, r.x[6], OBJECT_NOTIFICATION, RIGHTS_ALL));
+    EXPECT_EQ(HANDLE_NONE, r.x[7]);
     ExpectFails(STATUS_STALE_HANDLE, Regs(SYS_NOTIFY_POLL, nfull_)); // it moved
 }
 
@@ -366,9 +384,9 @@ TEST_F(SyscallTest, RecvThenSend)
     EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 1));
     syscall_regs woke = Regs(0);
     syscall_regs_from_msg(&woke, &k_->ipc.tasks[1].msg);
-    EXPECT_EQ(9u, woke.x[1]);
+    EXPECT_EQ(sys_msg_info(9, 4, 0), woke.x[1]);
     EXPECT_EQ(12u, woke.x[5]);
-    EXPECT_EQ(sys_msg_info(4, 0), woke.x[6]);
+    EXPECT_EQ(HANDLE_NONE, woke.x[6]);
     EXPECT_EQ(HANDLE_NONE, woke.x[7]);
 }
 
@@ -400,8 +418,171 @@ TEST_F(SyscallTest, CallReplyRoundTrip)
     ASSERT_EQ(STATUS_OK, Call(rr, 1));
     EXPECT_EQ(301u, k_->ipc.tasks[2].msg.label);
     EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 2));
-    EXPECT_EQ(400u, rr.x[1]); // received at once
-    EXPECT_EQ(sys_msg_info(0, 0), rr.x[6]);
+    EXPECT_EQ(sys_msg_info(400, 0, 0), rr.x[1]); // received at once
+    EXPECT_EQ(0u, rr.x[2]);
+    EXPECT_EQ(HANDLE_NONE, rr.x[6]);
+    EXPECT_EQ(HANDLE_NONE, rr.x[7]);
+}
+
+TEST_F(SyscallTest, MessageInfoHelpers)
+{
+    const uint64_t info = sys_msg_info(0xabcdef012345, 3, 2);
+    EXPECT_EQ(0xabcdef0123450203u, info);
+    EXPECT_EQ(0xabcdef012345u, sys_msg_label(info));
+    EXPECT_EQ(3u, sys_msg_words(info));
+    EXPECT_EQ(2u, sys_msg_caps(info));
+    // Bits beyond a field are dropped, not spilled into the next one.
+    EXPECT_EQ(sys_msg_info(5, 1, 0), sys_msg_info(5 | 1ull << SYS_MSG_LABEL_BITS, 0x101, 0x300));
+    EXPECT_EQ(SYS_MSG_LABEL_MASK, sys_msg_label(UINT64_MAX));
+}
+
+TEST_F(SyscallTest, TwoCapabilitiesMoveInOneMessage)
+{
+    // A frame capability with fewer rights than the notification's, both with RIGHT_GRANT.
+    handle_t frame = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_derive(&k_->caps, 0, fcap_, RIGHT_GRANT | RIGHT_READ, &frame));
+    uint32_t count0 = cap_table_count(&k_->caps, 0);
+    uint32_t count1 = cap_table_count(&k_->caps, 1);
+    syscall_regs s = Msg(SYS_SEND, esend_, 5, 1, {nfull_, frame});
+    ASSERT_EQ(STATUS_OK, Call(s, 0));
+    syscall_regs r = Regs(SYS_RECV, e1_);
+    ASSERT_EQ(STATUS_OK, Call(r, 1));
+    EXPECT_EQ(sys_msg_info(5, 1, 2), r.x[1]);
+    EXPECT_TRUE(Holds(1, r.x[6], OBJECT_NOTIFICATION, RIGHTS_ALL));
+    EXPECT_TRUE(Holds(1, r.x[7], OBJECT_FRAME, RIGHT_GRANT | RIGHT_READ));
+    EXPECT_EQ(count0 - 2, cap_table_count(&k_->caps, 0));
+    EXPECT_EQ(count1 + 2, cap_table_count(&k_->caps, 1));
+    ExpectFails(STATUS_STALE_HANDLE, Regs(SYS_NOTIFY_POLL, nfull_));
+    ExpectFails(STATUS_STALE_HANDLE, Regs(SYS_CAP_DELETE, frame));
+
+    // And back, in a call's reply: task 1 receives task 0's call and replies with both.
+    syscall_regs back = Msg(SYS_RECV, e1_, 0, 0);
+    ASSERT_EQ(STATUS_OK, Call(back, 1));
+    syscall_regs c = Msg(SYS_CALL, efull_, 6, 0);
+    ASSERT_EQ(STATUS_OK, Call(c, 0));
+    syscall_regs rep = Msg(SYS_REPLY, HANDLE_NONE, 7, 0, {r.x[7], r.x[6]});
+    ASSERT_EQ(STATUS_OK, Call(rep, 1));
+    syscall_regs woke = Regs(0);
+    syscall_regs_from_msg(&woke, &k_->ipc.tasks[0].msg);
+    EXPECT_EQ(sys_msg_info(7, 0, 2), woke.x[1]);
+    EXPECT_TRUE(Holds(0, woke.x[6], OBJECT_FRAME, RIGHT_GRANT | RIGHT_READ));
+    EXPECT_TRUE(Holds(0, woke.x[7], OBJECT_NOTIFICATION, RIGHTS_ALL));
+    EXPECT_EQ(count1, cap_table_count(&k_->caps, 1));
+}
+
+TEST_F(SyscallTest, EachCapabilityIsCheckedOnItsOwn)
+{
+    // Either capability without RIGHT_GRANT, or stale, refuses the whole message,
+    // with a receiver waiting and without.
+    const handle_t stale = Stale();
+    for (int waiting = 0; waiting < 2; waiting++) {
+        for (uint64_t n : {SYS_SEND, SYS_CALL}) {
+            ExpectFails(STATUS_MISSING_RIGHT, Msg(n, efull_, 1, 0, {nfull_, fnone_}));
+            ExpectFails(STATUS_MISSING_RIGHT, Msg(n, efull_, 1, 0, {fnone_, nfull_}));
+            ExpectFails(STATUS_STALE_HANDLE, Msg(n, efull_, 1, 0, {nfull_, stale}));
+            ExpectFails(STATUS_BAD_HANDLE, Msg(n, efull_, 1, 0, {nfull_, HANDLE_NONE}));
+        }
+        if (waiting == 0) {
+            syscall_regs r = Regs(SYS_RECV, e1_);
+            ASSERT_EQ(STATUS_OK, Call(r, 1));
+        }
+    }
+    EXPECT_TRUE(Holds(0, nfull_, OBJECT_NOTIFICATION, RIGHTS_ALL));
+}
+
+TEST_F(SyscallTest, SameHandleTwiceIsRefused)
+{
+    for (uint64_t n : {SYS_SEND, SYS_CALL}) {
+        ExpectFails(STATUS_INVALID_ARGUMENT, Msg(n, efull_, 1, 0, {nfull_, nfull_}));
+    }
+    syscall_regs r = Regs(SYS_RECV, e1_);
+    ASSERT_EQ(STATUS_OK, Call(r, 1));
+    for (uint64_t n : {SYS_SEND, SYS_CALL}) {
+        ExpectFails(STATUS_INVALID_ARGUMENT, Msg(n, efull_, 1, 0, {nfull_, nfull_}));
+    }
+    // In a reply too: task 1 holds task 0's reply right and names one handle twice.
+    syscall_regs c = Msg(SYS_CALL, efull_, 1, 0);
+    ASSERT_EQ(STATUS_OK, Call(c, 0));
+    handle_t h = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_insert_new(&k_->caps, 1, frame_, RIGHTS_ALL, &h));
+    ExpectFails(STATUS_INVALID_ARGUMENT, Msg(SYS_REPLY, HANDLE_NONE, 1, 0, {h, h}), 1);
+    ExpectFails(STATUS_INVALID_ARGUMENT, Msg(SYS_REPLY_RECV, e1_, 1, 0, {h, h}), 1);
+    syscall_regs rep = Msg(SYS_REPLY, HANDLE_NONE, 1, 0, {h});
+    ASSERT_EQ(STATUS_OK, Call(rep, 1));
+}
+
+TEST_F(SyscallTest, CapCountThreeIsRefused)
+{
+    // Task 1 holds a reply right, so the reply calls get past the reply-right check.
+    syscall_regs r = Regs(SYS_RECV, e1_);
+    ASSERT_EQ(STATUS_OK, Call(r, 1));
+    syscall_regs c = Msg(SYS_CALL, efull_, 1, 0);
+    ASSERT_EQ(STATUS_OK, Call(c, 0));
+    for (uint64_t n : {SYS_SEND, SYS_CALL, SYS_REPLY, SYS_REPLY_RECV}) {
+        syscall_regs m = Msg(n, n == SYS_REPLY ? HANDLE_NONE : e1_, 1, 0, {n1_});
+        m.x[1] = sys_msg_info(1, 0, 3);
+        ExpectFails(STATUS_INVALID_ARGUMENT, m, 1);
+        // Task 2 has no reply right: still the count that is refused.
+        m.x[0] = n == SYS_REPLY ? HANDLE_NONE : e2_;
+        ExpectFails(STATUS_INVALID_ARGUMENT, m, 2);
+    }
+    syscall_regs rep = Msg(SYS_REPLY, HANDLE_NONE, 1, 0);
+    ASSERT_EQ(STATUS_OK, Call(rep, 1));
+}
+
+TEST_F(SyscallTest, FullLabelRoundTrips)
+{
+    // All 48 label bits set, through a queued send and through a call and its reply.
+    const uint64_t label = SYS_MSG_LABEL_MASK;
+    syscall_regs s = Msg(SYS_SEND, efull_, label, 4);
+    EXPECT_EQ(UINT64_MAX - 0xffff + 4, s.x[1]);
+    ASSERT_EQ(STATUS_OK, Call(s, 0));
+    syscall_regs r = Regs(SYS_RECV, e1_);
+    ASSERT_EQ(STATUS_OK, Call(r, 1));
+    EXPECT_EQ(label, k_->ipc.tasks[1].msg.label);
+    EXPECT_EQ(sys_msg_info(label, 4, 0), r.x[1]);
+    EXPECT_EQ(label, sys_msg_label(r.x[1]));
+    EXPECT_EQ(label + 3, r.x[5]);
+
+    r = Regs(SYS_RECV, e1_);
+    ASSERT_EQ(STATUS_OK, Call(r, 1));
+    syscall_regs c = Msg(SYS_CALL, efull_, label - 1, 0);
+    ASSERT_EQ(STATUS_OK, Call(c, 0));
+    EXPECT_EQ(label - 1, k_->ipc.tasks[1].msg.label);
+    syscall_regs rep = Msg(SYS_REPLY, HANDLE_NONE, label, 1);
+    ASSERT_EQ(STATUS_OK, Call(rep, 1));
+    syscall_regs woke = Regs(0);
+    syscall_regs_from_msg(&woke, &k_->ipc.tasks[0].msg);
+    EXPECT_EQ(sys_msg_info(label, 1, 0), woke.x[1]);
+    EXPECT_EQ(label, woke.x[2]);
+}
+
+TEST_F(SyscallTest, RegistersBeyondTheCountsAreIgnoredAndZeroed)
+{
+    // One capability: x7 holds garbage that is no handle at all; no words: x2-x5 garbage too.
+    syscall_regs s = Msg(SYS_SEND, efull_, 3, 0, {nfull_});
+    s.x[7] = UINT64_MAX;
+    ASSERT_EQ(STATUS_OK, Call(s, 0));
+    syscall_regs r = Regs(SYS_RECV, e1_);
+    ASSERT_EQ(STATUS_OK, Call(r, 1));
+    EXPECT_EQ(sys_msg_info(3, 0, 1), r.x[1]);
+    for (int w = 2; w <= 5; w++) {
+        EXPECT_EQ(0u, r.x[w]) << "x" << w;
+    }
+    EXPECT_TRUE(Holds(1, r.x[6], OBJECT_NOTIFICATION, RIGHTS_ALL));
+    EXPECT_EQ(HANDLE_NONE, r.x[7]);
+    // No capability: x6 and x7 both ignored (one stale, one without RIGHT_GRANT).
+    s = Msg(SYS_SEND, efull_, 4, 2);
+    s.x[6] = Stale();
+    s.x[7] = fnone_;
+    ASSERT_EQ(STATUS_OK, Call(s, 0));
+    r = Regs(SYS_RECV, e1_);
+    ASSERT_EQ(STATUS_OK, Call(r, 1));
+    EXPECT_EQ(sys_msg_info(4, 2, 0), r.x[1]);
+    EXPECT_EQ(5u, r.x[3]);
+    EXPECT_EQ(0u, r.x[4]);
+    EXPECT_EQ(HANDLE_NONE, r.x[6]);
+    EXPECT_EQ(HANDLE_NONE, r.x[7]);
 }
 
 TEST_F(SyscallTest, YieldAndExit)
@@ -441,8 +622,13 @@ TEST_F(SyscallTest, RandomCalls)
             }
             r.x[0] = rng() % 5 == 0 ? rng() : pool[rng() % pool.size()];
             if (rng() % 2 == 0) {
-                r.x[1] = rng() % 2 ? RIGHT_SEND : (rights_t)(rng() & RIGHTS_ALL);
-                r.x[6] = sys_msg_info(rng() % 6, rng() % 3);
+                // x1 as derive's rights or as a message info word; x6/x7 capabilities.
+                if (rng() % 2 == 0) {
+                    r.x[1] = rng() % 2 ? RIGHT_SEND : (rights_t)(rng() & RIGHTS_ALL);
+                } else {
+                    r.x[1] = sys_msg_info(rng(), (uint32_t)(rng() % 6), (uint32_t)(rng() % 4));
+                }
+                r.x[6] = pool[rng() % pool.size()];
                 r.x[7] = pool[rng() % pool.size()];
             }
             int32_t task = rng() % 8 == 0 ? KERNEL_NO_TASK : (int32_t)(rng() % 4);
@@ -465,8 +651,15 @@ TEST_F(SyscallTest, RandomCalls)
                 if (in.number == SYS_CAP_DERIVE) {
                     pool.push_back(r.x[1]);
                 } else if ((in.number == SYS_RECV || in.number == SYS_REPLY_RECV) &&
-                           r.x[7] != in.x[7]) {
-                    pool.push_back(r.x[7]);
+                           k_->ipc.tasks[task].wait == IPC_WAIT_NONE) {
+                    // Received at once: x6/x7 hold the handles now in this task's table.
+                    for (uint32_t c = 0; c < SYS_MSG_MAX_CAPS; c++) {
+                        if (c < sys_msg_caps(r.x[1])) {
+                            pool.push_back(r.x[6 + c]);
+                        } else {
+                            ASSERT_EQ(HANDLE_NONE, r.x[6 + c]);
+                        }
+                    }
                 }
             }
             ASSERT_EQ(STATUS_OK, Invariants()) << "step " << step << " call " << in.number;

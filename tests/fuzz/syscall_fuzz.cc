@@ -4,10 +4,24 @@
 // running), a notification, an endpoint and a frame, and capabilities to
 // them with various rights in three tables. The input then drives a
 // sequence of calls: number, current task, argument registers (handles
-// chosen mostly among those the system handed out). After every call the
-// capability, scheduler and IPC invariants must hold, and a call that
+// chosen mostly among those the system handed out, small numbers, message
+// info words with counts mostly in range, or any 64-bit value). After every
+// call the capability, scheduler and IPC invariants must hold, a call that
 // failed must have changed nothing, neither the kernel state nor the
-// caller's result registers.
+// caller's result registers, and a message received at once must be well
+// formed in x1-x7 (kernel/abi/syscall.h).
+//
+// Input format, repeated until the input ends (missing bytes read as 0):
+//   number byte (below 240: taken modulo SYS_COUNT), then 8 registers x0-x7,
+//   each a tag byte and its operand:
+//     tag   0-159  handle: 1 byte, index into the handles handed out so far
+//     tag 160-207  small number: 1 byte
+//     tag 208-223  message info: label byte, counts byte (bits 0-2 word
+//                  count, bits 4-5 capability count)
+//     tag 224-255  any value: 8 bytes, big-endian
+//   then a task byte (below 240: task (byte % 4) - 1, where -1 is no task;
+//   240 and up: that number, no task either) and a byte, below 32 to let the
+//   scheduler pick the next task before the call.
 
 #include <cstddef>
 #include <cstdint>
@@ -110,8 +124,14 @@ uint64_t PickRegister(Input &in)
     if (how < 160 && g_handle_count > 0) {
         return g_handles[in.Byte() % g_handle_count];
     }
+    if (how < 208) {
+        return in.Byte(); // small numbers: rights, bits
+    }
     if (how < 224) {
-        return in.Byte(); // small numbers: counts, rights, bits
+        // A message info word: words 0-7 and capabilities 0-3, a few out of range.
+        uint8_t label = in.Byte();
+        uint8_t counts = in.Byte();
+        return sys_msg_info(label, counts & 7u, (counts >> 4) & 3u);
     }
     return in.Word();
 }
@@ -141,8 +161,22 @@ void OneCall(Input &in)
         Check(memcmp(&in_regs.x[1], &regs.x[1], 7 * sizeof(uint64_t)) == 0);
     } else if (in_regs.number == SYS_CAP_DERIVE) {
         Remember(regs.x[1]);
-    } else if (in_regs.number == SYS_RECV || in_regs.number == SYS_REPLY_RECV) {
-        Remember(regs.x[7]);
+    } else if ((in_regs.number == SYS_RECV || in_regs.number == SYS_REPLY_RECV) &&
+               g_kernel.ipc.tasks[g_kernel.current].wait == IPC_WAIT_NONE) {
+        // Received at once: counts in range, unused words 0, unused handles none.
+        uint64_t info = regs.x[SYS_MSG_REG_INFO];
+        Check(sys_msg_words(info) <= SYS_MSG_MAX_WORDS && sys_msg_caps(info) <= SYS_MSG_MAX_CAPS);
+        for (uint32_t w = sys_msg_words(info); w < SYS_MSG_MAX_WORDS; w++) {
+            Check(regs.x[SYS_MSG_REG_WORD0 + w] == 0);
+        }
+        for (uint32_t c = 0; c < SYS_MSG_MAX_CAPS; c++) {
+            uint64_t handle = regs.x[SYS_MSG_REG_CAP0 + c];
+            if (c < sys_msg_caps(info)) {
+                Remember(handle);
+            } else {
+                Check(handle == HANDLE_NONE);
+            }
+        }
     }
     Check(cap_check_invariants(&g_kernel.caps) == STATUS_OK);
     Check(sched_check_invariants(&g_kernel.sched) == STATUS_OK);
