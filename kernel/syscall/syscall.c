@@ -7,9 +7,13 @@
 #include "kernel/cap/cap.h"
 #include "kernel/check/check.h"
 #include "kernel/ipc/ipc.h"
+#include "kernel/obj/obj.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall/syscall_priv.h"
+#include "kernel/vm/vm.h"
 
+#include "kernel/abi/handle.h"
+#include "kernel/abi/object.h"
 #include "kernel/abi/status.h"
 #include "kernel/abi/syscall.h"
 
@@ -19,7 +23,28 @@ void kernel_state_init(struct kernel_state *k)
     cap_space_init(&k->caps);
     sched_init(&k->sched);
     ipc_init(&k->ipc);
+    vm_init(&k->vm);
+    struct obj_ref none = {OBJECT_NONE, 0, 0};
+    for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {
+        struct kernel_task *t = &k->tasks[i];
+        t->space = none;
+        t->self = none;
+        t->used = 0;
+        t->started = 0;
+        t->priority = 0;
+        t->pad = 0;
+        t->entry = 0;
+        t->stack = 0;
+    }
+    k->frames = 0;
     k->current = KERNEL_NO_TASK;
+    k->reaped = 0;
+}
+
+void kernel_state_set_frames(struct kernel_state *k, struct frame_alloc *fa)
+{
+    CHECK(k != 0);
+    k->frames = fa;
 }
 
 /** Whether k->current names a task that can be making a call: READY or RUNNING. */
@@ -48,22 +73,48 @@ static status_t syscall_yield(struct kernel_state *k, uint32_t task)
 
 /**
  * SYS_EXIT: the task leaves every IPC relation (a caller waiting for its
- * reply is woken with STATUS_OBJECT_DESTROYED) and becomes EXITED. Its
- * capability table stays until the task object is torn down (later issue).
+ * reply is woken with STATUS_OBJECT_DESTROYED), becomes EXITED, and its
+ * capability table is emptied at once: it never runs again, so nothing it
+ * held stays alive for it. kernel_reap then tears down the objects that
+ * were its alone. The task object itself stays while others hold
+ * capabilities to it.
  */
 static status_t syscall_exit(struct kernel_state *k, uint32_t task)
 {
     CHECK(ipc_task_destroy(&k->ipc, &k->sched, task) == STATUS_OK);
     CHECK(sched_set_exited(&k->sched, task) == STATUS_OK);
+    CHECK(cap_delete_table(&k->caps, task) == STATUS_OK);
     return STATUS_OK;
 }
 
 /*
- * Privileged calls (task and address-space creation, mapping, power-off)
- * are not here yet. They will take numbers from a separate, compile-time
- * whitelist (a const table of allowed numbers checked with _Static_assert),
- * reached only through a capability with RIGHT_CONTROL on the kernel.
+ * The whitelist of privileged calls: each needs a capability to the kernel
+ * object with RIGHT_CONTROL in x0, and no other call does. The list is
+ * checked at compile time to be exactly the numbers [SYS_PRIV_FIRST,
+ * SYS_COUNT), so a call added to the ABI is privileged only by being named
+ * here and numbered in that block, never by accident.
  */
+#define SYSCALL_PRIVILEGED(X)                                                                      \
+    X(SYS_ENDPOINT_CREATE)                                                                         \
+    X(SYS_NOTIFY_CREATE)                                                                           \
+    X(SYS_FRAME_CREATE)                                                                            \
+    X(SYS_SPACE_CREATE)                                                                            \
+    X(SYS_TASK_CREATE)
+
+#define SYSCALL_PRIV_BIT(n) | (1ull << (n))
+_Static_assert(SYS_COUNT <= 64, "the whitelist check uses a 64-bit mask");
+_Static_assert((0 SYSCALL_PRIVILEGED(SYSCALL_PRIV_BIT)) ==
+                   (((1ull << SYS_COUNT) - 1) & ~((1ull << SYS_PRIV_FIRST) - 1)),
+               "the privileged whitelist is exactly the numbers SYS_PRIV_FIRST .. SYS_COUNT-1");
+#define SYSCALL_PRIV_ONE(n) +1
+_Static_assert((0 SYSCALL_PRIVILEGED(SYSCALL_PRIV_ONE)) == SYS_COUNT - SYS_PRIV_FIRST,
+               "the privileged whitelist names each number once");
+
+/** Whether a number below SYS_COUNT is a privileged call (in the whitelist). */
+static int syscall_privileged(uint64_t number)
+{
+    return number >= SYS_PRIV_FIRST;
+}
 
 /**
  * Runs the handler of a checked number. A switch, not a table of function
@@ -98,6 +149,24 @@ static status_t syscall_invoke(struct kernel_state *k, uint32_t task, struct sys
         return syscall_ipc_reply(k, task, regs);
     case SYS_REPLY_RECV:
         return syscall_ipc_reply_recv(k, task, regs);
+    case SYS_MAP:
+        return syscall_map(k, task, regs);
+    case SYS_UNMAP:
+        return syscall_unmap(k, task, regs);
+    case SYS_PROTECT:
+        return syscall_protect(k, task, regs);
+    case SYS_TASK_START:
+        return syscall_task_start(k, task, regs);
+    case SYS_ENDPOINT_CREATE:
+        return syscall_ipc_object_create(k, task, OBJECT_ENDPOINT, regs);
+    case SYS_NOTIFY_CREATE:
+        return syscall_ipc_object_create(k, task, OBJECT_NOTIFICATION, regs);
+    case SYS_FRAME_CREATE:
+        return syscall_frame_create(k, task, regs);
+    case SYS_SPACE_CREATE:
+        return syscall_space_create(k, task, regs);
+    case SYS_TASK_CREATE:
+        return syscall_task_create(k, task, regs);
     default:
         return STATUS_UNKNOWN_SYSCALL;
     }
@@ -112,9 +181,18 @@ void syscall_dispatch(struct kernel_state *k, struct syscall_regs *regs)
         st = STATUS_UNKNOWN_SYSCALL;
     } else if (!current_task(k, &task)) {
         st = STATUS_NO_CURRENT_TASK;
+    } else if (syscall_privileged(regs->number)) {
+        struct cap *c = 0;
+        st = cap_lookup(&k->caps, task, (handle_t)regs->x[0], OBJECT_KERNEL, RIGHT_CONTROL, &c);
+        if (st == STATUS_OK) {
+            st = syscall_invoke(k, task, regs);
+        }
     } else {
         st = syscall_invoke(k, task, regs);
     }
+    // What the call destroyed (a last capability deleted, a task's table
+    // emptied) is torn down before the next call can see it.
+    kernel_reap(k);
     // status_t is signed; the register holds its zero-extended 32-bit value.
     regs->x[0] = (uint64_t)(uint32_t)st;
 }

@@ -29,8 +29,10 @@
 
 #include "kernel/cap/cap.h"
 #include "kernel/ipc/ipc.h"
+#include "kernel/mm/frame_alloc.h"
 #include "kernel/obj/obj.h"
 #include "kernel/sched/sched.h"
+#include "kernel/vm/vm.h"
 
 #include "kernel/abi/syscall.h"
 
@@ -47,10 +49,39 @@ _Static_assert(OBJ_MAX_ENDPOINTS <= IPC_MAX_ENDPOINTS, "each endpoint object has
 _Static_assert(OBJ_MAX_NOTIFICATIONS <= IPC_MAX_NOTIFICATIONS,
                "each notification object has ipc state");
 
+/** The kernel's own record of a task object (indexed like its arena slot). */
+struct kernel_task {
+    /** The address space the task runs in (kind OBJECT_ADDRESS_SPACE). */
+    struct obj_ref space;
+    /** The task object this record belongs to, while used. */
+    struct obj_ref self;
+    /** 1 from SYS_TASK_CREATE until the task object is torn down. */
+    uint32_t used;
+    /** 1 once SYS_TASK_START gave it to the scheduler. */
+    uint32_t started;
+    /** The scheduler priority it starts with. */
+    uint32_t priority;
+    uint32_t pad;
+    /** Where it starts at EL0: entry address and initial stack pointer. */
+    uint64_t entry;
+    uint64_t stack;
+};
+
+_Static_assert(sizeof(struct kernel_task) == 56, "struct kernel_task has no padding");
+
 /** Everything one kernel instance has. No padding: two states compare with memcmp. */
 struct kernel_state {
-    /** First: the only member aligned to 8, so nothing pads after it. */
+    /** Members aligned to 8 first, so nothing pads between them. */
     struct ipc ipc;
+    /** Frames, address spaces and mappings (indexed like their arena slots). */
+    struct vm vm;
+    struct kernel_task tasks[OBJ_MAX_TASKS];
+    /**
+     * The allocator frames, address spaces and their tables come from; NULL
+     * until kernel_state_set_frames (then every call that needs memory fails
+     * with STATUS_NO_MEMORY).
+     */
+    struct frame_alloc *frames;
     /** Capability tables (indexed by task id) and the object arena. */
     struct cap_space caps;
     struct sched sched;
@@ -59,10 +90,14 @@ struct kernel_state {
      * the board on each switch; the dispatcher never changes it.
      */
     int32_t current;
+    /** obj_destroyed_count when the objects destroyed so far were last torn down. */
+    uint32_t reaped;
 };
 
-_Static_assert(sizeof(struct kernel_state) == sizeof(struct cap_space) + sizeof(struct sched) +
-                                                  sizeof(struct ipc) + sizeof(int32_t),
+_Static_assert(sizeof(struct kernel_state) ==
+                   sizeof(struct ipc) + sizeof(struct vm) +
+                       OBJ_MAX_TASKS * sizeof(struct kernel_task) + sizeof(struct frame_alloc *) +
+                       sizeof(struct cap_space) + sizeof(struct sched) + 2 * sizeof(uint32_t),
                "struct kernel_state has no padding (the size fits alignment 8)");
 
 /** The saved user argument registers of one call; x[0..7] receive the results. */
@@ -75,10 +110,60 @@ struct syscall_regs {
 _Static_assert(sizeof(struct syscall_regs) == 9 * sizeof(uint64_t), "no padding");
 
 /**
- * Empties every capability table, the scheduler and the IPC state;
- * current = KERNEL_NO_TASK.
+ * Empties every capability table, the scheduler, the IPC and memory state;
+ * no frame allocator; current = KERNEL_NO_TASK.
  */
 void kernel_state_init(struct kernel_state *k);
+
+/** Gives k the frame allocator that frames, spaces and tables come from. */
+void kernel_state_set_frames(struct kernel_state *k, struct frame_alloc *fa);
+
+/**
+ * Tears down the kernel's own state of every object destroyed since the
+ * last call (its capability count fell to zero): an endpoint's or
+ * notification's waiters are woken with STATUS_OBJECT_DESTROYED; a frame is
+ * unmapped everywhere and its page freed; a space's tables are freed and
+ * the tasks running in it are stopped (FAULTED); a task leaves IPC and the
+ * scheduler and its capability table is emptied, which may destroy more
+ * objects, torn down in the same call. syscall_dispatch calls it after
+ * every call; the board calls it after anything else that deletes
+ * capabilities. Cannot fail.
+ */
+void kernel_reap(struct kernel_state *k);
+
+/** Handles kernel_create_root_task puts in the new task's table. */
+struct kernel_root_handles {
+    /** The kernel object, with every right: the privileged calls. */
+    handle_t kernel;
+    /** The task's own address space (MAP, GRANT, DERIVE, REVOKE). */
+    handle_t space;
+    /** The task itself (CONTROL, WATCH, GRANT, DERIVE, REVOKE). */
+    handle_t self;
+};
+
+/**
+ * Creates the first task, which the kernel starts itself (init): the
+ * kernel object (once: a second call fails), an empty address space, and a
+ * task object in it with priority, not yet started; the handles go to the
+ * new task's own table. Its id (the task object's slot) goes to *task. For
+ * the board at boot and for tests. Errors, with nothing changed:
+ * STATUS_INVALID_ARGUMENT (null pointer, priority out of range),
+ * STATUS_BAD_STATE (the kernel object exists already), STATUS_NO_MEMORY
+ * (no frame allocator, no free page or slot).
+ */
+status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint32_t *task,
+                                 struct kernel_root_handles *handles);
+
+/**
+ * Starts a created task at EL0 address entry with stack pointer stack: it
+ * joins the scheduler, READY. The code behind SYS_TASK_START, for the board
+ * (init) and tests. Errors, with nothing changed: STATUS_INVALID_ARGUMENT
+ * (null k, task out of range), STATUS_BAD_STATE (no such task object,
+ * started already, or its address space was destroyed),
+ * STATUS_OUT_OF_RANGE (entry or stack not a user address),
+ * STATUS_MISALIGNED (entry not 4-byte, stack not 16-byte aligned).
+ */
+status_t kernel_task_start(struct kernel_state *k, uint32_t task, uint64_t entry, uint64_t stack);
 
 /**
  * Performs the call regs->number for task k->current with arguments

@@ -28,6 +28,18 @@ status_t syscall_ipc_recv(struct kernel_state *k, uint32_t task, struct syscall_
 status_t syscall_ipc_reply(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
 status_t syscall_ipc_reply_recv(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 
+status_t syscall_map(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+status_t syscall_unmap(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+status_t syscall_protect(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+status_t syscall_task_start(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+
+/* Privileged: the dispatcher has checked the kernel capability in x0. */
+status_t syscall_ipc_object_create(struct kernel_state *k, uint32_t task, uint32_t kind,
+                                   struct syscall_regs *regs);
+status_t syscall_frame_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+status_t syscall_space_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+
 /**
  * Looks up handle in task's table as an object of kind with the rights
  * needed, and gives its arena index (the endpoint or notification index).

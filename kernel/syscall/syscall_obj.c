@@ -1,0 +1,311 @@
+/**
+ * Object lifetimes: the privileged calls that create objects, task start,
+ * and the teardown of the kernel's own state when an object is destroyed.
+ */
+
+#include <stdint.h>
+
+#include "hal/mmu.h"
+#include "kernel/cap/cap.h"
+#include "kernel/check/check.h"
+#include "kernel/ipc/endpoint.h"
+#include "kernel/ipc/ipc.h"
+#include "kernel/ipc/notification.h"
+#include "kernel/mm/frame_alloc.h"
+#include "kernel/obj/obj.h"
+#include "kernel/sched/sched.h"
+#include "kernel/syscall/syscall_priv.h"
+#include "kernel/vm/vm.h"
+
+#include "kernel/abi/handle.h"
+#include "kernel/abi/object.h"
+#include "kernel/abi/status.h"
+#include "kernel/abi/syscall.h"
+
+/** Rights of the first capability to a new object of each kind. */
+#define RIGHTS_COMMON (RIGHT_GRANT | RIGHT_DERIVE | RIGHT_REVOKE)
+#define RIGHTS_NEW_ENDPOINT (RIGHT_SEND | RIGHT_RECV | RIGHTS_COMMON)
+#define RIGHTS_NEW_NOTIFICATION (RIGHT_SEND | RIGHT_RECV | RIGHTS_COMMON)
+#define RIGHTS_NEW_FRAME (RIGHT_READ | RIGHT_WRITE | RIGHT_EXECUTE | RIGHT_MAP | RIGHTS_COMMON)
+#define RIGHTS_NEW_SPACE (RIGHT_MAP | RIGHTS_COMMON)
+#define RIGHTS_NEW_TASK (RIGHT_CONTROL | RIGHT_WATCH | RIGHTS_COMMON)
+
+_Static_assert(OBJ_MAX_TASKS <= CAP_MAX_TABLES, "each task object has a capability table");
+
+/** Whether the slot of kind at index holds a live object (of any generation). */
+static int slot_live(const struct kernel_state *k, uint32_t kind, uint32_t index)
+{
+    struct obj_ref ref = {kind, index, 0};
+    const struct obj_slot *slot = obj_slot_of(&k->caps.objects, ref);
+    return slot != 0 && slot->state == OBJ_SLOT_LIVE;
+}
+
+/**
+ * Decodes the creation of an object of kind that needs pages free pages:
+ * a free slot, a free capability slot in the caller's table, the pages.
+ */
+static status_t create_check(struct kernel_state *k, uint32_t task, uint32_t kind, uint32_t pages)
+{
+    if (!obj_can_alloc(&k->caps.objects, kind)) {
+        return STATUS_NO_MEMORY;
+    }
+    if (cap_table_count(&k->caps, task) >= CAP_TABLE_SLOTS) {
+        return STATUS_TABLE_FULL;
+    }
+    if (pages > 0 && (k->frames == 0 || frame_alloc_free_count(k->frames) < pages)) {
+        return STATUS_NO_MEMORY;
+    }
+    return STATUS_OK;
+}
+
+/** Invokes a creation that create_check allowed: the object and its first capability. */
+static struct obj_ref create_object(struct kernel_state *k, uint32_t task, uint32_t kind,
+                                    rights_t rights, struct syscall_regs *regs)
+{
+    struct obj_ref ref = {OBJECT_NONE, 0, 0};
+    CHECK(obj_alloc(&k->caps.objects, kind, &ref) == STATUS_OK);
+    handle_t h = HANDLE_NONE;
+    CHECK(cap_insert_new(&k->caps, task, ref, rights, &h) == STATUS_OK);
+    regs->x[1] = h;
+    return ref;
+}
+
+/** SYS_ENDPOINT_CREATE and SYS_NOTIFY_CREATE: their IPC state is empty already. */
+status_t syscall_ipc_object_create(struct kernel_state *k, uint32_t task, uint32_t kind,
+                                   struct syscall_regs *regs)
+{
+    status_t st = create_check(k, task, kind, 0);
+    if (st == STATUS_OK) {
+        rights_t rights = kind == OBJECT_ENDPOINT ? RIGHTS_NEW_ENDPOINT : RIGHTS_NEW_NOTIFICATION;
+        (void)create_object(k, task, kind, rights, regs);
+    }
+    return st;
+}
+
+/** SYS_FRAME_CREATE: one zeroed page. */
+status_t syscall_frame_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+{
+    status_t st = create_check(k, task, OBJECT_FRAME, 1);
+    if (st == STATUS_OK) {
+        struct obj_ref ref = create_object(k, task, OBJECT_FRAME, RIGHTS_NEW_FRAME, regs);
+        CHECK(vm_frame_create(&k->vm, k->frames, ref.index) == STATUS_OK);
+    }
+    return st;
+}
+
+/** SYS_SPACE_CREATE: an empty root table. */
+status_t syscall_space_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+{
+    status_t st = create_check(k, task, OBJECT_ADDRESS_SPACE, 1);
+    if (st == STATUS_OK) {
+        struct obj_ref ref = create_object(k, task, OBJECT_ADDRESS_SPACE, RIGHTS_NEW_SPACE, regs);
+        CHECK(vm_space_create(&k->vm, k->frames, ref.index) == STATUS_OK);
+    }
+    return st;
+}
+
+/** SYS_TASK_CREATE: x1 space (RIGHT_MAP), x2 priority, x3 capability to give or HANDLE_NONE. */
+status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+{
+    if (regs->x[2] >= SCHED_PRIORITIES) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    struct cap *space = 0;
+    status_t st =
+        cap_lookup(&k->caps, task, (handle_t)regs->x[1], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    handle_t give = (handle_t)regs->x[3];
+    if (give != HANDLE_NONE) {
+        struct cap *c = 0;
+        st = cap_lookup(&k->caps, task, give, OBJECT_NONE, RIGHT_GRANT, &c);
+        if (st != STATUS_OK) {
+            return st;
+        }
+    }
+    st = create_check(k, task, OBJECT_TASK, 0);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct obj_ref space_ref = space->object;
+    uint64_t priority = regs->x[2];
+    struct obj_ref ref = create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);
+    // A task slot is torn down (table emptied, scheduler entity removed)
+    // before the slot can be allocated again.
+    CHECK(cap_table_count(&k->caps, ref.index) == 0);
+    CHECK(sched_state(&k->sched, ref.index) == SCHED_UNUSED);
+    handle_t given = HANDLE_NONE;
+    if (give != HANDLE_NONE) {
+        CHECK(cap_transfer(&k->caps, task, give, ref.index, false, &given) == STATUS_OK);
+    }
+    struct kernel_task *t = &k->tasks[ref.index];
+    t->space = space_ref;
+    t->self = ref;
+    t->used = 1;
+    t->started = 0;
+    t->priority = (uint32_t)priority;
+    t->pad = 0;
+    t->entry = 0;
+    t->stack = 0;
+    regs->x[2] = given;
+    return STATUS_OK;
+}
+
+status_t kernel_task_start(struct kernel_state *k, uint32_t task, uint64_t entry, uint64_t stack)
+{
+    if (k == 0 || task >= OBJ_MAX_TASKS) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    struct kernel_task *t = &k->tasks[task];
+    if (!t->used || t->started ||
+        obj_check(&k->caps.objects, t->space, OBJECT_ADDRESS_SPACE) != STATUS_OK) {
+        return STATUS_BAD_STATE;
+    }
+    if (entry >= HAL_MMU_USER_TOP || stack > HAL_MMU_USER_TOP) {
+        return STATUS_OUT_OF_RANGE;
+    }
+    if ((entry & 3) != 0 || (stack & 15) != 0) {
+        return STATUS_MISALIGNED;
+    }
+    CHECK(sched_add(&k->sched, task, t->priority) == STATUS_OK);
+    t->started = 1;
+    t->entry = entry;
+    t->stack = stack;
+    return STATUS_OK;
+}
+
+/** SYS_TASK_START: x0 task (RIGHT_CONTROL), x1 entry, x2 stack pointer. */
+status_t syscall_task_start(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+{
+    uint32_t target = 0;
+    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_TASK, RIGHT_CONTROL, &target);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    return kernel_task_start(k, target, regs->x[1], regs->x[2]);
+}
+
+status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint32_t *task,
+                                 struct kernel_root_handles *handles)
+{
+    if (k == 0 || task == 0 || handles == 0 || priority >= SCHED_PRIORITIES) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    if (obj_count(&k->caps.objects, OBJECT_KERNEL) != 0 ||
+        !obj_can_alloc(&k->caps.objects, OBJECT_KERNEL)) {
+        return STATUS_BAD_STATE;
+    }
+    if (!obj_can_alloc(&k->caps.objects, OBJECT_ADDRESS_SPACE) ||
+        !obj_can_alloc(&k->caps.objects, OBJECT_TASK) || k->frames == 0 ||
+        frame_alloc_free_count(k->frames) < 1) {
+        return STATUS_NO_MEMORY;
+    }
+    struct obj_ref kernel = {OBJECT_NONE, 0, 0};
+    struct obj_ref space = {OBJECT_NONE, 0, 0};
+    struct obj_ref self = {OBJECT_NONE, 0, 0};
+    CHECK(obj_alloc(&k->caps.objects, OBJECT_KERNEL, &kernel) == STATUS_OK);
+    CHECK(obj_alloc(&k->caps.objects, OBJECT_ADDRESS_SPACE, &space) == STATUS_OK);
+    CHECK(obj_alloc(&k->caps.objects, OBJECT_TASK, &self) == STATUS_OK);
+    CHECK(cap_table_count(&k->caps, self.index) == 0);
+    CHECK(sched_state(&k->sched, self.index) == SCHED_UNUSED);
+    CHECK(vm_space_create(&k->vm, k->frames, space.index) == STATUS_OK);
+    // A fresh table has room for three.
+    CHECK(cap_insert_new(&k->caps, self.index, kernel, RIGHTS_ALL, &handles->kernel) == STATUS_OK);
+    CHECK(cap_insert_new(&k->caps, self.index, space, RIGHTS_NEW_SPACE, &handles->space) ==
+          STATUS_OK);
+    CHECK(cap_insert_new(&k->caps, self.index, self, RIGHTS_NEW_TASK, &handles->self) == STATUS_OK);
+    struct kernel_task *t = &k->tasks[self.index];
+    t->space = space;
+    t->self = self;
+    t->used = 1;
+    t->started = 0;
+    t->priority = priority;
+    t->pad = 0;
+    t->entry = 0;
+    t->stack = 0;
+    *task = self.index;
+    return STATUS_OK;
+}
+
+/**
+ * Stops a task that can no longer run (its space is gone): it leaves IPC
+ * and becomes FAULTED. Nothing to do if it is not in the scheduler, or has
+ * stopped already.
+ */
+static void task_stop(struct kernel_state *k, uint32_t task)
+{
+    enum sched_entity_state st = sched_state(&k->sched, task);
+    if (st == SCHED_READY || st == SCHED_RUNNING || st == SCHED_BLOCKED) {
+        CHECK(ipc_task_destroy(&k->ipc, &k->sched, task) == STATUS_OK);
+        CHECK(sched_set_faulted(&k->sched, task) == STATUS_OK);
+    }
+}
+
+/** Tears down task object `task`, destroyed: IPC, scheduler, capability table. */
+static void task_teardown(struct kernel_state *k, uint32_t task)
+{
+    if (sched_state(&k->sched, task) != SCHED_UNUSED) {
+        CHECK(ipc_task_destroy(&k->ipc, &k->sched, task) == STATUS_OK);
+        CHECK(sched_remove(&k->sched, task) == STATUS_OK);
+    }
+    // Deleting the table may destroy more objects: kernel_reap loops.
+    CHECK(cap_delete_table(&k->caps, task) == STATUS_OK);
+    struct kernel_task *t = &k->tasks[task];
+    struct obj_ref none = {OBJECT_NONE, 0, 0};
+    t->space = none;
+    t->self = none;
+    t->used = 0;
+    t->started = 0;
+    t->priority = 0;
+    t->entry = 0;
+    t->stack = 0;
+}
+
+/** One pass over every kind with state of its own: tears down what is no longer live. */
+static void reap_pass(struct kernel_state *k)
+{
+    for (uint32_t i = 0; i < OBJ_MAX_ENDPOINTS; i++) {
+        if (!slot_live(k, OBJECT_ENDPOINT, i)) {
+            CHECK(ipc_endpoint_destroy(&k->ipc, &k->sched, i) == STATUS_OK);
+        }
+    }
+    for (uint32_t i = 0; i < OBJ_MAX_NOTIFICATIONS; i++) {
+        if (!slot_live(k, OBJECT_NOTIFICATION, i)) {
+            CHECK(ipc_notify_destroy(&k->ipc, &k->sched, i) == STATUS_OK);
+        }
+    }
+    for (uint32_t i = 0; i < OBJ_MAX_FRAMES; i++) {
+        if (k->vm.frames[i].used && !slot_live(k, OBJECT_FRAME, i)) {
+            CHECK(vm_frame_destroy(&k->vm, k->frames, i) == STATUS_OK);
+        }
+    }
+    for (uint32_t i = 0; i < OBJ_MAX_ADDRESS_SPACES; i++) {
+        if (k->vm.spaces[i].used && !slot_live(k, OBJECT_ADDRESS_SPACE, i)) {
+            for (uint32_t t = 0; t < OBJ_MAX_TASKS; t++) {
+                if (k->tasks[t].used && k->tasks[t].space.index == i) {
+                    task_stop(k, t);
+                }
+            }
+            CHECK(vm_space_destroy(&k->vm, k->frames, i) == STATUS_OK);
+        }
+    }
+    for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {
+        if (k->tasks[i].used &&
+            obj_check(&k->caps.objects, k->tasks[i].self, OBJECT_TASK) != STATUS_OK) {
+            task_teardown(k, i);
+        }
+    }
+}
+
+void kernel_reap(struct kernel_state *k)
+{
+    CHECK(k != 0);
+    // Each pass tears down what was destroyed before it; a task's table
+    // may destroy more, seen by the next pass. Objects are finite and none
+    // comes back, so this ends.
+    while (obj_destroyed_count(&k->caps.objects) != k->reaped) {
+        k->reaped = obj_destroyed_count(&k->caps.objects);
+        reap_pass(k);
+    }
+}

@@ -1,0 +1,587 @@
+// Tests for the object calls of kernel/syscall: the privileged whitelist
+// behind the kernel capability, object creation with exhaustion at each
+// step, map/unmap/protect, task create and start, exit, and the teardown
+// (kernel_reap) of destroyed objects, cascading through capability tables,
+// with every frame accounted for. Runs on fake RAM and the fake MMU.
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "hal/addr.h"
+#include "hal/mmu.h"
+#include "kernel/cap/cap.h"
+#include "kernel/ipc/ipc.h"
+#include "kernel/mm/frame_alloc.h"
+#include "kernel/obj/obj.h"
+#include "kernel/sched/sched.h"
+#include "kernel/syscall/syscall.h"
+#include "kernel/vm/fake_ram.h"
+#include "kernel/vm/vm.h"
+
+#include "kernel/abi/handle.h"
+#include "kernel/abi/object.h"
+#include "kernel/abi/status.h"
+#include "kernel/abi/syscall.h"
+
+#include "gtest/gtest.h"
+
+namespace {
+
+constexpr uint64_t kPage = HAL_MMU_PAGE_SIZE;
+
+class ObjCallTest : public ::testing::Test {
+  protected:
+    void SetUp() override
+    {
+        ASSERT_EQ(STATUS_OK, ram_.status);
+        k_ = std::make_unique<kernel_state>();
+        before_ = std::make_unique<kernel_state>();
+        std::memset(k_.get(), 0, sizeof(kernel_state));
+        kernel_state_init(k_.get());
+        kernel_state_set_frames(k_.get(), &ram_.fa);
+        initial_free_ = Free();
+        ASSERT_EQ(STATUS_OK, kernel_create_root_task(k_.get(), 10, &root_, &h_));
+        ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), root_, 0x1000, 0x20000));
+        ASSERT_EQ((int32_t)root_, sched_pick_next(&k_->sched));
+        k_->current = (int32_t)root_;
+    }
+
+    void TearDown() override
+    {
+        EXPECT_EQ(STATUS_OK, Invariants());
+    }
+
+    status_t Invariants()
+    {
+        status_t st = cap_check_invariants(&k_->caps);
+        if (st == STATUS_OK) {
+            st = sched_check_invariants(&k_->sched);
+        }
+        if (st == STATUS_OK) {
+            st = ipc_check_invariants(&k_->ipc, &k_->sched);
+        }
+        if (st == STATUS_OK) {
+            st = vm_check_invariants(&k_->vm);
+        }
+        return st;
+    }
+
+    uint64_t Free()
+    {
+        return frame_alloc_free_count(&ram_.fa);
+    }
+
+    static syscall_regs Regs(uint64_t number, uint64_t x0 = 0, uint64_t x1 = 0, uint64_t x2 = 0,
+                             uint64_t x3 = 0)
+    {
+        syscall_regs r{};
+        for (uint64_t i = 0; i < 8; i++) {
+            r.x[i] = 0x1111 * (i + 1);
+        }
+        r.number = number;
+        r.x[0] = x0;
+        r.x[1] = x1;
+        r.x[2] = x2;
+        r.x[3] = x3;
+        return r;
+    }
+
+    status_t Call(syscall_regs &r, uint32_t task)
+    {
+        k_->current = (int32_t)task;
+        syscall_dispatch(k_.get(), &r);
+        return (status_t)(uint32_t)r.x[0];
+    }
+
+    status_t Call(syscall_regs &&r)
+    {
+        return Call(r, root_);
+    }
+
+    /** Runs r as task and expects status with no effect on the kernel, x1-x7 or the frames. */
+    void ExpectFails(status_t status, syscall_regs r, uint32_t task)
+    {
+        k_->current = (int32_t)task;
+        std::memcpy(before_.get(), k_.get(), sizeof(kernel_state));
+        const uint64_t free_before = Free();
+        syscall_regs in = r;
+        syscall_dispatch(k_.get(), &r);
+        EXPECT_EQ((uint64_t)(uint32_t)status, r.x[0]) << "call " << r.number;
+        for (int i = 1; i < 8; i++) {
+            EXPECT_EQ(in.x[i], r.x[i]) << "x" << i << " changed by call " << r.number;
+        }
+        EXPECT_EQ(0, std::memcmp(before_.get(), k_.get(), sizeof(kernel_state)))
+            << "call " << r.number << " failed with " << status << " but changed the kernel";
+        EXPECT_EQ(free_before, Free()) << "call " << r.number << " took or gave frames";
+    }
+
+    void ExpectFails(status_t status, syscall_regs r)
+    {
+        ExpectFails(status, r, root_);
+    }
+
+    /** A privileged create call as root; the new handle. */
+    handle_t Create(uint64_t number)
+    {
+        syscall_regs r = Regs(number, h_.kernel);
+        EXPECT_EQ(STATUS_OK, Call(r, root_)) << "create " << number;
+        return r.x[1];
+    }
+
+    handle_t Derive(handle_t h, rights_t rights, uint32_t task)
+    {
+        syscall_regs r = Regs(SYS_CAP_DERIVE, h, rights);
+        EXPECT_EQ(STATUS_OK, Call(r, task));
+        return r.x[1];
+    }
+
+    const cap *Lookup(uint32_t task, handle_t h)
+    {
+        cap *c = nullptr;
+        EXPECT_EQ(STATUS_OK, cap_lookup(&k_->caps, task, h, OBJECT_NONE, 0, &c));
+        return c;
+    }
+
+    /** Creates a task in a new space as root, giving it `give`; its id, handle and given handle. */
+    struct Child {
+        uint32_t id;
+        handle_t task;
+        handle_t space;
+        handle_t given;
+    };
+    Child NewChild(handle_t give = HANDLE_NONE, uint64_t priority = 10)
+    {
+        Child c{};
+        c.space = Create(SYS_SPACE_CREATE);
+        syscall_regs r = Regs(SYS_TASK_CREATE, h_.kernel, c.space, priority, give);
+        EXPECT_EQ(STATUS_OK, Call(r, root_));
+        c.task = r.x[1];
+        c.given = r.x[2];
+        c.id = Lookup(root_, c.task)->object.index;
+        return c;
+    }
+
+    hal_mmu_result Translate(handle_t space, uint64_t va, bool write, paddr_t *pa)
+    {
+        uint32_t index = Lookup(root_, space)->object.index;
+        return hal_mmu_user_translate(vm_space_root(&k_->vm, index), va, write, pa);
+    }
+
+    fake_ram::Ram ram_{1024};
+    std::unique_ptr<kernel_state> k_;
+    std::unique_ptr<kernel_state> before_;
+    uint64_t initial_free_ = 0;
+    uint32_t root_ = 0;
+    kernel_root_handles h_{};
+};
+
+TEST_F(ObjCallTest, RootTaskHoldsTheKernelItsSpaceAndItself)
+{
+    EXPECT_EQ(OBJECT_KERNEL, Lookup(root_, h_.kernel)->object.kind);
+    EXPECT_EQ(RIGHTS_ALL, Lookup(root_, h_.kernel)->rights);
+    EXPECT_EQ(OBJECT_ADDRESS_SPACE, Lookup(root_, h_.space)->object.kind);
+    EXPECT_EQ(OBJECT_TASK, Lookup(root_, h_.self)->object.kind);
+    EXPECT_EQ(root_, Lookup(root_, h_.self)->object.index);
+    EXPECT_EQ(3u, cap_table_count(&k_->caps, root_));
+    EXPECT_EQ(initial_free_ - 1, Free()) << "one root table";
+    EXPECT_EQ(0x1000u, k_->tasks[root_].entry);
+    EXPECT_EQ(0x20000u, k_->tasks[root_].stack);
+
+    uint32_t other = 0;
+    kernel_root_handles h{};
+    EXPECT_EQ(STATUS_BAD_STATE, kernel_create_root_task(k_.get(), 10, &other, &h));
+    EXPECT_EQ(STATUS_BAD_STATE, kernel_task_start(k_.get(), root_, 0x1000, 0x20000));
+}
+
+TEST_F(ObjCallTest, RootTaskErrors)
+{
+    auto fresh = std::make_unique<kernel_state>();
+    std::memset(fresh.get(), 0, sizeof(kernel_state));
+    kernel_state_init(fresh.get());
+    uint32_t task = 0;
+    kernel_root_handles h{};
+    EXPECT_EQ(STATUS_NO_MEMORY, kernel_create_root_task(fresh.get(), 10, &task, &h));
+    EXPECT_EQ(0u, obj_count(&fresh->caps.objects, OBJECT_KERNEL));
+    kernel_state_set_frames(fresh.get(), &ram_.fa);
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_create_root_task(nullptr, 10, &task, &h));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_create_root_task(fresh.get(), 10, nullptr, &h));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_create_root_task(fresh.get(), 10, &task, nullptr));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT,
+              kernel_create_root_task(fresh.get(), SCHED_PRIORITIES, &task, &h));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_task_start(nullptr, 0, 0, 0));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_task_start(fresh.get(), OBJ_MAX_TASKS, 0, 0));
+    EXPECT_EQ(STATUS_BAD_STATE, kernel_task_start(fresh.get(), 0, 0, 0)) << "no such task";
+}
+
+TEST_F(ObjCallTest, PrivilegedCallsNeedTheKernelCapabilityWithControl)
+{
+    const handle_t no_control = Derive(h_.kernel, RIGHTS_ALL & ~RIGHT_CONTROL, root_);
+    const handle_t stale = Derive(h_.kernel, RIGHT_CONTROL, root_);
+    syscall_regs del = Regs(SYS_CAP_DELETE, stale);
+    ASSERT_EQ(STATUS_OK, Call(del, root_));
+    for (uint64_t n = SYS_PRIV_FIRST; n < SYS_COUNT; n++) {
+        // Arguments that would succeed with the right capability in x0.
+        ExpectFails(STATUS_WRONG_KIND, Regs(n, h_.space, h_.space, 1, HANDLE_NONE));
+        ExpectFails(STATUS_MISSING_RIGHT, Regs(n, no_control, h_.space, 1, HANDLE_NONE));
+        ExpectFails(STATUS_BAD_HANDLE, Regs(n, HANDLE_NONE, h_.space, 1, HANDLE_NONE));
+        ExpectFails(STATUS_STALE_HANDLE, Regs(n, stale, h_.space, 1, HANDLE_NONE));
+        ExpectFails(STATUS_BAD_HANDLE, Regs(n, 1ull << 60, h_.space, 1, HANDLE_NONE));
+    }
+    // The calls below SYS_PRIV_FIRST ignore the kernel capability: an
+    // unprivileged map with a space handle in x0 reaches its own checks.
+    ExpectFails(STATUS_WRONG_KIND, Regs(SYS_MAP, h_.space, h_.space, 0x1000, SYS_MAP_READ));
+}
+
+TEST_F(ObjCallTest, PrivilegedCallsRefuseATaskWithoutTheKernel)
+{
+    Child c = NewChild();
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000));
+    for (uint64_t n = SYS_PRIV_FIRST; n < SYS_COUNT; n++) {
+        // The root's kernel handle names an empty slot of the child's table.
+        ExpectFails(STATUS_BAD_HANDLE, Regs(n, h_.kernel, 0, 1), c.id);
+    }
+}
+
+TEST_F(ObjCallTest, CreatedObjectsHaveTheirKindAndRights)
+{
+    const handle_t ep = Create(SYS_ENDPOINT_CREATE);
+    const handle_t n = Create(SYS_NOTIFY_CREATE);
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    const handle_t s = Create(SYS_SPACE_CREATE);
+    EXPECT_EQ(OBJECT_ENDPOINT, Lookup(root_, ep)->object.kind);
+    EXPECT_EQ(RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT | RIGHT_DERIVE | RIGHT_REVOKE,
+              Lookup(root_, ep)->rights);
+    EXPECT_EQ(OBJECT_NOTIFICATION, Lookup(root_, n)->object.kind);
+    EXPECT_EQ(OBJECT_FRAME, Lookup(root_, f)->object.kind);
+    EXPECT_EQ(RIGHT_READ | RIGHT_WRITE | RIGHT_EXECUTE | RIGHT_MAP | RIGHT_GRANT | RIGHT_DERIVE |
+                  RIGHT_REVOKE,
+              Lookup(root_, f)->rights);
+    EXPECT_EQ(OBJECT_ADDRESS_SPACE, Lookup(root_, s)->object.kind);
+    EXPECT_EQ(RIGHT_MAP | RIGHT_GRANT | RIGHT_DERIVE | RIGHT_REVOKE, Lookup(root_, s)->rights);
+    EXPECT_EQ(initial_free_ - 3, Free()) << "root table, frame, new root table";
+    // The frame is zeroed (the fake RAM was filled with 0x5a).
+    const uint8_t *page = ram_.At(k_->vm.frames[Lookup(root_, f)->object.index].pa);
+    for (uint64_t i = 0; i < kPage; i++) {
+        ASSERT_EQ(0, page[i]);
+    }
+    // The notification works.
+    syscall_regs sig = Regs(SYS_NOTIFY_SIGNAL, n, 0x5);
+    ASSERT_EQ(STATUS_OK, Call(sig, root_));
+    syscall_regs poll = Regs(SYS_NOTIFY_POLL, n);
+    ASSERT_EQ(STATUS_OK, Call(poll, root_));
+    EXPECT_EQ(0x5u, poll.x[1]);
+}
+
+TEST_F(ObjCallTest, CreationFailsWholeWhenAnythingIsShort)
+{
+    // The caller's table full: 3 handles now, fill the rest.
+    std::vector<handle_t> fill;
+    while (cap_table_count(&k_->caps, root_) < CAP_TABLE_SLOTS) {
+        fill.push_back(Derive(h_.space, RIGHT_MAP, root_));
+    }
+    for (uint64_t n :
+         {SYS_ENDPOINT_CREATE, SYS_NOTIFY_CREATE, SYS_FRAME_CREATE, SYS_SPACE_CREATE}) {
+        ExpectFails(STATUS_TABLE_FULL, Regs(n, h_.kernel));
+    }
+    ExpectFails(STATUS_TABLE_FULL, Regs(SYS_TASK_CREATE, h_.kernel, h_.space, 1, HANDLE_NONE));
+    for (handle_t h : fill) {
+        syscall_regs del = Regs(SYS_CAP_DELETE, h);
+        ASSERT_EQ(STATUS_OK, Call(del, root_));
+    }
+
+    // No free page.
+    std::vector<paddr_t> taken;
+    while (Free() > 0) {
+        paddr_t pa{};
+        ASSERT_EQ(STATUS_OK, frame_alloc_one(&ram_.fa, &pa));
+        taken.push_back(pa);
+    }
+    ExpectFails(STATUS_NO_MEMORY, Regs(SYS_FRAME_CREATE, h_.kernel));
+    ExpectFails(STATUS_NO_MEMORY, Regs(SYS_SPACE_CREATE, h_.kernel));
+    for (paddr_t pa : taken) {
+        ASSERT_EQ(STATUS_OK, frame_alloc_free(&ram_.fa, pa));
+    }
+
+    // No free slot of the kind.
+    std::vector<handle_t> eps;
+    for (uint32_t i = 0; i < OBJ_MAX_ENDPOINTS && i < CAP_TABLE_SLOTS - 3; i++) {
+        eps.push_back(Create(SYS_ENDPOINT_CREATE));
+    }
+    if (OBJ_MAX_ENDPOINTS <= CAP_TABLE_SLOTS - 3) {
+        ExpectFails(STATUS_NO_MEMORY, Regs(SYS_ENDPOINT_CREATE, h_.kernel));
+    }
+    for (handle_t h : eps) {
+        syscall_regs del = Regs(SYS_CAP_DELETE, h);
+        ASSERT_EQ(STATUS_OK, Call(del, root_));
+    }
+    EXPECT_EQ(initial_free_ - 1, Free());
+}
+
+TEST_F(ObjCallTest, TaskArenaExhaustionIsAnError)
+{
+    // Fill the task arena (the root task is one) through a chain: each new
+    // task holds the only capability to the one before, so root's table
+    // stays small.
+    const handle_t space = Create(SYS_SPACE_CREATE);
+    handle_t last = HANDLE_NONE;
+    for (uint32_t i = 1; i < OBJ_MAX_TASKS; i++) {
+        syscall_regs r = Regs(SYS_TASK_CREATE, h_.kernel, space, 1, last);
+        ASSERT_EQ(STATUS_OK, Call(r, root_)) << i;
+        if (last != HANDLE_NONE) {
+            ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, last)));
+        }
+        last = r.x[1];
+    }
+    EXPECT_EQ(uint32_t{OBJ_MAX_TASKS}, obj_count(&k_->caps.objects, OBJECT_TASK));
+    ExpectFails(STATUS_NO_MEMORY, Regs(SYS_TASK_CREATE, h_.kernel, space, 1, HANDLE_NONE));
+    // Deleting the last link frees the whole chain.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, last)));
+    EXPECT_EQ(1u, obj_count(&k_->caps.objects, OBJECT_TASK));
+    for (uint32_t t = 0; t < OBJ_MAX_TASKS; t++) {
+        EXPECT_EQ(t == root_ ? 1u : 0u, k_->tasks[t].used) << t;
+    }
+}
+
+TEST_F(ObjCallTest, MapUnmapProtectThroughCapabilities)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    const uint64_t va = 0x400000;
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, va, SYS_MAP_READ | SYS_MAP_WRITE)));
+    paddr_t pa{};
+    ASSERT_EQ(HAL_MMU_OK, Translate(h_.space, va + 8, true, &pa));
+    EXPECT_EQ(k_->vm.frames[Lookup(root_, f)->object.index].pa.value + 8, pa.value);
+    EXPECT_EQ(STATUS_OK, vm_check_invariants(&k_->vm));
+
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_PROTECT, h_.space, va, SYS_MAP_READ | SYS_MAP_EXEC)));
+    EXPECT_EQ(HAL_MMU_ERR_PERMISSION, Translate(h_.space, va, true, &pa));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_UNMAP, h_.space, va)));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(h_.space, va, false, &pa));
+}
+
+TEST_F(ObjCallTest, MapErrorsChangeNothing)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    const handle_t ep = Create(SYS_ENDPOINT_CREATE);
+    const handle_t f_read = Derive(f, RIGHT_READ | RIGHT_MAP, root_);
+    const handle_t f_nomap = Derive(f, RIGHT_READ | RIGHT_WRITE, root_);
+    const handle_t s_nomap = Derive(h_.space, RIGHT_GRANT, root_);
+    const uint64_t R = SYS_MAP_READ;
+    const uint64_t W = SYS_MAP_WRITE;
+    const uint64_t X = SYS_MAP_EXEC;
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x1000, R)));
+
+    ExpectFails(STATUS_WRONG_KIND, Regs(SYS_MAP, ep, f, 0x2000, R));
+    ExpectFails(STATUS_WRONG_KIND, Regs(SYS_MAP, h_.space, ep, 0x2000, R));
+    ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_MAP, s_nomap, f, 0x2000, R));
+    ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_MAP, h_.space, f_nomap, 0x2000, R));
+    ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_MAP, h_.space, f_read, 0x2000, R | W));
+    ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_MAP, h_.space, f_read, 0x2000, R | X));
+    ExpectFails(STATUS_BAD_HANDLE, Regs(SYS_MAP, h_.space, HANDLE_NONE, 0x2000, R));
+    ExpectFails(STATUS_INVALID_ARGUMENT, Regs(SYS_MAP, h_.space, f, 0x2000, 8));
+    ExpectFails(STATUS_INVALID_ARGUMENT, Regs(SYS_MAP, h_.space, f, 0x2000, 1ull << 32 | R));
+    ExpectFails(STATUS_PERMISSION, Regs(SYS_MAP, h_.space, f, 0x2000, R | W | X));
+    ExpectFails(STATUS_PERMISSION, Regs(SYS_MAP, h_.space, f, 0x2000, W));
+    ExpectFails(STATUS_MISALIGNED, Regs(SYS_MAP, h_.space, f, 0x2004, R));
+    ExpectFails(STATUS_OUT_OF_RANGE, Regs(SYS_MAP, h_.space, f, HAL_MMU_USER_TOP, R));
+    ExpectFails(STATUS_OUT_OF_RANGE, Regs(SYS_MAP, h_.space, f, 0xffff000000000000ull, R));
+    ExpectFails(STATUS_ALREADY_MAPPED, Regs(SYS_MAP, h_.space, f, 0x1000, R));
+
+    ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_UNMAP, s_nomap, 0x1000));
+    ExpectFails(STATUS_WRONG_KIND, Regs(SYS_UNMAP, f, 0x1000));
+    ExpectFails(STATUS_NOT_MAPPED, Regs(SYS_UNMAP, h_.space, 0x2000));
+    ExpectFails(STATUS_MISALIGNED, Regs(SYS_UNMAP, h_.space, 0x1001));
+    ExpectFails(STATUS_OUT_OF_RANGE, Regs(SYS_UNMAP, h_.space, HAL_MMU_USER_TOP));
+
+    ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_PROTECT, s_nomap, 0x1000, R));
+    ExpectFails(STATUS_NOT_MAPPED, Regs(SYS_PROTECT, h_.space, 0x2000, R));
+    ExpectFails(STATUS_INVALID_ARGUMENT, Regs(SYS_PROTECT, h_.space, 0x1000, 16));
+    ExpectFails(STATUS_PERMISSION, Regs(SYS_PROTECT, h_.space, 0x1000, R | W | X));
+    ExpectFails(STATUS_PERMISSION, Regs(SYS_PROTECT, h_.space, 0x1000, X));
+
+    // The ceiling of protect is what the frame capability allowed at map time.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f_read, 0x3000, R)));
+    ExpectFails(STATUS_PERMISSION, Regs(SYS_PROTECT, h_.space, 0x3000, R | W));
+}
+
+TEST_F(ObjCallTest, MapWithNoFrameAllocatorFails)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    kernel_state_set_frames(k_.get(), nullptr);
+    ExpectFails(STATUS_NO_MEMORY, Regs(SYS_MAP, h_.space, f, 0x1000, SYS_MAP_READ));
+    ExpectFails(STATUS_NO_MEMORY, Regs(SYS_FRAME_CREATE, h_.kernel));
+    kernel_state_set_frames(k_.get(), &ram_.fa);
+}
+
+TEST_F(ObjCallTest, DeletingTheLastFrameCapabilityUnmapsAndFreesIt)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    const handle_t s = Create(SYS_SPACE_CREATE);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x1000, SYS_MAP_READ)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, s, f, 0x5000, SYS_MAP_READ)));
+    const uint64_t mapped = Free();
+    const handle_t copy = Derive(f, RIGHT_READ | RIGHT_MAP, root_);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, f)));
+    paddr_t pa{};
+    EXPECT_EQ(HAL_MMU_OK, Translate(h_.space, 0x1000, false, &pa)) << "a capability is left";
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, copy)));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(h_.space, 0x1000, false, &pa));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(s, 0x5000, false, &pa));
+    EXPECT_EQ(mapped + 1, Free());
+    EXPECT_EQ(0u, vm_mapping_count(&k_->vm));
+}
+
+TEST_F(ObjCallTest, DeletingTheLastSpaceCapabilityFreesEveryTable)
+{
+    const uint64_t before = Free();
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    const handle_t s = Create(SYS_SPACE_CREATE);
+    for (uint64_t va : {0x1000ull, 0x40000000ull, 0x8000000000ull}) {
+        ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, s, f, va, SYS_MAP_READ)));
+    }
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, s)));
+    EXPECT_EQ(before - 1, Free()) << "only the frame is left";
+    EXPECT_EQ(0u, vm_mapping_count(&k_->vm));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, f)));
+    EXPECT_EQ(before, Free());
+}
+
+TEST_F(ObjCallTest, TaskCreateAndStart)
+{
+    const handle_t ep = Create(SYS_ENDPOINT_CREATE);
+    Child c = NewChild(ep, 7);
+    EXPECT_EQ(OBJECT_TASK, Lookup(root_, c.task)->object.kind);
+    EXPECT_EQ(RIGHT_CONTROL | RIGHT_WATCH | RIGHT_GRANT | RIGHT_DERIVE | RIGHT_REVOKE,
+              Lookup(root_, c.task)->rights);
+    EXPECT_EQ(1u, cap_table_count(&k_->caps, c.id));
+    EXPECT_EQ(OBJECT_ENDPOINT, Lookup(c.id, c.given)->object.kind);
+    EXPECT_EQ(Lookup(root_, ep)->rights, Lookup(c.id, c.given)->rights) << "a copy";
+    EXPECT_EQ(SCHED_UNUSED, sched_state(&k_->sched, c.id)) << "not started yet";
+    // Not started: it cannot make calls.
+    ExpectFails(STATUS_NO_CURRENT_TASK, Regs(SYS_YIELD), c.id);
+
+    ExpectFails(STATUS_MISALIGNED, Regs(SYS_TASK_START, c.task, 0x1002, 0x8000));
+    ExpectFails(STATUS_MISALIGNED, Regs(SYS_TASK_START, c.task, 0x1000, 0x8008));
+    ExpectFails(STATUS_OUT_OF_RANGE, Regs(SYS_TASK_START, c.task, HAL_MMU_USER_TOP, 0x8000));
+    ExpectFails(STATUS_OUT_OF_RANGE, Regs(SYS_TASK_START, c.task, 0x1000, HAL_MMU_USER_TOP + 16));
+    const handle_t watch = Derive(c.task, RIGHT_WATCH, root_);
+    ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_TASK_START, watch, 0x1000, 0x8000));
+    ExpectFails(STATUS_WRONG_KIND, Regs(SYS_TASK_START, ep, 0x1000, 0x8000));
+
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_TASK_START, c.task, 0x1000, HAL_MMU_USER_TOP)));
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, c.id));
+    EXPECT_EQ(0x1000u, k_->tasks[c.id].entry);
+    EXPECT_EQ(HAL_MMU_USER_TOP, k_->tasks[c.id].stack);
+    ExpectFails(STATUS_BAD_STATE, Regs(SYS_TASK_START, c.task, 0x1000, 0x8000));
+    // Now it can.
+    syscall_regs y = Regs(SYS_YIELD);
+    EXPECT_EQ(STATUS_OK, Call(y, c.id));
+}
+
+TEST_F(ObjCallTest, TaskCreateErrorsChangeNothing)
+{
+    const handle_t ep = Create(SYS_ENDPOINT_CREATE);
+    const handle_t ep_nogrant = Derive(ep, RIGHT_SEND, root_);
+    const handle_t s_nomap = Derive(h_.space, RIGHT_GRANT, root_);
+    ExpectFails(STATUS_INVALID_ARGUMENT,
+                Regs(SYS_TASK_CREATE, h_.kernel, h_.space, SCHED_PRIORITIES, HANDLE_NONE));
+    ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_TASK_CREATE, h_.kernel, s_nomap, 1, HANDLE_NONE));
+    ExpectFails(STATUS_WRONG_KIND, Regs(SYS_TASK_CREATE, h_.kernel, ep, 1, HANDLE_NONE));
+    ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_TASK_CREATE, h_.kernel, h_.space, 1, ep_nogrant));
+    ExpectFails(STATUS_BAD_HANDLE, Regs(SYS_TASK_CREATE, h_.kernel, h_.space, 1, 0x7777));
+}
+
+TEST_F(ObjCallTest, ExitEmptiesTheTableAndFreesWhatOnlyTheTaskHeld)
+{
+    const uint64_t before = Free();
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    Child c = NewChild(f);
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000));
+    // Root gives up its own frame and space capabilities: the child's copy
+    // of the frame is the last, and only the child's task object keeps the space.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, f)));
+    EXPECT_EQ(before - 2, Free()) << "frame and the child's root table";
+    syscall_regs ex = Regs(SYS_EXIT);
+    ASSERT_EQ(STATUS_OK, Call(ex, c.id));
+    EXPECT_EQ(SCHED_EXITED, sched_state(&k_->sched, c.id));
+    EXPECT_EQ(0u, cap_table_count(&k_->caps, c.id));
+    EXPECT_EQ(before - 1, Free()) << "the frame is freed with the child's table";
+    // The task object lives on while root holds it; deleting it removes the task.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, c.task)));
+    EXPECT_EQ(SCHED_UNUSED, sched_state(&k_->sched, c.id));
+    EXPECT_EQ(0u, k_->tasks[c.id].used);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, c.space)));
+    EXPECT_EQ(before, Free());
+}
+
+TEST_F(ObjCallTest, DestroyingABlockedTaskTakesItOutOfItsQueue)
+{
+    const handle_t ep = Create(SYS_ENDPOINT_CREATE);
+    Child c = NewChild(ep);
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000));
+    syscall_regs recv = Regs(SYS_RECV, c.given);
+    ASSERT_EQ(STATUS_OK, Call(recv, c.id));
+    ASSERT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, c.id));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, c.task)));
+    EXPECT_EQ(SCHED_UNUSED, sched_state(&k_->sched, c.id));
+    EXPECT_EQ(0u, cap_table_count(&k_->caps, c.id));
+    EXPECT_EQ(IPC_NO_TASK, k_->ipc.endpoints[Lookup(root_, ep)->object.index].receivers.head);
+    // A send now finds no receiver: root blocks as the only sender.
+    syscall_regs send = Regs(SYS_SEND, ep, sys_msg_info(1, 0, 0));
+    ASSERT_EQ(STATUS_OK, Call(send, root_));
+    EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, root_));
+}
+
+TEST_F(ObjCallTest, DestroyingASpaceStopsTheTasksInIt)
+{
+    // The task object holds no capability to its space: deleting root's
+    // only one destroys the space, and the tasks in it can no longer run.
+    Child running = NewChild();
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), running.id, 0x1000, 0x2000));
+    const handle_t n = Create(SYS_NOTIFY_CREATE);
+    Child blocked = NewChild(n);
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), blocked.id, 0x1000, 0x2000));
+    syscall_regs wait = Regs(SYS_NOTIFY_WAIT, blocked.given);
+    ASSERT_EQ(STATUS_OK, Call(wait, blocked.id));
+    ASSERT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, blocked.id));
+
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, running.space)));
+    EXPECT_EQ(SCHED_FAULTED, sched_state(&k_->sched, running.id));
+    ExpectFails(STATUS_NO_CURRENT_TASK, Regs(SYS_YIELD), running.id);
+    EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, blocked.id)) << "another space";
+
+    // A task blocked in IPC leaves its queue when its space goes.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, blocked.space)));
+    EXPECT_EQ(SCHED_FAULTED, sched_state(&k_->sched, blocked.id));
+    EXPECT_EQ(IPC_WAIT_NONE, k_->ipc.tasks[blocked.id].wait);
+
+    // A task created but not started in a destroyed space cannot start.
+    Child idle = NewChild();
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, idle.space)));
+    ExpectFails(STATUS_BAD_STATE, Regs(SYS_TASK_START, idle.task, 0x1000, 0x2000));
+    EXPECT_EQ(SCHED_UNUSED, sched_state(&k_->sched, idle.id));
+}
+
+TEST_F(ObjCallTest, TeardownCascadesThroughTables)
+{
+    const uint64_t before = Free();
+    // root -> task A (only root's capability) -> task B (only A's) -> frame (only B's).
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    Child b = NewChild(f);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, f)));
+    Child a = NewChild(b.task);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, b.task)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, b.space)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, a.space)));
+    EXPECT_EQ(3u, obj_count(&k_->caps.objects, OBJECT_TASK));
+    EXPECT_EQ(1u, obj_count(&k_->caps.objects, OBJECT_FRAME));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, a.task)));
+    EXPECT_EQ(1u, obj_count(&k_->caps.objects, OBJECT_TASK)) << "A and B are gone";
+    EXPECT_EQ(0u, obj_count(&k_->caps.objects, OBJECT_FRAME));
+    EXPECT_EQ(1u, obj_count(&k_->caps.objects, OBJECT_ADDRESS_SPACE)) << "root's own";
+    EXPECT_EQ(before, Free()) << "every page and table came back";
+    EXPECT_EQ(k_->reaped, obj_destroyed_count(&k_->caps.objects));
+}
+
+} // namespace
