@@ -1,0 +1,144 @@
+#include "kernel/crypto/sha256.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** Round constants K (FIPS 180-4, 4.2.2). */
+static const uint32_t sha256_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+/** Initial hash value H(0) (FIPS 180-4, 5.3.3). */
+static const uint32_t sha256_h0[8] = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+};
+
+static uint32_t rotr(uint32_t x, unsigned n)
+{
+    return (x >> n) | (x << (32 - n));
+}
+
+static uint32_t load_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static void store_be32(uint8_t *p, uint32_t x)
+{
+    p[0] = (uint8_t)(x >> 24);
+    p[1] = (uint8_t)(x >> 16);
+    p[2] = (uint8_t)(x >> 8);
+    p[3] = (uint8_t)x;
+}
+
+/** Processes one 64-byte block into ctx->h (FIPS 180-4, 6.2.2 steps 1-4). */
+static void sha256_block(struct sha256_ctx *ctx, const uint8_t *block)
+{
+    uint32_t w[64];
+    for (int t = 0; t < 16; t++) {
+        w[t] = load_be32(block + 4 * t);
+    }
+    for (int t = 16; t < 64; t++) {
+        uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
+        uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
+        w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+    }
+    uint32_t v[8];
+    for (int i = 0; i < 8; i++) {
+        v[i] = ctx->h[i];
+    }
+    for (int t = 0; t < 64; t++) {
+        // v[0..7] are the working variables a..h.
+        uint32_t e = v[4];
+        uint32_t a = v[0];
+        uint32_t ch = (e & v[5]) ^ (~e & v[6]);
+        uint32_t maj = (a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]);
+        uint32_t t1 = v[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ch + sha256_k[t] + w[t];
+        uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + maj;
+        for (int i = 7; i > 0; i--) {
+            v[i] = v[i - 1];
+        }
+        v[4] += t1;
+        v[0] = t1 + t2;
+    }
+    for (int i = 0; i < 8; i++) {
+        ctx->h[i] += v[i];
+    }
+}
+
+void sha256_init(struct sha256_ctx *ctx)
+{
+    for (int i = 0; i < 8; i++) {
+        ctx->h[i] = sha256_h0[i];
+    }
+    ctx->length = 0;
+    for (int i = 0; i < SHA256_BLOCK_SIZE; i++) {
+        ctx->block[i] = 0;
+    }
+}
+
+void sha256_update(struct sha256_ctx *ctx, const void *data, size_t size)
+{
+    const uint8_t *p = data;
+    size_t used = (size_t)(ctx->length % SHA256_BLOCK_SIZE);
+    ctx->length += size;
+    // Top up a pending partial block first.
+    if (used != 0) {
+        while (size > 0 && used < SHA256_BLOCK_SIZE) {
+            ctx->block[used++] = *p++;
+            size--;
+        }
+        if (used < SHA256_BLOCK_SIZE) {
+            return;
+        }
+        sha256_block(ctx, ctx->block);
+    }
+    // Whole blocks straight from the caller's buffer.
+    for (; size >= SHA256_BLOCK_SIZE; size -= SHA256_BLOCK_SIZE, p += SHA256_BLOCK_SIZE) {
+        sha256_block(ctx, p);
+    }
+    for (size_t i = 0; i < size; i++) {
+        ctx->block[i] = p[i];
+    }
+}
+
+void sha256_final(struct sha256_ctx *ctx, uint8_t out[SHA256_DIGEST_SIZE])
+{
+    // Padding (FIPS 180-4, 5.1.1): a 1 bit, zeros up to 56 mod 64 bytes,
+    // then the message length in bits as a 64-bit big-endian number.
+    uint64_t bits = ctx->length * 8;
+    size_t used = (size_t)(ctx->length % SHA256_BLOCK_SIZE);
+    ctx->block[used++] = 0x80;
+    if (used > SHA256_BLOCK_SIZE - 8) {
+        while (used < SHA256_BLOCK_SIZE) {
+            ctx->block[used++] = 0;
+        }
+        sha256_block(ctx, ctx->block);
+        used = 0;
+    }
+    while (used < SHA256_BLOCK_SIZE - 8) {
+        ctx->block[used++] = 0;
+    }
+    store_be32(ctx->block + 56, (uint32_t)(bits >> 32));
+    store_be32(ctx->block + 60, (uint32_t)bits);
+    sha256_block(ctx, ctx->block);
+    for (int i = 0; i < 8; i++) {
+        store_be32(out + 4 * i, ctx->h[i]);
+    }
+    sha256_init(ctx); // Leaves nothing of the message behind.
+}
+
+void sha256(const void *data, size_t size, uint8_t out[SHA256_DIGEST_SIZE])
+{
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, data, size);
+    sha256_final(&ctx, out);
+}
