@@ -30,6 +30,15 @@
  * the handles in the receiver's table, HANDLE_NONE beyond cap_count, and
  * words beyond word_count are 0.
  *
+ * A sender or caller waiting to be received is woken with an error in x0
+ * instead of STATUS_OK when, by the time a receiver comes, its message can
+ * no longer go: a capability in it was deleted or revoked meanwhile, or its
+ * object destroyed (STATUS_STALE_HANDLE, or what else the capability check
+ * finds). Nothing of its message is delivered, a caller gets no reply, and
+ * the receiver goes on to the next sender as if that one had never queued.
+ * A receiver whose table lacks room for the message gets STATUS_TABLE_FULL
+ * and the sender stays queued.
+ *
  * A blocking call (SYS_NOTIFY_WAIT, SYS_SEND, SYS_CALL, SYS_RECV,
  * SYS_REPLY_RECV) that has to wait returns nothing yet: its outcome
  * (status, bits or message, in the same registers as an immediate result)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "kernel/cap/cap.h"
+#include "kernel/check/check.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/ipc/ipc_priv.h"
 #include "kernel/sched/sched.h"
@@ -78,21 +79,60 @@ status_t ipc_call(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint
     return st;
 }
 
-/** Decodes a receive by a task that holds no reply right (or will have used it). */
+/**
+ * Decodes a receive by a task that holds no reply right (or will have used
+ * it). Walks the senders from the head, passing over those at fault (their
+ * own side of the message fails: recv_invoke drops them), to the first
+ * whose message is deliverable; only that one's room in the receiver's
+ * table can fail the receive. Bounded by the queue length.
+ */
 static status_t recv_check(struct ipc *ipc, struct cap_space *caps, uint32_t ep, uint32_t receiver)
 {
-    int32_t sender = ipc->endpoints[ep].senders.head;
-    if (sender == IPC_NO_TASK) {
-        return STATUS_OK;
+    uint32_t steps = 0;
+    for (int32_t id = ipc->endpoints[ep].senders.head; id != IPC_NO_TASK;
+         id = ipc->tasks[id].next) {
+        /* Queues are acyclic (ipc_check_invariants): each task is met once at most. */
+        CHECK(++steps <= SCHED_MAX_ENTITIES);
+        if (caps == 0 && ipc->tasks[id].msg.cap_count > 0) {
+            return STATUS_INVALID_ARGUMENT; /* the receiver's argument: not the sender's fault */
+        }
+        if (ipc_msg_check_sender(ipc, caps, (uint32_t)id) == STATUS_OK) {
+            return ipc_msg_check_room(ipc, caps, (uint32_t)id, receiver);
+        }
     }
-    return ipc_msg_check(ipc, caps, (uint32_t)sender, receiver);
+    return STATUS_OK;
 }
 
-/** Invokes a receive: takes the first sender's message, or queues the receiver. */
+/**
+ * Removes the senders at the head of ep's queue whose message became
+ * undeliverable while they waited (ipc_msg_check_sender fails: a capability
+ * deleted or revoked meanwhile) and wakes each with that error; a caller
+ * among them does not wait for a reply. Stops at the first deliverable
+ * message, the one recv_check found. Bounded: each step removes one task.
+ */
+static void recv_drop_faulty(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep)
+{
+    struct ipc_queue *q = &ipc->endpoints[ep].senders;
+    while (q->head != IPC_NO_TASK) {
+        uint32_t sender = (uint32_t)q->head;
+        status_t st = ipc_msg_check_sender(ipc, caps, sender);
+        if (st == STATUS_OK) {
+            return;
+        }
+        ipc_queue_remove(ipc, q, sender);
+        ipc_wake(ipc, s, sender, st);
+    }
+}
+
+/**
+ * Invokes a receive: drops the senders at fault, then takes the first
+ * remaining sender's message, or queues the receiver.
+ */
 static void recv_invoke(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                         uint32_t receiver)
 {
     struct ipc_endpoint *e = &ipc->endpoints[ep];
+    recv_drop_faulty(ipc, s, caps, ep);
     if (e->senders.head == IPC_NO_TASK) {
         ipc_block(ipc, s, receiver, IPC_WAIT_RECV, ep);
         ipc_queue_push_prio(ipc, s, &e->receivers, receiver);
@@ -164,7 +204,8 @@ status_t ipc_reply(struct ipc *ipc, struct sched *s, struct cap_space *caps, uin
 /**
  * Replies then receives: see endpoint.h. Both halves are decoded before
  * either is invoked; the reply moves capabilities only into the caller's
- * table and out of task's, so the receive's check stays true.
+ * table and out of task's (neither is a queued sender), so the receive's
+ * check stays true and recv_invoke drops the same senders at fault.
  */
 status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                         uint32_t task)

@@ -17,6 +17,23 @@
  * free slots. A sender's capabilities are checked when it sends and again
  * when a receiver takes its message.
  *
+ * A queued message can become undeliverable while its sender waits: a
+ * capability in it is deleted or revoked by another task, or its object is
+ * destroyed. When a receiver (ipc_recv, or the receive half of
+ * ipc_reply_recv) takes a message, it checks the sender's side first and
+ * its own room second, and the side that fails pays for it:
+ *  - The sender's side (what ipc_send would refuse whatever the receiver:
+ *    a stale or bad handle, a missing RIGHT_GRANT, ...): the sender leaves
+ *    the queue and is woken with that error as its wake_status; a caller's
+ *    call fails the same way and it does not wait for a reply. The receive
+ *    goes on with the next sender, or blocks when none is left, and
+ *    succeeds. Each step drops one sender, so the queue length bounds it.
+ *  - The receiver's table lacking room for the first deliverable message
+ *    (STATUS_TABLE_FULL) is the receiver's error: the receive fails with no
+ *    effect at all (senders at fault ahead stay queued too, to be dropped
+ *    by the next receive), and the receiver can free slots and try again.
+ * So one bad sender never blocks an endpoint for every receiver.
+ *
  * After a receiver takes a call, it holds a one-shot reply right
  * (tasks[r].reply_to) and the caller waits for the reply (IPC_WAIT_REPLY).
  * A task holding a reply right must reply (or ipc_reply_recv) before it
@@ -53,12 +70,16 @@ status_t ipc_send(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint
                   uint32_t sender);
 
 /**
- * Receives on endpoint ep. A sender waits: the first one's message goes to
+ * Receives on endpoint ep. Queued senders whose message became
+ * undeliverable are dropped first, each woken with its error (see above).
+ * Then, if a sender waits, the first one's message goes to
  * tasks[receiver].msg; a plain sender is unblocked, a caller now waits for
  * the reply and receiver holds its reply right. Otherwise the receiver
- * blocks in the receivers queue. Errors, with no effect: as ipc_send (for
- * the waiting sender's message), and STATUS_INVALID_ARGUMENT when the
- * receiver holds a reply right.
+ * blocks in the receivers queue. Errors, with no effect (no sender dropped
+ * either): STATUS_INVALID_ARGUMENT (null ipc or sched, ep or receiver out
+ * of range, receiver not READY or RUNNING or already waiting, or holding a
+ * reply right, caps null while the message to take carries capabilities),
+ * STATUS_TABLE_FULL (the receiver's table lacks room for that message).
  */
 status_t ipc_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                   uint32_t receiver);
@@ -83,7 +104,9 @@ status_t ipc_reply(struct ipc *ipc, struct sched *s, struct cap_space *caps, uin
 
 /**
  * ipc_reply, then ipc_recv on ep, as one call: either both happen or, on
- * error, neither. The receive's table room is checked before the reply frees
+ * error, neither. The reply is all or nothing: a bad reply message fails
+ * the call, whatever the senders. The receive half drops queued senders at
+ * fault as ipc_recv does; its table room is checked before the reply frees
  * any slot (conservative). Errors as ipc_reply and ipc_recv.
  */
 status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,

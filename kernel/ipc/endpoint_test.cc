@@ -1,10 +1,12 @@
 // Tests for kernel/ipc endpoints: send before and after recv, FIFO among
 // equal priorities and higher priority first (senders and receivers),
 // call/reply round trips, the one-shot reply right, reply+recv, capability
-// transfer with and without RIGHT_GRANT, a full receiver table, wake on
-// endpoint and task destruction, every error path leaving the scheduler,
-// the IPC state and the capability space byte for byte unchanged, and a
-// seeded random sequence with every invariant checked after each step.
+// transfer with and without RIGHT_GRANT, a full receiver table, queued
+// senders whose message became undeliverable (dropped and woken with the
+// error, the receive going on), wake on endpoint and task destruction,
+// every error path leaving the scheduler, the IPC state and the capability
+// space byte for byte unchanged, and a seeded random sequence with every
+// invariant checked after each step.
 
 #include "kernel/ipc/endpoint.h"
 
@@ -299,17 +301,244 @@ TEST_F(EndpointTest, CapabilityWithoutGrantFailsWholeMessage)
     EXPECT_EQ(0u, cap_table_count(caps_.get(), 1));
 }
 
-TEST_F(EndpointTest, GrantLostWhileBlockedFailsTheRecv)
+TEST_F(EndpointTest, QueuedSenderWhoseCapabilityWentStaleIsDropped)
+{
+    AddTask(0); // sender, loses its capability while queued
+    AddTask(1); // sender behind it
+    AddTask(2); // receiver
+    handle_t h0 = NewCap(0, RIGHT_GRANT);
+    handle_t h1 = NewCap(1, RIGHT_GRANT | RIGHT_READ);
+    SetMsg(0, 10, 1, {h0});
+    ASSERT_EQ(STATUS_OK, Send(0, 0));
+    SetMsg(1, 11, 2, {h1});
+    ASSERT_EQ(STATUS_OK, Send(0, 1));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 0, h0));
+    ASSERT_EQ(STATUS_OK, Recv(0, 2));
+    // Sender 0 is out of the queue and runs again, told why.
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_EQ(uint32_t{IPC_WAIT_NONE}, Task(0).wait);
+    EXPECT_EQ(STATUS_STALE_HANDLE, Task(0).wake_status);
+    // The receiver got sender 1's message and capability at once.
+    EXPECT_EQ(SCHED_READY, State(2));
+    ExpectMsg(2, 11, 2);
+    ASSERT_EQ(1u, Task(2).msg.cap_count);
+    EXPECT_TRUE(Holds(2, Task(2).msg.caps[0], RIGHT_GRANT | RIGHT_READ));
+    EXPECT_EQ(1u, cap_table_count(caps_.get(), 2));
+    EXPECT_EQ(SCHED_READY, State(1));
+    EXPECT_EQ(STATUS_OK, Task(1).wake_status);
+    EXPECT_EQ(IPC_NO_TASK, ipc_->endpoints[0].senders.head);
+}
+
+TEST_F(EndpointTest, QueuedCallerWhoseCapabilityWentStaleIsDropped)
+{
+    AddTask(0); // caller, loses its capability while queued
+    AddTask(1); // plain sender behind it
+    AddTask(2); // receiver
+    handle_t h = NewCap(0, RIGHT_GRANT);
+    SetMsg(0, 10, 0, {h});
+    ASSERT_EQ(STATUS_OK, Call(0, 0));
+    SetMsg(1, 22, 1);
+    ASSERT_EQ(STATUS_OK, Send(0, 1));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 0, h));
+    ASSERT_EQ(STATUS_OK, Recv(0, 2));
+    // The call failed: the caller runs again and waits for no reply.
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_EQ(uint32_t{IPC_WAIT_NONE}, Task(0).wait);
+    EXPECT_EQ(STATUS_STALE_HANDLE, Task(0).wake_status);
+    // The receiver got the plain send and holds no reply right.
+    ExpectMsg(2, 22, 1);
+    EXPECT_EQ(IPC_NO_TASK, Task(2).reply_to);
+    EXPECT_EQ(SCHED_READY, State(1));
+    Snapshot();
+    EXPECT_EQ(STATUS_BAD_HANDLE, Reply(2));
+    EXPECT_TRUE(Unchanged());
+}
+
+TEST_F(EndpointTest, AllQueuedSendersAtFaultReceiverBlocks)
+{
+    for (uint32_t id = 0; id < 4; id++) {
+        AddTask(id);
+    }
+    // Sender 0's capability is deleted, caller 1's revoked through its parent,
+    // sender 2's object destroyed with its last capability.
+    handle_t h0 = NewCap(0, RIGHT_GRANT);
+    handle_t parent = NewCap(1, RIGHTS_ALL);
+    handle_t child = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_derive(caps_.get(), 1, parent, RIGHT_GRANT, &child));
+    handle_t h2 = NewCap(2, RIGHT_GRANT);
+    SetMsg(0, 1, 0, {h0});
+    SetMsg(1, 2, 0, {child});
+    SetMsg(2, 3, 0, {h2});
+    ASSERT_EQ(STATUS_OK, Send(0, 0));
+    ASSERT_EQ(STATUS_OK, Call(0, 1));
+    ASSERT_EQ(STATUS_OK, Send(0, 2));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 0, h0));
+    ASSERT_EQ(STATUS_OK, cap_revoke(caps_.get(), 1, parent));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 2, h2));
+    ASSERT_EQ(STATUS_OK, Recv(0, 3));
+    for (uint32_t id = 0; id < 3; id++) {
+        EXPECT_EQ(SCHED_READY, State(id)) << "task " << id;
+        EXPECT_EQ(uint32_t{IPC_WAIT_NONE}, Task(id).wait) << "task " << id;
+        EXPECT_EQ(STATUS_STALE_HANDLE, Task(id).wake_status) << "task " << id;
+    }
+    EXPECT_EQ(IPC_NO_TASK, ipc_->endpoints[0].senders.head);
+    EXPECT_EQ(SCHED_BLOCKED, State(3));
+    EXPECT_EQ(uint32_t{IPC_WAIT_RECV}, Task(3).wait);
+    EXPECT_EQ(IPC_NO_TASK, Task(3).reply_to);
+    EXPECT_EQ(0u, cap_table_count(caps_.get(), 3));
+    ASSERT_EQ(STATUS_OK, Invariants());
+    // The endpoint works on: sender 0 tries again, without the capability.
+    SetMsg(0, 4, 1);
+    ASSERT_EQ(STATUS_OK, Send(0, 0));
+    EXPECT_EQ(SCHED_READY, State(3));
+    ExpectMsg(3, 4, 1);
+}
+
+TEST_F(EndpointTest, ReceiverTableFullKeepsSendersQueued)
+{
+    AddTask(0); // sender at fault, at the head
+    AddTask(1); // sender with a good capability
+    AddTask(2); // receiver, its table full
+    handle_t h0 = NewCap(0, RIGHT_GRANT);
+    handle_t h1 = NewCap(1, RIGHT_GRANT);
+    SetMsg(0, 10, 0, {h0});
+    ASSERT_EQ(STATUS_OK, Send(0, 0));
+    SetMsg(1, 11, 0, {h1});
+    ASSERT_EQ(STATUS_OK, Send(0, 1));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 0, h0));
+    Fill(2);
+    // The receiver's error: nothing happens, not even to the sender at fault.
+    Snapshot();
+    EXPECT_EQ(STATUS_TABLE_FULL, Recv(0, 2));
+    EXPECT_TRUE(Unchanged());
+    EXPECT_EQ(uint32_t{IPC_WAIT_SEND}, Task(0).wait);
+    EXPECT_EQ(uint32_t{IPC_WAIT_SEND}, Task(1).wait);
+    // With a slot freed, the receive drops sender 0 and takes sender 1's message.
+    cap *c = nullptr;
+    handle_t any = handle_make(0, caps_->tables[2].slots[0].generation);
+    ASSERT_EQ(STATUS_OK, cap_lookup(caps_.get(), 2, any, OBJECT_NONE, 0, &c));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 2, any));
+    ASSERT_EQ(STATUS_OK, Recv(0, 2));
+    EXPECT_EQ(STATUS_STALE_HANDLE, Task(0).wake_status);
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_EQ(STATUS_OK, Task(1).wake_status);
+    EXPECT_EQ(SCHED_READY, State(1));
+    EXPECT_EQ(11u, Task(2).msg.label);
+    EXPECT_TRUE(Holds(2, Task(2).msg.caps[0], RIGHT_GRANT));
+    EXPECT_EQ(uint32_t{CAP_TABLE_SLOTS}, cap_table_count(caps_.get(), 2));
+}
+
+TEST_F(EndpointTest, SenderFaultIsCheckedBeforeReceiverRoom)
+{
+    // The only sender is at fault and the receiver's table is full too: the
+    // sender's side is checked first, so the sender is dropped and the
+    // receiver blocks.
+    AddTask(0);
+    AddTask(1);
+    handle_t h = NewCap(0, RIGHT_GRANT);
+    SetMsg(0, 1, 0, {h});
+    ASSERT_EQ(STATUS_OK, Call(0, 0));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 0, h));
+    Fill(1);
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    EXPECT_EQ(STATUS_STALE_HANDLE, Task(0).wake_status);
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_EQ(SCHED_BLOCKED, State(1));
+    EXPECT_EQ(IPC_NO_TASK, Task(1).reply_to);
+    ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
+}
+
+TEST_F(EndpointTest, RecvWithoutCapSpaceIsTheReceiversError)
 {
     AddTask(0);
     AddTask(1);
     handle_t h = NewCap(0, RIGHT_GRANT);
     SetMsg(0, 1, 0, {h});
     ASSERT_EQ(STATUS_OK, Send(0, 0));
-    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 0, h));
     Snapshot();
-    EXPECT_EQ(STATUS_STALE_HANDLE, Recv(0, 1));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, ipc_recv(ipc_.get(), sched_.get(), nullptr, 0, 1));
     EXPECT_TRUE(Unchanged());
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    EXPECT_TRUE(Holds(1, Task(1).msg.caps[0], RIGHT_GRANT));
+    // A message without capabilities needs no capability space.
+    SetMsg(0, 2, 1);
+    ASSERT_EQ(STATUS_OK, Send(0, 0));
+    ASSERT_EQ(STATUS_OK, ipc_recv(ipc_.get(), sched_.get(), nullptr, 0, 1));
+    ExpectMsg(1, 2, 1);
+}
+
+TEST_F(EndpointTest, ReplyRecvDropsQueuedSendersAtFault)
+{
+    AddTask(0); // client whose call is being served
+    AddTask(1); // server
+    AddTask(2); // caller at fault, at the head
+    AddTask(3); // good sender behind it
+    ASSERT_EQ(STATUS_OK, Call(0, 0));
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    handle_t h2 = NewCap(2, RIGHT_GRANT);
+    SetMsg(2, 20, 0, {h2});
+    ASSERT_EQ(STATUS_OK, Call(0, 2));
+    SetMsg(3, 30, 3);
+    ASSERT_EQ(STATUS_OK, Send(0, 3));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 2, h2));
+    SetMsg(1, 5, 1);
+    ASSERT_EQ(STATUS_OK, ReplyRecv(0, 1));
+    // The reply went out, caller 2 was dropped, sender 3's message came in.
+    EXPECT_EQ(SCHED_READY, State(0));
+    ExpectMsg(0, 5, 1);
+    EXPECT_EQ(SCHED_READY, State(2));
+    EXPECT_EQ(uint32_t{IPC_WAIT_NONE}, Task(2).wait);
+    EXPECT_EQ(STATUS_STALE_HANDLE, Task(2).wake_status);
+    EXPECT_EQ(SCHED_READY, State(3));
+    ExpectMsg(1, 30, 3);
+    EXPECT_EQ(IPC_NO_TASK, Task(1).reply_to);
+
+    // Only a sender at fault left: the server replies, drops it and blocks.
+    ASSERT_EQ(STATUS_OK, Call(0, 0));
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    h2 = NewCap(2, RIGHT_GRANT);
+    SetMsg(2, 21, 0, {h2});
+    ASSERT_EQ(STATUS_OK, Send(0, 2));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 2, h2));
+    SetMsg(1, 6);
+    ASSERT_EQ(STATUS_OK, ReplyRecv(0, 1));
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_EQ(6u, Task(0).msg.label);
+    EXPECT_EQ(STATUS_STALE_HANDLE, Task(2).wake_status);
+    EXPECT_EQ(SCHED_BLOCKED, State(1));
+    EXPECT_EQ(uint32_t{IPC_WAIT_RECV}, Task(1).wait);
+    ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
+}
+
+TEST_F(EndpointTest, ReplyRecvReplyHalfStaysAllOrNothing)
+{
+    AddTask(0);
+    AddTask(1);
+    AddTask(2);
+    ASSERT_EQ(STATUS_OK, Call(0, 0));
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    // A sender at fault waits behind; the server's own reply is bad too.
+    handle_t h2 = NewCap(2, RIGHT_GRANT);
+    SetMsg(2, 1, 0, {h2});
+    ASSERT_EQ(STATUS_OK, Send(0, 2));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 2, h2));
+    handle_t h1 = NewCap(1, RIGHT_READ); // no RIGHT_GRANT
+    SetMsg(1, 2, 0, {h1});
+    Snapshot();
+    EXPECT_EQ(STATUS_MISSING_RIGHT, ReplyRecv(0, 1));
+    EXPECT_TRUE(Unchanged()); // the sender at fault was not dropped either
+    // The receive half's room is the replier's error too: the whole call fails.
+    SetMsg(1, 3);
+    AddTask(3);
+    handle_t h3 = NewCap(3, RIGHT_GRANT);
+    SetMsg(3, 4, 0, {h3});
+    ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
+    ASSERT_EQ(STATUS_OK, Send(0, 3));
+    Fill(1);
+    Snapshot();
+    EXPECT_EQ(STATUS_TABLE_FULL, ReplyRecv(0, 1));
+    EXPECT_TRUE(Unchanged());
+    ASSERT_EQ(STATUS_OK, Reply(1));
     ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
 }
 
@@ -458,25 +687,6 @@ TEST_F(EndpointTest, ErrorsChangeNothing)
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, ipc_send(ipc_.get(), sched_.get(), nullptr, 1, 0));
     EXPECT_TRUE(Unchanged());
     ASSERT_EQ(STATUS_OK, sched_unblock(sched_.get(), 2));
-}
-
-TEST_F(EndpointTest, ReplyRecvFailsWholeWhenRecvHalfFails)
-{
-    AddTask(0);
-    AddTask(1);
-    AddTask(2);
-    ASSERT_EQ(STATUS_OK, Call(0, 0));
-    ASSERT_EQ(STATUS_OK, Recv(0, 1));
-    // 2 queues a good message, then loses its capability: the recv half fails.
-    handle_t g = NewCap(2, RIGHT_GRANT);
-    SetMsg(2, 1, 0, {g});
-    ASSERT_EQ(STATUS_OK, Send(0, 2));
-    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 2, g));
-    Snapshot();
-    EXPECT_EQ(STATUS_STALE_HANDLE, ReplyRecv(0, 1));
-    EXPECT_TRUE(Unchanged());
-    ASSERT_EQ(STATUS_OK, Reply(1));
-    ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
 }
 
 /** Seeded random sequence: every step either succeeds or changes nothing. */

@@ -17,10 +17,12 @@
  * another path (fault, exit, removal) calls ipc_task_destroy first.
  *
  * A blocking call returns STATUS_OK when it blocked; the outcome arrives
- * when the task is woken: tasks[id].wake_status (STATUS_OK or
- * STATUS_OBJECT_DESTROYED) and, on success, the message in tasks[id].msg or
- * the signal bits in tasks[id].bits. No global state, no allocation, no
- * locking: the caller serialises calls (IRQs masked).
+ * when the task is woken: tasks[id].wake_status (STATUS_OK,
+ * STATUS_OBJECT_DESTROYED, or for a sender or caller the error its queued
+ * message met when a receiver came: endpoint.h) and, on success, the
+ * message in tasks[id].msg or the signal bits in tasks[id].bits. No global
+ * state, no allocation, no locking: the caller serialises calls (IRQs
+ * masked).
  */
 
 #include <stdint.h>

@@ -13,11 +13,11 @@
 #include "kernel/abi/status.h"
 
 /**
- * Checks that task from's message may go to task to: see ipc_priv.h. A
- * handle named twice is refused (STATUS_INVALID_ARGUMENT): the second move
- * would fail after the first, so the pair cannot be transferred atomically.
+ * Checks the sender's side: see ipc_priv.h. A handle named twice is refused
+ * (STATUS_INVALID_ARGUMENT): the second move would fail after the first, so
+ * the pair cannot be transferred atomically.
  */
-status_t ipc_msg_check(struct ipc *ipc, struct cap_space *caps, uint32_t from, uint32_t to)
+status_t ipc_msg_check_sender(struct ipc *ipc, struct cap_space *caps, uint32_t from)
 {
     const struct ipc_msg *m = &ipc->tasks[from].msg;
     if (m->word_count > IPC_MSG_WORDS || m->cap_count > IPC_MSG_CAPS) {
@@ -41,10 +41,25 @@ status_t ipc_msg_check(struct ipc *ipc, struct cap_space *caps, uint32_t from, u
             }
         }
     }
-    if (to != from && CAP_TABLE_SLOTS - cap_table_count(caps, to) < m->cap_count) {
+    return STATUS_OK;
+}
+
+/** Checks the receiver's room: see ipc_priv.h. */
+status_t ipc_msg_check_room(const struct ipc *ipc, const struct cap_space *caps, uint32_t from,
+                            uint32_t to)
+{
+    uint32_t count = ipc->tasks[from].msg.cap_count;
+    if (count > 0 && to != from && CAP_TABLE_SLOTS - cap_table_count(caps, to) < count) {
         return STATUS_TABLE_FULL;
     }
     return STATUS_OK;
+}
+
+/** Checks both sides, the sender's first: see ipc_priv.h. */
+status_t ipc_msg_check(struct ipc *ipc, struct cap_space *caps, uint32_t from, uint32_t to)
+{
+    status_t st = ipc_msg_check_sender(ipc, caps, from);
+    return st != STATUS_OK ? st : ipc_msg_check_room(ipc, caps, from, to);
 }
 
 /**

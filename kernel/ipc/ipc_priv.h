@@ -36,10 +36,25 @@ void ipc_wake(struct ipc *ipc, struct sched *s, uint32_t id, status_t status);
 void ipc_wake_all(struct ipc *ipc, struct sched *s, struct ipc_queue *q, status_t status);
 
 /**
- * Checks that task from's message may go to task to: word and cap counts in
- * range, every capability distinct, live and with RIGHT_GRANT in table
- * from, room for them all in table to. Returns STATUS_OK or the error
- * (STATUS_INVALID_ARGUMENT, cap_lookup's, STATUS_TABLE_FULL). Changes nothing.
+ * Checks the sender's side of task from's message: word and cap counts in
+ * range, caps not null when cap_count > 0, and every capability distinct,
+ * live and with RIGHT_GRANT in table from. Returns STATUS_OK or the error
+ * (STATUS_INVALID_ARGUMENT, cap_lookup's). Changes nothing.
+ */
+status_t ipc_msg_check_sender(struct ipc *ipc, struct cap_space *caps, uint32_t from);
+
+/**
+ * Checks the receiver's side of task from's message, whose sender's side
+ * passed: room in table to for all its capabilities (none needed when to is
+ * from). Returns STATUS_OK or STATUS_TABLE_FULL. Changes nothing.
+ */
+status_t ipc_msg_check_room(const struct ipc *ipc, const struct cap_space *caps, uint32_t from,
+                            uint32_t to);
+
+/**
+ * Checks that task from's message may go to task to: ipc_msg_check_sender,
+ * then ipc_msg_check_room. Returns STATUS_OK or the first error. Changes
+ * nothing.
  */
 status_t ipc_msg_check(struct ipc *ipc, struct cap_space *caps, uint32_t from, uint32_t to);
 

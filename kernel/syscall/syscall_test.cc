@@ -585,6 +585,31 @@ TEST_F(SyscallTest, RegistersBeyondTheCountsAreIgnoredAndZeroed)
     EXPECT_EQ(HANDLE_NONE, r.x[7]);
 }
 
+TEST_F(SyscallTest, QueuedSenderWhoseCapabilityWasRevokedIsWokenWithTheError)
+{
+    // Task 0 sends a child of its notification capability, whose parent then
+    // moves to task 2; task 1 queues behind task 0.
+    syscall_regs d = Regs(SYS_CAP_DERIVE, nfull_, RIGHT_GRANT | RIGHT_SEND);
+    ASSERT_EQ(STATUS_OK, Call(d, 0));
+    handle_t parent = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_transfer(&k_->caps, 0, nfull_, 2, true, &parent));
+    syscall_regs s0 = Msg(SYS_SEND, esend_, 8, 0, {d.x[1]});
+    ASSERT_EQ(STATUS_OK, Call(s0, 0));
+    syscall_regs s1 = Msg(SYS_SEND, e1_, 9, 1);
+    ASSERT_EQ(STATUS_OK, Call(s1, 1));
+    // Task 2 revokes the child, then receives: task 1's message, at once.
+    syscall_regs rv = Regs(SYS_CAP_REVOKE, parent);
+    ASSERT_EQ(STATUS_OK, Call(rv, 2));
+    syscall_regs r = Regs(SYS_RECV, e2_);
+    ASSERT_EQ(STATUS_OK, Call(r, 2));
+    EXPECT_EQ(sys_msg_info(9, 1, 0), r.x[1]);
+    EXPECT_EQ(HANDLE_NONE, r.x[6]);
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 0));
+    EXPECT_EQ(STATUS_STALE_HANDLE, k_->ipc.tasks[0].wake_status);
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 1));
+    EXPECT_EQ(STATUS_OK, k_->ipc.tasks[1].wake_status);
+}
+
 TEST_F(SyscallTest, YieldAndExit)
 {
     syscall_regs r = Regs(SYS_YIELD);
