@@ -69,17 +69,13 @@ extern "C" {
 #define SYS_CAP_REVOKE 4
 /** x0 notification handle (needs RIGHT_SEND), x1 bits to OR in. */
 #define SYS_NOTIFY_SIGNAL 5
-/** x0 notification handle (needs RIGHT_RECV) -> x1 bits; blocks until a bit is
- * set. */
+/** x0 notification handle (needs RIGHT_RECV) -> x1 bits; blocks until a bit is set. */
 #define SYS_NOTIFY_WAIT 6
-/** x0 notification handle (needs RIGHT_RECV) -> x1 bits; STATUS_WOULD_BLOCK if
- * none. */
+/** x0 notification handle (needs RIGHT_RECV) -> x1 bits; STATUS_WOULD_BLOCK if none. */
 #define SYS_NOTIFY_POLL 7
-/** x0 endpoint handle (needs RIGHT_SEND), x1-x7 message; blocks until received.
- */
+/** x0 endpoint handle (needs RIGHT_SEND), x1-x7 message; blocks until received. */
 #define SYS_SEND 8
-/** x0 endpoint handle (needs RIGHT_SEND), x1-x7 message -> x1-x7 the reply (on
- * wake). */
+/** x0 endpoint handle (needs RIGHT_SEND), x1-x7 message -> x1-x7 the reply (on wake). */
 #define SYS_CALL 9
 /** x0 endpoint handle (needs RIGHT_RECV) -> x1-x7 the message received. */
 #define SYS_RECV 10
@@ -95,8 +91,7 @@ extern "C" {
  * A frame may be mapped many times; unmapped everywhere when destroyed.
  */
 #define SYS_MAP 13
-/** x0 address-space handle (needs RIGHT_MAP), x1 page address: unmaps that
- * page. */
+/** x0 address-space handle (needs RIGHT_MAP), x1 page address: unmaps that page. */
 #define SYS_UNMAP 14
 /**
  * x0 address-space handle (needs RIGHT_MAP), x1 page address, x2 new
@@ -120,8 +115,7 @@ extern "C" {
 #define SYS_ENDPOINT_CREATE 17
 /** -> x1 handle of a new notification (SEND, RECV, GRANT, DERIVE, REVOKE). */
 #define SYS_NOTIFY_CREATE 18
-/** -> x1 handle of a new zeroed frame (READ, WRITE, EXECUTE, MAP, GRANT,
- * DERIVE, REVOKE). */
+/** -> x1 handle of a new zeroed frame (READ, WRITE, EXECUTE, MAP, GRANT, DERIVE, REVOKE). */
 #define SYS_FRAME_CREATE 19
 /** -> x1 handle of a new empty address space (MAP, GRANT, DERIVE, REVOKE). */
 #define SYS_SPACE_CREATE 20
@@ -141,8 +135,7 @@ extern "C" {
 #define SYS_MAP_WRITE 0x2u
 #define SYS_MAP_EXEC 0x4u
 
-/** Message registers: x1 the info word, then the words, then the capabilities.
- */
+/** Message registers: x1 the info word, then the words, then the capabilities. */
 #define SYS_MSG_REG_INFO 1
 #define SYS_MSG_REG_WORD0 2
 #define SYS_MSG_REG_CAP0 6
@@ -160,63 +153,55 @@ extern "C" {
  * Packs a message info word (x1). Label bits above SYS_MSG_LABEL_BITS and
  * count bits above 8 are dropped, so no field spills into another.
  */
-static inline uint64_t sys_msg_info(uint64_t label, uint32_t word_count,
-                                    uint32_t cap_count) {
-  return (label & SYS_MSG_LABEL_MASK) << SYS_MSG_LABEL_SHIFT |
-         ((uint64_t)cap_count & SYS_MSG_COUNT_MASK) << SYS_MSG_CAPS_SHIFT |
-         ((uint64_t)word_count & SYS_MSG_COUNT_MASK);
+static inline uint64_t sys_msg_info(uint64_t label, uint32_t word_count, uint32_t cap_count)
+{
+    return (label & SYS_MSG_LABEL_MASK) << SYS_MSG_LABEL_SHIFT |
+           ((uint64_t)cap_count & SYS_MSG_COUNT_MASK) << SYS_MSG_CAPS_SHIFT |
+           ((uint64_t)word_count & SYS_MSG_COUNT_MASK);
 }
 
 /** The label of a message info word (48 bits). */
-static inline uint64_t sys_msg_label(uint64_t info) {
-  return info >> SYS_MSG_LABEL_SHIFT;
+static inline uint64_t sys_msg_label(uint64_t info)
+{
+    return info >> SYS_MSG_LABEL_SHIFT;
 }
 
-/** The word count of a message info word (not checked against
- * SYS_MSG_MAX_WORDS). */
-static inline uint32_t sys_msg_words(uint64_t info) {
-  return (uint32_t)(info & SYS_MSG_COUNT_MASK);
+/** The word count of a message info word (not checked against SYS_MSG_MAX_WORDS). */
+static inline uint32_t sys_msg_words(uint64_t info)
+{
+    return (uint32_t)(info & SYS_MSG_COUNT_MASK);
 }
 
-/** The capability count of a message info word (not checked against
- * SYS_MSG_MAX_CAPS). */
-static inline uint32_t sys_msg_caps(uint64_t info) {
-  return (uint32_t)((info >> SYS_MSG_CAPS_SHIFT) & SYS_MSG_COUNT_MASK);
+/** The capability count of a message info word (not checked against SYS_MSG_MAX_CAPS). */
+static inline uint32_t sys_msg_caps(uint64_t info)
+{
+    return (uint32_t)((info >> SYS_MSG_CAPS_SHIFT) & SYS_MSG_COUNT_MASK);
 }
 
 _Static_assert(SYS_YIELD == 0, "numbers start at 0");
 _Static_assert(SYS_EXIT == SYS_YIELD + 1 && SYS_CAP_DERIVE == SYS_EXIT + 1 &&
-                   SYS_CAP_DELETE == SYS_CAP_DERIVE + 1 &&
-                   SYS_CAP_REVOKE == SYS_CAP_DELETE + 1 &&
+                   SYS_CAP_DELETE == SYS_CAP_DERIVE + 1 && SYS_CAP_REVOKE == SYS_CAP_DELETE + 1 &&
                    SYS_NOTIFY_SIGNAL == SYS_CAP_REVOKE + 1 &&
                    SYS_NOTIFY_WAIT == SYS_NOTIFY_SIGNAL + 1 &&
-                   SYS_NOTIFY_POLL == SYS_NOTIFY_WAIT + 1 &&
-                   SYS_SEND == SYS_NOTIFY_POLL + 1 &&
+                   SYS_NOTIFY_POLL == SYS_NOTIFY_WAIT + 1 && SYS_SEND == SYS_NOTIFY_POLL + 1 &&
                    SYS_CALL == SYS_SEND + 1 && SYS_RECV == SYS_CALL + 1 &&
-                   SYS_REPLY == SYS_RECV + 1 &&
-                   SYS_REPLY_RECV == SYS_REPLY + 1 &&
+                   SYS_REPLY == SYS_RECV + 1 && SYS_REPLY_RECV == SYS_REPLY + 1 &&
                    SYS_MAP == SYS_REPLY_RECV + 1 && SYS_UNMAP == SYS_MAP + 1 &&
-                   SYS_PROTECT == SYS_UNMAP + 1 &&
-                   SYS_TASK_START == SYS_PROTECT + 1 &&
-                   SYS_PRIV_FIRST == SYS_TASK_START + 1 &&
-                   SYS_ENDPOINT_CREATE == SYS_PRIV_FIRST &&
+                   SYS_PROTECT == SYS_UNMAP + 1 && SYS_TASK_START == SYS_PROTECT + 1 &&
+                   SYS_PRIV_FIRST == SYS_TASK_START + 1 && SYS_ENDPOINT_CREATE == SYS_PRIV_FIRST &&
                    SYS_NOTIFY_CREATE == SYS_ENDPOINT_CREATE + 1 &&
                    SYS_FRAME_CREATE == SYS_NOTIFY_CREATE + 1 &&
                    SYS_SPACE_CREATE == SYS_FRAME_CREATE + 1 &&
                    SYS_TASK_CREATE == SYS_SPACE_CREATE + 1,
                "syscall numbers are dense");
-_Static_assert(SYS_TASK_CREATE + 1 == SYS_COUNT,
-               "every number is below SYS_COUNT");
-_Static_assert(
-    SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 1 &&
-        SYS_MSG_REG_CAP0 == SYS_MSG_REG_WORD0 + SYS_MSG_MAX_WORDS &&
-        SYS_MSG_REG_CAP0 + SYS_MSG_MAX_CAPS == 8,
-    "x0 handle, x1 info, x2-x5 words, x6-x7 capabilities fill x0-x7");
-_Static_assert(SYS_MSG_MAX_WORDS <= SYS_MSG_COUNT_MASK &&
-                   SYS_MSG_MAX_CAPS <= SYS_MSG_COUNT_MASK,
+_Static_assert(SYS_TASK_CREATE + 1 == SYS_COUNT, "every number is below SYS_COUNT");
+_Static_assert(SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 1 &&
+                   SYS_MSG_REG_CAP0 == SYS_MSG_REG_WORD0 + SYS_MSG_MAX_WORDS &&
+                   SYS_MSG_REG_CAP0 + SYS_MSG_MAX_CAPS == 8,
+               "x0 handle, x1 info, x2-x5 words, x6-x7 capabilities fill x0-x7");
+_Static_assert(SYS_MSG_MAX_WORDS <= SYS_MSG_COUNT_MASK && SYS_MSG_MAX_CAPS <= SYS_MSG_COUNT_MASK,
                "the counts fit their 8-bit fields");
-_Static_assert(SYS_MSG_CAPS_SHIFT == 8 &&
-                   SYS_MSG_LABEL_SHIFT == SYS_MSG_CAPS_SHIFT + 8 &&
+_Static_assert(SYS_MSG_CAPS_SHIFT == 8 && SYS_MSG_LABEL_SHIFT == SYS_MSG_CAPS_SHIFT + 8 &&
                    SYS_MSG_LABEL_SHIFT + SYS_MSG_LABEL_BITS == 64,
                "word_count, cap_count and label fill the info word");
 
