@@ -1,52 +1,77 @@
 // libFuzzer target: random system calls against the dispatcher.
 //
-// Each input starts from the same small system: three tasks (task 0
-// running), a notification, an endpoint and a frame, and capabilities to
-// them with various rights in three tables. The input then drives a
-// sequence of calls: number, current task, argument registers (handles
-// chosen mostly among those the system handed out, small numbers, message
-// info words with counts mostly in range, or any 64-bit value). After every
-// call the capability, scheduler and IPC invariants must hold, a call that
-// failed must have changed nothing, neither the kernel state nor the
-// caller's result registers, and a message received at once must be well
-// formed in x1-x7 (kernel/abi/syscall.h).
+// Each input starts from the same small system on fake RAM: the root task
+// (task 0, with the kernel capability) and two tasks it created (1 and 2,
+// each in its own address space), all started, task 1 running; a
+// notification, an endpoint and a frame, and capabilities to them with
+// various rights in the three tables. The input then drives a sequence of
+// calls, every number including the privileged and memory calls: number,
+// current task, argument registers (handles chosen mostly among those the
+// system handed out, page addresses, small numbers, message info words
+// with counts mostly in range, or any 64-bit value). After every call the
+// capability, scheduler, IPC and memory invariants must hold, every page
+// of RAM must be either free or accounted for by a frame or a translation
+// table, a call that failed must have changed nothing (neither the kernel
+// state, the caller's result registers nor the free page count), and a
+// message received at once must be well formed in x1-x7
+// (kernel/abi/syscall.h).
 //
 // Input format, repeated until the input ends (missing bytes read as 0):
 //   number byte (below 240: taken modulo SYS_COUNT), then 8 registers x0-x7,
 //   each a tag byte and its operand:
 //     tag   0-159  handle: 1 byte, index into the handles handed out so far
-//     tag 160-207  small number: 1 byte
+//     tag 160-175  page address: 1 byte, times the page size
+//     tag 176-207  small number: 1 byte
 //     tag 208-223  message info: label byte, counts byte (bits 0-2 word
 //                  count, bits 4-5 capability count)
 //     tag 224-255  any value: 8 bytes, big-endian
 //   then a task byte (below 240: task (byte % 4) - 1, where -1 is no task;
 //   240 and up: that number, no task either) and a byte, below 32 to let the
 //   scheduler pick the next task before the call.
+//
+// Handles 0-8 are those of the three tables to the notification, endpoint
+// and frame (3 per task, in that order); then root's kernel, space and
+// self handles, and the two tasks and their spaces.
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 
+#include "hal/addr.h"
+#include "hal/fake/mmu_fake.h"
+#include "hal/mmu.h"
 #include "kernel/abi/handle.h"
 #include "kernel/abi/object.h"
 #include "kernel/abi/status.h"
 #include "kernel/abi/syscall.h"
 #include "kernel/cap/cap.h"
 #include "kernel/ipc/ipc.h"
+#include "kernel/mm/frame_alloc.h"
 #include "kernel/obj/obj.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall/syscall.h"
+#include "kernel/vm/vm.h"
 
 namespace {
 
 constexpr int kTasks = 3;
 constexpr size_t kMaxHandles = 64;
+constexpr uint64_t kPage = HAL_MMU_PAGE_SIZE;
+constexpr size_t kRamPages = 256;
+constexpr uint64_t kRamBase = 0x40000000;
 
 kernel_state g_kernel;
 kernel_state g_before;
 handle_t g_handles[kMaxHandles];
 size_t g_handle_count;
+alignas(4096) uint8_t g_ram[kRamPages * kPage];
+frame_alloc g_frames;
+uint64_t g_total_free;
+// SYSCALL_FUZZ_TRACE=1 prints each call and its status (for writing seeds).
+const bool g_trace = getenv("SYSCALL_FUZZ_TRACE") != nullptr;
 
 struct Input {
     const uint8_t *data;
@@ -85,11 +110,32 @@ void Remember(handle_t handle)
     }
 }
 
-obj_ref NewObject(uint32_t kind)
+/** Runs a call as task; returns x0 and leaves the results in regs. */
+status_t Dispatch(uint32_t task, syscall_regs &regs)
 {
-    obj_ref ref{};
-    Check(obj_alloc(&g_kernel.caps.objects, kind, &ref) == STATUS_OK);
-    return ref;
+    g_kernel.current = (int32_t)task;
+    syscall_dispatch(&g_kernel, &regs);
+    return (status_t)(uint32_t)regs.x[0];
+}
+
+/** A call by the root task that must succeed; returns x1. */
+uint64_t RootCall(uint64_t number, uint64_t x0, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0)
+{
+    syscall_regs regs{};
+    regs.number = number;
+    regs.x[0] = x0;
+    regs.x[1] = x1;
+    regs.x[2] = x2;
+    regs.x[3] = x3;
+    Check(Dispatch(0, regs) == STATUS_OK);
+    return regs.x[1];
+}
+
+obj_ref ObjectOf(uint32_t table, handle_t handle)
+{
+    cap *c = nullptr;
+    Check(cap_lookup(&g_kernel.caps, table, handle, OBJECT_NONE, 0, &c) == STATUS_OK);
+    return c->object;
 }
 
 void Give(uint32_t table, obj_ref ref, rights_t rights)
@@ -99,23 +145,61 @@ void Give(uint32_t table, obj_ref ref, rights_t rights)
     Remember(handle);
 }
 
+/** Pages taken from the allocator by frames and translation tables. */
+uint64_t PagesHeld()
+{
+    uint64_t held = 0;
+    for (const vm_frame &f : g_kernel.vm.frames) {
+        held += f.used;
+    }
+    for (const vm_space &s : g_kernel.vm.spaces) {
+        held += s.tables;
+    }
+    return held;
+}
+
 void Boot()
 {
     memset(&g_kernel, 0, sizeof g_kernel);
     kernel_state_init(&g_kernel);
+    mmu_fake_init(g_ram, paddr_make(kRamBase), sizeof g_ram);
+    frame_range ram = {paddr_make(kRamBase), sizeof g_ram};
+    Check(frame_alloc_init(&g_frames, &ram, 1, nullptr, 0,
+                           reinterpret_cast<uintptr_t>(g_ram) - kRamBase) == STATUS_OK);
+    g_total_free = frame_alloc_free_count(&g_frames);
+    kernel_state_set_frames(&g_kernel, &g_frames);
     g_handle_count = 0;
-    for (uint32_t t = 0; t < kTasks; t++) {
-        Check(sched_add(&g_kernel.sched, t, 10 + t % 2) == STATUS_OK);
+
+    uint32_t root = 0;
+    kernel_root_handles h{};
+    Check(kernel_create_root_task(&g_kernel, 10, &root, &h) == STATUS_OK && root == 0);
+    Check(kernel_task_start(&g_kernel, root, 0x1000, 0x10000) == STATUS_OK);
+    handle_t tasks[kTasks] = {h.self};
+    handle_t spaces[kTasks] = {h.space};
+    for (uint32_t t = 1; t < kTasks; t++) {
+        spaces[t] = RootCall(SYS_SPACE_CREATE, h.kernel);
+        tasks[t] = RootCall(SYS_TASK_CREATE, h.kernel, spaces[t], 10 + t % 2, HANDLE_NONE);
+        Check(ObjectOf(0, tasks[t]).index == t);
+        Check(kernel_task_start(&g_kernel, t, 0x1000, 0x10000) == STATUS_OK);
     }
-    Check(sched_pick_next(&g_kernel.sched) >= 0);
-    const obj_ref objects[] = {NewObject(OBJECT_NOTIFICATION), NewObject(OBJECT_ENDPOINT),
-                               NewObject(OBJECT_FRAME)};
+    const handle_t created[] = {RootCall(SYS_NOTIFY_CREATE, h.kernel),
+                                RootCall(SYS_ENDPOINT_CREATE, h.kernel),
+                                RootCall(SYS_FRAME_CREATE, h.kernel)};
     const rights_t rights[] = {RIGHTS_ALL, RIGHT_SEND, RIGHT_RECV, RIGHT_SEND | RIGHT_GRANT};
     for (uint32_t t = 0; t < kTasks; t++) {
-        for (const obj_ref &object : objects) {
+        for (handle_t c : created) {
+            obj_ref object = ObjectOf(0, c);
             Give(t, object, rights[(t + object.kind) % 4]);
         }
     }
+    // Root keeps only the copies above: deleting them can destroy the objects.
+    for (handle_t c : created) {
+        RootCall(SYS_CAP_DELETE, c);
+    }
+    for (handle_t extra : {h.kernel, h.space, h.self, tasks[1], spaces[1], tasks[2], spaces[2]}) {
+        Remember(extra);
+    }
+    Check(sched_pick_next(&g_kernel.sched) == 1);
 }
 
 uint64_t PickRegister(Input &in)
@@ -123,6 +207,9 @@ uint64_t PickRegister(Input &in)
     uint8_t how = in.Byte();
     if (how < 160 && g_handle_count > 0) {
         return g_handles[in.Byte() % g_handle_count];
+    }
+    if (how >= 160 && how < 176) {
+        return in.Byte() * kPage; // page addresses: map, unmap, protect
     }
     if (how < 208) {
         return in.Byte(); // small numbers: rights, bits
@@ -151,16 +238,27 @@ void OneCall(Input &in)
     }
 
     memcpy(&g_before, &g_kernel, sizeof g_kernel);
+    const uint64_t free_before = frame_alloc_free_count(&g_frames);
     const syscall_regs in_regs = regs;
     syscall_dispatch(&g_kernel, &regs);
 
     status_t status = (status_t)(uint32_t)regs.x[0];
     Check(status >= 0 && status < STATUS_COUNT);
+    if (g_trace) {
+        fprintf(stderr, "task %d call %llu -> status %d x1 %#llx\n", g_before.current,
+                (unsigned long long)in_regs.number, status, (unsigned long long)regs.x[1]);
+    }
     if (status != STATUS_OK) {
         Check(memcmp(&g_before, &g_kernel, sizeof g_kernel) == 0);
         Check(memcmp(&in_regs.x[1], &regs.x[1], 7 * sizeof(uint64_t)) == 0);
-    } else if (in_regs.number == SYS_CAP_DERIVE) {
+        Check(frame_alloc_free_count(&g_frames) == free_before);
+    } else if (in_regs.number == SYS_CAP_DERIVE || in_regs.number == SYS_ENDPOINT_CREATE ||
+               in_regs.number == SYS_NOTIFY_CREATE || in_regs.number == SYS_FRAME_CREATE ||
+               in_regs.number == SYS_SPACE_CREATE) {
         Remember(regs.x[1]);
+    } else if (in_regs.number == SYS_TASK_CREATE) {
+        Remember(regs.x[1]);
+        Remember(regs.x[2]);
     } else if ((in_regs.number == SYS_RECV || in_regs.number == SYS_REPLY_RECV) &&
                g_kernel.ipc.tasks[g_kernel.current].wait == IPC_WAIT_NONE) {
         // Received at once: counts in range, unused words 0, unused handles none.
@@ -181,6 +279,9 @@ void OneCall(Input &in)
     Check(cap_check_invariants(&g_kernel.caps) == STATUS_OK);
     Check(sched_check_invariants(&g_kernel.sched) == STATUS_OK);
     Check(ipc_check_invariants(&g_kernel.ipc, &g_kernel.sched) == STATUS_OK);
+    Check(vm_check_invariants(&g_kernel.vm) == STATUS_OK);
+    Check(g_kernel.reaped == obj_destroyed_count(&g_kernel.caps.objects));
+    Check(frame_alloc_free_count(&g_frames) + PagesHeld() == g_total_free);
 }
 
 } // namespace
