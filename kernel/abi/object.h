@@ -25,7 +25,9 @@ extern "C" {
  * what the privileged system calls (kernel/abi/syscall.h) require.
  */
 #define OBJECT_KERNEL 8
-#define OBJECT_KIND_COUNT 9
+/** The kernel's console: one object; RIGHT_WRITE lets a task print (SYS_CONSOLE_WRITE). */
+#define OBJECT_CONSOLE 9
+#define OBJECT_KIND_COUNT 10
 
 /** Capability rights: a bit set. Derive only ever clears bits. */
 typedef uint32_t rights_t;

@@ -105,20 +105,28 @@ extern "C" {
  */
 #define SYS_TASK_START 16
 
+/**
+ * x0 console handle (needs RIGHT_WRITE), x1 user address, x2 length (at
+ * most SYS_CONSOLE_WRITE_MAX): writes those bytes of the caller's memory to
+ * the console, all or nothing (STATUS_BAD_BUFFER if any byte is not
+ * readable by the caller).
+ */
+#define SYS_CONSOLE_WRITE 17
+
 /*
  * Privileged calls: the numbers from SYS_PRIV_FIRST up. Each takes in x0 a
  * handle to the kernel object (OBJECT_KERNEL) with RIGHT_CONTROL, checked
  * before anything else the call does; their arguments start at x1.
  */
-#define SYS_PRIV_FIRST 17
+#define SYS_PRIV_FIRST 18
 /** -> x1 handle of a new endpoint (SEND, RECV, GRANT, DERIVE, REVOKE). */
-#define SYS_ENDPOINT_CREATE 17
+#define SYS_ENDPOINT_CREATE 18
 /** -> x1 handle of a new notification (SEND, RECV, GRANT, DERIVE, REVOKE). */
-#define SYS_NOTIFY_CREATE 18
+#define SYS_NOTIFY_CREATE 19
 /** -> x1 handle of a new zeroed frame (READ, WRITE, EXECUTE, MAP, GRANT, DERIVE, REVOKE). */
-#define SYS_FRAME_CREATE 19
+#define SYS_FRAME_CREATE 20
 /** -> x1 handle of a new empty address space (MAP, GRANT, DERIVE, REVOKE). */
-#define SYS_SPACE_CREATE 20
+#define SYS_SPACE_CREATE 21
 /**
  * x1 address-space handle (needs RIGHT_MAP) the task will run in, x2
  * priority, x3 a capability handle (needs RIGHT_GRANT) copied into the new
@@ -126,9 +134,21 @@ extern "C" {
  * WATCH, GRANT, DERIVE, REVOKE), x2 the copy's handle in its table. The
  * task does not run until SYS_TASK_START.
  */
-#define SYS_TASK_CREATE 21
+#define SYS_TASK_CREATE 22
+/**
+ * x1 SYS_POWER_OFF_HALT or SYS_POWER_OFF_RESET: turns the machine off or
+ * resets it once the call returns to the kernel's exit path; the caller
+ * does not run again.
+ */
+#define SYS_POWER_OFF 23
 /** Number of system calls; every number is below it and they are dense. */
-#define SYS_COUNT 22
+#define SYS_COUNT 24
+
+/** SYS_CONSOLE_WRITE: bytes one call may write. */
+#define SYS_CONSOLE_WRITE_MAX 256
+/** SYS_POWER_OFF: what to do. */
+#define SYS_POWER_OFF_HALT 0
+#define SYS_POWER_OFF_RESET 1
 
 /** Permissions of a mapping (SYS_MAP, SYS_PROTECT). */
 #define SYS_MAP_READ 0x1u
@@ -179,22 +199,21 @@ static inline uint32_t sys_msg_caps(uint64_t info)
 }
 
 _Static_assert(SYS_YIELD == 0, "numbers start at 0");
-_Static_assert(SYS_EXIT == SYS_YIELD + 1 && SYS_CAP_DERIVE == SYS_EXIT + 1 &&
-                   SYS_CAP_DELETE == SYS_CAP_DERIVE + 1 && SYS_CAP_REVOKE == SYS_CAP_DELETE + 1 &&
-                   SYS_NOTIFY_SIGNAL == SYS_CAP_REVOKE + 1 &&
-                   SYS_NOTIFY_WAIT == SYS_NOTIFY_SIGNAL + 1 &&
-                   SYS_NOTIFY_POLL == SYS_NOTIFY_WAIT + 1 && SYS_SEND == SYS_NOTIFY_POLL + 1 &&
-                   SYS_CALL == SYS_SEND + 1 && SYS_RECV == SYS_CALL + 1 &&
-                   SYS_REPLY == SYS_RECV + 1 && SYS_REPLY_RECV == SYS_REPLY + 1 &&
-                   SYS_MAP == SYS_REPLY_RECV + 1 && SYS_UNMAP == SYS_MAP + 1 &&
-                   SYS_PROTECT == SYS_UNMAP + 1 && SYS_TASK_START == SYS_PROTECT + 1 &&
-                   SYS_PRIV_FIRST == SYS_TASK_START + 1 && SYS_ENDPOINT_CREATE == SYS_PRIV_FIRST &&
-                   SYS_NOTIFY_CREATE == SYS_ENDPOINT_CREATE + 1 &&
-                   SYS_FRAME_CREATE == SYS_NOTIFY_CREATE + 1 &&
-                   SYS_SPACE_CREATE == SYS_FRAME_CREATE + 1 &&
-                   SYS_TASK_CREATE == SYS_SPACE_CREATE + 1,
-               "syscall numbers are dense");
-_Static_assert(SYS_TASK_CREATE + 1 == SYS_COUNT, "every number is below SYS_COUNT");
+_Static_assert(
+    SYS_EXIT == SYS_YIELD + 1 && SYS_CAP_DERIVE == SYS_EXIT + 1 &&
+        SYS_CAP_DELETE == SYS_CAP_DERIVE + 1 && SYS_CAP_REVOKE == SYS_CAP_DELETE + 1 &&
+        SYS_NOTIFY_SIGNAL == SYS_CAP_REVOKE + 1 && SYS_NOTIFY_WAIT == SYS_NOTIFY_SIGNAL + 1 &&
+        SYS_NOTIFY_POLL == SYS_NOTIFY_WAIT + 1 && SYS_SEND == SYS_NOTIFY_POLL + 1 &&
+        SYS_CALL == SYS_SEND + 1 && SYS_RECV == SYS_CALL + 1 && SYS_REPLY == SYS_RECV + 1 &&
+        SYS_REPLY_RECV == SYS_REPLY + 1 && SYS_MAP == SYS_REPLY_RECV + 1 &&
+        SYS_UNMAP == SYS_MAP + 1 && SYS_PROTECT == SYS_UNMAP + 1 &&
+        SYS_TASK_START == SYS_PROTECT + 1 && SYS_CONSOLE_WRITE == SYS_TASK_START + 1 &&
+        SYS_PRIV_FIRST == SYS_CONSOLE_WRITE + 1 && SYS_ENDPOINT_CREATE == SYS_PRIV_FIRST &&
+        SYS_NOTIFY_CREATE == SYS_ENDPOINT_CREATE + 1 && SYS_FRAME_CREATE == SYS_NOTIFY_CREATE + 1 &&
+        SYS_SPACE_CREATE == SYS_FRAME_CREATE + 1 && SYS_TASK_CREATE == SYS_SPACE_CREATE + 1 &&
+        SYS_POWER_OFF == SYS_TASK_CREATE + 1,
+    "syscall numbers are dense");
+_Static_assert(SYS_POWER_OFF + 1 == SYS_COUNT, "every number is below SYS_COUNT");
 _Static_assert(SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 1 &&
                    SYS_MSG_REG_CAP0 == SYS_MSG_REG_WORD0 + SYS_MSG_MAX_WORDS &&
                    SYS_MSG_REG_CAP0 + SYS_MSG_MAX_CAPS == 8,

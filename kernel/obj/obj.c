@@ -7,7 +7,7 @@
 #include "kernel/abi/object.h"
 #include "kernel/abi/status.h"
 
-_Static_assert(OBJECT_KIND_COUNT == 9, "a new kind needs an OBJ_MAX_* define and a row below");
+_Static_assert(OBJECT_KIND_COUNT == 10, "a new kind needs an OBJ_MAX_* define and a row below");
 
 /** Slots per kind, indexed by kind (OBJECT_NONE has none). */
 static const uint32_t kind_capacity[OBJECT_KIND_COUNT] = {
@@ -20,6 +20,7 @@ static const uint32_t kind_capacity[OBJECT_KIND_COUNT] = {
     [OBJECT_IRQ_HANDLER] = OBJ_MAX_IRQ_HANDLERS,
     [OBJECT_REPLY] = OBJ_MAX_REPLIES,
     [OBJECT_KERNEL] = OBJ_MAX_KERNELS,
+    [OBJECT_CONSOLE] = OBJ_MAX_CONSOLES,
 };
 
 /** First slot of each kind in obj_arena.slots: the kinds lie in the order above. */
@@ -38,6 +39,9 @@ static const uint32_t kind_base[OBJECT_KIND_COUNT] = {
     [OBJECT_KERNEL] = OBJ_MAX_TASKS + OBJ_MAX_ENDPOINTS + OBJ_MAX_NOTIFICATIONS +
                       OBJ_MAX_ADDRESS_SPACES + OBJ_MAX_FRAMES + OBJ_MAX_IRQ_HANDLERS +
                       OBJ_MAX_REPLIES,
+    [OBJECT_CONSOLE] = OBJ_MAX_TASKS + OBJ_MAX_ENDPOINTS + OBJ_MAX_NOTIFICATIONS +
+                       OBJ_MAX_ADDRESS_SPACES + OBJ_MAX_FRAMES + OBJ_MAX_IRQ_HANDLERS +
+                       OBJ_MAX_REPLIES + OBJ_MAX_KERNELS,
 };
 
 /** The generation after g: 0 is skipped, so UINT32_MAX is followed by 1. */

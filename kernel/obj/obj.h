@@ -64,13 +64,14 @@ extern "C" {
 #ifndef OBJ_MAX_REPLIES
 #define OBJ_MAX_REPLIES 64
 #endif
-/** There is one kernel. */
+/** There is one kernel, and one console. */
 #define OBJ_MAX_KERNELS 1
+#define OBJ_MAX_CONSOLES 1
 
 /** Slots of all kinds together. */
 #define OBJ_TOTAL_SLOTS                                                                            \
     (OBJ_MAX_TASKS + OBJ_MAX_ENDPOINTS + OBJ_MAX_NOTIFICATIONS + OBJ_MAX_ADDRESS_SPACES +          \
-     OBJ_MAX_FRAMES + OBJ_MAX_IRQ_HANDLERS + OBJ_MAX_REPLIES + OBJ_MAX_KERNELS)
+     OBJ_MAX_FRAMES + OBJ_MAX_IRQ_HANDLERS + OBJ_MAX_REPLIES + OBJ_MAX_KERNELS + OBJ_MAX_CONSOLES)
 
 /** Slot states (uint32_t, see struct obj_slot). */
 #define OBJ_SLOT_FREE 0u

@@ -41,6 +41,7 @@ TEST_F(ObjTest, CapacitiesMatchDefines)
     EXPECT_EQ(uint32_t{OBJ_MAX_IRQ_HANDLERS}, obj_capacity(OBJECT_IRQ_HANDLER));
     EXPECT_EQ(uint32_t{OBJ_MAX_REPLIES}, obj_capacity(OBJECT_REPLY));
     EXPECT_EQ(1u, obj_capacity(OBJECT_KERNEL));
+    EXPECT_EQ(1u, obj_capacity(OBJECT_CONSOLE));
     EXPECT_EQ(0u, obj_capacity(OBJECT_KIND_COUNT));
 }
 

@@ -39,6 +39,8 @@ void kernel_state_init(struct kernel_state *k)
     k->frames = 0;
     k->current = KERNEL_NO_TASK;
     k->reaped = 0;
+    k->power_request = KERNEL_POWER_NONE;
+    k->pad = 0;
 }
 
 void kernel_state_set_frames(struct kernel_state *k, struct frame_alloc *fa)
@@ -99,7 +101,8 @@ static status_t syscall_exit(struct kernel_state *k, uint32_t task)
     X(SYS_NOTIFY_CREATE)                                                                           \
     X(SYS_FRAME_CREATE)                                                                            \
     X(SYS_SPACE_CREATE)                                                                            \
-    X(SYS_TASK_CREATE)
+    X(SYS_TASK_CREATE)                                                                             \
+    X(SYS_POWER_OFF)
 
 #define SYSCALL_PRIV_BIT(n) | (1ull << (n))
 _Static_assert(SYS_COUNT <= 64, "the whitelist check uses a 64-bit mask");
@@ -157,6 +160,10 @@ static status_t syscall_invoke(struct kernel_state *k, uint32_t task, struct sys
         return syscall_protect(k, task, regs);
     case SYS_TASK_START:
         return syscall_task_start(k, task, regs);
+    case SYS_CONSOLE_WRITE:
+        return syscall_console_write(k, task, regs);
+    case SYS_POWER_OFF:
+        return syscall_power_off(k, regs);
     case SYS_ENDPOINT_CREATE:
         return syscall_ipc_object_create(k, task, OBJECT_ENDPOINT, regs);
     case SYS_NOTIFY_CREATE:

@@ -43,6 +43,11 @@ extern "C" {
 /** kernel_state.current when no task runs (the idle loop, early boot). */
 #define KERNEL_NO_TASK (-1)
 
+/** kernel_state.power_request values. */
+#define KERNEL_POWER_NONE 0u
+#define KERNEL_POWER_OFF 1u
+#define KERNEL_POWER_RESET 2u
+
 _Static_assert(CAP_MAX_TABLES >= SCHED_MAX_ENTITIES, "each task id has a capability table");
 _Static_assert(OBJ_MAX_TASKS <= SCHED_MAX_ENTITIES, "each task object has a scheduler entity");
 _Static_assert(OBJ_MAX_ENDPOINTS <= IPC_MAX_ENDPOINTS, "each endpoint object has ipc state");
@@ -92,12 +97,19 @@ struct kernel_state {
     int32_t current;
     /** obj_destroyed_count when the objects destroyed so far were last torn down. */
     uint32_t reaped;
+    /**
+     * KERNEL_POWER_NONE, or what SYS_POWER_OFF asked for: the board turns
+     * the machine off or resets it when the call returns (the kernel core
+     * itself has no side effect on the machine).
+     */
+    uint32_t power_request;
+    uint32_t pad;
 };
 
 _Static_assert(sizeof(struct kernel_state) ==
                    sizeof(struct ipc) + sizeof(struct vm) +
                        OBJ_MAX_TASKS * sizeof(struct kernel_task) + sizeof(struct frame_alloc *) +
-                       sizeof(struct cap_space) + sizeof(struct sched) + 2 * sizeof(uint32_t),
+                       sizeof(struct cap_space) + sizeof(struct sched) + 4 * sizeof(uint32_t),
                "struct kernel_state has no padding (the size fits alignment 8)");
 
 /** The saved user argument registers of one call; x[0..7] receive the results. */
@@ -139,11 +151,13 @@ struct kernel_root_handles {
     handle_t space;
     /** The task itself (CONTROL, WATCH, GRANT, DERIVE, REVOKE). */
     handle_t self;
+    /** The console (WRITE, GRANT, DERIVE, REVOKE). */
+    handle_t console;
 };
 
 /**
  * Creates the first task, which the kernel starts itself (init): the
- * kernel object (once: a second call fails), an empty address space, and a
+ * kernel and console objects (once: a second call fails), an empty address space, and a
  * task object in it with priority, not yet started; the handles go to the
  * new task's own table. Its id (the task object's slot) goes to *task. For
  * the board at boot and for tests. Errors, with nothing changed:

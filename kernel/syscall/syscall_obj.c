@@ -29,6 +29,7 @@
 #define RIGHTS_NEW_FRAME (RIGHT_READ | RIGHT_WRITE | RIGHT_EXECUTE | RIGHT_MAP | RIGHTS_COMMON)
 #define RIGHTS_NEW_SPACE (RIGHT_MAP | RIGHTS_COMMON)
 #define RIGHTS_NEW_TASK (RIGHT_CONTROL | RIGHT_WATCH | RIGHTS_COMMON)
+#define RIGHTS_NEW_CONSOLE (RIGHT_WRITE | RIGHTS_COMMON)
 
 _Static_assert(OBJ_MAX_TASKS <= CAP_MAX_TABLES, "each task object has a capability table");
 
@@ -192,8 +193,8 @@ status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint
     if (k == 0 || task == 0 || handles == 0 || priority >= SCHED_PRIORITIES) {
         return STATUS_INVALID_ARGUMENT;
     }
-    if (obj_count(&k->caps.objects, OBJECT_KERNEL) != 0 ||
-        !obj_can_alloc(&k->caps.objects, OBJECT_KERNEL)) {
+    if (!obj_can_alloc(&k->caps.objects, OBJECT_KERNEL) ||
+        !obj_can_alloc(&k->caps.objects, OBJECT_CONSOLE)) {
         return STATUS_BAD_STATE;
     }
     if (!obj_can_alloc(&k->caps.objects, OBJECT_ADDRESS_SPACE) ||
@@ -202,19 +203,23 @@ status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint
         return STATUS_NO_MEMORY;
     }
     struct obj_ref kernel = {OBJECT_NONE, 0, 0};
+    struct obj_ref console = {OBJECT_NONE, 0, 0};
     struct obj_ref space = {OBJECT_NONE, 0, 0};
     struct obj_ref self = {OBJECT_NONE, 0, 0};
     CHECK(obj_alloc(&k->caps.objects, OBJECT_KERNEL, &kernel) == STATUS_OK);
+    CHECK(obj_alloc(&k->caps.objects, OBJECT_CONSOLE, &console) == STATUS_OK);
     CHECK(obj_alloc(&k->caps.objects, OBJECT_ADDRESS_SPACE, &space) == STATUS_OK);
     CHECK(obj_alloc(&k->caps.objects, OBJECT_TASK, &self) == STATUS_OK);
     CHECK(cap_table_count(&k->caps, self.index) == 0);
     CHECK(sched_state(&k->sched, self.index) == SCHED_UNUSED);
     CHECK(vm_space_create(&k->vm, k->frames, space.index) == STATUS_OK);
-    // A fresh table has room for three.
+    // A fresh table has room for four.
     CHECK(cap_insert_new(&k->caps, self.index, kernel, RIGHTS_ALL, &handles->kernel) == STATUS_OK);
     CHECK(cap_insert_new(&k->caps, self.index, space, RIGHTS_NEW_SPACE, &handles->space) ==
           STATUS_OK);
     CHECK(cap_insert_new(&k->caps, self.index, self, RIGHTS_NEW_TASK, &handles->self) == STATUS_OK);
+    CHECK(cap_insert_new(&k->caps, self.index, console, RIGHTS_NEW_CONSOLE, &handles->console) ==
+          STATUS_OK);
     struct kernel_task *t = &k->tasks[self.index];
     t->space = space;
     t->self = self;
@@ -308,4 +313,17 @@ void kernel_reap(struct kernel_state *k)
         k->reaped = obj_destroyed_count(&k->caps.objects);
         reap_pass(k);
     }
+}
+
+/** SYS_POWER_OFF: x1 what. Only records the request: the board acts on it. */
+status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *regs)
+{
+    if (regs->x[1] == SYS_POWER_OFF_HALT) {
+        k->power_request = KERNEL_POWER_OFF;
+    } else if (regs->x[1] == SYS_POWER_OFF_RESET) {
+        k->power_request = KERNEL_POWER_RESET;
+    } else {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    return STATUS_OK;
 }

@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "hal/addr.h"
+#include "hal/fake/console_fake.h"
 #include "hal/mmu.h"
 #include "kernel/cap/cap.h"
 #include "kernel/ipc/ipc.h"
@@ -184,7 +186,10 @@ TEST_F(ObjCallTest, RootTaskHoldsTheKernelItsSpaceAndItself)
     EXPECT_EQ(OBJECT_ADDRESS_SPACE, Lookup(root_, h_.space)->object.kind);
     EXPECT_EQ(OBJECT_TASK, Lookup(root_, h_.self)->object.kind);
     EXPECT_EQ(root_, Lookup(root_, h_.self)->object.index);
-    EXPECT_EQ(3u, cap_table_count(&k_->caps, root_));
+    EXPECT_EQ(OBJECT_CONSOLE, Lookup(root_, h_.console)->object.kind);
+    EXPECT_EQ(RIGHT_WRITE | RIGHT_GRANT | RIGHT_DERIVE | RIGHT_REVOKE,
+              Lookup(root_, h_.console)->rights);
+    EXPECT_EQ(4u, cap_table_count(&k_->caps, root_));
     EXPECT_EQ(initial_free_ - 1, Free()) << "one root table";
     EXPECT_EQ(0x1000u, k_->tasks[root_].entry);
     EXPECT_EQ(0x20000u, k_->tasks[root_].stack);
@@ -276,7 +281,7 @@ TEST_F(ObjCallTest, CreatedObjectsHaveTheirKindAndRights)
 
 TEST_F(ObjCallTest, CreationFailsWholeWhenAnythingIsShort)
 {
-    // The caller's table full: 3 handles now, fill the rest.
+    // The caller's table full: 4 handles now, fill the rest.
     std::vector<handle_t> fill;
     while (cap_table_count(&k_->caps, root_) < CAP_TABLE_SLOTS) {
         fill.push_back(Derive(h_.space, RIGHT_MAP, root_));
@@ -306,10 +311,11 @@ TEST_F(ObjCallTest, CreationFailsWholeWhenAnythingIsShort)
 
     // No free slot of the kind.
     std::vector<handle_t> eps;
-    for (uint32_t i = 0; i < OBJ_MAX_ENDPOINTS && i < CAP_TABLE_SLOTS - 3; i++) {
+    const uint32_t room = CAP_TABLE_SLOTS - cap_table_count(&k_->caps, root_);
+    for (uint32_t i = 0; i < OBJ_MAX_ENDPOINTS && i < room; i++) {
         eps.push_back(Create(SYS_ENDPOINT_CREATE));
     }
-    if (OBJ_MAX_ENDPOINTS <= CAP_TABLE_SLOTS - 3) {
+    if (OBJ_MAX_ENDPOINTS <= room) {
         ExpectFails(STATUS_NO_MEMORY, Regs(SYS_ENDPOINT_CREATE, h_.kernel));
     }
     for (handle_t h : eps) {
@@ -582,6 +588,54 @@ TEST_F(ObjCallTest, TeardownCascadesThroughTables)
     EXPECT_EQ(1u, obj_count(&k_->caps.objects, OBJECT_ADDRESS_SPACE)) << "root's own";
     EXPECT_EQ(before, Free()) << "every page and table came back";
     EXPECT_EQ(k_->reaped, obj_destroyed_count(&k_->caps.objects));
+}
+
+TEST_F(ObjCallTest, ConsoleWriteCopiesFromTheCallersSpace)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x1000, SYS_MAP_READ | SYS_MAP_WRITE)));
+    uint8_t *page = ram_.At(k_->vm.frames[Lookup(root_, f)->object.index].pa);
+    std::memcpy(page + kPage - 6, "hello, world", 6);
+    console_fake_reset();
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CONSOLE_WRITE, h_.console, 0x2000 - 6, 6)));
+    EXPECT_EQ("hello,", std::string(console_fake_contents(), console_fake_length()));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CONSOLE_WRITE, h_.console, 0x1000, 0)));
+    EXPECT_EQ(6u, console_fake_length());
+
+    const handle_t no_write = Derive(h_.console, RIGHT_GRANT, root_);
+    ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_CONSOLE_WRITE, no_write, 0x1000, 4));
+    ExpectFails(STATUS_WRONG_KIND, Regs(SYS_CONSOLE_WRITE, f, 0x1000, 4));
+    ExpectFails(STATUS_INVALID_ARGUMENT,
+                Regs(SYS_CONSOLE_WRITE, h_.console, 0x1000, SYS_CONSOLE_WRITE_MAX + 1));
+    // Unmapped, partly unmapped (the page after), kernel and wrapping addresses.
+    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_CONSOLE_WRITE, h_.console, 0x3000, 4));
+    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_CONSOLE_WRITE, h_.console, 0x2000 - 2, 4));
+    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_CONSOLE_WRITE, h_.console, 0xffff000000001000ull, 4));
+    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_CONSOLE_WRITE, h_.console, ~0ull - 1, 4));
+    EXPECT_EQ(6u, console_fake_length()) << "nothing written by a failed call";
+
+    // A task whose space is gone has no memory to write from.
+    Child c = NewChild(h_.console);
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000));
+    syscall_regs empty = Regs(SYS_CONSOLE_WRITE, c.given, 0x1000, 0);
+    ASSERT_EQ(STATUS_OK, Call(empty, c.id));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, c.space)));
+    ASSERT_EQ(SCHED_FAULTED, sched_state(&k_->sched, c.id));
+    // Faulted, it cannot call at all; even a live task whose record names a
+    // destroyed space is refused (made READY again here by hand).
+    ASSERT_EQ(STATUS_OK, sched_remove(&k_->sched, c.id));
+    ASSERT_EQ(STATUS_OK, sched_add(&k_->sched, c.id, 10));
+    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_CONSOLE_WRITE, c.given, 0x1000, 0), c.id);
+}
+
+TEST_F(ObjCallTest, PowerOffIsARequestForTheBoard)
+{
+    ExpectFails(STATUS_INVALID_ARGUMENT, Regs(SYS_POWER_OFF, h_.kernel, 2));
+    EXPECT_EQ(KERNEL_POWER_NONE, k_->power_request);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_POWER_OFF, h_.kernel, SYS_POWER_OFF_RESET)));
+    EXPECT_EQ(KERNEL_POWER_RESET, k_->power_request);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_POWER_OFF, h_.kernel, SYS_POWER_OFF_HALT)));
+    EXPECT_EQ(KERNEL_POWER_OFF, k_->power_request);
 }
 
 } // namespace

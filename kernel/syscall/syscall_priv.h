@@ -32,6 +32,8 @@ status_t syscall_map(struct kernel_state *k, uint32_t task, const struct syscall
 status_t syscall_unmap(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
 status_t syscall_protect(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
 status_t syscall_task_start(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+status_t syscall_console_write(struct kernel_state *k, uint32_t task,
+                               const struct syscall_regs *regs);
 
 /* Privileged: the dispatcher has checked the kernel capability in x0. */
 status_t syscall_ipc_object_create(struct kernel_state *k, uint32_t task, uint32_t kind,
@@ -39,6 +41,7 @@ status_t syscall_ipc_object_create(struct kernel_state *k, uint32_t task, uint32
 status_t syscall_frame_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 status_t syscall_space_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *regs);
 
 /**
  * Looks up handle in task's table as an object of kind with the rights

@@ -1,10 +1,15 @@
-/** Memory calls: map, unmap and protect pages of an address space. */
+/** Memory calls: map, unmap and protect pages of an address space; console writes from one. */
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "hal/addr.h"
+#include "hal/console.h"
 #include "hal/mmu.h"
 #include "kernel/cap/cap.h"
+#include "kernel/obj/obj.h"
 #include "kernel/syscall/syscall_priv.h"
+#include "kernel/uaccess/uaccess.h"
 #include "kernel/vm/vm.h"
 
 #include "kernel/abi/handle.h"
@@ -89,4 +94,40 @@ status_t syscall_protect(struct kernel_state *k, uint32_t task, const struct sys
         return st;
     }
     return vm_protect(&k->vm, space, regs->x[1], (uint32_t)regs->x[2]);
+}
+
+/** The root table of task's address space, or 0 if it has none (any more). */
+static paddr_t task_root(const struct kernel_state *k, uint32_t task)
+{
+    if (task >= OBJ_MAX_TASKS || !k->tasks[task].used ||
+        obj_check(&k->caps.objects, k->tasks[task].space, OBJECT_ADDRESS_SPACE) != STATUS_OK) {
+        return paddr_make(0);
+    }
+    return vm_space_root(&k->vm, k->tasks[task].space.index);
+}
+
+/** x0 console (RIGHT_WRITE), x1 user address, x2 length: copied whole, then written. */
+status_t syscall_console_write(struct kernel_state *k, uint32_t task,
+                               const struct syscall_regs *regs)
+{
+    struct cap *c = 0;
+    status_t st = cap_lookup(&k->caps, task, (handle_t)regs->x[0], OBJECT_CONSOLE, RIGHT_WRITE, &c);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    if (regs->x[2] > SYS_CONSOLE_WRITE_MAX) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    size_t len = (size_t)regs->x[2];
+    paddr_t root = task_root(k, task);
+    if (root.value == 0) {
+        return STATUS_BAD_BUFFER;
+    }
+    char buf[SYS_CONSOLE_WRITE_MAX];
+    st = copy_from_user(root, buf, uaddr_make(regs->x[1]), len);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    hal_console_write(buf, len);
+    return STATUS_OK;
 }

@@ -31,7 +31,7 @@
 //
 // Handles 0-8 are those of the three tables to the notification, endpoint
 // and frame (3 per task, in that order); then root's kernel, space and
-// self handles, and the two tasks and their spaces.
+// self handles, the two tasks and their spaces, and root's console.
 
 #include <cstddef>
 #include <cstdint>
@@ -196,7 +196,8 @@ void Boot()
     for (handle_t c : created) {
         RootCall(SYS_CAP_DELETE, c);
     }
-    for (handle_t extra : {h.kernel, h.space, h.self, tasks[1], spaces[1], tasks[2], spaces[2]}) {
+    for (handle_t extra :
+         {h.kernel, h.space, h.self, tasks[1], spaces[1], tasks[2], spaces[2], h.console}) {
         Remember(extra);
     }
     Check(sched_pick_next(&g_kernel.sched) == 1);
