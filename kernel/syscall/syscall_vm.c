@@ -78,7 +78,7 @@ status_t syscall_unmap(struct kernel_state *k, uint32_t task, const struct sysca
     if (st != STATUS_OK) {
         return st;
     }
-    return vm_unmap(&k->vm, space, regs->x[1]);
+    return vm_unmap(&k->vm, k->frames, space, regs->x[1]);
 }
 
 /** x0 space (RIGHT_MAP), x1 va, x2 perms. */

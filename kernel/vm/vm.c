@@ -49,6 +49,7 @@ static void frame_clear(struct vm_frame *f)
 static void record_clear(struct vm_mapping *r, int32_t next)
 {
     r->va = 0;
+    r->pa = paddr_make(0);
     r->space = 0;
     r->frame = 0;
     r->perms = 0;
@@ -75,6 +76,8 @@ void vm_init(struct vm *vm)
     }
     vm->free = 0;
     vm->used = 0;
+    vm->anon = 0;
+    vm->pad = 0;
 }
 
 uint32_t vm_space_asid(uint32_t space)
@@ -171,6 +174,9 @@ static void unlink_space(struct vm *vm, int32_t m)
 static void unlink_frame(struct vm *vm, int32_t m)
 {
     struct vm_mapping *r = &vm->mappings[m];
+    if (r->frame == VM_ANON) {
+        return;
+    }
     struct vm_frame *f = &vm->frames[r->frame];
     if (r->prev_in_frame == VM_NIL) {
         f->first = r->next_in_frame;
@@ -183,9 +189,13 @@ static void unlink_frame(struct vm *vm, int32_t m)
     f->mappings--;
 }
 
-/** Puts an unlinked record back on the free list. */
-static void record_free(struct vm *vm, int32_t m)
+/** Puts an unlinked record back on the free list; an anonymous page goes back to fa. */
+static void record_free(struct vm *vm, struct frame_alloc *fa, int32_t m)
 {
+    if (vm->mappings[m].frame == VM_ANON) {
+        CHECK(fa != 0 && frame_alloc_free(fa, vm->mappings[m].pa) == STATUS_OK);
+        vm->anon--;
+    }
     record_clear(&vm->mappings[m], vm->free);
     vm->free = m;
     vm->used--;
@@ -204,7 +214,7 @@ status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame)
                             HAL_MMU_PAGE_SIZE) == HAL_MMU_OK);
         unlink_space(vm, m);
         unlink_frame(vm, m);
-        record_free(vm, m);
+        record_free(vm, fa, m);
     }
     CHECK(frame_alloc_free(fa, f->pa) == STATUS_OK);
     frame_clear(f);
@@ -223,7 +233,7 @@ status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space)
         int32_t m = s->first;
         unlink_space(vm, m);
         unlink_frame(vm, m);
-        record_free(vm, m);
+        record_free(vm, fa, m);
     }
     uint32_t returned = 0;
     bool done = false;
@@ -268,13 +278,15 @@ static status_t perms_check(uint32_t perms, uint32_t max_perms)
     return STATUS_OK;
 }
 
-status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame, uint64_t va,
-                uint32_t perms, uint32_t max_perms)
+/**
+ * Maps page pa (of frame object `frame`, or VM_ANON) at va of space: checks
+ * perms, the address and a free record, takes the tables the walk needs,
+ * maps, links the record. space and frame are checked by the caller. On
+ * error nothing changed.
+ */
+static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame,
+                         paddr_t pa, uint64_t va, uint32_t perms, uint32_t max_perms)
 {
-    if (vm == 0 || fa == 0 || space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[space].used ||
-        frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used) {
-        return STATUS_INVALID_ARGUMENT;
-    }
     status_t st = perms_check(perms, max_perms);
     if (st == STATUS_OK) {
         st = va_check(va);
@@ -297,8 +309,7 @@ status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t 
     struct hal_mmu_frames f = {tables, taken, 0};
     hal_mmu_result r = HAL_MMU_ERR_NO_TABLES;
     if (taken == need) {
-        r = hal_mmu_map(s->root, vm_space_asid(space), va, vm->frames[frame].pa, HAL_MMU_PAGE_SIZE,
-                        perms, &f);
+        r = hal_mmu_map(s->root, vm_space_asid(space), va, pa, HAL_MMU_PAGE_SIZE, perms, &f);
     }
     // Give back what the walk did not use (everything on failure).
     size_t used = r == HAL_MMU_OK ? f.used : 0;
@@ -314,6 +325,7 @@ status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t 
     vm->free = rec->next_in_space;
     vm->used++;
     rec->va = va;
+    rec->pa = pa;
     rec->space = space;
     rec->frame = frame;
     rec->perms = perms;
@@ -321,19 +333,56 @@ status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t 
     rec->used = 1;
     rec->next_in_space = s->first;
     rec->prev_in_space = VM_NIL;
-    rec->next_in_frame = vm->frames[frame].first;
+    rec->next_in_frame = VM_NIL;
     rec->prev_in_frame = VM_NIL;
     if (s->first != VM_NIL) {
         vm->mappings[s->first].prev_in_space = m;
     }
     s->first = m;
     s->mappings++;
-    struct vm_frame *fr = &vm->frames[frame];
-    if (fr->first != VM_NIL) {
-        vm->mappings[fr->first].prev_in_frame = m;
+    if (frame != VM_ANON) {
+        struct vm_frame *fr = &vm->frames[frame];
+        rec->next_in_frame = fr->first;
+        if (fr->first != VM_NIL) {
+            vm->mappings[fr->first].prev_in_frame = m;
+        }
+        fr->first = m;
+        fr->mappings++;
     }
-    fr->first = m;
-    fr->mappings++;
+    return STATUS_OK;
+}
+
+status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame, uint64_t va,
+                uint32_t perms, uint32_t max_perms)
+{
+    if (vm == 0 || fa == 0 || space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[space].used ||
+        frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    return map_page(vm, fa, space, frame, vm->frames[frame].pa, va, perms, max_perms);
+}
+
+status_t vm_map_anon(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_t va,
+                     uint32_t perms, paddr_t *pa)
+{
+    if (vm == 0 || fa == 0 || pa == 0 || space >= OBJ_MAX_ADDRESS_SPACES ||
+        !vm->spaces[space].used) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    paddr_t page = {0};
+    status_t st = frame_alloc_one(fa, &page);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    // Zeroed before it is mapped: no task ever sees an earlier user's data.
+    page_zero(page);
+    st = map_page(vm, fa, space, VM_ANON, page, va, perms, VM_PERMS_ALL);
+    if (st != STATUS_OK) {
+        CHECK(frame_alloc_free(fa, page) == STATUS_OK);
+        return st;
+    }
+    vm->anon++;
+    *pa = page;
     return STATUS_OK;
 }
 
@@ -362,18 +411,21 @@ static status_t mapping_lookup(const struct vm *vm, uint32_t space, uint64_t va,
     return *out == VM_NIL ? STATUS_NOT_MAPPED : STATUS_OK;
 }
 
-status_t vm_unmap(struct vm *vm, uint32_t space, uint64_t va)
+status_t vm_unmap(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_t va)
 {
     int32_t m = VM_NIL;
     status_t st = mapping_lookup(vm, space, va, &m);
     if (st != STATUS_OK) {
         return st;
     }
+    if (vm->mappings[m].frame == VM_ANON && fa == 0) {
+        return STATUS_INVALID_ARGUMENT;
+    }
     CHECK(hal_mmu_unmap(vm->spaces[space].root, vm_space_asid(space), va, HAL_MMU_PAGE_SIZE) ==
           HAL_MMU_OK);
     unlink_space(vm, m);
     unlink_frame(vm, m);
-    record_free(vm, m);
+    record_free(vm, fa, m);
     return STATUS_OK;
 }
 
@@ -404,4 +456,9 @@ paddr_t vm_space_root(const struct vm *vm, uint32_t space)
 uint32_t vm_mapping_count(const struct vm *vm)
 {
     return vm == 0 ? 0 : vm->used;
+}
+
+uint32_t vm_anon_count(const struct vm *vm)
+{
+    return vm == 0 ? 0 : vm->anon;
 }

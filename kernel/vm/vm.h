@@ -25,6 +25,11 @@
  * its page goes back to the allocator; destroying a space drops its
  * mappings and gives every table back.
  *
+ * A space may also own anonymous pages (vm_map_anon: the loader's program
+ * and stack pages), which are no frame object: such a mapping's page is
+ * taken from the allocator when it is mapped and given back when it is
+ * unmapped or its space is destroyed. Their records are in no frame list.
+ *
  * Every call checks everything, takes what it needs (records, frames) and
  * only then changes state; on error nothing changed: no record, frame or
  * table leaked. No global state besides what hal/mmu.h keeps; the caller
@@ -51,6 +56,8 @@ extern "C" {
 
 /** No record (list ends). */
 #define VM_NIL (-1)
+/** vm_mapping.frame of an anonymous page (owned by its space, no frame object). */
+#define VM_ANON UINT32_MAX
 
 _Static_assert(OBJ_MAX_ADDRESS_SPACES + 1 <= HAL_MMU_ASID_LIMIT, "each space has its own ASID");
 _Static_assert(VM_MAX_MAPPINGS <= INT32_MAX, "record indexes fit int32_t");
@@ -83,10 +90,13 @@ struct vm_space {
     uint32_t used;
 };
 
-/** One mapping: frame `frame` at user address va of space `space`. */
+/** One mapping: frame `frame` (or an anonymous page) at user address va of space `space`. */
 struct vm_mapping {
     uint64_t va;
+    /** The page mapped. */
+    paddr_t pa;
     uint32_t space;
+    /** The frame object's index, or VM_ANON. */
     uint32_t frame;
     /** Current permissions and the most they may become (HAL_MMU_*). */
     uint32_t perms;
@@ -110,6 +120,9 @@ struct vm {
     int32_t free;
     /** Records in use. */
     uint32_t used;
+    /** Records of anonymous pages (each holds one page from the allocator). */
+    uint32_t anon;
+    uint32_t pad;
 };
 
 /** Every space and frame unused, every record free. */
@@ -140,8 +153,9 @@ status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame)
 status_t vm_space_create(struct vm *vm, struct frame_alloc *fa, uint32_t space);
 
 /**
- * Destroys space object `space`: forgets its mappings (the frames stay),
- * invalidates its ASID and gives every table back to fa. Returns
+ * Destroys space object `space`: forgets its mappings (the frames stay,
+ * its anonymous pages go back to fa), invalidates its ASID and gives every
+ * table back to fa. Returns
  * STATUS_INVALID_ARGUMENT (null pointer, out of range, not in use).
  */
 status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space);
@@ -161,12 +175,23 @@ status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t 
                 uint32_t perms, uint32_t max_perms);
 
 /**
- * Unmaps the page at va of space and invalidates it in the TLB. Returns,
- * with nothing changed: STATUS_INVALID_ARGUMENT (null pointer, space out of
- * range or not in use), STATUS_MISALIGNED, STATUS_OUT_OF_RANGE,
+ * Maps a new zeroed anonymous page, owned by the space, at user address va
+ * with perms (the ceiling for protect is READ|WRITE|EXEC, W^X still
+ * applies); its physical address goes to *pa (non-NULL) so the caller may
+ * fill it through the direct map. Errors as vm_map (STATUS_NO_MEMORY also
+ * when fa has no page for it), with nothing changed.
+ */
+status_t vm_map_anon(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_t va,
+                     uint32_t perms, paddr_t *pa);
+
+/**
+ * Unmaps the page at va of space and invalidates it in the TLB; an
+ * anonymous page goes back to fa. Returns, with nothing changed:
+ * STATUS_INVALID_ARGUMENT (null vm, space out of range or not in use, fa
+ * null for an anonymous page), STATUS_MISALIGNED, STATUS_OUT_OF_RANGE,
  * STATUS_NOT_MAPPED.
  */
-status_t vm_unmap(struct vm *vm, uint32_t space, uint64_t va);
+status_t vm_unmap(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_t va);
 
 /**
  * Changes the permissions of the page at va of space to perms (within the
@@ -180,6 +205,9 @@ paddr_t vm_space_root(const struct vm *vm, uint32_t space);
 
 /** Records in use (for tests and invariant checks). */
 uint32_t vm_mapping_count(const struct vm *vm);
+
+/** Anonymous pages mapped, in all spaces (each holds one page of the allocator). */
+uint32_t vm_anon_count(const struct vm *vm);
 
 /**
  * Checks the bookkeeping: list links consistent and acyclic, per-space and

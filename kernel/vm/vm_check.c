@@ -63,8 +63,15 @@ static bool frame_list_ok(const struct vm *vm, uint32_t frame)
 /** Checks a used record against its space, its frame and the page tables. */
 static bool record_ok(const struct vm *vm, const struct vm_mapping *r)
 {
-    if (r->space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[r->space].used ||
-        r->frame >= OBJ_MAX_FRAMES || !vm->frames[r->frame].used) {
+    if (r->space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[r->space].used) {
+        return false;
+    }
+    bool anon = r->frame == VM_ANON;
+    if (!anon && (r->frame >= OBJ_MAX_FRAMES || !vm->frames[r->frame].used ||
+                  r->pa.value != vm->frames[r->frame].pa.value)) {
+        return false;
+    }
+    if (anon && (r->next_in_frame != VM_NIL || r->prev_in_frame != VM_NIL)) {
         return false;
     }
     if ((r->perms & ~r->max_perms) != 0 || (r->perms & HAL_MMU_READ) == 0 ||
@@ -73,8 +80,7 @@ static bool record_ok(const struct vm *vm, const struct vm_mapping *r)
     }
     paddr_t pa = {0};
     paddr_t root = vm->spaces[r->space].root;
-    if (hal_mmu_user_translate(root, r->va, false, &pa) != HAL_MMU_OK ||
-        pa.value != vm->frames[r->frame].pa.value) {
+    if (hal_mmu_user_translate(root, r->va, false, &pa) != HAL_MMU_OK || pa.value != r->pa.value) {
         return false;
     }
     hal_mmu_result w = hal_mmu_user_translate(root, r->va, true, &pa);
@@ -105,12 +111,14 @@ status_t vm_check_invariants(const struct vm *vm)
         in_frames += fr->mappings;
     }
     uint32_t used = 0;
+    uint32_t anon = 0;
     for (uint32_t m = 0; m < VM_MAX_MAPPINGS; m++) {
         if (vm->mappings[m].used) {
             if (!record_ok(vm, &vm->mappings[m])) {
                 return STATUS_BAD_FORMAT;
             }
             used++;
+            anon += vm->mappings[m].frame == VM_ANON;
         }
     }
     uint32_t free_count = 0;
@@ -120,7 +128,7 @@ status_t vm_check_invariants(const struct vm *vm)
         }
         free_count++;
     }
-    if (used != vm->used || listed != used || in_frames != used ||
+    if (used != vm->used || listed != used || in_frames + anon != used || anon != vm->anon ||
         free_count + used != VM_MAX_MAPPINGS) {
         return STATUS_BAD_FORMAT;
     }

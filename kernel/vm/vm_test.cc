@@ -7,6 +7,7 @@
 #include <memory>
 #include <random>
 #include <tuple>
+#include <vector>
 
 #include "hal/addr.h"
 #include "hal/fake/mmu_fake.h"
@@ -149,7 +150,7 @@ TEST_F(VmTest, MapUnmapProtect)
     EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
 
     mmu_fake_reset();
-    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), 0, va));
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, va));
     EXPECT_EQ(1u, mmu_fake_invalidations());
     EXPECT_EQ(vm_space_asid(0), mmu_fake_last_asid());
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(0, va, false, &pa));
@@ -225,7 +226,7 @@ TEST_F(VmTest, RecordPoolExhaustionIsAnError)
     EXPECT_EQ(STATUS_NO_MEMORY, vm_map(vm_.get(), &ram_.fa, 0, 0, VM_MAX_MAPPINGS * kPage, R, R));
     EXPECT_EQ(before, Free());
     EXPECT_EQ(VM_MAX_MAPPINGS, vm_mapping_count(vm_.get()));
-    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), 0, 7 * kPage));
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 7 * kPage));
     EXPECT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, VM_MAX_MAPPINGS * kPage, R, R));
 }
 
@@ -235,12 +236,13 @@ TEST_F(VmTest, UnmapAndProtectErrorsChangeNothing)
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x10000, R, R | X));
     mmu_fake_reset();
-    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_unmap(nullptr, 0, 0x10000));
-    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_unmap(vm_.get(), 1, 0x10000));
-    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_unmap(vm_.get(), OBJ_MAX_ADDRESS_SPACES, 0x10000));
-    EXPECT_EQ(STATUS_MISALIGNED, vm_unmap(vm_.get(), 0, 0x10008));
-    EXPECT_EQ(STATUS_OUT_OF_RANGE, vm_unmap(vm_.get(), 0, HAL_MMU_USER_TOP));
-    EXPECT_EQ(STATUS_NOT_MAPPED, vm_unmap(vm_.get(), 0, 0x11000));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_unmap(nullptr, &ram_.fa, 0, 0x10000));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_unmap(vm_.get(), &ram_.fa, 1, 0x10000));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT,
+              vm_unmap(vm_.get(), &ram_.fa, OBJ_MAX_ADDRESS_SPACES, 0x10000));
+    EXPECT_EQ(STATUS_MISALIGNED, vm_unmap(vm_.get(), &ram_.fa, 0, 0x10008));
+    EXPECT_EQ(STATUS_OUT_OF_RANGE, vm_unmap(vm_.get(), &ram_.fa, 0, HAL_MMU_USER_TOP));
+    EXPECT_EQ(STATUS_NOT_MAPPED, vm_unmap(vm_.get(), &ram_.fa, 0, 0x11000));
 
     EXPECT_EQ(STATUS_NOT_MAPPED, vm_protect(vm_.get(), 0, 0x11000, R));
     EXPECT_EQ(STATUS_MISALIGNED, vm_protect(vm_.get(), 0, 0x10001, R));
@@ -307,6 +309,53 @@ TEST_F(VmTest, DestroyingASpaceKeepsItsFramesAndFreesItsTables)
     EXPECT_EQ(initial_free_, Free());
 }
 
+TEST_F(VmTest, AnonymousPagesBelongToTheirSpace)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    const uint64_t before = Free();
+    paddr_t page{};
+    ASSERT_EQ(STATUS_OK, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x400000, R | X, &page));
+    EXPECT_EQ(1u, vm_anon_count(vm_.get()));
+    EXPECT_EQ(before - 4, Free()) << "the page and three tables";
+    const uint8_t *bytes = ram_.At(page);
+    for (uint64_t i = 0; i < kPage; i++) {
+        ASSERT_EQ(0, bytes[i]) << "byte " << i;
+    }
+    paddr_t pa{};
+    ASSERT_EQ(HAL_MMU_OK, Translate(0, 0x400010, false, &pa));
+    EXPECT_EQ(page.value + 0x10, pa.value);
+    // Protect may go up to any W^X combination.
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x400000, R | W));
+    EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x400000, R | W | X));
+
+    // Errors take nothing: already mapped, bad perms, bad address, no page.
+    const uint64_t mapped = Free();
+    EXPECT_EQ(STATUS_ALREADY_MAPPED, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x400000, R, &pa));
+    EXPECT_EQ(STATUS_PERMISSION, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x401000, R | W | X, &pa));
+    EXPECT_EQ(STATUS_MISALIGNED, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x401001, R, &pa));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_map_anon(vm_.get(), &ram_.fa, 1, 0x401000, R, &pa));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x401000, R, nullptr));
+    EXPECT_EQ(mapped, Free());
+    std::vector<paddr_t> taken = Exhaust(0);
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x401000, R, &pa));
+    Release(taken);
+    EXPECT_EQ(1u, vm_anon_count(vm_.get()));
+
+    // Unmapping gives the page back; it needs the allocator for that.
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_unmap(vm_.get(), nullptr, 0, 0x400000));
+    EXPECT_EQ(1u, vm_anon_count(vm_.get()));
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 0x400000));
+    EXPECT_EQ(mapped + 1, Free());
+    EXPECT_EQ(0u, vm_anon_count(vm_.get()));
+
+    // Destroying the space gives back its anonymous pages with its tables.
+    ASSERT_EQ(STATUS_OK, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x400000, R, &pa));
+    ASSERT_EQ(STATUS_OK, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x7ff000, R | W, &pa));
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
+    EXPECT_EQ(0u, vm_anon_count(vm_.get()));
+    EXPECT_EQ(initial_free_, Free());
+}
+
 // Random operations against a model; every frame and table comes back at the end.
 TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
 {
@@ -315,6 +364,8 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
     constexpr uint32_t kFrames = 6;
     // (space, va) -> (frame, perms)
     std::map<std::pair<uint32_t, uint64_t>, std::pair<uint32_t, uint32_t>> model;
+    std::map<std::pair<uint32_t, uint64_t>, uint64_t> anon_pa;
+    constexpr uint32_t kAnon = VM_ANON;
     const uint32_t perm_choices[] = {R, R | W, R | X, R | W | X, W, 0};
     for (int step = 0; step < 4000; step++) {
         uint32_t space = rng() % kSpaces;
@@ -343,7 +394,18 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
                 }
             }
             break;
-        case 2:
+        case 2: {
+            paddr_t page{};
+            status_t st = vm_map_anon(vm_.get(), &ram_.fa, space, va, perms, &page);
+            bool ok = vm_->spaces[space].used && model.count({space, va}) == 0 &&
+                      (perms == R || perms == (R | W) || perms == (R | X));
+            ASSERT_EQ(ok, st == STATUS_OK) << "status " << st;
+            if (ok) {
+                model[{space, va}] = {kAnon, perms};
+                anon_pa[{space, va}] = page.value;
+            }
+            break;
+        }
         case 3:
         case 4: {
             status_t st = vm_map(vm_.get(), &ram_.fa, space, frame, va, perms, R | W);
@@ -356,7 +418,7 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
             break;
         }
         case 5: {
-            status_t st = vm_unmap(vm_.get(), space, va);
+            status_t st = vm_unmap(vm_.get(), &ram_.fa, space, va);
             bool ok = vm_->spaces[space].used && model.count({space, va}) == 1;
             ASSERT_EQ(ok, st == STATUS_OK) << "status " << st;
             model.erase({space, va});
@@ -364,8 +426,9 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
         }
         default: {
             status_t st = vm_protect(vm_.get(), space, va, perms);
+            bool anon = model.count({space, va}) == 1 && model[{space, va}].first == kAnon;
             bool ok = vm_->spaces[space].used && model.count({space, va}) == 1 &&
-                      (perms == R || perms == (R | W));
+                      (perms == R || perms == (R | W) || (anon && perms == (R | X)));
             ASSERT_EQ(ok, st == STATUS_OK) << "status " << st;
             if (ok) {
                 model[{space, va}].second = perms;
@@ -378,7 +441,8 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
         for (const auto &[key, value] : model) {
             paddr_t pa{};
             ASSERT_EQ(HAL_MMU_OK, Translate(key.first, key.second, false, &pa));
-            ASSERT_EQ(vm_->frames[value.first].pa.value, pa.value);
+            ASSERT_EQ(value.first == kAnon ? anon_pa[key] : vm_->frames[value.first].pa.value,
+                      pa.value);
             ASSERT_EQ((value.second & W) != 0,
                       Translate(key.first, key.second, true, &pa) == HAL_MMU_OK);
         }

@@ -155,7 +155,7 @@ uint64_t PagesHeld()
     for (const vm_space &s : g_kernel.vm.spaces) {
         held += s.tables;
     }
-    return held;
+    return held + vm_anon_count(&g_kernel.vm);
 }
 
 void Boot()

@@ -1,0 +1,267 @@
+// The loader over fake RAM: segments and stack mapped with their
+// permissions and contents, and every refusal (malformed image, bad stack,
+// overlaps, memory running out at each page) leaving nothing mapped.
+
+#include "kernel/loader/loader.h"
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "hal/addr.h"
+#include "hal/mmu.h"
+#include "kernel/abi/status.h"
+#include "kernel/elf/elf.h"
+#include "kernel/mm/frame_alloc.h"
+#include "kernel/vm/fake_ram.h"
+#include "kernel/vm/vm.h"
+#include "gtest/gtest.h"
+
+namespace {
+
+constexpr uint64_t kPage = HAL_MMU_PAGE_SIZE;
+constexpr uint64_t kText = 0x400000;
+constexpr uint64_t kData = 0x403000;
+constexpr uint64_t kStackTop = 0x7ff0000000;
+
+void Put(std::vector<uint8_t> &b, size_t at, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++) {
+        b[at + i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+struct Segment {
+    uint32_t flags; // PF_X 1, PF_W 2, PF_R 4
+    uint64_t offset, vaddr, filesz, memsz;
+};
+
+// A static ELF64 AArch64 executable: the headers, then each segment's file
+// bytes (a pattern of its own) at its offset.
+std::vector<uint8_t> Elf(uint64_t entry, const std::vector<Segment> &segs)
+{
+    size_t size = 64 + 56 * segs.size();
+    for (const Segment &s : segs) {
+        size = std::max<size_t>(size, s.offset + s.filesz);
+    }
+    std::vector<uint8_t> b(size, 0);
+    const uint8_t ident[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
+    std::memcpy(b.data(), ident, sizeof ident);
+    Put(b, 16, 2, 2);   // ET_EXEC
+    Put(b, 18, 183, 2); // EM_AARCH64
+    Put(b, 20, 1, 4);
+    Put(b, 24, entry, 8);
+    Put(b, 32, 64, 8); // e_phoff
+    Put(b, 52, 64, 2);
+    Put(b, 54, 56, 2);
+    Put(b, 56, segs.size(), 2);
+    for (size_t i = 0; i < segs.size(); i++) {
+        size_t ph = 64 + 56 * i;
+        const Segment &s = segs[i];
+        Put(b, ph, 1, 4); // PT_LOAD
+        Put(b, ph + 4, s.flags, 4);
+        Put(b, ph + 8, s.offset, 8);
+        Put(b, ph + 16, s.vaddr, 8);
+        Put(b, ph + 24, s.vaddr, 8);
+        Put(b, ph + 32, s.filesz, 8);
+        Put(b, ph + 40, s.memsz, 8);
+        Put(b, ph + 48, kPage, 8);
+        for (uint64_t j = 0; j < s.filesz; j++) {
+            b[s.offset + j] = (uint8_t)(j * 7 + i + 1);
+        }
+    }
+    return b;
+}
+
+// Text RX over two pages, data RW with bss over two more.
+std::vector<uint8_t> Program()
+{
+    return Elf(kText + 0x100,
+               {{5, 0x1000, kText, 0x1800, 0x1800}, {6, 0x3000, kData, 0x10, 0x2000}});
+}
+
+class LoaderTest : public ::testing::Test {
+  protected:
+    void SetUp() override
+    {
+        ASSERT_EQ(STATUS_OK, ram_.status);
+        vm_ = std::make_unique<struct vm>();
+        vm_init(vm_.get());
+        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    }
+
+    void TearDown() override
+    {
+        EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+    }
+
+    status_t Load(const std::vector<uint8_t> &image, uint64_t stack_top = kStackTop,
+                  uint32_t stack_pages = 4)
+    {
+        return loader_load(vm_.get(), &ram_.fa, 0, image.data(), image.size(), stack_top,
+                           stack_pages, &result_, &why_);
+    }
+
+    hal_mmu_result Translate(uint64_t va, bool write, paddr_t *pa)
+    {
+        return hal_mmu_user_translate(vm_space_root(vm_.get(), 0), va, write, pa);
+    }
+
+    // Expects a refusal that left nothing mapped and no page taken.
+    void ExpectRefused(status_t status, const std::vector<uint8_t> &image,
+                       uint64_t stack_top = kStackTop, uint32_t stack_pages = 4)
+    {
+        const uint64_t before = frame_alloc_free_count(&ram_.fa);
+        EXPECT_EQ(status, Load(image, stack_top, stack_pages));
+        EXPECT_EQ(0u, vm_mapping_count(vm_.get()));
+        EXPECT_EQ(0u, vm_anon_count(vm_.get()));
+        EXPECT_EQ(before, frame_alloc_free_count(&ram_.fa));
+    }
+
+    fake_ram::Ram ram_{512};
+    std::unique_ptr<struct vm> vm_;
+    loader_result result_{};
+    elf_result why_ = ELF_OK;
+};
+
+TEST_F(LoaderTest, SegmentsAndStackAreMappedWithTheirContents)
+{
+    const std::vector<uint8_t> image = Program();
+    ASSERT_EQ(STATUS_OK, Load(image));
+    EXPECT_EQ(ELF_OK, why_);
+    EXPECT_EQ(kText + 0x100, result_.entry);
+    EXPECT_EQ(kStackTop, result_.stack);
+    EXPECT_EQ(2u + 2u + 4u, result_.pages);
+    EXPECT_EQ(8u, vm_anon_count(vm_.get()));
+
+    paddr_t pa{};
+    // Text: readable, not writable, its bytes in place.
+    for (uint64_t off = 0; off < 0x1800; off += 0x3ff) {
+        ASSERT_EQ(HAL_MMU_OK, Translate(kText + off, false, &pa));
+        EXPECT_EQ(image[0x1000 + off], *ram_.At(pa)) << off;
+    }
+    EXPECT_EQ(HAL_MMU_ERR_PERMISSION, Translate(kText, true, &pa));
+    // The rest of the text's last page is zero.
+    ASSERT_EQ(HAL_MMU_OK, Translate(kText + 0x1800, false, &pa));
+    EXPECT_EQ(0, *ram_.At(pa));
+    // Data: writable, 16 bytes then zeros to the end of the bss.
+    ASSERT_EQ(HAL_MMU_OK, Translate(kData + 5, true, &pa));
+    EXPECT_EQ(image[0x3000 + 5], *ram_.At(pa));
+    ASSERT_EQ(HAL_MMU_OK, Translate(kData + 0x10, true, &pa));
+    EXPECT_EQ(0, *ram_.At(pa));
+    ASSERT_EQ(HAL_MMU_OK, Translate(kData + 0x1fff, true, &pa));
+    EXPECT_EQ(0, *ram_.At(pa));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(kData + 0x2000, false, &pa));
+    // Stack: four RW pages, the guard below unmapped.
+    EXPECT_EQ(HAL_MMU_OK, Translate(kStackTop - 1, true, &pa));
+    EXPECT_EQ(HAL_MMU_OK, Translate(kStackTop - 4 * kPage, true, &pa));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(kStackTop - 4 * kPage - 1, false, &pa));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(kStackTop, false, &pa));
+}
+
+TEST_F(LoaderTest, ExecuteOnlyAndWriteOnlySegmentsAlsoGetRead)
+{
+    ASSERT_EQ(STATUS_OK,
+              Load(Elf(kText, {{1, 0x1000, kText, 0x10, 0x10}, {2, 0x2000, kData, 0x10, 0x10}})));
+    paddr_t pa{};
+    EXPECT_EQ(HAL_MMU_OK, Translate(kText, false, &pa));
+    EXPECT_EQ(HAL_MMU_OK, Translate(kData, true, &pa));
+}
+
+TEST_F(LoaderTest, MalformedImagesAreRefusedWithTheirNamedError)
+{
+    std::vector<uint8_t> bad = Program();
+    bad[0] = 0;
+    ExpectRefused(STATUS_BAD_FORMAT, bad);
+    EXPECT_EQ(ELF_ERR_MAGIC, why_);
+    // Writable and executable.
+    ExpectRefused(STATUS_PERMISSION, Elf(kText, {{7, 0x1000, kText, 0x10, 0x10}}));
+    EXPECT_EQ(ELF_ERR_WX, why_);
+    // Entry outside every executable segment.
+    ExpectRefused(STATUS_OUT_OF_RANGE, Elf(kData, {{5, 0x1000, kText, 0x10, 0x10}}));
+    EXPECT_EQ(ELF_ERR_ENTRY_NOT_EXEC, why_);
+    // Truncated.
+    std::vector<uint8_t> cut = Program();
+    cut.resize(100);
+    ExpectRefused(STATUS_OUT_OF_RANGE, cut);
+    EXPECT_NE(ELF_OK, why_);
+}
+
+TEST_F(LoaderTest, BadStacksAreRefused)
+{
+    const std::vector<uint8_t> image = Program();
+    ExpectRefused(STATUS_MISALIGNED, image, kStackTop + 8);
+    ExpectRefused(STATUS_INVALID_ARGUMENT, image, kStackTop, 0);
+    ExpectRefused(STATUS_INVALID_ARGUMENT, image, kStackTop, LOADER_MAX_STACK_PAGES + 1);
+    ExpectRefused(STATUS_OUT_OF_RANGE, image, HAL_MMU_USER_TOP + kPage);
+    ExpectRefused(STATUS_OUT_OF_RANGE, image, 4 * kPage); // no room for the guard page
+    EXPECT_EQ(ELF_OK, why_);
+    // The stack, or its guard page, over a segment.
+    ExpectRefused(STATUS_ALREADY_MAPPED, image, kData + kPage, 1);
+    // The stack fits in the gap between text and data; its guard is the text's last page.
+    ExpectRefused(STATUS_ALREADY_MAPPED, image, kText + 3 * kPage, 1);
+    EXPECT_EQ(STATUS_OK, Load(image, kText + 7 * kPage, 1)); // just clear of the data
+}
+
+TEST_F(LoaderTest, ArgumentErrors)
+{
+    const std::vector<uint8_t> image = Program();
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, loader_load(nullptr, &ram_.fa, 0, image.data(), image.size(),
+                                                   kStackTop, 1, &result_, &why_));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, loader_load(vm_.get(), nullptr, 0, image.data(),
+                                                   image.size(), kStackTop, 1, &result_, &why_));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, loader_load(vm_.get(), &ram_.fa, 1, image.data(),
+                                                   image.size(), kStackTop, 1, &result_, &why_));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT,
+              loader_load(vm_.get(), &ram_.fa, 0, nullptr, 0, kStackTop, 1, &result_, &why_));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, loader_load(vm_.get(), &ram_.fa, 0, image.data(),
+                                                   image.size(), kStackTop, 1, nullptr, &why_));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, loader_load(vm_.get(), &ram_.fa, 0, image.data(),
+                                                   image.size(), kStackTop, 1, &result_, nullptr));
+    EXPECT_EQ(0u, vm_mapping_count(vm_.get()));
+}
+
+TEST_F(LoaderTest, APageMappedAlreadyUndoesTheLoad)
+{
+    paddr_t pa{};
+    ASSERT_EQ(STATUS_OK, vm_map_anon(vm_.get(), &ram_.fa, 0, kStackTop - kPage, HAL_MMU_READ, &pa));
+    const uint64_t before = frame_alloc_free_count(&ram_.fa);
+    const uint32_t tables = vm_->spaces[0].tables;
+    EXPECT_EQ(STATUS_ALREADY_MAPPED, Load(Program()));
+    EXPECT_EQ(1u, vm_mapping_count(vm_.get())) << "only the page that was there";
+    EXPECT_EQ(before, frame_alloc_free_count(&ram_.fa) + (vm_->spaces[0].tables - tables));
+}
+
+TEST_F(LoaderTest, RunningOutOfMemoryAtEachPageUndoesTheLoad)
+{
+    const std::vector<uint8_t> image = Program();
+    // Find what a successful load takes, on a fresh space each time.
+    const uint64_t free_start = frame_alloc_free_count(&ram_.fa);
+    ASSERT_EQ(STATUS_OK, Load(image));
+    const uint64_t needed = free_start - frame_alloc_free_count(&ram_.fa);
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
+    for (uint64_t budget = 0; budget < needed; budget++) {
+        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+        std::vector<paddr_t> taken;
+        while (frame_alloc_free_count(&ram_.fa) > budget) {
+            paddr_t pa{};
+            ASSERT_EQ(STATUS_OK, frame_alloc_one(&ram_.fa, &pa));
+            taken.push_back(pa);
+        }
+        EXPECT_EQ(STATUS_NO_MEMORY, Load(image)) << "budget " << budget;
+        EXPECT_EQ(0u, vm_mapping_count(vm_.get())) << "budget " << budget;
+        EXPECT_EQ(0u, vm_anon_count(vm_.get()));
+        // Only tables stay (with the space).
+        EXPECT_EQ(budget, frame_alloc_free_count(&ram_.fa) + vm_->spaces[0].tables - 1);
+        ASSERT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+        for (paddr_t pa : taken) {
+            ASSERT_EQ(STATUS_OK, frame_alloc_free(&ram_.fa, pa));
+        }
+        ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
+    }
+    EXPECT_EQ(free_start + 1, frame_alloc_free_count(&ram_.fa)) << "nothing leaked (no space now)";
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+}
+
+} // namespace
