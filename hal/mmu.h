@@ -167,6 +167,19 @@ size_t hal_mmu_space_destroy(paddr_t root, uint32_t asid, paddr_t *out, size_t m
 void hal_mmu_asid_invalidate(uint32_t asid);
 
 /**
+ * Makes the space at root, its TLB entries tagged asid, the user half of
+ * this CPU's address space (TTBR0_EL1), from the next return to EL0 on.
+ * root 0 leaves the CPU with no user space at all: walks of the lower
+ * half stop (TCR_EL1.EPD0), as at boot. Requires asid < HAL_MMU_ASID_LIMIT
+ * (a broken requirement halts). No TLB maintenance is needed on a switch:
+ * entries of different spaces carry different ASIDs.
+ */
+void hal_mmu_activate(paddr_t root, uint32_t asid);
+
+/** The root hal_mmu_activate last made current on this CPU, or 0. */
+paddr_t hal_mmu_active(void);
+
+/**
  * Whether EL0 may read (write false) or write (write true) the user byte at
  * va (any alignment) in the space at root, as the tables say; on
  * HAL_MMU_OK stores its physical address in *pa (non-NULL). Returns

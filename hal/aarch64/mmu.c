@@ -179,3 +179,18 @@ void hal_mmu_asid_invalidate(uint32_t asid)
     MMU_ASSERT(asid < HAL_MMU_ASID_LIMIT);
     mmu_tlb_invalidate_asid(asid);
 }
+
+/* The root this CPU translates its lower half through (one CPU for now). */
+static paddr_t mmu_active_root;
+
+void hal_mmu_activate(paddr_t root, uint32_t asid)
+{
+    MMU_ASSERT(asid < HAL_MMU_ASID_LIMIT);
+    mmu_active_root = root;
+    mmu_tlb_activate(root.value | ((uint64_t)asid << 48), root.value != 0);
+}
+
+paddr_t hal_mmu_active(void)
+{
+    return mmu_active_root;
+}

@@ -34,3 +34,23 @@ void mmu_tlb_invalidate_asid(uint32_t asid)
     uint64_t operand = (uint64_t)asid << 48;
     __asm__ volatile("dsb ishst\n\ttlbi aside1is, %0\n\tdsb ish\n\tisb" ::"r"(operand) : "memory");
 }
+
+/* TCR_EL1.EPD0: no walks through TTBR0_EL1. */
+#define MMU_TCR_EPD0 (1ull << 7)
+
+void mmu_tlb_activate(uint64_t ttbr0, int enable)
+{
+    uint64_t tcr;
+    __asm__ volatile("mrs %0, tcr_el1" : "=r"(tcr));
+    if (enable) {
+        /* The new root and ASID first, then walks on (Arm ARM D8.2). */
+        __asm__ volatile("msr ttbr0_el1, %0\n\tisb" ::"r"(ttbr0) : "memory");
+        if ((tcr & MMU_TCR_EPD0) != 0) {
+            __asm__ volatile("msr tcr_el1, %0\n\tisb" ::"r"(tcr & ~MMU_TCR_EPD0) : "memory");
+        }
+    } else {
+        __asm__ volatile(
+            "msr tcr_el1, %0\n\tisb\n\tmsr ttbr0_el1, xzr\n\tisb" ::"r"(tcr | MMU_TCR_EPD0)
+            : "memory");
+    }
+}

@@ -34,6 +34,13 @@ void mmu_tlb_invalidate(uint32_t asid, uint64_t va, uint64_t size);
  */
 void mmu_tlb_invalidate_asid(uint32_t asid);
 
+/**
+ * Loads TTBR0_EL1 with ttbr0 (root | asid << 48) and enables walks of the
+ * lower half (clears TCR_EL1.EPD0), or, with enable false, disables them
+ * (sets EPD0) and clears TTBR0_EL1.
+ */
+void mmu_tlb_activate(uint64_t ttbr0, int enable);
+
 #ifdef __cplusplus
 }
 #endif

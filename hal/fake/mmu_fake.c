@@ -70,6 +70,18 @@ void mmu_tlb_invalidate(uint32_t asid, uint64_t va, uint64_t size)
     mmu_last_asid = asid;
 }
 
+static uint64_t mmu_ttbr0;
+
+void mmu_tlb_activate(uint64_t ttbr0, int enable)
+{
+    mmu_ttbr0 = enable ? ttbr0 : 0;
+}
+
+uint64_t mmu_fake_ttbr0(void)
+{
+    return mmu_ttbr0;
+}
+
 void mmu_tlb_invalidate_asid(uint32_t asid)
 {
     mmu_asid_invalidations++;

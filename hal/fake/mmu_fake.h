@@ -37,6 +37,9 @@ uint32_t mmu_fake_asid_invalidations(void);
 /** The ASID of the last ASID-wide invalidation. */
 uint32_t mmu_fake_last_asid_invalidated(void);
 
+/** What TTBR0_EL1 would hold (root | asid << 48; 0 with no user space). */
+uint64_t mmu_fake_ttbr0(void);
+
 /** Clears the record. */
 void mmu_fake_reset(void);
 

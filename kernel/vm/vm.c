@@ -227,6 +227,11 @@ status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space)
         return STATUS_INVALID_ARGUMENT;
     }
     struct vm_space *s = &vm->spaces[space];
+    // No CPU may translate through the tables while they go (hal/mmu.h):
+    // leave this CPU without a user space; the board activates the next.
+    if (hal_mmu_active().value == s->root.value) {
+        hal_mmu_activate(paddr_make(0), 0);
+    }
     // The leaf entries go with the tables: no per-page unmap is needed, the
     // ASID-wide invalidation in hal_mmu_space_destroy covers them.
     while (s->first != VM_NIL) {

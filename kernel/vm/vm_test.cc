@@ -356,6 +356,21 @@ TEST_F(VmTest, AnonymousPagesBelongToTheirSpace)
     EXPECT_EQ(initial_free_, Free());
 }
 
+TEST_F(VmTest, DestroyingTheActiveSpaceLeavesTheCpuWithoutOne)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1));
+    hal_mmu_activate(vm_space_root(vm_.get(), 1), vm_space_asid(1));
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
+    EXPECT_EQ(vm_space_root(vm_.get(), 1).value, hal_mmu_active().value) << "another space";
+    EXPECT_EQ(vm_space_root(vm_.get(), 1).value | (uint64_t)vm_space_asid(1) << 48,
+              mmu_fake_ttbr0());
+    const paddr_t root = vm_space_root(vm_.get(), 1);
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 1));
+    EXPECT_EQ(0u, hal_mmu_active().value) << "was " << root.value;
+    EXPECT_EQ(0u, mmu_fake_ttbr0());
+}
+
 // Random operations against a model; every frame and table comes back at the end.
 TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
 {
