@@ -101,7 +101,8 @@ extern "C" {
 #define SYS_PROTECT 15
 /**
  * x0 task handle (needs RIGHT_CONTROL), x1 entry address, x2 initial stack
- * pointer: the task, created and not yet started, becomes runnable.
+ * pointer, x3 the value of its x0: the task, created and not yet started,
+ * becomes runnable.
  */
 #define SYS_TASK_START 16
 

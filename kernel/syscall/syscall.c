@@ -35,6 +35,7 @@ void kernel_state_init(struct kernel_state *k)
         t->pad = 0;
         t->entry = 0;
         t->stack = 0;
+        t->arg = 0;
     }
     k->frames = 0;
     k->current = KERNEL_NO_TASK;

@@ -67,12 +67,13 @@ struct kernel_task {
     /** The scheduler priority it starts with. */
     uint32_t priority;
     uint32_t pad;
-    /** Where it starts at EL0: entry address and initial stack pointer. */
+    /** Where it starts at EL0: entry address, initial stack pointer, x0. */
     uint64_t entry;
     uint64_t stack;
+    uint64_t arg;
 };
 
-_Static_assert(sizeof(struct kernel_task) == 56, "struct kernel_task has no padding");
+_Static_assert(sizeof(struct kernel_task) == 64, "struct kernel_task has no padding");
 
 /** Everything one kernel instance has. No padding: two states compare with memcmp. */
 struct kernel_state {
@@ -169,15 +170,15 @@ status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint
                                  struct kernel_root_handles *handles);
 
 /**
- * Starts a created task at EL0 address entry with stack pointer stack: it
- * joins the scheduler, READY. The code behind SYS_TASK_START, for the board
- * (init) and tests. Errors, with nothing changed: STATUS_INVALID_ARGUMENT
- * (null k, task out of range), STATUS_BAD_STATE (no such task object,
- * started already, or its address space was destroyed),
- * STATUS_OUT_OF_RANGE (entry or stack not a user address),
- * STATUS_MISALIGNED (entry not 4-byte, stack not 16-byte aligned).
+ * Starts a created task at EL0 address entry with stack pointer stack and
+ * arg in x0 (kernel/abi/init.h): it joins the scheduler, READY. The code behind SYS_TASK_START, for
+ * the board (init) and tests. Errors, with nothing changed: STATUS_INVALID_ARGUMENT (null k, task
+ * out of range), STATUS_BAD_STATE (no such task object, started already, or its address space was
+ * destroyed), STATUS_OUT_OF_RANGE (entry or stack not a user address), STATUS_MISALIGNED (entry not
+ * 4-byte, stack not 16-byte aligned).
  */
-status_t kernel_task_start(struct kernel_state *k, uint32_t task, uint64_t entry, uint64_t stack);
+status_t kernel_task_start(struct kernel_state *k, uint32_t task, uint64_t entry, uint64_t stack,
+                           uint64_t arg);
 
 /**
  * Performs the call regs->number for task k->current with arguments

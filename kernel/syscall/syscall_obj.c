@@ -149,11 +149,13 @@ status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct sysca
     t->pad = 0;
     t->entry = 0;
     t->stack = 0;
+    t->arg = 0;
     regs->x[2] = given;
     return STATUS_OK;
 }
 
-status_t kernel_task_start(struct kernel_state *k, uint32_t task, uint64_t entry, uint64_t stack)
+status_t kernel_task_start(struct kernel_state *k, uint32_t task, uint64_t entry, uint64_t stack,
+                           uint64_t arg)
 {
     if (k == 0 || task >= OBJ_MAX_TASKS) {
         return STATUS_INVALID_ARGUMENT;
@@ -173,10 +175,11 @@ status_t kernel_task_start(struct kernel_state *k, uint32_t task, uint64_t entry
     t->started = 1;
     t->entry = entry;
     t->stack = stack;
+    t->arg = arg;
     return STATUS_OK;
 }
 
-/** SYS_TASK_START: x0 task (RIGHT_CONTROL), x1 entry, x2 stack pointer. */
+/** SYS_TASK_START: x0 task (RIGHT_CONTROL), x1 entry, x2 stack pointer, x3 its x0. */
 status_t syscall_task_start(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
 {
     uint32_t target = 0;
@@ -184,7 +187,7 @@ status_t syscall_task_start(struct kernel_state *k, uint32_t task, const struct 
     if (st != STATUS_OK) {
         return st;
     }
-    return kernel_task_start(k, target, regs->x[1], regs->x[2]);
+    return kernel_task_start(k, target, regs->x[1], regs->x[2], regs->x[3]);
 }
 
 status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint32_t *task,
@@ -229,6 +232,7 @@ status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint
     t->pad = 0;
     t->entry = 0;
     t->stack = 0;
+    t->arg = 0;
     *task = self.index;
     return STATUS_OK;
 }
@@ -265,6 +269,7 @@ static void task_teardown(struct kernel_state *k, uint32_t task)
     t->priority = 0;
     t->entry = 0;
     t->stack = 0;
+    t->arg = 0;
 }
 
 /** One pass over every kind with state of its own: tears down what is no longer live. */

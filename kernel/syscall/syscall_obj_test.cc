@@ -45,7 +45,7 @@ class ObjCallTest : public ::testing::Test {
         kernel_state_set_frames(k_.get(), &ram_.fa);
         initial_free_ = Free();
         ASSERT_EQ(STATUS_OK, kernel_create_root_task(k_.get(), 10, &root_, &h_));
-        ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), root_, 0x1000, 0x20000));
+        ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), root_, 0x1000, 0x20000, 0));
         ASSERT_EQ((int32_t)root_, sched_pick_next(&k_->sched));
         k_->current = (int32_t)root_;
     }
@@ -197,7 +197,7 @@ TEST_F(ObjCallTest, RootTaskHoldsTheKernelItsSpaceAndItself)
     uint32_t other = 0;
     kernel_root_handles h{};
     EXPECT_EQ(STATUS_BAD_STATE, kernel_create_root_task(k_.get(), 10, &other, &h));
-    EXPECT_EQ(STATUS_BAD_STATE, kernel_task_start(k_.get(), root_, 0x1000, 0x20000));
+    EXPECT_EQ(STATUS_BAD_STATE, kernel_task_start(k_.get(), root_, 0x1000, 0x20000, 0));
 }
 
 TEST_F(ObjCallTest, RootTaskErrors)
@@ -215,9 +215,9 @@ TEST_F(ObjCallTest, RootTaskErrors)
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_create_root_task(fresh.get(), 10, &task, nullptr));
     EXPECT_EQ(STATUS_INVALID_ARGUMENT,
               kernel_create_root_task(fresh.get(), SCHED_PRIORITIES, &task, &h));
-    EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_task_start(nullptr, 0, 0, 0));
-    EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_task_start(fresh.get(), OBJ_MAX_TASKS, 0, 0));
-    EXPECT_EQ(STATUS_BAD_STATE, kernel_task_start(fresh.get(), 0, 0, 0)) << "no such task";
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_task_start(nullptr, 0, 0, 0, 0));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_task_start(fresh.get(), OBJ_MAX_TASKS, 0, 0, 0));
+    EXPECT_EQ(STATUS_BAD_STATE, kernel_task_start(fresh.get(), 0, 0, 0, 0)) << "no such task";
 }
 
 TEST_F(ObjCallTest, PrivilegedCallsNeedTheKernelCapabilityWithControl)
@@ -242,7 +242,7 @@ TEST_F(ObjCallTest, PrivilegedCallsNeedTheKernelCapabilityWithControl)
 TEST_F(ObjCallTest, PrivilegedCallsRefuseATaskWithoutTheKernel)
 {
     Child c = NewChild();
-    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000));
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000, 0));
     for (uint64_t n = SYS_PRIV_FIRST; n < SYS_COUNT; n++) {
         // The root's kernel handle names an empty slot of the child's table.
         ExpectFails(STATUS_BAD_HANDLE, Regs(n, h_.kernel, 0, 1), c.id);
@@ -475,7 +475,8 @@ TEST_F(ObjCallTest, TaskCreateAndStart)
     ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_TASK_START, watch, 0x1000, 0x8000));
     ExpectFails(STATUS_WRONG_KIND, Regs(SYS_TASK_START, ep, 0x1000, 0x8000));
 
-    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_TASK_START, c.task, 0x1000, HAL_MMU_USER_TOP)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_TASK_START, c.task, 0x1000, HAL_MMU_USER_TOP, c.given)));
+    EXPECT_EQ(c.given, k_->tasks[c.id].arg);
     EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, c.id));
     EXPECT_EQ(0x1000u, k_->tasks[c.id].entry);
     EXPECT_EQ(HAL_MMU_USER_TOP, k_->tasks[c.id].stack);
@@ -503,7 +504,7 @@ TEST_F(ObjCallTest, ExitEmptiesTheTableAndFreesWhatOnlyTheTaskHeld)
     const uint64_t before = Free();
     const handle_t f = Create(SYS_FRAME_CREATE);
     Child c = NewChild(f);
-    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000));
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000, 0));
     // Root gives up its own frame and space capabilities: the child's copy
     // of the frame is the last, and only the child's task object keeps the space.
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, f)));
@@ -525,7 +526,7 @@ TEST_F(ObjCallTest, DestroyingABlockedTaskTakesItOutOfItsQueue)
 {
     const handle_t ep = Create(SYS_ENDPOINT_CREATE);
     Child c = NewChild(ep);
-    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000));
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000, 0));
     syscall_regs recv = Regs(SYS_RECV, c.given);
     ASSERT_EQ(STATUS_OK, Call(recv, c.id));
     ASSERT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, c.id));
@@ -544,10 +545,10 @@ TEST_F(ObjCallTest, DestroyingASpaceStopsTheTasksInIt)
     // The task object holds no capability to its space: deleting root's
     // only one destroys the space, and the tasks in it can no longer run.
     Child running = NewChild();
-    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), running.id, 0x1000, 0x2000));
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), running.id, 0x1000, 0x2000, 0));
     const handle_t n = Create(SYS_NOTIFY_CREATE);
     Child blocked = NewChild(n);
-    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), blocked.id, 0x1000, 0x2000));
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), blocked.id, 0x1000, 0x2000, 0));
     syscall_regs wait = Regs(SYS_NOTIFY_WAIT, blocked.given);
     ASSERT_EQ(STATUS_OK, Call(wait, blocked.id));
     ASSERT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, blocked.id));
@@ -616,7 +617,7 @@ TEST_F(ObjCallTest, ConsoleWriteCopiesFromTheCallersSpace)
 
     // A task whose space is gone has no memory to write from.
     Child c = NewChild(h_.console);
-    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000));
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000, 0));
     syscall_regs empty = Regs(SYS_CONSOLE_WRITE, c.given, 0x1000, 0);
     ASSERT_EQ(STATUS_OK, Call(empty, c.id));
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, c.space)));

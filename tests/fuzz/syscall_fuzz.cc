@@ -173,14 +173,14 @@ void Boot()
     uint32_t root = 0;
     kernel_root_handles h{};
     Check(kernel_create_root_task(&g_kernel, 10, &root, &h) == STATUS_OK && root == 0);
-    Check(kernel_task_start(&g_kernel, root, 0x1000, 0x10000) == STATUS_OK);
+    Check(kernel_task_start(&g_kernel, root, 0x1000, 0x10000, 0) == STATUS_OK);
     handle_t tasks[kTasks] = {h.self};
     handle_t spaces[kTasks] = {h.space};
     for (uint32_t t = 1; t < kTasks; t++) {
         spaces[t] = RootCall(SYS_SPACE_CREATE, h.kernel);
         tasks[t] = RootCall(SYS_TASK_CREATE, h.kernel, spaces[t], 10 + t % 2, HANDLE_NONE);
         Check(ObjectOf(0, tasks[t]).index == t);
-        Check(kernel_task_start(&g_kernel, t, 0x1000, 0x10000) == STATUS_OK);
+        Check(kernel_task_start(&g_kernel, t, 0x1000, 0x10000, 0) == STATUS_OK);
     }
     const handle_t created[] = {RootCall(SYS_NOTIFY_CREATE, h.kernel),
                                 RootCall(SYS_ENDPOINT_CREATE, h.kernel),
