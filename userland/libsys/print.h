@@ -1,0 +1,33 @@
+#pragma once
+
+/**
+ * Formatted output to a console: printf for user programs. The formats
+ * are those of format.h (%s %c %d %i %u %x %X %p %%, widths, '-', '0',
+ * l ll z).
+ */
+
+#include <stdarg.h>
+
+#include "kernel/abi/handle.h"
+#include "kernel/abi/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Formats fmt into a SYS_CONSOLE_WRITE_MAX-byte buffer on the stack and
+ * writes it to console with SYS_CONSOLE_WRITE, one call each time the
+ * buffer fills and one for the rest. Returns STATUS_OK, or the status of
+ * the first write that failed; nothing more is written after it (bytes
+ * of earlier writes have reached the console).
+ */
+status_t sys_printf(handle_t console, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/** sys_printf with a va_list (read through a copy: the caller still owns ap). */
+status_t sys_vprintf(handle_t console, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,230 @@
+/*
+ * System call wrappers for the target: `svc #0` with the number in x8 and
+ * x0-x7 as kernel/abi/syscall.h lays them out.
+ */
+
+#include "userland/libsys/sys.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "userland/libsys/msg.h"
+
+#include "kernel/abi/status.h"
+#include "kernel/abi/syscall.h"
+
+/**
+ * Calls the kernel with number in x8 and r[0..7] in x0-x7, and puts x0-x7
+ * back into r on return. All eight registers are inputs and outputs, so the
+ * compiler keeps nothing in them across the call; "memory" because the
+ * kernel reads (SYS_CONSOLE_WRITE) the caller's memory. Returns x0.
+ */
+static status_t sys_trap(uint64_t number, uint64_t r[SYS_MSG_REGS])
+{
+    register uint64_t x0 __asm__("x0") = r[0];
+    register uint64_t x1 __asm__("x1") = r[1];
+    register uint64_t x2 __asm__("x2") = r[2];
+    register uint64_t x3 __asm__("x3") = r[3];
+    register uint64_t x4 __asm__("x4") = r[4];
+    register uint64_t x5 __asm__("x5") = r[5];
+    register uint64_t x6 __asm__("x6") = r[6];
+    register uint64_t x7 __asm__("x7") = r[7];
+    register uint64_t x8 __asm__("x8") = number;
+    __asm__ volatile("svc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
+                       "+r"(x7)
+                     : "r"(x8)
+                     : "memory");
+    r[0] = x0;
+    r[1] = x1;
+    r[2] = x2;
+    r[3] = x3;
+    r[4] = x4;
+    r[5] = x5;
+    r[6] = x6;
+    r[7] = x7;
+    // The status is an int32_t in the low half of x0.
+    return (status_t)(uint32_t)x0;
+}
+
+/** A call with up to four arguments and no result but the status. */
+static status_t sys_call4(uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    uint64_t r[SYS_MSG_REGS] = {a0, a1, a2, a3, 0, 0, 0, 0};
+    return sys_trap(number, r);
+}
+
+/** A call with up to two arguments whose one result (x1) goes to *out on success. */
+static status_t sys_call_out(uint64_t number, uint64_t a0, uint64_t a1, uint64_t *out)
+{
+    uint64_t r[SYS_MSG_REGS] = {a0, a1, 0, 0, 0, 0, 0, 0};
+    status_t st = sys_trap(number, r);
+    if (st == STATUS_OK) {
+        *out = r[1];
+    }
+    return st;
+}
+
+status_t sys_yield(void)
+{
+    return sys_call4(SYS_YIELD, 0, 0, 0, 0);
+}
+
+_Noreturn void sys_exit(void)
+{
+    sys_call4(SYS_EXIT, 0, 0, 0, 0);
+    // SYS_EXIT does not return; should it ever, do not run on.
+    for (;;) {
+        sys_call4(SYS_EXIT, 0, 0, 0, 0);
+    }
+}
+
+status_t sys_cap_derive(handle_t handle, rights_t rights, handle_t *out)
+{
+    return sys_call_out(SYS_CAP_DERIVE, handle, rights, out);
+}
+
+status_t sys_cap_delete(handle_t handle)
+{
+    return sys_call4(SYS_CAP_DELETE, handle, 0, 0, 0);
+}
+
+status_t sys_cap_revoke(handle_t handle)
+{
+    return sys_call4(SYS_CAP_REVOKE, handle, 0, 0, 0);
+}
+
+status_t sys_notify_signal(handle_t notification, uint64_t bits)
+{
+    return sys_call4(SYS_NOTIFY_SIGNAL, notification, bits, 0, 0);
+}
+
+status_t sys_notify_wait(handle_t notification, uint64_t *bits)
+{
+    return sys_call_out(SYS_NOTIFY_WAIT, notification, 0, bits);
+}
+
+status_t sys_notify_poll(handle_t notification, uint64_t *bits)
+{
+    return sys_call_out(SYS_NOTIFY_POLL, notification, 0, bits);
+}
+
+/**
+ * An IPC call: x0 the endpoint, x1-x7 the message `in` (or nothing when
+ * in is NULL), and on success the message in x1-x7 -> *out (when not NULL).
+ */
+static status_t sys_ipc(uint64_t number, handle_t endpoint, const struct sys_msg *in,
+                        struct sys_msg *out)
+{
+    uint64_t r[SYS_MSG_REGS] = {endpoint, 0, 0, 0, 0, 0, 0, 0};
+    if (in != NULL) {
+        status_t st = sys_msg_pack(in, r);
+        if (st != STATUS_OK) {
+            return st;
+        }
+    }
+    status_t st = sys_trap(number, r);
+    if (st == STATUS_OK && out != NULL) {
+        sys_msg_unpack(r, out);
+    }
+    return st;
+}
+
+status_t sys_send(handle_t endpoint, const struct sys_msg *msg)
+{
+    if (msg == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    return sys_ipc(SYS_SEND, endpoint, msg, NULL);
+}
+
+status_t sys_call(handle_t endpoint, const struct sys_msg *msg, struct sys_msg *reply)
+{
+    if (msg == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    return sys_ipc(SYS_CALL, endpoint, msg, reply);
+}
+
+status_t sys_recv(handle_t endpoint, struct sys_msg *msg)
+{
+    return sys_ipc(SYS_RECV, endpoint, NULL, msg);
+}
+
+status_t sys_reply(const struct sys_msg *reply)
+{
+    if (reply == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    return sys_ipc(SYS_REPLY, HANDLE_NONE, reply, NULL);
+}
+
+status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct sys_msg *msg)
+{
+    if (reply == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, msg);
+}
+
+status_t sys_map(handle_t space, handle_t frame, uint64_t addr, uint32_t perms)
+{
+    return sys_call4(SYS_MAP, space, frame, addr, perms);
+}
+
+status_t sys_unmap(handle_t space, uint64_t addr)
+{
+    return sys_call4(SYS_UNMAP, space, addr, 0, 0);
+}
+
+status_t sys_protect(handle_t space, uint64_t addr, uint32_t perms)
+{
+    return sys_call4(SYS_PROTECT, space, addr, perms, 0);
+}
+
+status_t sys_task_start(handle_t task, uint64_t entry, uint64_t sp, uint64_t arg)
+{
+    return sys_call4(SYS_TASK_START, task, entry, sp, arg);
+}
+
+status_t sys_console_write(handle_t console, const void *buf, size_t len)
+{
+    return sys_call4(SYS_CONSOLE_WRITE, console, (uint64_t)(uintptr_t)buf, len, 0);
+}
+
+status_t sys_endpoint_create(handle_t kernel, handle_t *out)
+{
+    return sys_call_out(SYS_ENDPOINT_CREATE, kernel, 0, out);
+}
+
+status_t sys_notify_create(handle_t kernel, handle_t *out)
+{
+    return sys_call_out(SYS_NOTIFY_CREATE, kernel, 0, out);
+}
+
+status_t sys_frame_create(handle_t kernel, handle_t *out)
+{
+    return sys_call_out(SYS_FRAME_CREATE, kernel, 0, out);
+}
+
+status_t sys_space_create(handle_t kernel, handle_t *out)
+{
+    return sys_call_out(SYS_SPACE_CREATE, kernel, 0, out);
+}
+
+status_t sys_task_create(handle_t kernel, handle_t space, uint64_t priority, handle_t give,
+                         handle_t *task, handle_t *given)
+{
+    uint64_t r[SYS_MSG_REGS] = {kernel, space, priority, give, 0, 0, 0, 0};
+    status_t st = sys_trap(SYS_TASK_CREATE, r);
+    if (st == STATUS_OK) {
+        *task = r[1];
+        *given = r[2];
+    }
+    return st;
+}
+
+status_t sys_power_off(handle_t kernel, uint64_t how)
+{
+    return sys_call4(SYS_POWER_OFF, kernel, how, 0, 0);
+}

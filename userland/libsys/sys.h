@@ -1,0 +1,129 @@
+#pragma once
+
+/**
+ * System call wrappers: one function per call of kernel/abi/syscall.h.
+ *
+ * Each wrapper puts its arguments in x0-x7 as syscall.h lists them, the
+ * number in x8, executes `svc #0` and returns the status_t the kernel left
+ * in x0. Results come back through out-pointers, which are written only
+ * when the call returns STATUS_OK (syscall.h: on an error no register but
+ * x0 changes). Out-pointers must not be NULL.
+ *
+ * Implemented by sys.c for the target (//userland/libsys:sys); host tests
+ * of code that calls these link a fake of their own instead.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/abi/handle.h"
+#include "kernel/abi/object.h"
+#include "kernel/abi/status.h"
+#include "kernel/abi/syscall.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * A message as user code sees it (syscall.h, "Messages"): the sender's
+ * label (48 bits), up to SYS_MSG_MAX_WORDS words and SYS_MSG_MAX_CAPS
+ * capability handles. Sent, words and caps beyond the counts are ignored;
+ * received, they are 0 and HANDLE_NONE.
+ */
+struct sys_msg {
+    uint64_t label;
+    uint32_t word_count;
+    uint32_t cap_count;
+    uint64_t words[SYS_MSG_MAX_WORDS];
+    handle_t caps[SYS_MSG_MAX_CAPS];
+};
+
+/** SYS_YIELD: gives up the CPU; the task stays runnable. */
+status_t sys_yield(void);
+
+/** SYS_EXIT: ends the calling task. Never returns. */
+_Noreturn void sys_exit(void);
+
+/** SYS_CAP_DERIVE: a copy of handle with rights (a subset of its own) -> *out. */
+status_t sys_cap_derive(handle_t handle, rights_t rights, handle_t *out);
+
+/** SYS_CAP_DELETE: deletes the capability handle names. */
+status_t sys_cap_delete(handle_t handle);
+
+/** SYS_CAP_REVOKE: deletes every capability derived from handle. */
+status_t sys_cap_revoke(handle_t handle);
+
+/** SYS_NOTIFY_SIGNAL: ORs bits into the notification. */
+status_t sys_notify_signal(handle_t notification, uint64_t bits);
+
+/** SYS_NOTIFY_WAIT: blocks until a bit is set -> *bits (cleared in the notification). */
+status_t sys_notify_wait(handle_t notification, uint64_t *bits);
+
+/** SYS_NOTIFY_POLL: like sys_notify_wait, or STATUS_WOULD_BLOCK at once if no bit is set. */
+status_t sys_notify_poll(handle_t notification, uint64_t *bits);
+
+/**
+ * SYS_SEND: sends msg on endpoint; blocks until it is received.
+ * STATUS_INVALID_ARGUMENT without calling the kernel when msg is NULL, has
+ * more than SYS_MSG_MAX_WORDS words or SYS_MSG_MAX_CAPS capabilities, or a
+ * label wider than SYS_MSG_LABEL_BITS (the info word would silently drop
+ * the excess bits).
+ */
+status_t sys_send(handle_t endpoint, const struct sys_msg *msg);
+
+/** SYS_CALL: sends msg (checked as for sys_send) and waits for the reply -> *reply. */
+status_t sys_call(handle_t endpoint, const struct sys_msg *msg, struct sys_msg *reply);
+
+/** SYS_RECV: blocks until a message comes on endpoint -> *msg. */
+status_t sys_recv(handle_t endpoint, struct sys_msg *msg);
+
+/** SYS_REPLY: replies (checked as for sys_send) to the last call received. */
+status_t sys_reply(const struct sys_msg *reply);
+
+/** SYS_REPLY_RECV: replies, then waits on endpoint for the next message -> *msg. */
+status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct sys_msg *msg);
+
+/** SYS_MAP: maps frame at the page-aligned addr of space with perms (SYS_MAP_*). */
+status_t sys_map(handle_t space, handle_t frame, uint64_t addr, uint32_t perms);
+
+/** SYS_UNMAP: unmaps the page at addr of space. */
+status_t sys_unmap(handle_t space, uint64_t addr);
+
+/** SYS_PROTECT: changes the permissions (SYS_MAP_*) of the page at addr of space. */
+status_t sys_protect(handle_t space, uint64_t addr, uint32_t perms);
+
+/** SYS_TASK_START: makes a created task runnable at entry, with stack pointer sp and x0 arg. */
+status_t sys_task_start(handle_t task, uint64_t entry, uint64_t sp, uint64_t arg);
+
+/** SYS_CONSOLE_WRITE: writes len (<= SYS_CONSOLE_WRITE_MAX) bytes of buf, all or nothing. */
+status_t sys_console_write(handle_t console, const void *buf, size_t len);
+
+/* Privileged calls: kernel is a handle to the kernel object with RIGHT_CONTROL. */
+
+/** SYS_ENDPOINT_CREATE -> *out a new endpoint. */
+status_t sys_endpoint_create(handle_t kernel, handle_t *out);
+
+/** SYS_NOTIFY_CREATE -> *out a new notification. */
+status_t sys_notify_create(handle_t kernel, handle_t *out);
+
+/** SYS_FRAME_CREATE -> *out a new zeroed frame. */
+status_t sys_frame_create(handle_t kernel, handle_t *out);
+
+/** SYS_SPACE_CREATE -> *out a new empty address space. */
+status_t sys_space_create(handle_t kernel, handle_t *out);
+
+/**
+ * SYS_TASK_CREATE: a task in space at priority, with a copy of give (or
+ * HANDLE_NONE) in its table -> *task its handle, *given the copy's handle
+ * in the new task's table (HANDLE_NONE when nothing was given).
+ */
+status_t sys_task_create(handle_t kernel, handle_t space, uint64_t priority, handle_t give,
+                         handle_t *task, handle_t *given);
+
+/** SYS_POWER_OFF: how is SYS_POWER_OFF_HALT or SYS_POWER_OFF_RESET; returns only on error. */
+status_t sys_power_off(handle_t kernel, uint64_t how);
+
+#ifdef __cplusplus
+}
+#endif
