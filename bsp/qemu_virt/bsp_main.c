@@ -8,10 +8,14 @@
 #include "bsp/qemu_virt/memory_map.h"
 #include "bsp/qemu_virt/pl011.h"
 #include "bsp/qemu_virt/psci.h"
+#include "bsp/qemu_virt/user.h"
 #include "hal/cpu.h"
+#include "hal/mmu.h"
 #include "hal/timer.h"
 #include "kernel/console/kprintf.h"
 #include "kernel/fdt/fdt.h"
+#include "kernel/images/images.h"
+#include "kernel/images/images_linked.h"
 #include "kernel/main/boot_info.h"
 #include "kernel/main/boot_markers.h"
 #include "kernel/main/kernel_main.h"
@@ -25,6 +29,8 @@ extern char __image_end[];
 
 /* What the kernel is told; filled once at boot, then read-only. */
 static struct boot_info bsp_boot_info;
+/* The user images linked into this kernel (its basalt_images library). */
+static struct image_table bsp_images;
 
 void bsp_main(uint64_t boot_el, uint64_t dtb);
 
@@ -83,6 +89,7 @@ void bsp_main(uint64_t boot_el, uint64_t dtb)
 {
     (void)dtb; /* boot_mmu_setup found and parsed the blob */
     boot_mmu_finish();
+    hal_mmu_init(PHYS_MAP_BASE);
     pl011_init((uintptr_t)(PHYS_MAP_BASE + boot_platform.uart.base));
     if (boot_platform.psci_conduit == FDT_PSCI_SMC) {
         psci_set_conduit(PSCI_CONDUIT_SMC);
@@ -91,5 +98,7 @@ void bsp_main(uint64_t boot_el, uint64_t dtb)
     }
     bsp_init_interrupts(&boot_platform);
     bsp_fill_boot_info(&bsp_boot_info, &boot_platform, boot_el);
-    kernel_main(&bsp_boot_info);
+    image_table_linked(&bsp_images);
+    bsp_boot_info.images = &bsp_images;
+    user_run(kernel_main(&bsp_boot_info));
 }

@@ -1,6 +1,7 @@
 #include "bsp/qemu_virt/exception.h"
 
 #include "bsp/qemu_virt/irq.h"
+#include "bsp/qemu_virt/user.h"
 
 #include <stdint.h>
 
@@ -80,8 +81,14 @@ void bsp_exception(struct aarch64_frame *frame, uint64_t kind)
 {
     /* IRQs are expected from the kernel running on SP_EL1 and from EL0. */
     uint64_t group = kind & 12;
-    if ((kind & AARCH64_VECTOR_STACK_OVERFLOW) == 0 && (kind & 3) == AARCH64_VECTOR_IRQ &&
-        (group == AARCH64_VECTOR_GROUP_EL1_SPX || group == AARCH64_VECTOR_GROUP_EL0_A64)) {
+    uint64_t type = kind & 3;
+    if (group == AARCH64_VECTOR_GROUP_EL0_A64 &&
+        (type == AARCH64_VECTOR_SYNC || type == AARCH64_VECTOR_IRQ)) {
+        user_trap(frame, kind);
+        return;
+    }
+    if ((kind & AARCH64_VECTOR_STACK_OVERFLOW) == 0 && type == AARCH64_VECTOR_IRQ &&
+        group == AARCH64_VECTOR_GROUP_EL1_SPX) {
         irq_handle();
         return;
     }

@@ -84,6 +84,7 @@
 
     /* Restore what the handler may have changed: ELR, SPSR, SP_EL0 and
      * the general registers. */
+\name\()_restore:
     ldp     x1, x2, [sp, #AARCH64_FRAME_ELR]
     msr     elr_el1, x1
     msr     spsr_el1, x2
@@ -134,6 +135,16 @@ bsp_vectors:
 
     VECTOR_BODY vector_el1, 0
     VECTOR_BODY vector_el0, 1
+
+/*
+ * void user_enter(struct aarch64_frame *frame): the first entry to EL0.
+ * The frame becomes the stack top and is restored as the EL0 vectors
+ * restore a trap's frame, ending in ERET (bsp/qemu_virt/user.h).
+ */
+    .global user_enter
+user_enter:
+    mov     sp, x0
+    b       vector_el0_restore
 
 /*
  * The kernel stack overflowed: here x0 = the SP the frame would have had

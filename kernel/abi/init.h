@@ -9,26 +9,27 @@
  * At its first instruction a task has x0 its argument (for init: 0), sp
  * the top of its stack (16-byte aligned), and every other general register
  * 0.
+ *
+ * The handles are plain integer constants (slot | generation 1 << 16,
+ * kernel/abi/handle.h), so assembly can use them too.
  */
 
+/** The kernel object, every right: the privileged calls. */
+#define INIT_HANDLE_KERNEL 0x10000
+/** Init's own address space (MAP, GRANT, DERIVE, REVOKE). */
+#define INIT_HANDLE_SPACE 0x10001
+/** Init itself (CONTROL, WATCH, GRANT, DERIVE, REVOKE). */
+#define INIT_HANDLE_SELF 0x10002
+/** The console (WRITE, GRANT, DERIVE, REVOKE). */
+#define INIT_HANDLE_CONSOLE 0x10003
+
+#ifndef __ASSEMBLER__
 #include "kernel/abi/handle.h"
 
-#ifdef __cplusplus
-extern "C" {
+_Static_assert(INIT_HANDLE_KERNEL == (1 << HANDLE_SLOT_BITS | 0) &&
+                   INIT_HANDLE_CONSOLE == (1 << HANDLE_SLOT_BITS | 3),
+               "init's handles: generation 1, slots 0-3");
 #endif
-
-/** The kernel object, every right: the privileged calls. */
-#define INIT_HANDLE_KERNEL ((handle_t)(1ull << HANDLE_SLOT_BITS | 0))
-/** Init's own address space (MAP, GRANT, DERIVE, REVOKE). */
-#define INIT_HANDLE_SPACE ((handle_t)(1ull << HANDLE_SLOT_BITS | 1))
-/** Init itself (CONTROL, WATCH, GRANT, DERIVE, REVOKE). */
-#define INIT_HANDLE_SELF ((handle_t)(1ull << HANDLE_SLOT_BITS | 2))
-/** The console (WRITE, GRANT, DERIVE, REVOKE). */
-#define INIT_HANDLE_CONSOLE ((handle_t)(1ull << HANDLE_SLOT_BITS | 3))
 
 /** The name of init's image in the embedded image table. */
 #define INIT_IMAGE_NAME "init"
-
-#ifdef __cplusplus
-}
-#endif

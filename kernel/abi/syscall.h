@@ -45,10 +45,12 @@
  * is written into the task's registers when it is woken.
  */
 
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 
 #include "kernel/abi/handle.h"
 #include "kernel/abi/object.h"
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -170,6 +172,7 @@ extern "C" {
 #define SYS_MSG_LABEL_BITS 48
 #define SYS_MSG_LABEL_MASK ((1ull << SYS_MSG_LABEL_BITS) - 1)
 
+#ifndef __ASSEMBLER__
 /**
  * Packs a message info word (x1). Label bits above SYS_MSG_LABEL_BITS and
  * count bits above 8 are dropped, so no field spills into another.
@@ -224,6 +227,8 @@ _Static_assert(SYS_MSG_MAX_WORDS <= SYS_MSG_COUNT_MASK && SYS_MSG_MAX_CAPS <= SY
 _Static_assert(SYS_MSG_CAPS_SHIFT == 8 && SYS_MSG_LABEL_SHIFT == SYS_MSG_CAPS_SHIFT + 8 &&
                    SYS_MSG_LABEL_SHIFT + SYS_MSG_LABEL_BITS == 64,
                "word_count, cap_count and label fill the info word");
+
+#endif /* __ASSEMBLER__ */
 
 #ifdef __cplusplus
 }

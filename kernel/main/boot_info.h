@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "hal/addr.h"
+#include "kernel/images/images.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,6 +43,8 @@ struct boot_info {
     /** Where the kernel image is: its first byte's virtual and physical address. */
     vaddr_t kernel_virt;
     paddr_t kernel_phys;
+    /** The user images linked into the kernel (kernel/images), or NULL for none. */
+    const struct image_table *images;
 };
 
 #ifdef __cplusplus

@@ -53,6 +53,8 @@
 
 /** Last line the kernel prints before it asks for power-off. */
 #define BOOT_MARKER_POWER_OFF "basalt: power off"
+/** init is loaded and READY: its image's pages and entry point. */
+#define BOOT_MARKER_INIT_FORMAT "basalt: init loaded, %llu pages, entry 0x%016llx"
 
 /**
  * Printed when the kernel stops for good after a fatal error (an unexpected

@@ -7,14 +7,23 @@
 #include "hal/power.h"
 #include "hal/timer.h"
 #include "kernel/console/kprintf.h"
+#include "kernel/elf/elf.h"
+#include "kernel/images/images.h"
+#include "kernel/loader/loader.h"
 #include "kernel/main/boot_markers.h"
 #include "kernel/main/boot_test.h"
 #include "kernel/mm/frame_alloc.h"
+#include "kernel/syscall/syscall.h"
 #include "kernel/time/tick.h"
+#include "kernel/vm/vm.h"
+
+#include "kernel/abi/init.h"
 
 /** Prints the boot markers and powers off; see kernel_main.h. */
 /* Ticks the boot path waits for, to show that interrupts are delivered. */
 #define KERNEL_BOOT_TICKS 5
+/* init's scheduler priority: in the middle, so it can create tasks above and below it. */
+#define KERNEL_INIT_PRIORITY 16
 
 /* Runs the tick with interrupts on until n ticks have passed. */
 static void kernel_wait_ticks(uint64_t n)
@@ -88,7 +97,46 @@ static void kernel_init_memory(const struct boot_info *info)
             (unsigned long long)frame_alloc_total_count(&kernel_frames));
 }
 
-_Noreturn void kernel_main(const struct boot_info *info)
+/* Everything the kernel has (kernel/syscall/syscall.h). */
+static struct kernel_state kernel;
+
+/* Creates init from its image: see kernel_main.h. */
+static void kernel_start_init(const struct image_table *images)
+{
+    const uint8_t *image = 0;
+    size_t size = 0;
+    status_t status = image_find(images, INIT_IMAGE_NAME, &image, &size);
+    if (status != STATUS_OK) {
+        kernel_fail("init: no valid image named \"" INIT_IMAGE_NAME "\"", status);
+    }
+    kernel_state_init(&kernel);
+    kernel_state_set_frames(&kernel, &kernel_frames);
+    uint32_t task = 0;
+    struct kernel_root_handles handles;
+    status = kernel_create_root_task(&kernel, KERNEL_INIT_PRIORITY, &task, &handles);
+    if (status != STATUS_OK) {
+        kernel_fail("init: cannot create the task", status);
+    }
+    struct loader_result loaded;
+    elf_result why = ELF_OK;
+    uint32_t space = kernel.tasks[task].space.index;
+    status = loader_load(&kernel.vm, &kernel_frames, space, image, size, KERNEL_INIT_STACK_TOP,
+                         KERNEL_INIT_STACK_PAGES, &loaded, &why);
+    if (status != STATUS_OK) {
+        if (why != ELF_OK) {
+            kprintf("basalt: init: %s\n", elf_error_name(why));
+        }
+        kernel_fail("init: cannot load its image", status);
+    }
+    status = kernel_task_start(&kernel, task, loaded.entry, loaded.stack, 0);
+    if (status != STATUS_OK) {
+        kernel_fail("init: cannot start it", status);
+    }
+    kprintf(BOOT_MARKER_INIT_FORMAT "\n", (unsigned long long)loaded.pages,
+            (unsigned long long)loaded.entry);
+}
+
+struct kernel_state *kernel_main(const struct boot_info *info)
 {
     kprintf("%s\n", BOOT_MARKER_BOOT);
     kprintf(BOOT_MARKER_ENTERED_FORMAT "\n", (unsigned long long)info->entry_el,
@@ -99,6 +147,10 @@ _Noreturn void kernel_main(const struct boot_info *info)
     kernel_init_memory(info);
     kernel_boot_test();
     kernel_wait_ticks(KERNEL_BOOT_TICKS);
+    if (info->images != 0) {
+        kernel_start_init(info->images);
+        return &kernel;
+    }
     kprintf("%s\n", BOOT_MARKER_POWER_OFF);
     hal_power_off();
 }

@@ -9,13 +9,14 @@
 #include <stdint.h>
 
 #include "kernel/main/boot_info.h"
+#include "kernel/syscall/syscall.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /**
- * Runs the kernel. Never returns.
+ * Boots the kernel and prepares the first task.
  *
  * info: the machine as the board found it (kernel/main/boot_info.h); it
  *   must stay valid and unchanged for the life of the kernel.
@@ -24,15 +25,19 @@ extern "C" {
  * console, cpu, irq, timer and power interfaces usable and the timer
  * interrupt routed to the kernel's tick (kernel/time/tick.h).
  * Prints the boot markers (kernel/main/boot_markers.h), each on its own
- * line, sets up the physical frame allocator, shows that timer interrupts
- * arrive, and powers the machine off.
+ * line, sets up the physical frame allocator and shows that timer
+ * interrupts arrive. Then, when the board embedded user images
+ * (info->images), creates init from the one named INIT_IMAGE_NAME
+ * (kernel/abi/init.h: its capabilities, a fresh address space, its stack)
+ * and returns the kernel state with init READY, for the board to run
+ * tasks at EL0; any failure there is reported and halts. With no images,
+ * it powers the machine off and does not return.
  */
-#ifdef __cplusplus
-[[noreturn]]
-#else
-_Noreturn
-#endif
-void kernel_main(const struct boot_info *info);
+struct kernel_state *kernel_main(const struct boot_info *info);
+
+/** Where init's stack ends, and its size in pages (a guard page lies below). */
+#define KERNEL_INIT_STACK_TOP 0x0000fffffffff000ull
+#define KERNEL_INIT_STACK_PAGES 4u
 
 #ifdef __cplusplus
 }

@@ -9,10 +9,19 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <string>
+#include <vector>
+
 #include "hal/fake/console_fake.h"
 #include "hal/fake/cpu_fake.h"
+#include "hal/fake/mmu_fake.h"
 #include "hal/fake/power_fake.h"
 #include "hal/fake/timer_fake.h"
+#include "kernel/abi/init.h"
+#include "kernel/crypto/sha256.h"
+#include "kernel/images/images.h"
+#include "kernel/sched/sched.h"
+#include "kernel/syscall/syscall.h"
 #include "kernel/time/tick.h"
 #include "gtest/gtest.h"
 
@@ -55,6 +64,7 @@ class KernelMainTest : public ::testing::Test {
         info_.phys_to_virt = reinterpret_cast<uintptr_t>(ram_) - kRamBase;
         info_.kernel_virt = vaddr_make(0xffffffffc0100000ull);
         info_.kernel_phys = paddr_make(kRamBase + 0x100000);
+        mmu_fake_init(ram_, paddr_make(kRamBase), kRamSize);
         console_fake_reset();
         timer_fake_reset();
         power_fake_reset();
@@ -65,9 +75,56 @@ class KernelMainTest : public ::testing::Test {
         std::free(ram_);
     }
 
+    // An image table holding one image (named name) for info_.images.
+    void Images(const char *name, const std::vector<uint8_t> &image)
+    {
+        blob_ = image;
+        std::memset(&entry_, 0, sizeof entry_);
+        std::strncpy(entry_.name, name, IMAGE_NAME_MAX - 1);
+        entry_.size = image.size();
+        sha256(blob_.data(), blob_.size(), entry_.sha256);
+        table_ = {IMAGE_TABLE_MAGIC, 1, &entry_, blob_.data(), blob_.size()};
+        info_.images = &table_;
+    }
+
     uint8_t *ram_ = nullptr;
     struct boot_info info_;
+    std::vector<uint8_t> blob_;
+    image_entry entry_{};
+    image_table table_{};
 };
+
+void Put(std::vector<uint8_t> &b, size_t at, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++) {
+        b[at + i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+// A static ELF64 AArch64 executable with one RX page at 0x400000.
+std::vector<uint8_t> InitElf()
+{
+    std::vector<uint8_t> b(0x1100, 0);
+    const uint8_t ident[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
+    std::memcpy(b.data(), ident, sizeof ident);
+    Put(b, 16, 2, 2);
+    Put(b, 18, 183, 2);
+    Put(b, 20, 1, 4);
+    Put(b, 24, 0x400000, 8);
+    Put(b, 32, 64, 8);
+    Put(b, 52, 64, 2);
+    Put(b, 54, 56, 2);
+    Put(b, 56, 1, 2);
+    Put(b, 64, 1, 4);        // PT_LOAD
+    Put(b, 68, 5, 4);        // R X
+    Put(b, 72, 0x1000, 8);   // offset
+    Put(b, 80, 0x400000, 8); // vaddr
+    Put(b, 88, 0x400000, 8);
+    Put(b, 96, 0x100, 8);  // filesz
+    Put(b, 104, 0x100, 8); // memsz
+    Put(b, 112, 0x1000, 8);
+    return b;
+}
 
 TEST_F(KernelMainTest, BootsThroughEveryMarkerAndPowersOff)
 {
@@ -112,6 +169,58 @@ TEST_F(KernelMainTest, TimerThatCannotTickIsReportedAndBootGoesOn)
     EXPECT_EXIT(RunKernel(&info_), ::testing::ExitedWithCode(0),
                 "basalt: timer: cannot tick at 100 Hz \\(counter at 62500000 Hz\\)\r\n"
                 "basalt: power off\r\n");
+}
+
+TEST_F(KernelMainTest, WithImagesInitIsLoadedAndReady)
+{
+    Images(INIT_IMAGE_NAME, InitElf());
+    struct kernel_state *k = kernel_main(&info_);
+    ASSERT_NE(nullptr, k);
+    std::string out(console_fake_contents(), console_fake_length());
+    EXPECT_NE(std::string::npos,
+              out.find("basalt: interrupts on, 5 timer ticks at 100 Hz\r\n"
+                       "basalt: init loaded, 5 pages, entry 0x0000000000400000\r\n"))
+        << out;
+    EXPECT_EQ(std::string::npos, out.find("power off"));
+    const uint32_t init = 0; // the first task object
+    EXPECT_EQ(SCHED_READY, sched_state(&k->sched, init));
+    EXPECT_EQ(0x400000u, k->tasks[init].entry);
+    EXPECT_EQ(KERNEL_INIT_STACK_TOP, k->tasks[init].stack);
+    cap *c = nullptr;
+    EXPECT_EQ(STATUS_OK,
+              cap_lookup(&k->caps, init, INIT_HANDLE_KERNEL, OBJECT_KERNEL, RIGHT_CONTROL, &c));
+    EXPECT_EQ(STATUS_OK,
+              cap_lookup(&k->caps, init, INIT_HANDLE_SPACE, OBJECT_ADDRESS_SPACE, RIGHT_MAP, &c));
+    EXPECT_EQ(STATUS_OK,
+              cap_lookup(&k->caps, init, INIT_HANDLE_SELF, OBJECT_TASK, RIGHT_CONTROL, &c));
+    EXPECT_EQ(STATUS_OK,
+              cap_lookup(&k->caps, init, INIT_HANDLE_CONSOLE, OBJECT_CONSOLE, RIGHT_WRITE, &c));
+}
+
+TEST_F(KernelMainTest, NoInitImageHalts)
+{
+    Images("hello", InitElf());
+    EXPECT_EXIT(RunKernel(&info_), ::testing::ExitedWithCode(CPU_FAKE_HALT_EXIT_CODE),
+                "basalt: boot failed: init: no valid image named \"init\" \\(status 11\\)\r\n"
+                "basalt: kernel halted\r\n");
+}
+
+TEST_F(KernelMainTest, CorruptedInitImageHalts)
+{
+    Images(INIT_IMAGE_NAME, InitElf());
+    blob_[100] ^= 1; // after the table's hash was taken
+    EXPECT_EXIT(RunKernel(&info_), ::testing::ExitedWithCode(CPU_FAKE_HALT_EXIT_CODE),
+                "basalt: boot failed: init: no valid image named \"init\" \\(status 9\\)\r\n");
+}
+
+TEST_F(KernelMainTest, MalformedInitImageHaltsWithItsError)
+{
+    std::vector<uint8_t> bad = InitElf();
+    Put(bad, 68, 7, 4); // R W X
+    Images(INIT_IMAGE_NAME, bad);
+    EXPECT_EXIT(RunKernel(&info_), ::testing::ExitedWithCode(CPU_FAKE_HALT_EXIT_CODE),
+                "basalt: init: ELF_ERR_WX\r\n"
+                "basalt: boot failed: init: cannot load its image \\(status 9\\)\r\n");
 }
 
 } // namespace

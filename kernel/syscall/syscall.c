@@ -32,7 +32,7 @@ void kernel_state_init(struct kernel_state *k)
         t->used = 0;
         t->started = 0;
         t->priority = 0;
-        t->pad = 0;
+        t->waiting = 0;
         t->entry = 0;
         t->stack = 0;
         t->arg = 0;

@@ -66,7 +66,8 @@ struct kernel_task {
     uint32_t started;
     /** The scheduler priority it starts with. */
     uint32_t priority;
-    uint32_t pad;
+    /** 1 while it is owed the outcome of the call it blocked in (run.h). */
+    uint32_t waiting;
     /** Where it starts at EL0: entry address, initial stack pointer, x0. */
     uint64_t entry;
     uint64_t stack;

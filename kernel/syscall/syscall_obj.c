@@ -146,7 +146,7 @@ status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct sysca
     t->used = 1;
     t->started = 0;
     t->priority = (uint32_t)priority;
-    t->pad = 0;
+    t->waiting = 0;
     t->entry = 0;
     t->stack = 0;
     t->arg = 0;
@@ -229,7 +229,7 @@ status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint
     t->used = 1;
     t->started = 0;
     t->priority = priority;
-    t->pad = 0;
+    t->waiting = 0;
     t->entry = 0;
     t->stack = 0;
     t->arg = 0;
@@ -249,6 +249,7 @@ static void task_stop(struct kernel_state *k, uint32_t task)
         CHECK(ipc_task_destroy(&k->ipc, &k->sched, task) == STATUS_OK);
         CHECK(sched_set_faulted(&k->sched, task) == STATUS_OK);
     }
+    k->tasks[task].waiting = 0;
 }
 
 /** Tears down task object `task`, destroyed: IPC, scheduler, capability table. */

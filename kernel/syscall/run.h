@@ -1,0 +1,68 @@
+#pragma once
+
+/**
+ * Running tasks, as the board sees it: the portable half of the trap path.
+ * The board saves and restores registers and switches address spaces; what
+ * a trap means for the kernel (a system call, a fault, ticks) and which
+ * task runs next is decided here, on the host-testable kernel state.
+ *
+ * A trap from a task goes: kernel_run_syscall, kernel_run_fault or
+ * kernel_run_ticks; then kernel_run_next says which task to resume; if it
+ * is another one, the board saves the old registers, loads the new task's
+ * (fresh from kernel_task entry/stack/arg when it never ran, see
+ * kernel_run_is_fresh), lets kernel_run_deliver write the outcome of the
+ * call it was blocked in, and activates kernel_run_space.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hal/addr.h"
+#include "kernel/syscall/syscall.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * The system call in regs by the running task (x0-x7 arguments, number;
+ * results written back). Marks the task as owed an outcome if the call
+ * blocked it.
+ */
+void kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+
+/** The running task took a fault: it leaves IPC and stops for good (FAULTED). */
+void kernel_run_fault(struct kernel_state *k, uint32_t task);
+
+/** Charges n timer ticks to the running task (time slices). */
+void kernel_run_ticks(struct kernel_state *k, uint64_t n);
+
+/**
+ * The task to run now (kernel/sched: the running one keeps the CPU unless a
+ * more urgent one is ready or its slice is used up), or -1 when none is
+ * ready: then kernel_run_alive says whether one may become ready (blocked)
+ * or none ever will.
+ */
+int32_t kernel_run_next(struct kernel_state *k);
+
+/** Whether any task is READY, RUNNING or BLOCKED. */
+bool kernel_run_alive(const struct kernel_state *k);
+
+/**
+ * Writes into regs (the registers saved when task blocked in a system call:
+ * x8 still holds the call's number) the outcome of that call, if the task
+ * is owed one since it was woken: x0 the status, then on success the bits
+ * (SYS_NOTIFY_WAIT) or the message (SYS_RECV, SYS_CALL, SYS_REPLY_RECV).
+ * Returns whether it wrote anything.
+ */
+bool kernel_run_deliver(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+
+/**
+ * The root table and ASID of task's address space, for TTBR0; root 0 when
+ * the space is gone (the task is stopped then and never resumed).
+ */
+paddr_t kernel_run_space(const struct kernel_state *k, uint32_t task, uint32_t *asid);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,147 @@
+// The portable half of the trap path (run.h) on fake RAM: blocked calls
+// owed their outcome, faults, ticks and the choice of the next task.
+
+#include "kernel/syscall/run.h"
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+#include "kernel/sched/sched.h"
+#include "kernel/syscall/syscall.h"
+#include "kernel/vm/fake_ram.h"
+#include "kernel/vm/vm.h"
+
+#include "kernel/abi/init.h"
+#include "kernel/abi/status.h"
+#include "kernel/abi/syscall.h"
+
+#include "gtest/gtest.h"
+
+namespace {
+
+class RunTest : public ::testing::Test {
+  protected:
+    void SetUp() override
+    {
+        ASSERT_EQ(STATUS_OK, ram_.status);
+        k_ = std::make_unique<kernel_state>();
+        std::memset(k_.get(), 0, sizeof(kernel_state));
+        kernel_state_init(k_.get());
+        kernel_state_set_frames(k_.get(), &ram_.fa);
+        kernel_root_handles h{};
+        ASSERT_EQ(STATUS_OK, kernel_create_root_task(k_.get(), 10, &root_, &h));
+        ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), root_, 0x1000, 0x2000, 0));
+        // A notification and a second task in a space of its own, holding it.
+        notif_ = Call(root_, SYS_NOTIFY_CREATE, INIT_HANDLE_KERNEL).x[1];
+        space_ = Call(root_, SYS_SPACE_CREATE, INIT_HANDLE_KERNEL).x[1];
+        syscall_regs r = Call(root_, SYS_TASK_CREATE, INIT_HANDLE_KERNEL, space_, 10, notif_);
+        child_task_ = r.x[1];
+        child_notif_ = r.x[2];
+        child_ = 1;
+        ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), child_, 0x1000, 0x2000, 7));
+        ASSERT_EQ((int32_t)root_, kernel_run_next(k_.get()));
+    }
+
+    syscall_regs Call(uint32_t task, uint64_t number, uint64_t x0 = 0, uint64_t x1 = 0,
+                      uint64_t x2 = 0, uint64_t x3 = 0)
+    {
+        syscall_regs r{};
+        r.number = number;
+        r.x[0] = x0;
+        r.x[1] = x1;
+        r.x[2] = x2;
+        r.x[3] = x3;
+        kernel_run_syscall(k_.get(), task, &r);
+        EXPECT_EQ(0u, r.x[0]) << "call " << number;
+        return r;
+    }
+
+    fake_ram::Ram ram_{512};
+    std::unique_ptr<kernel_state> k_;
+    uint32_t root_ = 0;
+    uint32_t child_ = 0;
+    uint64_t notif_ = 0, space_ = 0, child_task_ = 0, child_notif_ = 0;
+};
+
+TEST_F(RunTest, ABlockedCallIsOwedItsOutcomeOnce)
+{
+    syscall_regs wait = Call(child_, SYS_NOTIFY_WAIT, child_notif_);
+    EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, child_));
+    EXPECT_EQ(1u, k_->tasks[child_].waiting);
+    // Nothing to deliver until it is woken... and the registers stay as saved.
+    Call(root_, SYS_NOTIFY_SIGNAL, notif_, 0x30);
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, child_));
+    syscall_regs saved = wait;
+    saved.x[0] = 0xdead;
+    ASSERT_TRUE(kernel_run_deliver(k_.get(), child_, &saved));
+    EXPECT_EQ(0u, saved.x[0]);
+    EXPECT_EQ(0x30u, saved.x[1]);
+    EXPECT_FALSE(kernel_run_deliver(k_.get(), child_, &saved)) << "once";
+}
+
+TEST_F(RunTest, AWokenReceiverGetsTheMessageInItsRegisters)
+{
+    const uint64_t ep = Call(root_, SYS_ENDPOINT_CREATE, INIT_HANDLE_KERNEL).x[1];
+    syscall_regs r = Call(root_, SYS_TASK_CREATE, INIT_HANDLE_KERNEL, space_, 10, ep);
+    const uint32_t receiver = 2;
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), receiver, 0x1000, 0x2000, 0));
+    syscall_regs recv = Call(receiver, SYS_RECV, r.x[2]);
+    syscall_regs send{};
+    send.number = SYS_SEND;
+    send.x[0] = ep;
+    send.x[1] = sys_msg_info(0x42, 2, 0);
+    send.x[2] = 11;
+    send.x[3] = 22;
+    kernel_run_syscall(k_.get(), root_, &send);
+    ASSERT_EQ(0u, send.x[0]);
+    ASSERT_TRUE(kernel_run_deliver(k_.get(), receiver, &recv));
+    EXPECT_EQ(0u, recv.x[0]);
+    EXPECT_EQ(sys_msg_info(0x42, 2, 0), recv.x[1]);
+    EXPECT_EQ(11u, recv.x[2]);
+    EXPECT_EQ(22u, recv.x[3]);
+    EXPECT_EQ(0u, recv.x[4]);
+}
+
+TEST_F(RunTest, ATaskStoppedWhileBlockedIsOwedNothing)
+{
+    syscall_regs wait = Call(child_, SYS_NOTIFY_WAIT, child_notif_);
+    ASSERT_EQ(1u, k_->tasks[child_].waiting);
+    Call(root_, SYS_CAP_DELETE, space_); // its space goes: it stops
+    EXPECT_EQ(SCHED_FAULTED, sched_state(&k_->sched, child_));
+    EXPECT_FALSE(kernel_run_deliver(k_.get(), child_, &wait));
+}
+
+TEST_F(RunTest, FaultsStopTheTaskAndNothingElse)
+{
+    kernel_run_fault(k_.get(), child_);
+    EXPECT_EQ(SCHED_FAULTED, sched_state(&k_->sched, child_));
+    EXPECT_EQ(SCHED_RUNNING, sched_state(&k_->sched, root_));
+    EXPECT_TRUE(kernel_run_alive(k_.get()));
+    kernel_run_fault(k_.get(), child_); // twice: no effect
+    Call(root_, SYS_EXIT);
+    EXPECT_FALSE(kernel_run_alive(k_.get()));
+    EXPECT_EQ(-1, kernel_run_next(k_.get()));
+}
+
+TEST_F(RunTest, TicksEndTheSliceAndTheNextTaskRuns)
+{
+    EXPECT_EQ((int32_t)root_, kernel_run_next(k_.get())) << "slice left";
+    kernel_run_ticks(k_.get(), SCHED_SLICE_TICKS);
+    EXPECT_EQ((int32_t)child_, kernel_run_next(k_.get())) << "round robin at equal priority";
+    EXPECT_EQ((int32_t)child_, k_->current);
+}
+
+TEST_F(RunTest, TheSpaceOfATask)
+{
+    uint32_t asid = 0;
+    paddr_t root = kernel_run_space(k_.get(), child_, &asid);
+    EXPECT_NE(0u, root.value);
+    EXPECT_EQ(vm_space_asid(k_->tasks[child_].space.index), asid);
+    Call(root_, SYS_CAP_DELETE, space_);
+    EXPECT_EQ(0u, kernel_run_space(k_.get(), child_, &asid).value);
+    EXPECT_EQ(0u, asid);
+    EXPECT_EQ(7u, k_->tasks[child_].arg);
+}
+
+} // namespace
