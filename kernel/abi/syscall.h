@@ -144,8 +144,21 @@ extern "C" {
  * does not run again.
  */
 #define SYS_POWER_OFF 23
+/**
+ * x1 user address and x2 length (1..31 bytes, no NUL) of the name of an
+ * embedded image, x3 priority, x4 a capability handle (needs RIGHT_GRANT)
+ * copied into the new task's table, or HANDLE_NONE: loads the image into a
+ * new address space with a stack and starts it, the copy's handle (or
+ * HANDLE_NONE) in its x0 -> x1 handle of the task (CONTROL, WATCH, GRANT,
+ * DERIVE, REVOKE), x2 handle of its address space (MAP, GRANT, DERIVE,
+ * REVOKE). Everything is checked before anything is taken: a name that is
+ * not in the table (STATUS_NOT_FOUND), an image whose hash does not match
+ * (STATUS_PERMISSION), a malformed image (its ELF error's status), too
+ * little memory (STATUS_NO_MEMORY) all leave nothing behind.
+ */
+#define SYS_TASK_SPAWN 24
 /** Number of system calls; every number is below it and they are dense. */
-#define SYS_COUNT 24
+#define SYS_COUNT 25
 
 /** SYS_CONSOLE_WRITE: bytes one call may write. */
 #define SYS_CONSOLE_WRITE_MAX 256
@@ -215,9 +228,9 @@ _Static_assert(
         SYS_PRIV_FIRST == SYS_CONSOLE_WRITE + 1 && SYS_ENDPOINT_CREATE == SYS_PRIV_FIRST &&
         SYS_NOTIFY_CREATE == SYS_ENDPOINT_CREATE + 1 && SYS_FRAME_CREATE == SYS_NOTIFY_CREATE + 1 &&
         SYS_SPACE_CREATE == SYS_FRAME_CREATE + 1 && SYS_TASK_CREATE == SYS_SPACE_CREATE + 1 &&
-        SYS_POWER_OFF == SYS_TASK_CREATE + 1,
+        SYS_POWER_OFF == SYS_TASK_CREATE + 1 && SYS_TASK_SPAWN == SYS_POWER_OFF + 1,
     "syscall numbers are dense");
-_Static_assert(SYS_POWER_OFF + 1 == SYS_COUNT, "every number is below SYS_COUNT");
+_Static_assert(SYS_TASK_SPAWN + 1 == SYS_COUNT, "every number is below SYS_COUNT");
 _Static_assert(SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 1 &&
                    SYS_MSG_REG_CAP0 == SYS_MSG_REG_WORD0 + SYS_MSG_MAX_WORDS &&
                    SYS_MSG_REG_CAP0 + SYS_MSG_MAX_CAPS == 8,

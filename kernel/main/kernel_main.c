@@ -111,6 +111,7 @@ static void kernel_start_init(const struct image_table *images)
     }
     kernel_state_init(&kernel);
     kernel_state_set_frames(&kernel, &kernel_frames);
+    kernel_state_set_images(&kernel, images);
     uint32_t task = 0;
     struct kernel_root_handles handles;
     status = kernel_create_root_task(&kernel, KERNEL_INIT_PRIORITY, &task, &handles);

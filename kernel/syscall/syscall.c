@@ -38,6 +38,7 @@ void kernel_state_init(struct kernel_state *k)
         t->arg = 0;
     }
     k->frames = 0;
+    k->images = 0;
     k->current = KERNEL_NO_TASK;
     k->reaped = 0;
     k->power_request = KERNEL_POWER_NONE;
@@ -48,6 +49,12 @@ void kernel_state_set_frames(struct kernel_state *k, struct frame_alloc *fa)
 {
     CHECK(k != 0);
     k->frames = fa;
+}
+
+void kernel_state_set_images(struct kernel_state *k, const struct image_table *images)
+{
+    CHECK(k != 0);
+    k->images = images;
 }
 
 /** Whether k->current names a task that can be making a call: READY or RUNNING. */
@@ -103,7 +110,8 @@ static status_t syscall_exit(struct kernel_state *k, uint32_t task)
     X(SYS_FRAME_CREATE)                                                                            \
     X(SYS_SPACE_CREATE)                                                                            \
     X(SYS_TASK_CREATE)                                                                             \
-    X(SYS_POWER_OFF)
+    X(SYS_POWER_OFF)                                                                               \
+    X(SYS_TASK_SPAWN)
 
 #define SYSCALL_PRIV_BIT(n) | (1ull << (n))
 _Static_assert(SYS_COUNT <= 64, "the whitelist check uses a 64-bit mask");
@@ -165,6 +173,8 @@ static status_t syscall_invoke(struct kernel_state *k, uint32_t task, struct sys
         return syscall_console_write(k, task, regs);
     case SYS_POWER_OFF:
         return syscall_power_off(k, regs);
+    case SYS_TASK_SPAWN:
+        return syscall_task_spawn(k, task, regs);
     case SYS_ENDPOINT_CREATE:
         return syscall_ipc_object_create(k, task, OBJECT_ENDPOINT, regs);
     case SYS_NOTIFY_CREATE:

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "kernel/cap/cap.h"
+#include "kernel/images/images.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/mm/frame_alloc.h"
 #include "kernel/obj/obj.h"
@@ -89,6 +90,8 @@ struct kernel_state {
      * with STATUS_NO_MEMORY).
      */
     struct frame_alloc *frames;
+    /** The embedded user images SYS_TASK_SPAWN loads from, or NULL (none). */
+    const struct image_table *images;
     /** Capability tables (indexed by task id) and the object arena. */
     struct cap_space caps;
     struct sched sched;
@@ -111,7 +114,8 @@ struct kernel_state {
 _Static_assert(sizeof(struct kernel_state) ==
                    sizeof(struct ipc) + sizeof(struct vm) +
                        OBJ_MAX_TASKS * sizeof(struct kernel_task) + sizeof(struct frame_alloc *) +
-                       sizeof(struct cap_space) + sizeof(struct sched) + 4 * sizeof(uint32_t),
+                       sizeof(const struct image_table *) + sizeof(struct cap_space) +
+                       sizeof(struct sched) + 4 * sizeof(uint32_t),
                "struct kernel_state has no padding (the size fits alignment 8)");
 
 /** The saved user argument registers of one call; x[0..7] receive the results. */
@@ -131,6 +135,13 @@ void kernel_state_init(struct kernel_state *k);
 
 /** Gives k the frame allocator that frames, spaces and tables come from. */
 void kernel_state_set_frames(struct kernel_state *k, struct frame_alloc *fa);
+
+/** Gives k the user images SYS_TASK_SPAWN loads from (NULL: none). */
+void kernel_state_set_images(struct kernel_state *k, const struct image_table *images);
+
+/** Where a spawned task's stack ends (a guard page lies below it), and its pages. */
+#define KERNEL_TASK_STACK_TOP 0x0000fffffffff000ull
+#define KERNEL_TASK_STACK_PAGES 4u
 
 /**
  * Tears down the kernel's own state of every object destroyed since the

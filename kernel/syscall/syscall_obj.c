@@ -17,6 +17,11 @@
 #include "kernel/syscall/syscall_priv.h"
 #include "kernel/vm/vm.h"
 
+#include "kernel/elf/elf.h"
+#include "kernel/images/images.h"
+#include "kernel/loader/loader.h"
+#include "kernel/uaccess/uaccess.h"
+
 #include "kernel/abi/handle.h"
 #include "kernel/abi/object.h"
 #include "kernel/abi/status.h"
@@ -331,5 +336,118 @@ status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *re
     } else {
         return STATUS_INVALID_ARGUMENT;
     }
+    return STATUS_OK;
+}
+
+/** Tables one page can need (a level-1, level-2 and level-3 table under the root). */
+#define SPAWN_TABLES_PER_PAGE 3
+
+/** Decodes the image of SYS_TASK_SPAWN: its name from x1/x2, found, checked, parsed. */
+static status_t spawn_image(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs,
+                            const uint8_t **image, size_t *size, struct elf_image *elf)
+{
+    if (regs->x[2] == 0 || regs->x[2] >= IMAGE_NAME_MAX) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    char name[IMAGE_NAME_MAX];
+    size_t len = (size_t)regs->x[2];
+    paddr_t root = syscall_task_root(k, task);
+    if (root.value == 0) {
+        return STATUS_BAD_BUFFER;
+    }
+    status_t st = copy_from_user(root, name, uaddr_make(regs->x[1]), len);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] == 0) {
+            return STATUS_INVALID_ARGUMENT;
+        }
+    }
+    name[len] = 0;
+    if (k->images == 0) {
+        return STATUS_NOT_FOUND;
+    }
+    st = image_find(k->images, name, image, size);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    elf_result er = elf_parse(*image, *size, HAL_MMU_USER_TOP, elf);
+    return er == ELF_OK ? STATUS_OK : elf_status(er);
+}
+
+/** Pages the image's segments and the stack take. */
+static uint64_t spawn_pages(const struct elf_image *elf)
+{
+    uint64_t pages = KERNEL_TASK_STACK_PAGES;
+    for (uint32_t i = 0; i < elf->segment_count; i++) {
+        const struct elf_segment *s = &elf->segments[i];
+        uint64_t first = s->vaddr / HAL_MMU_PAGE_SIZE;
+        uint64_t last = (s->vaddr + s->mem_size - 1) / HAL_MMU_PAGE_SIZE;
+        pages += last - first + 1;
+    }
+    return pages;
+}
+
+/** SYS_TASK_SPAWN: x1/x2 image name, x3 priority, x4 capability to give. */
+status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+{
+    if (regs->x[3] >= SCHED_PRIORITIES) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    handle_t give = (handle_t)regs->x[4];
+    if (give != HANDLE_NONE) {
+        struct cap *c = 0;
+        status_t st = cap_lookup(&k->caps, task, give, OBJECT_NONE, RIGHT_GRANT, &c);
+        if (st != STATUS_OK) {
+            return st;
+        }
+    }
+    const uint8_t *image = 0;
+    size_t size = 0;
+    struct elf_image elf;
+    status_t st = spawn_image(k, task, regs, &image, &size, &elf);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    if (cap_table_count(&k->caps, task) + 2 > CAP_TABLE_SLOTS) {
+        return STATUS_TABLE_FULL;
+    }
+    // Enough of everything that the load below cannot run short: a page
+    // and at most three tables per page, the root, and a record per page.
+    uint64_t pages = spawn_pages(&elf);
+    if (!obj_can_alloc(&k->caps.objects, OBJECT_ADDRESS_SPACE) ||
+        !obj_can_alloc(&k->caps.objects, OBJECT_TASK) || k->frames == 0 ||
+        frame_alloc_free_count(k->frames) < 1 + pages * (1 + SPAWN_TABLES_PER_PAGE) ||
+        VM_MAX_MAPPINGS - vm_mapping_count(&k->vm) < pages) {
+        return STATUS_NO_MEMORY;
+    }
+    uint32_t priority = (uint32_t)regs->x[3];
+    struct obj_ref space = create_object(k, task, OBJECT_ADDRESS_SPACE, RIGHTS_NEW_SPACE, regs);
+    handle_t space_handle = regs->x[1];
+    CHECK(vm_space_create(&k->vm, k->frames, space.index) == STATUS_OK);
+    struct loader_result loaded;
+    elf_result why = ELF_OK;
+    CHECK(loader_load(&k->vm, k->frames, space.index, image, size, KERNEL_TASK_STACK_TOP,
+                      KERNEL_TASK_STACK_PAGES, &loaded, &why) == STATUS_OK);
+    struct obj_ref self = create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);
+    CHECK(cap_table_count(&k->caps, self.index) == 0);
+    CHECK(sched_state(&k->sched, self.index) == SCHED_UNUSED);
+    handle_t given = HANDLE_NONE;
+    if (give != HANDLE_NONE) {
+        CHECK(cap_transfer(&k->caps, task, give, self.index, false, &given) == STATUS_OK);
+    }
+    struct kernel_task *t = &k->tasks[self.index];
+    t->space = space;
+    t->self = self;
+    t->used = 1;
+    t->started = 0;
+    t->priority = priority;
+    t->waiting = 0;
+    t->entry = 0;
+    t->stack = 0;
+    t->arg = 0;
+    CHECK(kernel_task_start(k, self.index, loaded.entry, loaded.stack, given) == STATUS_OK);
+    regs->x[2] = space_handle;
     return STATUS_OK;
 }

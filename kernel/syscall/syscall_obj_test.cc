@@ -14,6 +14,8 @@
 #include "hal/fake/console_fake.h"
 #include "hal/mmu.h"
 #include "kernel/cap/cap.h"
+#include "kernel/crypto/sha256.h"
+#include "kernel/images/images.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/mm/frame_alloc.h"
 #include "kernel/obj/obj.h"
@@ -637,6 +639,152 @@ TEST_F(ObjCallTest, PowerOffIsARequestForTheBoard)
     EXPECT_EQ(KERNEL_POWER_RESET, k_->power_request);
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_POWER_OFF, h_.kernel, SYS_POWER_OFF_HALT)));
     EXPECT_EQ(KERNEL_POWER_OFF, k_->power_request);
+}
+
+void Put(std::vector<uint8_t> &b, size_t at, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++) {
+        b[at + i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+// A static ELF64 AArch64 executable: one segment at 0x400000 with flags
+// (PF_R 4 | PF_X 1 by default), 0x100 bytes, entry at its start.
+std::vector<uint8_t> Program(uint32_t flags = 5)
+{
+    std::vector<uint8_t> b(0x1100, 0);
+    const uint8_t ident[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
+    std::memcpy(b.data(), ident, sizeof ident);
+    Put(b, 16, 2, 2);
+    Put(b, 18, 183, 2);
+    Put(b, 20, 1, 4);
+    Put(b, 24, 0x400000, 8);
+    Put(b, 32, 64, 8);
+    Put(b, 52, 64, 2);
+    Put(b, 54, 56, 2);
+    Put(b, 56, 1, 2);
+    Put(b, 64, 1, 4);
+    Put(b, 68, flags, 4);
+    Put(b, 72, 0x1000, 8);
+    Put(b, 80, 0x400000, 8);
+    Put(b, 88, 0x400000, 8);
+    Put(b, 96, 0x100, 8);
+    Put(b, 104, 0x100, 8);
+    Put(b, 112, 0x1000, 8);
+    return b;
+}
+
+class SpawnTest : public ObjCallTest {
+  protected:
+    void SetUp() override
+    {
+        ObjCallTest::SetUp();
+        // Two images: "good" and "wx" (writable and executable); the blob
+        // holds both, each at a page-aligned offset.
+        good_ = Program();
+        bad_ = Program(7);
+        blob_.assign(0x4000, 0);
+        std::memcpy(blob_.data(), good_.data(), good_.size());
+        std::memcpy(blob_.data() + 0x2000, bad_.data(), bad_.size());
+        Entry(0, "good", 0, good_.size());
+        Entry(1, "wx", 0x2000, bad_.size());
+        table_ = {IMAGE_TABLE_MAGIC, 2, entries_, blob_.data(), blob_.size()};
+        kernel_state_set_images(k_.get(), &table_);
+        // Root's page of names at 0x10000.
+        const handle_t f = Create(SYS_FRAME_CREATE);
+        ASSERT_EQ(STATUS_OK,
+                  Call(Regs(SYS_MAP, h_.space, f, kNames, SYS_MAP_READ | SYS_MAP_WRITE)));
+        names_ = ram_.At(k_->vm.frames[Lookup(root_, f)->object.index].pa);
+        std::memcpy(names_, "goodwxhello\0x", 13);
+    }
+
+    void Entry(int i, const char *name, uint64_t offset, uint64_t size)
+    {
+        std::memset(&entries_[i], 0, sizeof entries_[i]);
+        std::strncpy(entries_[i].name, name, IMAGE_NAME_MAX - 1);
+        entries_[i].offset = offset;
+        entries_[i].size = size;
+        sha256(blob_.data() + offset, size, entries_[i].sha256);
+    }
+
+    static syscall_regs Spawn(handle_t kernel, uint64_t name, uint64_t len, uint64_t prio,
+                              handle_t give)
+    {
+        syscall_regs r = Regs(SYS_TASK_SPAWN, kernel, name, len, prio);
+        r.x[4] = give;
+        return r;
+    }
+
+    static constexpr uint64_t kNames = 0x10000;
+    std::vector<uint8_t> good_, bad_, blob_;
+    image_entry entries_[2]{};
+    image_table table_{};
+    uint8_t *names_ = nullptr;
+};
+
+TEST_F(SpawnTest, SpawnLoadsTheImageAndStartsTheTask)
+{
+    const uint64_t before = Free();
+    syscall_regs r = Spawn(h_.kernel, kNames, 4, 12, h_.console);
+    ASSERT_EQ(STATUS_OK, Call(r, root_));
+    const uint32_t child = Lookup(root_, r.x[1])->object.index;
+    EXPECT_EQ(OBJECT_TASK, Lookup(root_, r.x[1])->object.kind);
+    EXPECT_EQ(OBJECT_ADDRESS_SPACE, Lookup(root_, r.x[2])->object.kind);
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, child));
+    EXPECT_EQ(0x400000u, k_->tasks[child].entry);
+    EXPECT_EQ(KERNEL_TASK_STACK_TOP, k_->tasks[child].stack);
+    // Its x0 is the console's handle in its own table.
+    EXPECT_EQ(OBJECT_CONSOLE, Lookup(child, k_->tasks[child].arg)->object.kind);
+    EXPECT_EQ(1u + KERNEL_TASK_STACK_PAGES, vm_anon_count(&k_->vm));
+    paddr_t pa{};
+    ASSERT_EQ(HAL_MMU_OK, Translate(r.x[2], 0x400000, false, &pa));
+    EXPECT_EQ(good_[0x1000], *ram_.At(pa));
+    // Deleting both handles takes it all back.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, r.x[1])));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, r.x[2])));
+    EXPECT_EQ(before, Free());
+    EXPECT_EQ(0u, vm_anon_count(&k_->vm));
+}
+
+TEST_F(SpawnTest, EveryRefusalLeavesNothingBehind)
+{
+    const handle_t no_grant = Derive(h_.console, RIGHT_WRITE, root_);
+    ExpectFails(STATUS_NOT_FOUND, Spawn(h_.kernel, kNames + 6, 5, 12, HANDLE_NONE));  // "hello"
+    ExpectFails(STATUS_PERMISSION, Spawn(h_.kernel, kNames + 4, 2, 12, HANDLE_NONE)); // "wx": W+X
+    ExpectFails(STATUS_INVALID_ARGUMENT, Spawn(h_.kernel, kNames, 0, 12, HANDLE_NONE));
+    ExpectFails(STATUS_INVALID_ARGUMENT, Spawn(h_.kernel, kNames, IMAGE_NAME_MAX, 12, HANDLE_NONE));
+    ExpectFails(STATUS_INVALID_ARGUMENT, Spawn(h_.kernel, kNames + 6, 7, 12, HANDLE_NONE)); // NUL
+    ExpectFails(STATUS_INVALID_ARGUMENT,
+                Spawn(h_.kernel, kNames, 4, SCHED_PRIORITIES, HANDLE_NONE));
+    ExpectFails(STATUS_BAD_BUFFER, Spawn(h_.kernel, 0x20000, 4, 12, HANDLE_NONE));
+    ExpectFails(STATUS_BAD_BUFFER, Spawn(h_.kernel, kNames + 0xffe, 4, 12, HANDLE_NONE));
+    ExpectFails(STATUS_MISSING_RIGHT, Spawn(h_.kernel, kNames, 4, 12, no_grant));
+    ExpectFails(STATUS_BAD_HANDLE, Spawn(h_.kernel, kNames, 4, 12, 0x7777));
+    // A corrupted image: its hash no longer matches.
+    blob_[0x1000] ^= 1;
+    ExpectFails(STATUS_PERMISSION, Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE));
+    blob_[0x1000] ^= 1;
+    // No images at all.
+    kernel_state_set_images(k_.get(), nullptr);
+    ExpectFails(STATUS_NOT_FOUND, Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE));
+    kernel_state_set_images(k_.get(), &table_);
+    // Short of memory: every page but a few taken.
+    std::vector<paddr_t> taken;
+    while (Free() > 8) {
+        paddr_t pa{};
+        ASSERT_EQ(STATUS_OK, frame_alloc_one(&ram_.fa, &pa));
+        taken.push_back(pa);
+    }
+    ExpectFails(STATUS_NO_MEMORY, Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE));
+    for (paddr_t pa : taken) {
+        ASSERT_EQ(STATUS_OK, frame_alloc_free(&ram_.fa, pa));
+    }
+    // The caller's table without room for the two handles.
+    std::vector<handle_t> fill;
+    while (cap_table_count(&k_->caps, root_) < CAP_TABLE_SLOTS - 1) {
+        fill.push_back(Derive(h_.space, RIGHT_MAP, root_));
+    }
+    ExpectFails(STATUS_TABLE_FULL, Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE));
 }
 
 } // namespace

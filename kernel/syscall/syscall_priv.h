@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "hal/addr.h"
 #include "kernel/syscall/syscall.h"
 
 #include "kernel/abi/status.h"
@@ -42,6 +43,10 @@ status_t syscall_frame_create(struct kernel_state *k, uint32_t task, struct sysc
 status_t syscall_space_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *regs);
+status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+
+/** The root table of task's address space, or 0 if it has none (any more). */
+paddr_t syscall_task_root(const struct kernel_state *k, uint32_t task);
 
 /**
  * Looks up handle in task's table as an object of kind with the rights

@@ -96,8 +96,7 @@ status_t syscall_protect(struct kernel_state *k, uint32_t task, const struct sys
     return vm_protect(&k->vm, space, regs->x[1], (uint32_t)regs->x[2]);
 }
 
-/** The root table of task's address space, or 0 if it has none (any more). */
-static paddr_t task_root(const struct kernel_state *k, uint32_t task)
+paddr_t syscall_task_root(const struct kernel_state *k, uint32_t task)
 {
     if (task >= OBJ_MAX_TASKS || !k->tasks[task].used ||
         obj_check(&k->caps.objects, k->tasks[task].space, OBJECT_ADDRESS_SPACE) != STATUS_OK) {
@@ -119,7 +118,7 @@ status_t syscall_console_write(struct kernel_state *k, uint32_t task,
         return STATUS_INVALID_ARGUMENT;
     }
     size_t len = (size_t)regs->x[2];
-    paddr_t root = task_root(k, task);
+    paddr_t root = syscall_task_root(k, task);
     if (root.value == 0) {
         return STATUS_BAD_BUFFER;
     }

@@ -228,3 +228,19 @@ status_t sys_power_off(handle_t kernel, uint64_t how)
 {
     return sys_call4(SYS_POWER_OFF, kernel, how, 0, 0);
 }
+
+status_t sys_task_spawn(handle_t kernel, const char *name, uint64_t priority, handle_t give,
+                        handle_t *task, handle_t *space)
+{
+    uint64_t len = 0;
+    while (name[len] != 0) {
+        len++;
+    }
+    uint64_t r[SYS_MSG_REGS] = {kernel, (uint64_t)(uintptr_t)name, len, priority, give, 0, 0, 0};
+    status_t st = sys_trap(SYS_TASK_SPAWN, r);
+    if (st == STATUS_OK) {
+        *task = r[1];
+        *space = r[2];
+    }
+    return st;
+}

@@ -124,6 +124,15 @@ status_t sys_task_create(handle_t kernel, handle_t space, uint64_t priority, han
 /** SYS_POWER_OFF: how is SYS_POWER_OFF_HALT or SYS_POWER_OFF_RESET; returns only on error. */
 status_t sys_power_off(handle_t kernel, uint64_t how);
 
+/**
+ * SYS_TASK_SPAWN: starts the embedded image `name` (NUL-terminated, 1..31
+ * characters) as a new task at priority, with a copy of give (or
+ * HANDLE_NONE) as its argument; its task and space handles go to *task and
+ * *space.
+ */
+status_t sys_task_spawn(handle_t kernel, const char *name, uint64_t priority, handle_t give,
+                        handle_t *task, handle_t *space);
+
 #ifdef __cplusplus
 }
 #endif
