@@ -116,6 +116,20 @@ _start:
     eret
 
 .Lat_el1:
+    /* Start counting instructions retired (PMU event 0x08 in event
+     * counter 0, at every level) from here, so a benchmark can report the
+     * boot's cost: PMCR_EL0.P resets the event counters, .E enables them.
+     * Only a kernel that grants EL0 access (bsp_counters_setup) lets a
+     * task read it. */
+    mov     x0, #0x08
+    msr     pmevtyper0_el0, x0
+    mov     x0, #1
+    msr     pmcntenset_el0, x0
+    mrs     x0, pmcr_el0
+    orr     x0, x0, #3
+    msr     pmcr_el0, x0
+    isb
+
     /* EL1h from here on. The boot stack is the linker script's .stack
      * section; adrp/add gives its physical address, right while the MMU
      * is off. SP must stay 16-byte aligned (AAPCS64); the linker script

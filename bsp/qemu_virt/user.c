@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bsp/qemu_virt/counters.h"
 #include "bsp/qemu_virt/irq.h"
 #include "hal/aarch64/esr.h"
 #include "hal/aarch64/frame.h"
@@ -203,6 +204,7 @@ void user_trap(struct aarch64_frame *frame, uint64_t kind)
 _Noreturn void user_run(struct kernel_state *k)
 {
     user_kernel = k;
+    bsp_counters_setup();
     if (hal_timer_start(KERNEL_TICK_HZ) != 0) {
         kprintf("basalt: timer: cannot tick, tasks are not preempted\n");
     }

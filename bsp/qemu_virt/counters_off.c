@@ -1,0 +1,7 @@
+#include "bsp/qemu_virt/counters.h"
+
+void bsp_counters_setup(void)
+{
+    /* PMUSERENR_EL0 resets to 0 on the CPUs here: EL0 has no access. Make sure. */
+    __asm__ volatile("msr pmuserenr_el0, xzr\n\tisb" ::: "memory");
+}

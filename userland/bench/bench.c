@@ -1,0 +1,133 @@
+/*
+ * The benchmark (init of the benchmark kernel, //bsp:bench): instructions
+ * retired, read from the PMU, for the kernel's hot paths, each the median
+ * of BENCH_RUNS runs minus the cost of reading the counter. Run under
+ * QEMU with -icount shift=0 the counts are exact and repeatable.
+ */
+
+#include <stdint.h>
+
+#include "userland/bench/bench.h"
+#include "userland/libsys/print.h"
+#include "userland/libsys/sys.h"
+
+#include "kernel/abi/handle.h"
+#include "kernel/abi/init.h"
+#include "kernel/abi/status.h"
+#include "kernel/abi/syscall.h"
+
+#define BENCH_RUNS 101
+/* The servers run above init (16), so a call or a signal switches to them at once. */
+#define BENCH_SERVER_PRIORITY 20
+
+static uint64_t samples[BENCH_RUNS];
+
+/* The median of samples (sorted in place). */
+static uint64_t median(void)
+{
+    for (int i = 1; i < BENCH_RUNS; i++) {
+        uint64_t v = samples[i];
+        int j = i - 1;
+        while (j >= 0 && samples[j] > v) {
+            samples[j + 1] = samples[j];
+            j--;
+        }
+        samples[j + 1] = v;
+    }
+    return samples[BENCH_RUNS / 2];
+}
+
+static uint64_t overhead;
+
+static void report(const char *what, uint64_t value)
+{
+    sys_printf(INIT_HANDLE_CONSOLE, "bench: %-44s %8llu\n", what,
+               (unsigned long long)(value - overhead));
+}
+
+/* Spawns a benchmark server from its image, giving it cap; stops the run on failure. */
+static void spawn(const char *name, handle_t cap)
+{
+    handle_t task = HANDLE_NONE;
+    handle_t space = HANDLE_NONE;
+    status_t st =
+        sys_task_spawn(INIT_HANDLE_KERNEL, name, BENCH_SERVER_PRIORITY, cap, &task, &space);
+    if (st != STATUS_OK) {
+        sys_printf(INIT_HANDLE_CONSOLE, "bench: cannot start %s (status %d)\n", name, st);
+        sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
+    }
+}
+
+int main(uint64_t arg)
+{
+    (void)arg;
+    uint64_t boot = bench_instret();
+
+    for (int i = 0; i < BENCH_RUNS; i++) {
+        uint64_t t0 = bench_instret();
+        uint64_t t1 = bench_instret();
+        samples[i] = t1 - t0;
+    }
+    overhead = median();
+
+    sys_printf(INIT_HANDLE_CONSOLE, "bench: %-44s %8s\n", "instructions retired, median of 101",
+               "count");
+    sys_printf(INIT_HANDLE_CONSOLE, "bench: %-44s %8llu\n", "kernel entry to the first line of init",
+               (unsigned long long)boot);
+
+    for (int i = 0; i < BENCH_RUNS; i++) {
+        uint64_t t0 = bench_instret();
+        bench_call2(SYS_COUNT, 0, 0); /* an unknown number: the null call */
+        samples[i] = bench_instret() - t0;
+    }
+    report("null syscall round trip", median());
+
+    for (int i = 0; i < BENCH_RUNS; i++) {
+        uint64_t t0 = bench_instret();
+        bench_call2(SYS_YIELD, 0, 0); /* no other task ready */
+        samples[i] = bench_instret() - t0;
+    }
+    report("yield with no other task ready", median());
+
+    handle_t ep = HANDLE_NONE;
+    handle_t notification = HANDLE_NONE;
+    if (sys_endpoint_create(INIT_HANDLE_KERNEL, &ep) != STATUS_OK ||
+        sys_notify_create(INIT_HANDLE_KERNEL, &notification) != STATUS_OK) {
+        sys_printf(INIT_HANDLE_CONSOLE, "bench: cannot create the objects\n");
+        sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
+    }
+    spawn("echo", ep);
+    for (int i = 0; i < BENCH_RUNS; i++) {
+        uint64_t t0 = bench_instret();
+        bench_ipc(SYS_CALL, ep, sys_msg_info(1, 1, 0), 42);
+        samples[i] = bench_instret() - t0;
+    }
+    report("IPC call+reply round trip (two switches)", median());
+
+    spawn("waiter", notification);
+    for (int i = 0; i < BENCH_RUNS; i++) {
+        uint64_t t0 = bench_instret();
+        bench_call2(SYS_NOTIFY_SIGNAL, notification, 1);
+        samples[i] = bench_instret() - t0;
+    }
+    report("notification signal, wake, wait again", median());
+
+    /* Last: the yielder shares init's priority and never blocks. */
+    handle_t task = HANDLE_NONE;
+    handle_t space = HANDLE_NONE;
+    if (sys_task_spawn(INIT_HANDLE_KERNEL, "yielder", 16, HANDLE_NONE, &task, &space) !=
+        STATUS_OK) {
+        sys_printf(INIT_HANDLE_CONSOLE, "bench: cannot start yielder\n");
+        sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
+    }
+    for (int i = 0; i < BENCH_RUNS; i++) {
+        uint64_t t0 = bench_instret();
+        bench_call2(SYS_YIELD, 0, 0);
+        samples[i] = bench_instret() - t0;
+    }
+    report("yield to another task and back (two switches)", median());
+
+    sys_printf(INIT_HANDLE_CONSOLE, "bench: done\n");
+    sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
+    return 1;
+}

@@ -1,0 +1,18 @@
+/*
+ * The benchmark's IPC server: given an endpoint (x0), receives and replies
+ * with an empty message, forever.
+ */
+
+#include <stdint.h>
+
+#include "userland/bench/bench.h"
+
+#include "kernel/abi/syscall.h"
+
+int main(uint64_t endpoint)
+{
+    bench_ipc(SYS_RECV, endpoint, 0, 0);
+    for (;;) {
+        bench_ipc(SYS_REPLY_RECV, endpoint, sys_msg_info(0, 0, 0), 0);
+    }
+}
