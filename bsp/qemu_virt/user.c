@@ -16,6 +16,7 @@
 #include "bsp/qemu_virt/user.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bsp/qemu_virt/counters.h"
@@ -41,6 +42,9 @@ static struct aarch64_frame user_contexts[OBJ_MAX_TASKS];
 static uint32_t user_context_generation[OBJ_MAX_TASKS];
 /* The task whose registers are in the trap frame, or -1. */
 static int32_t user_running = -1;
+/* kernel_state.reaped when the running task's space was last activated: a
+ * teardown since (which may deactivate it, vm.h) means activating again. */
+static uint32_t user_activated_reaped;
 static uint64_t user_last_tick;
 
 /* Field by field (no memcpy in the kernel). */
@@ -55,6 +59,21 @@ static void frame_copy(struct aarch64_frame *dst, const struct aarch64_frame *sr
     dst->esr = src->esr;
     dst->far = src->far;
 }
+
+/*
+ * The first nine words of a trap frame are x0-x8, which is exactly a
+ * struct syscall_regs (x0-x7, then the number in x8): the dispatcher works
+ * on the frame in place, through this union (C11 6.7.2.1: a pointer to a
+ * union, suitably converted, points to each member).
+ */
+union user_frame {
+    struct aarch64_frame frame;
+    struct syscall_regs regs;
+};
+
+_Static_assert(offsetof(struct aarch64_frame, x) == 0 && offsetof(struct syscall_regs, x) == 0 &&
+                   offsetof(struct syscall_regs, number) == 8 * sizeof(uint64_t),
+               "x0-x8 of a frame are a struct syscall_regs");
 
 /* The syscall registers x0-x8 of a frame, in and out. */
 static void regs_from_frame(struct syscall_regs *regs, const struct aarch64_frame *frame)
@@ -88,10 +107,7 @@ static void user_power(const struct kernel_state *k)
 /* A system call by the running task. */
 static void user_syscall(struct kernel_state *k, uint32_t task, struct aarch64_frame *frame)
 {
-    struct syscall_regs regs;
-    regs_from_frame(&regs, frame);
-    kernel_run_syscall(k, task, &regs);
-    regs_to_frame(frame, &regs);
+    kernel_run_syscall(k, task, &((union user_frame *)frame)->regs);
     user_power(k);
 }
 
@@ -135,6 +151,7 @@ static uint32_t user_pick(struct kernel_state *k)
 /* Activates task's address space unless it is the active one. */
 static void user_activate(const struct kernel_state *k, uint32_t task)
 {
+    user_activated_reaped = k->reaped;
     uint32_t asid = 0;
     paddr_t root = kernel_run_space(k, task, &asid);
     if (hal_mmu_active().value != root.value) {
@@ -177,7 +194,9 @@ static void user_schedule(struct kernel_state *k, struct aarch64_frame *frame)
     uint32_t next = user_pick(k);
     if ((int32_t)next == was) {
         // A teardown in the call may have left the CPU without a user space.
-        user_activate(k, next);
+        if (k->reaped != user_activated_reaped) {
+            user_activate(k, next);
+        }
         return;
     }
     if (was >= 0 && user_context_generation[was] == k->tasks[was].self.generation) {
