@@ -115,8 +115,9 @@ static void user_syscall(struct kernel_state *k, uint32_t task, struct aarch64_f
 static void user_fault(struct kernel_state *k, uint32_t task, const struct aarch64_frame *frame)
 {
     uint32_t ec = esr_class(frame->esr);
-    kprintf("basalt: task %u faulted: %s, address 0x%016llx, pc 0x%016llx\n", task,
-            esr_class_name(ec), (unsigned long long)frame->far, (unsigned long long)frame->elr);
+    kprintf("basalt: task %u (%s) faulted: %s, address 0x%016llx, pc 0x%016llx\n", task,
+            k->tasks[task].name, esr_class_name(ec), (unsigned long long)frame->far,
+            (unsigned long long)frame->elr);
     kernel_run_fault(k, task);
 }
 

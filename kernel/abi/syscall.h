@@ -116,20 +116,28 @@ extern "C" {
  */
 #define SYS_CONSOLE_WRITE 17
 
+/**
+ * x0 task handle (needs RIGHT_WATCH), x1 notification handle (needs
+ * RIGHT_SEND), x2 bits (not 0): when the task faults, is stopped or exits,
+ * the notification is signalled with those bits. One watcher per task: a
+ * new call replaces the last.
+ */
+#define SYS_TASK_WATCH 18
+
 /*
  * Privileged calls: the numbers from SYS_PRIV_FIRST up. Each takes in x0 a
  * handle to the kernel object (OBJECT_KERNEL) with RIGHT_CONTROL, checked
  * before anything else the call does; their arguments start at x1.
  */
-#define SYS_PRIV_FIRST 18
+#define SYS_PRIV_FIRST 19
 /** -> x1 handle of a new endpoint (SEND, RECV, GRANT, DERIVE, REVOKE). */
-#define SYS_ENDPOINT_CREATE 18
+#define SYS_ENDPOINT_CREATE 19
 /** -> x1 handle of a new notification (SEND, RECV, GRANT, DERIVE, REVOKE). */
-#define SYS_NOTIFY_CREATE 19
+#define SYS_NOTIFY_CREATE 20
 /** -> x1 handle of a new zeroed frame (READ, WRITE, EXECUTE, MAP, GRANT, DERIVE, REVOKE). */
-#define SYS_FRAME_CREATE 20
+#define SYS_FRAME_CREATE 21
 /** -> x1 handle of a new empty address space (MAP, GRANT, DERIVE, REVOKE). */
-#define SYS_SPACE_CREATE 21
+#define SYS_SPACE_CREATE 22
 /**
  * x1 address-space handle (needs RIGHT_MAP) the task will run in, x2
  * priority, x3 a capability handle (needs RIGHT_GRANT) copied into the new
@@ -137,13 +145,13 @@ extern "C" {
  * WATCH, GRANT, DERIVE, REVOKE), x2 the copy's handle in its table. The
  * task does not run until SYS_TASK_START.
  */
-#define SYS_TASK_CREATE 22
+#define SYS_TASK_CREATE 23
 /**
  * x1 SYS_POWER_OFF_HALT or SYS_POWER_OFF_RESET: turns the machine off or
  * resets it once the call returns to the kernel's exit path; the caller
  * does not run again.
  */
-#define SYS_POWER_OFF 23
+#define SYS_POWER_OFF 24
 /**
  * x1 user address and x2 length (1..31 bytes, no NUL) of the name of an
  * embedded image, x3 priority, x4 a capability handle (needs RIGHT_GRANT)
@@ -156,9 +164,9 @@ extern "C" {
  * (STATUS_PERMISSION), a malformed image (its ELF error's status), too
  * little memory (STATUS_NO_MEMORY) all leave nothing behind.
  */
-#define SYS_TASK_SPAWN 24
+#define SYS_TASK_SPAWN 25
 /** Number of system calls; every number is below it and they are dense. */
-#define SYS_COUNT 25
+#define SYS_COUNT 26
 
 /** SYS_CONSOLE_WRITE: bytes one call may write. */
 #define SYS_CONSOLE_WRITE_MAX 256
@@ -225,10 +233,11 @@ _Static_assert(
         SYS_REPLY_RECV == SYS_REPLY + 1 && SYS_MAP == SYS_REPLY_RECV + 1 &&
         SYS_UNMAP == SYS_MAP + 1 && SYS_PROTECT == SYS_UNMAP + 1 &&
         SYS_TASK_START == SYS_PROTECT + 1 && SYS_CONSOLE_WRITE == SYS_TASK_START + 1 &&
-        SYS_PRIV_FIRST == SYS_CONSOLE_WRITE + 1 && SYS_ENDPOINT_CREATE == SYS_PRIV_FIRST &&
-        SYS_NOTIFY_CREATE == SYS_ENDPOINT_CREATE + 1 && SYS_FRAME_CREATE == SYS_NOTIFY_CREATE + 1 &&
-        SYS_SPACE_CREATE == SYS_FRAME_CREATE + 1 && SYS_TASK_CREATE == SYS_SPACE_CREATE + 1 &&
-        SYS_POWER_OFF == SYS_TASK_CREATE + 1 && SYS_TASK_SPAWN == SYS_POWER_OFF + 1,
+        SYS_TASK_WATCH == SYS_CONSOLE_WRITE + 1 && SYS_PRIV_FIRST == SYS_TASK_WATCH + 1 &&
+        SYS_ENDPOINT_CREATE == SYS_PRIV_FIRST && SYS_NOTIFY_CREATE == SYS_ENDPOINT_CREATE + 1 &&
+        SYS_FRAME_CREATE == SYS_NOTIFY_CREATE + 1 && SYS_SPACE_CREATE == SYS_FRAME_CREATE + 1 &&
+        SYS_TASK_CREATE == SYS_SPACE_CREATE + 1 && SYS_POWER_OFF == SYS_TASK_CREATE + 1 &&
+        SYS_TASK_SPAWN == SYS_POWER_OFF + 1,
     "syscall numbers are dense");
 _Static_assert(SYS_TASK_SPAWN + 1 == SYS_COUNT, "every number is below SYS_COUNT");
 _Static_assert(SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 1 &&

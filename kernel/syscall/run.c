@@ -27,13 +27,7 @@ void kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_re
 
 void kernel_run_fault(struct kernel_state *k, uint32_t task)
 {
-    CHECK(k != 0 && task < OBJ_MAX_TASKS);
-    enum sched_entity_state st = sched_state(&k->sched, task);
-    if (st == SCHED_READY || st == SCHED_RUNNING || st == SCHED_BLOCKED) {
-        CHECK(ipc_task_destroy(&k->ipc, &k->sched, task) == STATUS_OK);
-        CHECK(sched_set_faulted(&k->sched, task) == STATUS_OK);
-    }
-    k->tasks[task].waiting = 0;
+    kernel_task_stop(k, task);
 }
 
 void kernel_run_ticks(struct kernel_state *k, uint64_t n)

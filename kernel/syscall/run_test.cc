@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #include "kernel/sched/sched.h"
 #include "kernel/syscall/syscall.h"
@@ -142,6 +143,71 @@ TEST_F(RunTest, TheSpaceOfATask)
     EXPECT_EQ(0u, kernel_run_space(k_.get(), child_, &asid).value);
     EXPECT_EQ(0u, asid);
     EXPECT_EQ(7u, k_->tasks[child_].arg);
+}
+
+TEST_F(RunTest, AWatcherHearsOfAFaultAnExitAndAStop)
+{
+    const uint64_t watch = Call(root_, SYS_NOTIFY_CREATE, INIT_HANDLE_KERNEL).x[1];
+    Call(root_, SYS_TASK_WATCH, child_task_, watch, 0x4);
+    kernel_run_fault(k_.get(), child_);
+    syscall_regs poll = Call(root_, SYS_NOTIFY_POLL, watch);
+    EXPECT_EQ(0x4u, poll.x[1]) << "fault";
+    kernel_run_fault(k_.get(), child_); // stopped already: no second signal
+    syscall_regs again{};
+    again.number = SYS_NOTIFY_POLL;
+    again.x[0] = watch;
+    kernel_run_syscall(k_.get(), root_, &again);
+    EXPECT_EQ((uint64_t)STATUS_WOULD_BLOCK, again.x[0]);
+
+    // A second task that exits, and a third whose space goes.
+    syscall_regs r = Call(root_, SYS_TASK_CREATE, INIT_HANDLE_KERNEL, space_, 10, HANDLE_NONE);
+    const uint32_t exiting = 2;
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), exiting, 0x1000, 0x2000, 0));
+    Call(root_, SYS_TASK_WATCH, r.x[1], watch, 0x10);
+    Call(exiting, SYS_EXIT);
+    EXPECT_EQ(0x10u, Call(root_, SYS_NOTIFY_POLL, watch).x[1]) << "exit";
+    EXPECT_STREQ("task", k_->tasks[exiting].name);
+    EXPECT_STREQ("init", k_->tasks[root_].name);
+}
+
+TEST_F(RunTest, WatchErrors)
+{
+    const uint64_t watch = Call(root_, SYS_NOTIFY_CREATE, INIT_HANDLE_KERNEL).x[1];
+    struct Case {
+        uint64_t task, notification, bits;
+        status_t want;
+    } cases[] = {
+        {notif_, watch, 1, STATUS_WRONG_KIND},
+        {child_task_, child_task_, 1, STATUS_WRONG_KIND},
+        {child_task_, watch, 0, STATUS_INVALID_ARGUMENT},
+        {HANDLE_NONE, watch, 1, STATUS_BAD_HANDLE},
+    };
+    for (const Case &c : cases) {
+        syscall_regs r{};
+        r.number = SYS_TASK_WATCH;
+        r.x[0] = c.task;
+        r.x[1] = c.notification;
+        r.x[2] = c.bits;
+        kernel_run_syscall(k_.get(), root_, &r);
+        EXPECT_EQ((uint64_t)(uint32_t)c.want, r.x[0]);
+    }
+    const uint64_t no_watch = Call(root_, SYS_CAP_DERIVE, child_task_, RIGHT_CONTROL).x[1];
+    const uint64_t no_send = Call(root_, SYS_CAP_DERIVE, watch, RIGHT_RECV).x[1];
+    for (auto [t, n] : {std::pair<uint64_t, uint64_t>{no_watch, watch}, {child_task_, no_send}}) {
+        syscall_regs r{};
+        r.number = SYS_TASK_WATCH;
+        r.x[0] = t;
+        r.x[1] = n;
+        r.x[2] = 1;
+        kernel_run_syscall(k_.get(), root_, &r);
+        EXPECT_EQ((uint64_t)STATUS_MISSING_RIGHT, r.x[0]);
+    }
+    EXPECT_EQ(0u, k_->tasks[child_].watch_set);
+    // The watcher's notification gone: a fault signals nothing, and nothing breaks.
+    Call(root_, SYS_TASK_WATCH, child_task_, watch, 1);
+    Call(root_, SYS_CAP_DELETE, watch);
+    kernel_run_fault(k_.get(), child_);
+    EXPECT_EQ(SCHED_FAULTED, sched_state(&k_->sched, child_));
 }
 
 } // namespace

@@ -24,18 +24,8 @@ void kernel_state_init(struct kernel_state *k)
     sched_init(&k->sched);
     ipc_init(&k->ipc);
     vm_init(&k->vm);
-    struct obj_ref none = {OBJECT_NONE, 0, 0};
     for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {
-        struct kernel_task *t = &k->tasks[i];
-        t->space = none;
-        t->self = none;
-        t->used = 0;
-        t->started = 0;
-        t->priority = 0;
-        t->waiting = 0;
-        t->entry = 0;
-        t->stack = 0;
-        t->arg = 0;
+        syscall_task_clear(&k->tasks[i]);
     }
     k->frames = 0;
     k->images = 0;
@@ -93,6 +83,7 @@ static status_t syscall_exit(struct kernel_state *k, uint32_t task)
 {
     CHECK(ipc_task_destroy(&k->ipc, &k->sched, task) == STATUS_OK);
     CHECK(sched_set_exited(&k->sched, task) == STATUS_OK);
+    syscall_task_notify_watcher(k, task);
     CHECK(cap_delete_table(&k->caps, task) == STATUS_OK);
     return STATUS_OK;
 }
@@ -171,6 +162,8 @@ static status_t syscall_invoke(struct kernel_state *k, uint32_t task, struct sys
         return syscall_task_start(k, task, regs);
     case SYS_CONSOLE_WRITE:
         return syscall_console_write(k, task, regs);
+    case SYS_TASK_WATCH:
+        return syscall_task_watch(k, task, regs);
     case SYS_POWER_OFF:
         return syscall_power_off(k, regs);
     case SYS_TASK_SPAWN:

@@ -55,6 +55,9 @@ _Static_assert(OBJ_MAX_ENDPOINTS <= IPC_MAX_ENDPOINTS, "each endpoint object has
 _Static_assert(OBJ_MAX_NOTIFICATIONS <= IPC_MAX_NOTIFICATIONS,
                "each notification object has ipc state");
 
+/** Bytes of a task's name, its NUL included. */
+#define KERNEL_TASK_NAME_MAX 16
+
 /** The kernel's own record of a task object (indexed like its arena slot). */
 struct kernel_task {
     /** The address space the task runs in (kind OBJECT_ADDRESS_SPACE). */
@@ -73,9 +76,15 @@ struct kernel_task {
     uint64_t entry;
     uint64_t stack;
     uint64_t arg;
+    /** The notification signalled with watch_bits when it faults or exits (SYS_TASK_WATCH). */
+    struct obj_ref watch;
+    uint32_t watch_set;
+    uint64_t watch_bits;
+    /** For reports: its image's name ("task" when it has none), NUL-terminated. */
+    char name[KERNEL_TASK_NAME_MAX];
 };
 
-_Static_assert(sizeof(struct kernel_task) == 64, "struct kernel_task has no padding");
+_Static_assert(sizeof(struct kernel_task) == 104, "struct kernel_task has no padding");
 
 /** Everything one kernel instance has. No padding: two states compare with memcmp. */
 struct kernel_state {
@@ -155,6 +164,13 @@ void kernel_state_set_images(struct kernel_state *k, const struct image_table *i
  * capabilities. Cannot fail.
  */
 void kernel_reap(struct kernel_state *k);
+
+/**
+ * The task stops for good (a fault, or its space is gone): it leaves IPC,
+ * becomes FAULTED, and its watcher is signalled. No effect on a task that
+ * has stopped already or never started.
+ */
+void kernel_task_stop(struct kernel_state *k, uint32_t task);
 
 /** Handles kernel_create_root_task puts in the new task's table. */
 struct kernel_root_handles {

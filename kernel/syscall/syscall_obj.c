@@ -23,6 +23,7 @@
 #include "kernel/uaccess/uaccess.h"
 
 #include "kernel/abi/handle.h"
+#include "kernel/abi/init.h"
 #include "kernel/abi/object.h"
 #include "kernel/abi/status.h"
 #include "kernel/abi/syscall.h"
@@ -145,16 +146,7 @@ status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct sysca
     if (give != HANDLE_NONE) {
         CHECK(cap_transfer(&k->caps, task, give, ref.index, false, &given) == STATUS_OK);
     }
-    struct kernel_task *t = &k->tasks[ref.index];
-    t->space = space_ref;
-    t->self = ref;
-    t->used = 1;
-    t->started = 0;
-    t->priority = (uint32_t)priority;
-    t->waiting = 0;
-    t->entry = 0;
-    t->stack = 0;
-    t->arg = 0;
+    syscall_task_init(&k->tasks[ref.index], ref, space_ref, (uint32_t)priority, 0);
     regs->x[2] = given;
     return STATUS_OK;
 }
@@ -228,33 +220,97 @@ status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint
     CHECK(cap_insert_new(&k->caps, self.index, self, RIGHTS_NEW_TASK, &handles->self) == STATUS_OK);
     CHECK(cap_insert_new(&k->caps, self.index, console, RIGHTS_NEW_CONSOLE, &handles->console) ==
           STATUS_OK);
-    struct kernel_task *t = &k->tasks[self.index];
-    t->space = space;
-    t->self = self;
-    t->used = 1;
-    t->started = 0;
-    t->priority = priority;
-    t->waiting = 0;
-    t->entry = 0;
-    t->stack = 0;
-    t->arg = 0;
+    syscall_task_init(&k->tasks[self.index], self, space, priority, INIT_IMAGE_NAME);
     *task = self.index;
     return STATUS_OK;
 }
 
-/**
- * Stops a task that can no longer run (its space is gone): it leaves IPC
- * and becomes FAULTED. Nothing to do if it is not in the scheduler, or has
- * stopped already.
- */
-static void task_stop(struct kernel_state *k, uint32_t task)
+void syscall_task_clear(struct kernel_task *t)
 {
+    // Through a volatile pointer: clang merges a run of zero stores into a
+    // call to memset, which the freestanding kernel does not have.
+    volatile struct kernel_task *v = t;
+    v->space.kind = OBJECT_NONE;
+    v->space.index = 0;
+    v->space.generation = 0;
+    v->self.kind = OBJECT_NONE;
+    v->self.index = 0;
+    v->self.generation = 0;
+    v->used = 0;
+    v->started = 0;
+    v->priority = 0;
+    v->waiting = 0;
+    v->entry = 0;
+    v->stack = 0;
+    v->arg = 0;
+    v->watch.kind = OBJECT_NONE;
+    v->watch.index = 0;
+    v->watch.generation = 0;
+    v->watch_set = 0;
+    v->watch_bits = 0;
+    for (uint32_t i = 0; i < KERNEL_TASK_NAME_MAX; i++) {
+        v->name[i] = 0;
+    }
+}
+
+void syscall_task_init(struct kernel_task *t, struct obj_ref self, struct obj_ref space,
+                       uint32_t priority, const char *name)
+{
+    syscall_task_clear(t);
+    t->self = self;
+    t->space = space;
+    t->used = 1;
+    t->priority = priority;
+    const char *n = name != 0 ? name : "task";
+    for (uint32_t i = 0; i + 1 < KERNEL_TASK_NAME_MAX && n[i] != 0; i++) {
+        t->name[i] = n[i];
+    }
+}
+
+void syscall_task_notify_watcher(struct kernel_state *k, uint32_t task)
+{
+    struct kernel_task *t = &k->tasks[task];
+    if (t->watch_set && obj_check(&k->caps.objects, t->watch, OBJECT_NOTIFICATION) == STATUS_OK) {
+        CHECK(ipc_notify_signal(&k->ipc, &k->sched, t->watch.index, t->watch_bits) == STATUS_OK);
+    }
+}
+
+void kernel_task_stop(struct kernel_state *k, uint32_t task)
+{
+    CHECK(k != 0 && task < OBJ_MAX_TASKS);
     enum sched_entity_state st = sched_state(&k->sched, task);
     if (st == SCHED_READY || st == SCHED_RUNNING || st == SCHED_BLOCKED) {
         CHECK(ipc_task_destroy(&k->ipc, &k->sched, task) == STATUS_OK);
         CHECK(sched_set_faulted(&k->sched, task) == STATUS_OK);
+        syscall_task_notify_watcher(k, task);
     }
     k->tasks[task].waiting = 0;
+}
+
+/** SYS_TASK_WATCH: x0 task (RIGHT_WATCH), x1 notification (RIGHT_SEND), x2 bits. */
+status_t syscall_task_watch(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+{
+    uint32_t target = 0;
+    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_TASK, RIGHT_WATCH, &target);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct cap *n = 0;
+    st = cap_lookup(&k->caps, task, (handle_t)regs->x[1], OBJECT_NOTIFICATION, RIGHT_SEND, &n);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    if (regs->x[2] == 0) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    struct kernel_task *t = &k->tasks[target];
+    if (!t->used) {
+        return STATUS_BAD_STATE;
+    }
+    t->watch = n->object;
+    t->watch_set = 1;
+    t->watch_bits = regs->x[2];
+    return STATUS_OK;
 }
 
 /** Tears down task object `task`, destroyed: IPC, scheduler, capability table. */
@@ -266,16 +322,7 @@ static void task_teardown(struct kernel_state *k, uint32_t task)
     }
     // Deleting the table may destroy more objects: kernel_reap loops.
     CHECK(cap_delete_table(&k->caps, task) == STATUS_OK);
-    struct kernel_task *t = &k->tasks[task];
-    struct obj_ref none = {OBJECT_NONE, 0, 0};
-    t->space = none;
-    t->self = none;
-    t->used = 0;
-    t->started = 0;
-    t->priority = 0;
-    t->entry = 0;
-    t->stack = 0;
-    t->arg = 0;
+    syscall_task_clear(&k->tasks[task]);
 }
 
 /** One pass over every kind with state of its own: tears down what is no longer live. */
@@ -300,7 +347,7 @@ static void reap_pass(struct kernel_state *k)
         if (k->vm.spaces[i].used && !slot_live(k, OBJECT_ADDRESS_SPACE, i)) {
             for (uint32_t t = 0; t < OBJ_MAX_TASKS; t++) {
                 if (k->tasks[t].used && k->tasks[t].space.index == i) {
-                    task_stop(k, t);
+                    kernel_task_stop(k, t);
                 }
             }
             CHECK(vm_space_destroy(&k->vm, k->frames, i) == STATUS_OK);
@@ -344,12 +391,12 @@ status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *re
 
 /** Decodes the image of SYS_TASK_SPAWN: its name from x1/x2, found, checked, parsed. */
 static status_t spawn_image(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs,
-                            const uint8_t **image, size_t *size, struct elf_image *elf)
+                            char name[IMAGE_NAME_MAX], const uint8_t **image, size_t *size,
+                            struct elf_image *elf)
 {
     if (regs->x[2] == 0 || regs->x[2] >= IMAGE_NAME_MAX) {
         return STATUS_INVALID_ARGUMENT;
     }
-    char name[IMAGE_NAME_MAX];
     size_t len = (size_t)regs->x[2];
     paddr_t root = syscall_task_root(k, task);
     if (root.value == 0) {
@@ -406,7 +453,8 @@ status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscal
     const uint8_t *image = 0;
     size_t size = 0;
     struct elf_image elf;
-    status_t st = spawn_image(k, task, regs, &image, &size, &elf);
+    char name[IMAGE_NAME_MAX];
+    status_t st = spawn_image(k, task, regs, name, &image, &size, &elf);
     if (st != STATUS_OK) {
         return st;
     }
@@ -437,16 +485,7 @@ status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscal
     if (give != HANDLE_NONE) {
         CHECK(cap_transfer(&k->caps, task, give, self.index, false, &given) == STATUS_OK);
     }
-    struct kernel_task *t = &k->tasks[self.index];
-    t->space = space;
-    t->self = self;
-    t->used = 1;
-    t->started = 0;
-    t->priority = priority;
-    t->waiting = 0;
-    t->entry = 0;
-    t->stack = 0;
-    t->arg = 0;
+    syscall_task_init(&k->tasks[self.index], self, space, priority, name);
     CHECK(kernel_task_start(k, self.index, loaded.entry, loaded.stack, given) == STATUS_OK);
     regs->x[2] = space_handle;
     return STATUS_OK;

@@ -45,6 +45,18 @@ status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct sysca
 status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *regs);
 status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 
+/** Empties a task record (no task: every field 0, refs OBJECT_NONE). */
+void syscall_task_clear(struct kernel_task *t);
+
+/** Fills a record for a new task object self in space, not started, named name (may be NULL). */
+void syscall_task_init(struct kernel_task *t, struct obj_ref self, struct obj_ref space,
+                       uint32_t priority, const char *name);
+
+/** Signals the watcher of task (if it has one and it is still there). */
+void syscall_task_notify_watcher(struct kernel_state *k, uint32_t task);
+
+status_t syscall_task_watch(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+
 /** The root table of task's address space, or 0 if it has none (any more). */
 paddr_t syscall_task_root(const struct kernel_state *k, uint32_t task);
 
