@@ -13,6 +13,7 @@
 #include "hal/mmu.h"
 #include "kernel/abi/status.h"
 #include "kernel/elf/elf.h"
+#include "kernel/elf/elf_builder.h"
 #include "kernel/mm/frame_alloc.h"
 #include "kernel/vm/fake_ram.h"
 #include "kernel/vm/vm.h"
@@ -25,53 +26,11 @@ constexpr uint64_t kText = 0x400000;
 constexpr uint64_t kData = 0x403000;
 constexpr uint64_t kStackTop = 0x7ff0000000;
 
-void Put(std::vector<uint8_t> &b, size_t at, uint64_t v, int bytes)
-{
-    for (int i = 0; i < bytes; i++) {
-        b[at + i] = (uint8_t)(v >> (8 * i));
-    }
-}
+using elf_builder::Segment;
 
-struct Segment {
-    uint32_t flags; // PF_X 1, PF_W 2, PF_R 4
-    uint64_t offset, vaddr, filesz, memsz;
-};
-
-// A static ELF64 AArch64 executable: the headers, then each segment's file
-// bytes (a pattern of its own) at its offset.
 std::vector<uint8_t> Elf(uint64_t entry, const std::vector<Segment> &segs)
 {
-    size_t size = 64 + 56 * segs.size();
-    for (const Segment &s : segs) {
-        size = std::max<size_t>(size, s.offset + s.filesz);
-    }
-    std::vector<uint8_t> b(size, 0);
-    const uint8_t ident[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
-    std::memcpy(b.data(), ident, sizeof ident);
-    Put(b, 16, 2, 2);   // ET_EXEC
-    Put(b, 18, 183, 2); // EM_AARCH64
-    Put(b, 20, 1, 4);
-    Put(b, 24, entry, 8);
-    Put(b, 32, 64, 8); // e_phoff
-    Put(b, 52, 64, 2);
-    Put(b, 54, 56, 2);
-    Put(b, 56, segs.size(), 2);
-    for (size_t i = 0; i < segs.size(); i++) {
-        size_t ph = 64 + 56 * i;
-        const Segment &s = segs[i];
-        Put(b, ph, 1, 4); // PT_LOAD
-        Put(b, ph + 4, s.flags, 4);
-        Put(b, ph + 8, s.offset, 8);
-        Put(b, ph + 16, s.vaddr, 8);
-        Put(b, ph + 24, s.vaddr, 8);
-        Put(b, ph + 32, s.filesz, 8);
-        Put(b, ph + 40, s.memsz, 8);
-        Put(b, ph + 48, kPage, 8);
-        for (uint64_t j = 0; j < s.filesz; j++) {
-            b[s.offset + j] = (uint8_t)(j * 7 + i + 1);
-        }
-    }
-    return b;
+    return elf_builder::Build(entry, segs);
 }
 
 // Text RX over two pages, data RW with bss over two more.

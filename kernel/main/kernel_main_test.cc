@@ -19,6 +19,7 @@
 #include "hal/fake/timer_fake.h"
 #include "kernel/abi/init.h"
 #include "kernel/crypto/sha256.h"
+#include "kernel/elf/elf_builder.h"
 #include "kernel/images/images.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall/syscall.h"
@@ -94,36 +95,10 @@ class KernelMainTest : public ::testing::Test {
     image_table table_{};
 };
 
-void Put(std::vector<uint8_t> &b, size_t at, uint64_t v, int bytes)
-{
-    for (int i = 0; i < bytes; i++) {
-        b[at + i] = (uint8_t)(v >> (8 * i));
-    }
-}
-
 // A static ELF64 AArch64 executable with one RX page at 0x400000.
 std::vector<uint8_t> InitElf()
 {
-    std::vector<uint8_t> b(0x1100, 0);
-    const uint8_t ident[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
-    std::memcpy(b.data(), ident, sizeof ident);
-    Put(b, 16, 2, 2);
-    Put(b, 18, 183, 2);
-    Put(b, 20, 1, 4);
-    Put(b, 24, 0x400000, 8);
-    Put(b, 32, 64, 8);
-    Put(b, 52, 64, 2);
-    Put(b, 54, 56, 2);
-    Put(b, 56, 1, 2);
-    Put(b, 64, 1, 4);        // PT_LOAD
-    Put(b, 68, 5, 4);        // R X
-    Put(b, 72, 0x1000, 8);   // offset
-    Put(b, 80, 0x400000, 8); // vaddr
-    Put(b, 88, 0x400000, 8);
-    Put(b, 96, 0x100, 8);  // filesz
-    Put(b, 104, 0x100, 8); // memsz
-    Put(b, 112, 0x1000, 8);
-    return b;
+    return elf_builder::OnePage();
 }
 
 TEST_F(KernelMainTest, BootsThroughEveryMarkerAndPowersOff)
@@ -216,7 +191,7 @@ TEST_F(KernelMainTest, CorruptedInitImageHalts)
 TEST_F(KernelMainTest, MalformedInitImageHaltsWithItsError)
 {
     std::vector<uint8_t> bad = InitElf();
-    Put(bad, 68, 7, 4); // R W X
+    elf_builder::Put(bad, 68, 7, 4); // R W X
     Images(INIT_IMAGE_NAME, bad);
     EXPECT_EXIT(RunKernel(&info_), ::testing::ExitedWithCode(CPU_FAKE_HALT_EXIT_CODE),
                 "basalt: init: ELF_ERR_WX\r\n"

@@ -15,6 +15,7 @@
 #include "hal/mmu.h"
 #include "kernel/cap/cap.h"
 #include "kernel/crypto/sha256.h"
+#include "kernel/elf/elf_builder.h"
 #include "kernel/images/images.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/mm/frame_alloc.h"
@@ -641,37 +642,11 @@ TEST_F(ObjCallTest, PowerOffIsARequestForTheBoard)
     EXPECT_EQ(KERNEL_POWER_OFF, k_->power_request);
 }
 
-void Put(std::vector<uint8_t> &b, size_t at, uint64_t v, int bytes)
-{
-    for (int i = 0; i < bytes; i++) {
-        b[at + i] = (uint8_t)(v >> (8 * i));
-    }
-}
-
 // A static ELF64 AArch64 executable: one segment at 0x400000 with flags
 // (PF_R 4 | PF_X 1 by default), 0x100 bytes, entry at its start.
 std::vector<uint8_t> Program(uint32_t flags = 5)
 {
-    std::vector<uint8_t> b(0x1100, 0);
-    const uint8_t ident[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
-    std::memcpy(b.data(), ident, sizeof ident);
-    Put(b, 16, 2, 2);
-    Put(b, 18, 183, 2);
-    Put(b, 20, 1, 4);
-    Put(b, 24, 0x400000, 8);
-    Put(b, 32, 64, 8);
-    Put(b, 52, 64, 2);
-    Put(b, 54, 56, 2);
-    Put(b, 56, 1, 2);
-    Put(b, 64, 1, 4);
-    Put(b, 68, flags, 4);
-    Put(b, 72, 0x1000, 8);
-    Put(b, 80, 0x400000, 8);
-    Put(b, 88, 0x400000, 8);
-    Put(b, 96, 0x100, 8);
-    Put(b, 104, 0x100, 8);
-    Put(b, 112, 0x1000, 8);
-    return b;
+    return elf_builder::OnePage(flags);
 }
 
 class SpawnTest : public ObjCallTest {
