@@ -72,8 +72,8 @@ int main(uint64_t arg)
 
     sys_printf(INIT_HANDLE_CONSOLE, "bench: %-44s %8s\n", "instructions retired, median of 101",
                "count");
-    sys_printf(INIT_HANDLE_CONSOLE, "bench: %-44s %8llu\n", "kernel entry to the first line of init",
-               (unsigned long long)boot);
+    sys_printf(INIT_HANDLE_CONSOLE, "bench: %-44s %8llu\n",
+               "kernel entry to the first line of init", (unsigned long long)boot);
 
     for (int i = 0; i < BENCH_RUNS; i++) {
         uint64_t t0 = bench_instret();
