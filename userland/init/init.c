@@ -2,8 +2,9 @@
  * init: the first task, started by the kernel with the capabilities of
  * kernel/abi/init.h in fixed slots. It starts the process manager
  * (userland/procmgr), lends it a kernel and a console capability, then asks
- * it for hello, giving hello a console capability of its own; then it
- * powers off.
+ * it for hello, giving hello a console capability of its own, then for
+ * crash, which faults: init watches it and learns when the kernel has
+ * stopped it. Then it powers off.
  */
 
 #include <stdint.h>
@@ -21,11 +22,43 @@
 /* The process manager runs above init (16) and below what it starts (20). */
 #define INIT_PROCMGR_PRIORITY 18
 
+/* crash runs below init (16): it starts only once init waits. */
+#define INIT_CRASH_PRIORITY 10
+/* The bit init's watch notification gets when crash stops. */
+#define INIT_CRASH_ENDED 0x1
+
 /* Reports a failed step and powers off: init has nothing else to do. */
 static void fail(const char *what, status_t st)
 {
     sys_printf(INIT_HANDLE_CONSOLE, "init: %s failed (status %d)\n", what, st);
     sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
+}
+
+/*
+ * Asks the process manager on ep for the image name at priority (0: its
+ * default), giving the new task a console capability of its own; the
+ * task's and its space's capabilities come back in *task and *space.
+ */
+static status_t spawn(handle_t ep, const char *name, uint64_t priority, handle_t *task,
+                      handle_t *space)
+{
+    struct sys_msg request = {PROCMGR_SPAWN, 0, 1, {0, 0, 0, 0}, {HANDLE_NONE, HANDLE_NONE}};
+    if (!procmgr_pack_spawn(&request, name, priority)) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    status_t st = sys_cap_derive(INIT_HANDLE_CONSOLE, RIGHT_WRITE | RIGHT_GRANT, &request.caps[0]);
+    struct sys_msg reply;
+    if (st == STATUS_OK) {
+        st = sys_call(ep, &request, &reply);
+    }
+    if (st == STATUS_OK && (reply.label != STATUS_OK || reply.cap_count != 2)) {
+        st = reply.label != STATUS_OK ? (status_t)reply.label : STATUS_BAD_FORMAT;
+    }
+    if (st == STATUS_OK) {
+        *task = reply.caps[0];
+        *space = reply.caps[1];
+    }
+    return st;
 }
 
 int main(uint64_t arg)
@@ -58,19 +91,34 @@ int main(uint64_t arg)
         fail("setting procmgr up", st);
     }
 
-    // Ask it for hello, with a console capability of hello's own.
-    struct sys_msg request = {PROCMGR_SPAWN, 0, 1, {0, 0, 0, 0}, {HANDLE_NONE, HANDLE_NONE}};
-    procmgr_pack_name(&request, "hello");
-    st = sys_cap_derive(INIT_HANDLE_CONSOLE, RIGHT_WRITE | RIGHT_GRANT, &request.caps[0]);
-    struct sys_msg reply;
-    if (st == STATUS_OK) {
-        st = sys_call(ep, &request, &reply);
+    // Ask it for hello, with a console capability of hello's own. hello
+    // runs, and ends, before procmgr replies: it is more urgent than both.
+    handle_t task = HANDLE_NONE;
+    handle_t space = HANDLE_NONE;
+    st = spawn(ep, "hello", 0, &task, &space);
+    if (st != STATUS_OK) {
+        fail("spawning hello through procmgr", st);
     }
-    if (st != STATUS_OK || reply.label != STATUS_OK || reply.cap_count != 2) {
-        fail("spawning hello through procmgr", st != STATUS_OK ? st : (status_t)reply.label);
-    }
-    // hello ran, and ended, before procmgr replied: it is more urgent than both.
     sys_printf(INIT_HANDLE_CONSOLE, "init: procmgr started hello\n");
+
+    // crash faults on purpose. It runs below init, so init can watch it
+    // first and then wait to be told it stopped; nothing else is disturbed.
+    handle_t ended = HANDLE_NONE;
+    st = sys_notify_create(INIT_HANDLE_KERNEL, &ended);
+    if (st == STATUS_OK) {
+        st = spawn(ep, "crash", INIT_CRASH_PRIORITY, &task, &space);
+    }
+    if (st == STATUS_OK) {
+        st = sys_task_watch(task, ended, INIT_CRASH_ENDED);
+    }
+    uint64_t bits = 0;
+    if (st == STATUS_OK) {
+        st = sys_notify_wait(ended, &bits);
+    }
+    if (st != STATUS_OK || bits != INIT_CRASH_ENDED) {
+        fail("watching crash", st);
+    }
+    sys_printf(INIT_HANDLE_CONSOLE, "init: crash stopped, the rest goes on\n");
     sys_printf(INIT_HANDLE_CONSOLE, "init: done\n");
     sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
     // Only reached if power-off was refused; crt0 then exits the task.

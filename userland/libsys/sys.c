@@ -244,3 +244,8 @@ status_t sys_task_spawn(handle_t kernel, const char *name, uint64_t priority, ha
     }
     return st;
 }
+
+status_t sys_task_watch(handle_t task, handle_t notification, uint64_t bits)
+{
+    return sys_call4(SYS_TASK_WATCH, task, notification, bits, 0);
+}

@@ -124,6 +124,9 @@ status_t sys_task_create(handle_t kernel, handle_t space, uint64_t priority, han
 /** SYS_POWER_OFF: how is SYS_POWER_OFF_HALT or SYS_POWER_OFF_RESET; returns only on error. */
 status_t sys_power_off(handle_t kernel, uint64_t how);
 
+/** SYS_TASK_WATCH: notification is signalled with bits when task faults, is stopped or exits. */
+status_t sys_task_watch(handle_t task, handle_t notification, uint64_t bits);
+
 /**
  * SYS_TASK_SPAWN: starts the embedded image `name` (NUL-terminated, 1..31
  * characters) as a new task at priority, with a copy of give (or

@@ -37,14 +37,16 @@ int main(uint64_t endpoint)
     status_t st = sys_recv(endpoint, &msg);
     for (;;) {
         handle_t task = HANDLE_NONE;
-        char name[8 * SYS_MSG_MAX_WORDS];
+        char name[8 * PROCMGR_NAME_WORDS];
         if (st != STATUS_OK || msg.label != PROCMGR_SPAWN || !procmgr_unpack_name(&msg, name)) {
             answer(&reply, STATUS_INVALID_ARGUMENT, HANDLE_NONE, HANDLE_NONE);
         } else {
             handle_t give = msg.cap_count > 0 ? msg.caps[0] : HANDLE_NONE;
             handle_t space = HANDLE_NONE;
+            uint64_t priority = msg.words[PROCMGR_NAME_WORDS];
             status_t spawned =
-                sys_task_spawn(kernel, name, PROCMGR_CHILD_PRIORITY, give, &task, &space);
+                sys_task_spawn(kernel, name, priority != 0 ? priority : PROCMGR_CHILD_PRIORITY,
+                               give, &task, &space);
             sys_printf(console, "procmgr: spawn %s: status %d\n", name, spawned);
             // The task has its own copy of what it was given.
             if (give != HANDLE_NONE) {
