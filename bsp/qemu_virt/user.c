@@ -46,6 +46,15 @@ static int32_t user_running = -1;
  * teardown since (which may deactivate it, vm.h) means activating again. */
 static uint32_t user_activated_reaped;
 static uint64_t user_last_tick;
+/*
+ * Each task's space (root and ASID) as kernel_run_space last said, valid
+ * while the task object is the same (generation) and nothing was torn down
+ * since (kernel_state.reaped): a task's space never changes, it can only go.
+ */
+static paddr_t user_space_root[OBJ_MAX_TASKS];
+static uint32_t user_space_asid[OBJ_MAX_TASKS];
+static uint32_t user_space_generation[OBJ_MAX_TASKS];
+static uint32_t user_space_reaped[OBJ_MAX_TASKS];
 
 /* Field by field (no memcpy in the kernel). */
 static void frame_copy(struct aarch64_frame *dst, const struct aarch64_frame *src)
@@ -74,22 +83,6 @@ union user_frame {
 _Static_assert(offsetof(struct aarch64_frame, x) == 0 && offsetof(struct syscall_regs, x) == 0 &&
                    offsetof(struct syscall_regs, number) == 8 * sizeof(uint64_t),
                "x0-x8 of a frame are a struct syscall_regs");
-
-/* The syscall registers x0-x8 of a frame, in and out. */
-static void regs_from_frame(struct syscall_regs *regs, const struct aarch64_frame *frame)
-{
-    for (uint32_t i = 0; i < 8; i++) {
-        regs->x[i] = frame->x[i];
-    }
-    regs->number = frame->x[8];
-}
-
-static void regs_to_frame(struct aarch64_frame *frame, const struct syscall_regs *regs)
-{
-    for (uint32_t i = 0; i < 8; i++) {
-        frame->x[i] = regs->x[i];
-    }
-}
 
 /* The power request of the last call, carried out. */
 static void user_power(const struct kernel_state *k)
@@ -153,10 +146,15 @@ static uint32_t user_pick(struct kernel_state *k)
 static void user_activate(const struct kernel_state *k, uint32_t task)
 {
     user_activated_reaped = k->reaped;
-    uint32_t asid = 0;
-    paddr_t root = kernel_run_space(k, task, &asid);
+    uint32_t generation = k->tasks[task].self.generation;
+    if (user_space_generation[task] != generation || user_space_reaped[task] != k->reaped) {
+        user_space_root[task] = kernel_run_space(k, task, &user_space_asid[task]);
+        user_space_generation[task] = generation;
+        user_space_reaped[task] = k->reaped;
+    }
+    paddr_t root = user_space_root[task];
     if (hal_mmu_active().value != root.value) {
-        hal_mmu_activate(root, asid);
+        hal_mmu_activate(root, user_space_asid[task]);
     }
 }
 
@@ -177,11 +175,7 @@ static void user_switch_to(struct kernel_state *k, uint32_t task, struct aarch64
         ctx->far = 0;
         user_context_generation[task] = t->self.generation;
     } else {
-        struct syscall_regs regs;
-        regs_from_frame(&regs, ctx);
-        if (kernel_run_deliver(k, task, &regs)) {
-            regs_to_frame(ctx, &regs);
-        }
+        (void)kernel_run_deliver(k, task, &((union user_frame *)ctx)->regs);
     }
     frame_copy(frame, ctx);
     user_activate(k, task);
