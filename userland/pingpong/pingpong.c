@@ -23,7 +23,7 @@
 /* Calls of the first run, with one pong. */
 #define PINGPONG_ROUNDS 100
 /* Calls of the stress run, and the pongs that serve them. */
-#define PINGPONG_STRESS_ROUNDS 1000
+#define PINGPONG_STRESS_ROUNDS 5000
 #define PINGPONG_PONGS 3
 
 /** Failures so far; each is printed when found. */
