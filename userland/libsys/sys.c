@@ -19,7 +19,7 @@
  * compiler keeps nothing in them across the call; "memory" because the
  * kernel reads (SYS_CONSOLE_WRITE) the caller's memory. Returns x0.
  */
-static status_t sys_trap(uint64_t number, uint64_t r[SYS_MSG_REGS])
+status_t sys_raw(uint64_t number, uint64_t r[SYS_MSG_REGS])
 {
     register uint64_t x0 __asm__("x0") = r[0];
     register uint64_t x1 __asm__("x1") = r[1];
@@ -51,14 +51,14 @@ static status_t sys_trap(uint64_t number, uint64_t r[SYS_MSG_REGS])
 static status_t sys_call4(uint64_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
     uint64_t r[SYS_MSG_REGS] = {a0, a1, a2, a3, 0, 0, 0, 0};
-    return sys_trap(number, r);
+    return sys_raw(number, r);
 }
 
 /** A call with up to two arguments whose one result (x1) goes to *out on success. */
 static status_t sys_call_out(uint64_t number, uint64_t a0, uint64_t a1, uint64_t *out)
 {
     uint64_t r[SYS_MSG_REGS] = {a0, a1, 0, 0, 0, 0, 0, 0};
-    status_t st = sys_trap(number, r);
+    status_t st = sys_raw(number, r);
     if (st == STATUS_OK) {
         *out = r[1];
     }
@@ -123,7 +123,7 @@ static status_t sys_ipc(uint64_t number, handle_t endpoint, const struct sys_msg
             return st;
         }
     }
-    status_t st = sys_trap(number, r);
+    status_t st = sys_raw(number, r);
     if (st == STATUS_OK && out != NULL) {
         sys_msg_unpack(r, out);
     }
@@ -216,7 +216,7 @@ status_t sys_task_create(handle_t kernel, handle_t space, uint64_t priority, han
                          handle_t *task, handle_t *given)
 {
     uint64_t r[SYS_MSG_REGS] = {kernel, space, priority, give, 0, 0, 0, 0};
-    status_t st = sys_trap(SYS_TASK_CREATE, r);
+    status_t st = sys_raw(SYS_TASK_CREATE, r);
     if (st == STATUS_OK) {
         *task = r[1];
         *given = r[2];
@@ -237,7 +237,7 @@ status_t sys_task_spawn(handle_t kernel, const char *name, uint64_t priority, ha
         len++;
     }
     uint64_t r[SYS_MSG_REGS] = {kernel, (uint64_t)(uintptr_t)name, len, priority, give, 0, 0, 0};
-    status_t st = sys_trap(SYS_TASK_SPAWN, r);
+    status_t st = sys_raw(SYS_TASK_SPAWN, r);
     if (st == STATUS_OK) {
         *task = r[1];
         *space = r[2];

@@ -39,6 +39,13 @@ struct sys_msg {
     handle_t caps[SYS_MSG_MAX_CAPS];
 };
 
+/**
+ * Any system call, every register chosen by the caller and no check of
+ * libsys's own (for programs that test the kernel's refusals): x0-x7 from
+ * r[0..7], the number in x8; x0-x7 come back in r. Returns x0 as a status.
+ */
+status_t sys_raw(uint64_t number, uint64_t r[8]);
+
 /** SYS_YIELD: gives up the CPU; the task stays runnable. */
 status_t sys_yield(void);
 
