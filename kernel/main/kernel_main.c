@@ -121,8 +121,8 @@ static void kernel_start_init(const struct image_table *images)
     struct loader_result loaded;
     elf_result why = ELF_OK;
     uint32_t space = kernel.tasks[task].space.index;
-    status = loader_load(&kernel.vm, &kernel_frames, space, image, size, KERNEL_INIT_STACK_TOP,
-                         KERNEL_INIT_STACK_PAGES, &loaded, &why);
+    status = loader_load(&kernel.vm, &kernel_frames, space, image, size, KERNEL_TASK_STACK_TOP,
+                         KERNEL_TASK_STACK_PAGES, &loaded, &why);
     if (status != STATUS_OK) {
         if (why != ELF_OK) {
             kprintf("basalt: init: %s\n", elf_error_name(why));

@@ -35,10 +35,6 @@ extern "C" {
  */
 struct kernel_state *kernel_main(const struct boot_info *info);
 
-/** Where init's stack ends, and its size in pages (a guard page lies below). */
-#define KERNEL_INIT_STACK_TOP 0x0000fffffffff000ull
-#define KERNEL_INIT_STACK_PAGES 4u
-
 #ifdef __cplusplus
 }
 #endif

@@ -160,7 +160,7 @@ TEST_F(KernelMainTest, WithImagesInitIsLoadedAndReady)
     const uint32_t init = 0; // the first task object
     EXPECT_EQ(SCHED_READY, sched_state(&k->sched, init));
     EXPECT_EQ(0x400000u, k->tasks[init].entry);
-    EXPECT_EQ(KERNEL_INIT_STACK_TOP, k->tasks[init].stack);
+    EXPECT_EQ(KERNEL_TASK_STACK_TOP, k->tasks[init].stack);
     cap *c = nullptr;
     EXPECT_EQ(STATUS_OK,
               cap_lookup(&k->caps, init, INIT_HANDLE_KERNEL, OBJECT_KERNEL, RIGHT_CONTROL, &c));

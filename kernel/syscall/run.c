@@ -9,6 +9,7 @@
 #include "kernel/ipc/ipc.h"
 #include "kernel/obj/obj.h"
 #include "kernel/sched/sched.h"
+#include "kernel/syscall/syscall_priv.h"
 #include "kernel/vm/vm.h"
 
 #include "kernel/abi/object.h"
@@ -81,11 +82,7 @@ bool kernel_run_deliver(struct kernel_state *k, uint32_t task, struct syscall_re
 paddr_t kernel_run_space(const struct kernel_state *k, uint32_t task, uint32_t *asid)
 {
     CHECK(k != 0 && asid != 0 && task < OBJ_MAX_TASKS);
-    const struct kernel_task *t = &k->tasks[task];
-    *asid = 0;
-    if (!t->used || obj_check(&k->caps.objects, t->space, OBJECT_ADDRESS_SPACE) != STATUS_OK) {
-        return paddr_make(0);
-    }
-    *asid = vm_space_asid(t->space.index);
-    return vm_space_root(&k->vm, t->space.index);
+    paddr_t root = syscall_task_root(k, task);
+    *asid = root.value != 0 ? vm_space_asid(k->tasks[task].space.index) : 0;
+    return root;
 }

@@ -8,6 +8,8 @@
 #include <memory>
 #include <utility>
 
+#include "kernel/cap/cap.h"
+#include "kernel/obj/obj.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/vm/fake_ram.h"
@@ -208,6 +210,25 @@ TEST_F(RunTest, WatchErrors)
     Call(root_, SYS_CAP_DELETE, watch);
     kernel_run_fault(k_.get(), child_);
     EXPECT_EQ(SCHED_FAULTED, sched_state(&k_->sched, child_));
+}
+
+TEST_F(RunTest, WatchingATaskObjectWithNoRecordIsABadState)
+{
+    // A task object made without SYS_TASK_CREATE or SYS_TASK_SPAWN has no
+    // kernel record (the kernel never makes one; tests can).
+    obj_ref bare{};
+    ASSERT_EQ(STATUS_OK, obj_alloc(&k_->caps.objects, OBJECT_TASK, &bare));
+    handle_t h = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_insert_new(&k_->caps, root_, bare, RIGHTS_ALL, &h));
+    const uint64_t watch = Call(root_, SYS_NOTIFY_CREATE, INIT_HANDLE_KERNEL).x[1];
+    syscall_regs r{};
+    r.number = SYS_TASK_WATCH;
+    r.x[0] = h;
+    r.x[1] = watch;
+    r.x[2] = 1;
+    kernel_run_syscall(k_.get(), root_, &r);
+    EXPECT_EQ((uint64_t)STATUS_BAD_STATE, r.x[0]);
+    EXPECT_EQ(0u, k_->tasks[bare.index].watch_set);
 }
 
 } // namespace

@@ -148,7 +148,7 @@ void kernel_state_set_frames(struct kernel_state *k, struct frame_alloc *fa);
 /** Gives k the user images SYS_TASK_SPAWN loads from (NULL: none). */
 void kernel_state_set_images(struct kernel_state *k, const struct image_table *images);
 
-/** Where a spawned task's stack ends (a guard page lies below it), and its pages. */
+/** Where the stack of init and of a spawned task ends (a guard page lies below), and its pages. */
 #define KERNEL_TASK_STACK_TOP 0x0000fffffffff000ull
 #define KERNEL_TASK_STACK_PAGES 4u
 
