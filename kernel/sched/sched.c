@@ -233,6 +233,21 @@ int32_t sched_pick_next(struct sched *s)
     return id;
 }
 
+__attribute__((always_inline)) status_t sched_handoff(struct sched *s, uint32_t from, uint32_t to)
+{
+    if (!id_ok(from) || !id_ok(to) || s->current != (int32_t)from ||
+        s->entity[to].state != SCHED_BLOCKED || (s->ready_mask >> s->entity[to].priority) != 0) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    /* from is RUNNING (current) and to BLOCKED: neither is in a queue. */
+    s->entity[from].state = SCHED_BLOCKED;
+    s->entity[from].slice = 0;
+    s->entity[to].state = SCHED_RUNNING;
+    s->entity[to].slice = SCHED_SLICE_TICKS;
+    s->current = (int32_t)to;
+    return STATUS_OK;
+}
+
 void sched_yield_current(struct sched *s)
 {
     if (s->current == SCHED_IDLE_ID) {

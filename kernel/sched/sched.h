@@ -153,6 +153,19 @@ status_t sched_set_priority(struct sched *s, uint32_t id, uint32_t priority);
 int32_t sched_pick_next(struct sched *s);
 
 /**
+ * Hands the CPU from the current entity from straight to the BLOCKED entity
+ * to, when to is the one the scheduler would run next anyway: nothing READY
+ * is as urgent as to. The result is exactly that of sched_block(from),
+ * sched_unblock(to), sched_pick_next() (which would then pick to): from is
+ * BLOCKED, to RUNNING with a fresh slice and current; no queue is touched
+ * (the IPC fast path, kernel/syscall/run.h). Returns STATUS_OK; with no
+ * effect: STATUS_INVALID_ARGUMENT when from is not the current entity, to
+ * is not BLOCKED or out of range, or a READY entity is at least as urgent
+ * as to (the general path decides then).
+ */
+status_t sched_handoff(struct sched *s, uint32_t from, uint32_t to);
+
+/**
  * The current entity gives up the CPU: READY at the tail of its queue,
  * current SCHED_IDLE_ID; the next sched_pick_next chooses (possibly the same
  * entity, with a fresh slice). No effect when current is SCHED_IDLE_ID.

@@ -358,6 +358,83 @@ TEST_F(SchedTest, ErrorsHaveNoEffect)
     EXPECT_EQ(sched_check_invariants(&s_), STATUS_OK);
 }
 
+/** The result of block(from), unblock(to), pick_next() on a copy of s_, or false. */
+static bool SlowHandoff(const sched &s, uint32_t from, uint32_t to, sched *out)
+{
+    std::memcpy(out, &s, sizeof(*out));
+    return sched_block(out, from) == STATUS_OK && sched_unblock(out, to) == STATUS_OK &&
+           sched_pick_next(out) == static_cast<int32_t>(to);
+}
+
+/**
+ * A handoff is exactly block, unblock and pick whenever that pick chooses the
+ * woken entity, and is refused with no effect whenever it would not, or from
+ * is not the one running.
+ */
+TEST_F(SchedTest, HandoffIsBlockUnblockPick)
+{
+    for (uint32_t seed = 1; seed <= 8; seed++) {
+        sched_init(&s_);
+        std::mt19937 rng(seed);
+        uint32_t done = 0;
+        for (int step = 0; step < 3000; step++) {
+            uint32_t id = rng() % 12;
+            switch (rng() % 6) {
+            case 0:
+                (void)sched_add(&s_, id, rng() % 4);
+                break;
+            case 1:
+                (void)sched_block(&s_, id);
+                break;
+            case 2:
+                (void)sched_unblock(&s_, id);
+                break;
+            case 3:
+                (void)sched_pick_next(&s_);
+                break;
+            default: {
+                int32_t cur = sched_current(&s_);
+                uint32_t from = cur >= 0 ? static_cast<uint32_t>(cur) : id;
+                sched want;
+                // (from == id: slow path picks it again, but it is not BLOCKED to hand to.)
+                bool ok = cur == static_cast<int32_t>(from) && from != id &&
+                          SlowHandoff(s_, from, id, &want);
+                sched before;
+                std::memcpy(&before, &s_, sizeof(before));
+                status_t st = sched_handoff(&s_, from, id);
+                ASSERT_EQ(st, ok ? STATUS_OK : STATUS_INVALID_ARGUMENT)
+                    << "seed " << seed << " step " << step;
+                ASSERT_EQ(std::memcmp(ok ? &want : &before, &s_, sizeof(s_)), 0);
+                done += ok;
+                break;
+            }
+            }
+            ASSERT_EQ(sched_check_invariants(&s_), STATUS_OK);
+        }
+        EXPECT_GE(done, 10u) << "seed " << seed; // the success path was exercised
+    }
+}
+
+TEST_F(SchedTest, HandoffRefusals)
+{
+    Add(0, 5);
+    Add(1, 5);
+    Add(2, 4);
+    ASSERT_EQ(Pick(), 0);
+    ASSERT_EQ(sched_block(&s_, 1), STATUS_OK);
+    ASSERT_EQ(sched_block(&s_, 2), STATUS_OK);
+    ExpectRejected([&] { return sched_handoff(&s_, 1, 2); }); // from is not running
+    ExpectRejected([&] { return sched_handoff(&s_, 0, 0); }); // to is not BLOCKED
+    ExpectRejected([&] { return sched_handoff(&s_, 0, SCHED_MAX_ENTITIES); });
+    ExpectRejected([&] { return sched_handoff(&s_, SCHED_MAX_ENTITIES, 1); });
+    Add(3, 4);
+    ExpectRejected([&] { return sched_handoff(&s_, 0, 2); }); // 3 is as urgent as 2
+    ASSERT_EQ(sched_handoff(&s_, 0, 1), STATUS_OK);           // 3 is less urgent than 1
+    EXPECT_EQ(sched_current(&s_), 1);
+    EXPECT_EQ(sched_state(&s_, 0), SCHED_BLOCKED);
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_OK);
+}
+
 TEST_F(SchedTest, InvariantCheckCatchesCorruption)
 {
     Add(0, 5);
@@ -403,7 +480,7 @@ TEST_F(SchedTest, RandomSequencesKeepInvariants)
         sched_init(&s_);
         std::mt19937 rng(seed);
         for (int step = 0; step < 4000; step++) {
-            uint32_t op = rng() % 10;
+            uint32_t op = rng() % 11;
             uint32_t id = rng() % 20; // 0..19: some out of range when > 15
             id = id >= 16 ? SCHED_MAX_ENTITIES + id : id;
             uint32_t prio = rng() % (SCHED_PRIORITIES + 2);
@@ -435,6 +512,13 @@ TEST_F(SchedTest, RandomSequencesKeepInvariants)
             case 7:
                 (void)sched_tick(&s_);
                 break;
+            case 8: {
+                // From the current entity, mostly; sometimes from any id.
+                int32_t cur = sched_current(&s_);
+                uint32_t from = (cur >= 0 && rng() % 4 != 0) ? static_cast<uint32_t>(cur) : id;
+                st = sched_handoff(&s_, from, rng() % 16);
+                break;
+            }
             default: {
                 int32_t got = sched_pick_next(&s_);
                 if (got != SCHED_IDLE_ID) {
