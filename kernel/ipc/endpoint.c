@@ -225,6 +225,79 @@ status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps
     return STATUS_OK;
 }
 
+/**
+ * Call fast path: see endpoint.h. The checks, then send_invoke's effects
+ * but the message's. Inlined into its caller (the link optimises the whole
+ * kernel): it is the middle of a system call's fast path.
+ */
+__attribute__((always_inline)) int32_t ipc_call_fast(struct ipc *ipc, struct sched *s, uint32_t ep,
+                                                     uint32_t caller)
+{
+    if (ep >= IPC_MAX_ENDPOINTS || caller >= SCHED_MAX_ENTITIES ||
+        ipc->tasks[caller].wait != IPC_WAIT_NONE) {
+        return IPC_NO_TASK;
+    }
+    struct ipc_endpoint *e = &ipc->endpoints[ep];
+    int32_t r = e->receivers.head;
+    if (r == IPC_NO_TASK || sched_handoff(s, caller, (uint32_t)r) != STATUS_OK) {
+        return IPC_NO_TASK;
+    }
+    struct ipc_task *from = &ipc->tasks[caller];
+    struct ipc_task *to = &ipc->tasks[r];
+    /* r is the head: unlinking it is taking the next one up. */
+    e->receivers.head = to->next;
+    if (to->next == IPC_NO_TASK) {
+        e->receivers.tail = IPC_NO_TASK;
+    } else {
+        ipc->tasks[to->next].prev = IPC_NO_TASK;
+    }
+    to->next = IPC_NO_TASK;
+    to->wait = IPC_WAIT_NONE;
+    to->wait_object = 0;
+    to->wake_status = STATUS_OK;
+    to->reply_to = (int32_t)caller;
+    from->wait = IPC_WAIT_REPLY;
+    from->wait_object = (uint32_t)r;
+    from->wake_status = STATUS_OK;
+    return r;
+}
+
+/**
+ * Reply+receive fast path: see endpoint.h. The checks, then reply_invoke's
+ * and recv_invoke's effects but the message's. Inlined as ipc_call_fast.
+ */
+__attribute__((always_inline)) int32_t ipc_reply_recv_fast(struct ipc *ipc, struct sched *s,
+                                                           uint32_t ep, uint32_t task)
+{
+    if (ep >= IPC_MAX_ENDPOINTS || task >= SCHED_MAX_ENTITIES ||
+        ipc->tasks[task].wait != IPC_WAIT_NONE) {
+        return IPC_NO_TASK;
+    }
+    struct ipc_endpoint *e = &ipc->endpoints[ep];
+    int32_t c = ipc->tasks[task].reply_to;
+    if (c == IPC_NO_TASK || e->senders.head != IPC_NO_TASK ||
+        sched_handoff(s, task, (uint32_t)c) != STATUS_OK) {
+        return IPC_NO_TASK;
+    }
+    struct ipc_task *from = &ipc->tasks[task];
+    struct ipc_task *to = &ipc->tasks[c];
+    from->reply_to = IPC_NO_TASK;
+    to->wait = IPC_WAIT_NONE;
+    to->wait_object = 0;
+    to->wake_status = STATUS_OK;
+    from->wait = IPC_WAIT_RECV;
+    from->wait_object = ep;
+    from->wake_status = STATUS_OK;
+    if (e->receivers.head == IPC_NO_TASK) {
+        /* The usual server alone on its endpoint (ipc_queue_push_prio's result). */
+        e->receivers.head = (int32_t)task;
+        e->receivers.tail = (int32_t)task;
+    } else {
+        ipc_queue_push_prio(ipc, s, &e->receivers, task);
+    }
+    return c;
+}
+
 /** Destroys: see endpoint.h. */
 status_t ipc_endpoint_destroy(struct ipc *ipc, struct sched *s, uint32_t ep)
 {

@@ -113,6 +113,29 @@ status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps
                         uint32_t task);
 
 /**
+ * The fast path of ipc_call (kernel/syscall/run.h), for a message with no
+ * capability, which the caller's side passes on itself, register to
+ * register: when a receiver waits on ep and the scheduler would run it next
+ * (sched_handoff), the receiver holds the reply right and runs (RUNNING,
+ * current) and caller waits for the reply: byte for byte what ipc_call and
+ * sched_pick_next would do, but that both message buffers are left as they
+ * were. Returns the receiver; otherwise IPC_NO_TASK with no effect
+ * (ipc_call decides then, its errors included).
+ */
+int32_t ipc_call_fast(struct ipc *ipc, struct sched *s, uint32_t ep, uint32_t caller);
+
+/**
+ * The fast path of ipc_reply_recv, for a reply with no capability, passed
+ * on by task's side as for ipc_call_fast: when task holds a reply right, no
+ * sender waits on ep and the scheduler would run the caller next, the
+ * caller runs (RUNNING, current) and task waits on ep: byte for byte what
+ * ipc_reply_recv and sched_pick_next would do, but that both message
+ * buffers are left as they were. Returns the caller; otherwise IPC_NO_TASK
+ * with no effect (ipc_reply_recv decides then).
+ */
+int32_t ipc_reply_recv_fast(struct ipc *ipc, struct sched *s, uint32_t ep, uint32_t task);
+
+/**
  * Destroys endpoint ep: every queued sender, caller and receiver is woken
  * with STATUS_OBJECT_DESTROYED and both queues are emptied; the index is
  * free for reuse. Callers already received keep waiting for their reply.

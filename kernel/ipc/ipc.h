@@ -79,7 +79,11 @@ struct ipc_msg {
 
 /** One task's IPC state. */
 struct ipc_task {
-    /** Outgoing message before send/call/reply; the received one after recv or a reply. */
+    /**
+     * Outgoing message before send/call/reply; the received one after recv
+     * or a reply. Scratch between calls: the fast paths (endpoint.h) pass
+     * messages register to register and leave it alone.
+     */
     struct ipc_msg msg;
     /** An enum ipc_wait. */
     uint32_t wait;

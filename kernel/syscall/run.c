@@ -5,25 +5,109 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/cap/cap.h"
 #include "kernel/check/check.h"
+#include "kernel/ipc/endpoint.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/obj/obj.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall/syscall_priv.h"
 #include "kernel/vm/vm.h"
 
+#include "kernel/abi/handle.h"
 #include "kernel/abi/object.h"
 #include "kernel/abi/status.h"
 #include "kernel/abi/syscall.h"
 
-void kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+bool kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
 {
     CHECK(k != 0 && regs != 0 && task < OBJ_MAX_TASKS);
     k->current = (int32_t)task;
     syscall_dispatch(k, regs);
+    if (regs->x[0] != STATUS_OK) {
+        return true;
+    }
     if (sched_state(&k->sched, task) == SCHED_BLOCKED) {
         k->tasks[task].waiting = 1;
     }
+    return false;
+}
+
+/**
+ * The endpoint index of handle in task's table if it names an endpoint with
+ * the right needed, else -1: the checks of syscall_lookup_index, with no
+ * error to report (the general path reports it).
+ */
+static inline int32_t fast_endpoint(struct kernel_state *k, uint32_t task, uint64_t handle,
+                                    rights_t needed)
+{
+    struct cap *c = 0;
+    if (cap_lookup(&k->caps, task, (handle_t)handle, OBJECT_ENDPOINT, needed, &c) != STATUS_OK) {
+        return -1;
+    }
+    return (int32_t)c->object.index;
+}
+
+/**
+ * The rest of a fast call or reply once task blocked and next was woken:
+ * what kernel_run_syscall, kernel_run_next and kernel_run_deliver do after
+ * the ipc module. The message goes register to register as
+ * syscall_regs_from_msg would write it: the info word is the sender's (no
+ * capability), words beyond the count 0, no handles.
+ */
+static inline int32_t fast_finish(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
+                                  struct syscall_regs *const *contexts, int32_t next)
+{
+    // As kernel_run_syscall: the task blocked, owed its outcome; x0 says OK.
+    // Nothing was destroyed, so kernel_reap has nothing to do.
+    k->tasks[task].waiting = 1;
+    regs->x[0] = STATUS_OK;
+    // As kernel_run_next and kernel_run_deliver for the woken task, which
+    // blocked in SYS_CALL, SYS_RECV or SYS_REPLY_RECV.
+    k->current = next;
+    struct kernel_task *woken = &k->tasks[next];
+    if (woken->waiting) {
+        woken->waiting = 0;
+        struct syscall_regs *to = contexts[next];
+        uint64_t info = regs->x[SYS_MSG_REG_INFO];
+        uint32_t words = sys_msg_words(info);
+        to->x[0] = STATUS_OK;
+        to->x[SYS_MSG_REG_INFO] = info;
+        for (uint32_t w = 0; w < SYS_MSG_MAX_WORDS; w++) {
+            to->x[SYS_MSG_REG_WORD0 + w] = w < words ? regs->x[SYS_MSG_REG_WORD0 + w] : 0;
+        }
+        for (uint32_t i = 0; i < SYS_MSG_MAX_CAPS; i++) {
+            to->x[SYS_MSG_REG_CAP0 + i] = HANDLE_NONE;
+        }
+    }
+    return next;
+}
+
+/** Whether the message in regs can go the fast way: valid counts, no capability. */
+static inline bool fast_msg(const struct syscall_regs *regs)
+{
+    uint64_t info = regs->x[SYS_MSG_REG_INFO];
+    return sys_msg_caps(info) == 0 && sys_msg_words(info) <= SYS_MSG_MAX_WORDS;
+}
+
+int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
+                        struct syscall_regs *const *contexts)
+{
+    if (task >= OBJ_MAX_TASKS || !fast_msg(regs)) {
+        return -1;
+    }
+    // Two separate straight paths (no shared tail), one per call.
+    if (regs->number == SYS_CALL) {
+        int32_t ep = fast_endpoint(k, task, regs->x[0], RIGHT_SEND);
+        int32_t next = ep < 0 ? -1 : ipc_call_fast(&k->ipc, &k->sched, (uint32_t)ep, task);
+        return next < 0 ? -1 : fast_finish(k, task, regs, contexts, next);
+    }
+    if (regs->number == SYS_REPLY_RECV) {
+        int32_t ep = fast_endpoint(k, task, regs->x[0], RIGHT_RECV);
+        int32_t next = ep < 0 ? -1 : ipc_reply_recv_fast(&k->ipc, &k->sched, (uint32_t)ep, task);
+        return next < 0 ? -1 : fast_finish(k, task, regs, contexts, next);
+    }
+    return -1;
 }
 
 void kernel_run_fault(struct kernel_state *k, uint32_t task)

@@ -9,9 +9,12 @@
  * A trap from a task goes: kernel_run_syscall, kernel_run_fault or
  * kernel_run_ticks; then kernel_run_next says which task to resume; if it
  * is another one, the board saves the old registers, loads the new task's
- * (fresh from kernel_task entry/stack/arg when it never ran, see
- * kernel_run_is_fresh), lets kernel_run_deliver write the outcome of the
- * call it was blocked in, and activates kernel_run_space.
+ * (fresh from kernel_task entry/stack/arg when it never ran), lets
+ * kernel_run_deliver write the outcome of the call it was blocked in, and
+ * activates kernel_run_space.
+ *
+ * A system call may first try kernel_run_fast, which does all of that at
+ * once for the two calls of a client/server round trip.
  */
 
 #include <stdbool.h>
@@ -27,9 +30,28 @@ extern "C" {
 /**
  * The system call in regs by the running task (x0-x7 arguments, number;
  * results written back). Marks the task as owed an outcome if the call
- * blocked it.
+ * blocked it. Returns true when the call failed: then it changed nothing
+ * but x0 (fail closed, syscall.h), so the task goes on at once and
+ * kernel_run_next need not be asked.
  */
-void kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+bool kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+
+/**
+ * The fast path of a client/server round trip (the IPC fast path of seL4
+ * and its kin): SYS_CALL to an endpoint where a receiver waits, or
+ * SYS_REPLY_RECV on an endpoint where no sender waits, with a message of no
+ * capability, by the running task, when the task it wakes is the one the
+ * scheduler would run next. Then it does what kernel_run_syscall,
+ * kernel_run_next and kernel_run_deliver for the woken task would do, byte
+ * for byte in k and in both tasks' registers, but for the two tasks'
+ * message buffers (ipc.h: scratch), since the message goes straight from
+ * register to register; and returns the woken task: the board switches to
+ * it. contexts[id] are the saved registers of each task id (OBJ_MAX_TASKS
+ * of them); the woken task's get its outcome. Otherwise returns -1 and
+ * changes nothing: kernel_run_syscall takes the call, errors included.
+ */
+int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
+                        struct syscall_regs *const *contexts);
 
 /** The running task took a fault: it leaves IPC and stops for good (FAULTED). */
 void kernel_run_fault(struct kernel_state *k, uint32_t task);

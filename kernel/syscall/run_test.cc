@@ -4,11 +4,15 @@
 #include "kernel/syscall/run.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <memory>
+#include <random>
 #include <utility>
+#include <vector>
 
 #include "kernel/cap/cap.h"
+#include "kernel/ipc/ipc.h"
 #include "kernel/obj/obj.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall/syscall.h"
@@ -229,6 +233,136 @@ TEST_F(RunTest, WatchingATaskObjectWithNoRecordIsABadState)
     kernel_run_syscall(k_.get(), root_, &r);
     EXPECT_EQ((uint64_t)STATUS_BAD_STATE, r.x[0]);
     EXPECT_EQ(0u, k_->tasks[bare.index].watch_set);
+}
+
+/** A copy of a kernel state and of every task's registers, compared byte for byte. */
+struct Snapshot {
+    std::unique_ptr<kernel_state> k = std::make_unique<kernel_state>();
+    std::vector<syscall_regs> regs;
+
+    Snapshot(const kernel_state *from, const std::vector<syscall_regs> &r) : regs(r)
+    {
+        std::memcpy(k.get(), from, sizeof(kernel_state));
+    }
+    bool Same(const kernel_state *other, const std::vector<syscall_regs> &r) const
+    {
+        return std::memcmp(k.get(), other, sizeof(kernel_state)) == 0 &&
+               std::memcmp(regs.data(), r.data(), r.size() * sizeof(syscall_regs)) == 0;
+    }
+};
+
+/**
+ * Random tasks of random priorities calling, replying and receiving on one
+ * endpoint (with bad handles, bad counts and capabilities mixed in): each
+ * call goes to kernel_run_fast on a copy and through the general path
+ * (kernel_run_syscall, kernel_run_next, kernel_run_deliver, as the board
+ * runs them) on the original. Wherever the fast path takes a call, both end
+ * byte-identical, registers included, but for the two tasks' message
+ * buffers (scratch, ipc.h); wherever it refuses one, the copy is unchanged.
+ */
+TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
+{
+    uint32_t taken = 0;
+    uint32_t refused = 0;
+    for (uint32_t seed = 1; seed <= 24; seed++) {
+        if (seed > 1) {
+            SetUp();
+        }
+        std::mt19937 rng(seed);
+        kernel_run_fault(k_.get(), child_); // it holds no endpoint: out of the way
+        const uint64_t ep = Call(root_, SYS_ENDPOINT_CREATE, INIT_HANDLE_KERNEL).x[1];
+        std::vector<uint64_t> handle(OBJ_MAX_TASKS, HANDLE_NONE);
+        handle[root_] = ep;
+        for (int i = 0; i < 6; i++) {
+            syscall_regs r =
+                Call(root_, SYS_TASK_CREATE, INIT_HANDLE_KERNEL, space_, 8 + rng() % 6, ep);
+            cap *c = nullptr;
+            ASSERT_EQ(STATUS_OK, cap_lookup(&k_->caps, root_, r.x[1], OBJECT_TASK, 0, &c));
+            ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c->object.index, 0x1000, 0x2000, 0));
+            handle[c->object.index] = r.x[2];
+        }
+        std::vector<syscall_regs> regs(OBJ_MAX_TASKS);
+        std::vector<syscall_regs *> contexts(OBJ_MAX_TASKS);
+        int32_t cur = kernel_run_next(k_.get());
+        for (int step = 0; step < 1500 && cur >= 0; step++) {
+            if (rng() % 32 == 0) {
+                // A timer interrupt instead of a call: ticks, then the pick.
+                kernel_run_ticks(k_.get(), 1 + rng() % SCHED_SLICE_TICKS);
+                cur = kernel_run_next(k_.get());
+                if (cur >= 0) {
+                    (void)kernel_run_deliver(k_.get(), static_cast<uint32_t>(cur), &regs[cur]);
+                }
+                continue;
+            }
+            const uint32_t t = static_cast<uint32_t>(cur);
+            const bool replier = k_->ipc.tasks[t].reply_to != IPC_NO_TASK;
+            const uint32_t dice = rng() % 20;
+            syscall_regs &r = regs[t];
+            // Odd ids serve, even ids call, mostly; every call can come from anyone.
+            if (replier) {
+                r.number = dice < 16 ? SYS_REPLY_RECV : dice < 18 ? SYS_REPLY : SYS_CALL;
+            } else if (t % 2 == 1) {
+                r.number = dice < 15 ? SYS_RECV : dice < 17 ? SYS_CALL : SYS_REPLY_RECV;
+            } else {
+                r.number = dice < 17 ? SYS_CALL : dice < 18 ? SYS_YIELD : SYS_RECV;
+            }
+            r.x[0] = rng() % 16 == 0 ? rng() : handle[t];
+            uint32_t words = rng() % 16 == 0 ? 5 : rng() % 5;
+            uint32_t caps = rng() % 16 == 0 ? 1 : 0;
+            r.x[1] = sys_msg_info(rng() & SYS_MSG_LABEL_MASK, words, caps);
+            for (int i = 2; i < 8; i++) {
+                r.x[i] = rng();
+            }
+            // A message with a capability takes the general path; a bad
+            // handle there keeps every task's endpoint where it is.
+            r.x[6] = rng() % 2 ? rng() : HANDLE_NONE;
+
+            Snapshot before(k_.get(), regs);
+            Snapshot fast(k_.get(), regs);
+            for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {
+                contexts[i] = &fast.regs[i];
+            }
+            const int32_t fast_next =
+                kernel_run_fast(fast.k.get(), t, &fast.regs[t], contexts.data());
+
+            if (kernel_run_syscall(k_.get(), t, &r)) {
+                // Failed: nothing changed but x0, and the task goes on.
+                ASSERT_NE(0u, r.x[0]);
+                Snapshot failed(k_.get(), regs);
+                failed.regs[t].x[0] = before.regs[t].x[0];
+                ASSERT_TRUE(failed.Same(before.k.get(), before.regs));
+                ASSERT_EQ(static_cast<int32_t>(t), kernel_run_next(k_.get()));
+                ASSERT_LT(fast_next, 0);
+                refused++;
+                continue;
+            }
+            cur = kernel_run_next(k_.get());
+            if (cur >= 0) {
+                (void)kernel_run_deliver(k_.get(), static_cast<uint32_t>(cur), &regs[cur]);
+            }
+            ASSERT_EQ(STATUS_OK, ipc_check_invariants(&k_->ipc, &k_->sched));
+            if (fast_next >= 0) {
+                taken++;
+                ASSERT_EQ(cur, fast_next) << "seed " << seed << " step " << step;
+                // The two message buffers are scratch the fast path leaves alone.
+                Snapshot slow(k_.get(), regs);
+                for (int32_t id : {cur, static_cast<int32_t>(t)}) {
+                    std::memcpy(&slow.k->ipc.tasks[id].msg, &fast.k->ipc.tasks[id].msg,
+                                sizeof(ipc_msg));
+                }
+                ASSERT_TRUE(fast.Same(slow.k.get(), slow.regs))
+                    << "seed " << seed << " step " << step;
+            } else {
+                refused++;
+                ASSERT_TRUE(fast.Same(before.k.get(), before.regs))
+                    << "seed " << seed << " step " << step;
+            }
+        }
+    }
+    std::printf("fast path: %u taken, %u refused\n", taken, refused);
+    // Both outcomes were exercised, the fast one often.
+    EXPECT_GT(taken, 1000u);
+    EXPECT_GT(refused, 1000u);
 }
 
 } // namespace

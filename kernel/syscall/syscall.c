@@ -203,7 +203,9 @@ void syscall_dispatch(struct kernel_state *k, struct syscall_regs *regs)
     }
     // What the call destroyed (a last capability deleted, a task's table
     // emptied) is torn down before the next call can see it.
-    kernel_reap(k);
+    if (obj_destroyed_count(&k->caps.objects) != k->reaped) {
+        kernel_reap(k);
+    }
     // status_t is signed; the register holds its zero-extended 32-bit value.
     regs->x[0] = (uint64_t)(uint32_t)st;
 }
