@@ -1,7 +1,6 @@
 #include "bsp/qemu_virt/exception.h"
 
 #include "bsp/qemu_virt/irq.h"
-#include "bsp/qemu_virt/user.h"
 
 #include <stdint.h>
 
@@ -79,14 +78,10 @@ void exception_report(const struct aarch64_frame *frame, uint64_t kind)
 
 void bsp_exception(struct aarch64_frame *frame, uint64_t kind)
 {
-    /* IRQs are expected from the kernel running on SP_EL1 and from EL0. */
+    /* IRQs are expected from the kernel running on SP_EL1; exceptions from
+     * EL0 go to user_trap (vectors.S), which passes on what it does not take. */
     uint64_t group = kind & 12;
     uint64_t type = kind & 3;
-    if (group == AARCH64_VECTOR_GROUP_EL0_A64 &&
-        (type == AARCH64_VECTOR_SYNC || type == AARCH64_VECTOR_IRQ)) {
-        user_trap(frame, kind);
-        return;
-    }
     if ((kind & AARCH64_VECTOR_STACK_OVERFLOW) == 0 && type == AARCH64_VECTOR_IRQ &&
         group == AARCH64_VECTOR_GROUP_EL1_SPX) {
         irq_handle();

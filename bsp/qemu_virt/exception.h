@@ -16,8 +16,10 @@ extern "C" {
 
 /**
  * Called by the vectors with the saved frame and the vector index (see
- * AARCH64_VECTOR_*). Every exception is unexpected so far: it prints a
- * report (exception_report) and halts the kernel.
+ * AARCH64_VECTOR_*) for an exception taken from EL1, and by user_trap for
+ * the kinds from EL0 that it does not take. IRQs from EL1 are handled and
+ * return; anything else is unexpected: it prints a report
+ * (exception_report) and halts the kernel.
  */
 void bsp_exception(struct aarch64_frame *frame, uint64_t kind);
 

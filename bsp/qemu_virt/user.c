@@ -4,13 +4,13 @@
  * ends by choosing the task to resume (kernel/sched) and switching its
  * registers and address space in.
  *
- * Contexts: the frame of the running task lives on the kernel stack while
- * it is in a trap; every other task's registers are kept in
- * user_contexts[] (indexed by task id). A context belongs to one task
- * object: user_context_generation[] remembers whose, so a task slot reused
- * by a new task starts from its entry point. A task that blocked in a
- * system call gets the call's outcome written into its registers when it
- * next runs (kernel/syscall/syscall.h).
+ * Contexts: each task's registers live in user_contexts[] (indexed by task
+ * id), where the EL0 vectors save them on every trap and restore them from
+ * (vectors.S): switching tasks is returning another context. A context
+ * belongs to one task object: user_context_generation[] remembers whose,
+ * so a task slot reused by a new task starts from its entry point. A task
+ * that blocked in a system call gets the call's outcome written into its
+ * registers when it next runs (kernel/syscall/syscall.h).
  */
 
 #include "bsp/qemu_virt/user.h"
@@ -20,9 +20,11 @@
 #include <stdint.h>
 
 #include "bsp/qemu_virt/counters.h"
+#include "bsp/qemu_virt/exception.h"
 #include "bsp/qemu_virt/irq.h"
 #include "hal/aarch64/esr.h"
 #include "hal/aarch64/frame.h"
+#include "hal/addr.h"
 #include "hal/cpu.h"
 #include "hal/irq.h"
 #include "hal/mmu.h"
@@ -38,36 +40,25 @@
 #define USER_SPSR_EL0 0u
 
 static struct kernel_state *user_kernel;
-static struct aarch64_frame user_contexts[OBJ_MAX_TASKS];
+/* 16-byte aligned: SP_EL1 points into them (frame.h). */
+static _Alignas(16) struct aarch64_frame user_contexts[OBJ_MAX_TASKS];
 static uint32_t user_context_generation[OBJ_MAX_TASKS];
-/* The task whose registers are in the trap frame, or -1. */
+/* The x0-x8 part of each context, for kernel_run_fast. */
+static struct syscall_regs *user_regs[OBJ_MAX_TASKS];
+/* The task at EL0 (or whose trap this is), or -1 before the first. */
 static int32_t user_running = -1;
-/* kernel_state.reaped when the running task's space was last activated: a
- * teardown since (which may deactivate it, vm.h) means activating again. */
-static uint32_t user_activated_reaped;
 static uint64_t user_last_tick;
 /*
- * Each task's space (root and ASID) as kernel_run_space last said, valid
- * while the task object is the same (generation) and nothing was torn down
- * since (kernel_state.reaped): a task's space never changes, it can only go.
+ * Each task's space (root and ASID) as kernel_run_space said, root 0 until
+ * looked up. Valid while nothing is torn down (kernel_state.reaped ==
+ * user_spaces_reaped): a task's space never changes, it can only go, and a
+ * task slot is reused only after its old task was torn down. A teardown
+ * may also deactivate the running task's space (vm.h): then it is
+ * activated again.
  */
 static paddr_t user_space_root[OBJ_MAX_TASKS];
 static uint32_t user_space_asid[OBJ_MAX_TASKS];
-static uint32_t user_space_generation[OBJ_MAX_TASKS];
-static uint32_t user_space_reaped[OBJ_MAX_TASKS];
-
-/* Field by field (no memcpy in the kernel). */
-static void frame_copy(struct aarch64_frame *dst, const struct aarch64_frame *src)
-{
-    for (uint32_t i = 0; i < 31; i++) {
-        dst->x[i] = src->x[i];
-    }
-    dst->sp = src->sp;
-    dst->elr = src->elr;
-    dst->spsr = src->spsr;
-    dst->esr = src->esr;
-    dst->far = src->far;
-}
+static uint32_t user_spaces_reaped;
 
 /*
  * The first nine words of a trap frame are x0-x8, which is exactly a
@@ -85,7 +76,7 @@ _Static_assert(offsetof(struct aarch64_frame, x) == 0 && offsetof(struct syscall
                "x0-x8 of a frame are a struct syscall_regs");
 
 /* The power request of the last call, carried out. */
-static void user_power(const struct kernel_state *k)
+__attribute__((noinline)) static void user_power(const struct kernel_state *k)
 {
     if (k->power_request == KERNEL_POWER_OFF) {
         kprintf("%s\n", BOOT_MARKER_POWER_OFF);
@@ -95,13 +86,6 @@ static void user_power(const struct kernel_state *k)
         kprintf("basalt: reset\n");
         hal_power_reset();
     }
-}
-
-/* A system call by the running task. */
-static void user_syscall(struct kernel_state *k, uint32_t task, struct aarch64_frame *frame)
-{
-    kernel_run_syscall(k, task, &((union user_frame *)frame)->regs);
-    user_power(k);
 }
 
 /* A fault of the running task: reported in one line; the task stops for good. */
@@ -122,14 +106,10 @@ static void user_account_ticks(struct kernel_state *k)
     user_last_tick = now;
 }
 
-/* The next task to run; waits (interrupts on) while none is ready. */
-static uint32_t user_pick(struct kernel_state *k)
+/* No task is ready: waits (interrupts on) until one is; returns it. */
+__attribute__((noinline)) static uint32_t user_idle(struct kernel_state *k)
 {
     for (;;) {
-        int32_t next = kernel_run_next(k);
-        if (next >= 0) {
-            return (uint32_t)next;
-        }
         if (!kernel_run_alive(k)) {
             kprintf("basalt: no task left to run\n");
             kprintf("%s\n", BOOT_MARKER_POWER_OFF);
@@ -139,27 +119,51 @@ static uint32_t user_pick(struct kernel_state *k)
         hal_cpu_wait_for_interrupt();
         hal_irq_disable();
         user_account_ticks(k);
+        int32_t next = kernel_run_next(k);
+        if (next >= 0) {
+            return (uint32_t)next;
+        }
     }
+}
+
+/* Something was torn down: every space is looked up again. */
+__attribute__((noinline)) static void user_spaces_forget(const struct kernel_state *k)
+{
+    for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {
+        user_space_root[i] = paddr_make(0);
+    }
+    user_spaces_reaped = k->reaped;
+}
+
+/* Looks task's space up (its first run since a teardown). */
+__attribute__((noinline)) static paddr_t user_space_lookup(const struct kernel_state *k,
+                                                           uint32_t task)
+{
+    user_space_root[task] = kernel_run_space(k, task, &user_space_asid[task]);
+    return user_space_root[task];
 }
 
 /* Activates task's address space unless it is the active one. */
 static void user_activate(const struct kernel_state *k, uint32_t task)
 {
-    user_activated_reaped = k->reaped;
-    uint32_t generation = k->tasks[task].self.generation;
-    if (user_space_generation[task] != generation || user_space_reaped[task] != k->reaped) {
-        user_space_root[task] = kernel_run_space(k, task, &user_space_asid[task]);
-        user_space_generation[task] = generation;
-        user_space_reaped[task] = k->reaped;
+    if (k->reaped != user_spaces_reaped) {
+        user_spaces_forget(k);
     }
     paddr_t root = user_space_root[task];
+    if (root.value == 0) {
+        root = user_space_lookup(k, task);
+    }
     if (hal_mmu_active().value != root.value) {
         hal_mmu_activate(root, user_space_asid[task]);
     }
 }
 
-/* Puts task's context (fresh, or saved, with a pending call outcome) into frame. */
-static void user_switch_to(struct kernel_state *k, uint32_t task, struct aarch64_frame *frame)
+/*
+ * The context of task, made ready to resume: fresh from its entry point
+ * when the task object never ran, else its saved registers with the
+ * outcome of the call it blocked in, if it is owed one.
+ */
+static struct aarch64_frame *user_context(struct kernel_state *k, uint32_t task)
 {
     const struct kernel_task *t = &k->tasks[task];
     struct aarch64_frame *ctx = &user_contexts[task];
@@ -177,53 +181,90 @@ static void user_switch_to(struct kernel_state *k, uint32_t task, struct aarch64
     } else {
         (void)kernel_run_deliver(k, task, &((union user_frame *)ctx)->regs);
     }
-    frame_copy(frame, ctx);
-    user_activate(k, task);
-    user_running = (int32_t)task;
+    return ctx;
 }
 
-/* Ends a trap: resumes the running task, or saves it and switches. */
-static void user_schedule(struct kernel_state *k, struct aarch64_frame *frame)
+/* Switches to task next (another one, or owed an outcome, or after a teardown). */
+__attribute__((noinline)) static struct aarch64_frame *user_switch(struct kernel_state *k,
+                                                                   uint32_t next)
 {
-    int32_t was = user_running;
-    uint32_t next = user_pick(k);
-    if ((int32_t)next == was) {
-        // A teardown in the call may have left the CPU without a user space.
-        if (k->reaped != user_activated_reaped) {
-            user_activate(k, next);
-        }
-        return;
-    }
-    if (was >= 0 && user_context_generation[was] == k->tasks[was].self.generation) {
-        frame_copy(&user_contexts[was], frame);
-    }
-    user_switch_to(k, next, frame);
+    struct aarch64_frame *ctx = user_context(k, next);
+    user_activate(k, next);
+    user_running = (int32_t)next;
+    return ctx;
 }
 
-void user_trap(struct aarch64_frame *frame, uint64_t kind)
+/* Ends a trap: the context to resume, the running task's or the next one's. */
+static struct aarch64_frame *user_schedule(struct kernel_state *k)
+{
+    int32_t next = kernel_run_next(k);
+    if (next < 0) {
+        next = (int32_t)user_idle(k);
+    }
+    // The common case: the same task goes on, nothing owed to it, nothing
+    // torn down (a teardown may have left the CPU without its space).
+    if (next == user_running && k->reaped == user_spaces_reaped && !k->tasks[next].waiting) {
+        return &user_contexts[next];
+    }
+    return user_switch(k, (uint32_t)next);
+}
+
+/* A system call the fast path did not take. */
+__attribute__((noinline)) static struct aarch64_frame *
+user_svc_general(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+{
+    if (kernel_run_syscall(k, task, regs)) {
+        return &user_contexts[task]; // it failed: nothing changed
+    }
+    if (k->power_request != KERNEL_POWER_NONE) {
+        user_power(k);
+    }
+    return user_schedule(k);
+}
+
+struct aarch64_frame *user_svc(struct aarch64_frame *frame)
 {
     struct kernel_state *k = user_kernel;
     uint32_t task = (uint32_t)user_running;
-    if ((kind & 3) == AARCH64_VECTOR_IRQ) {
+    struct syscall_regs *regs = &((union user_frame *)frame)->regs;
+    int32_t next = kernel_run_fast(k, task, regs, user_regs);
+    if (next < 0) {
+        return user_svc_general(k, task, regs);
+    }
+    // The woken task has its outcome: only its space to switch to.
+    user_activate(k, (uint32_t)next);
+    user_running = next;
+    return &user_contexts[next];
+}
+
+struct aarch64_frame *user_trap(struct aarch64_frame *frame, uint64_t kind)
+{
+    struct kernel_state *k = user_kernel;
+    uint32_t task = (uint32_t)user_running;
+    uint64_t type = kind & 3;
+    if ((kind & 12) != AARCH64_VECTOR_GROUP_EL0_A64 ||
+        (type != AARCH64_VECTOR_SYNC && type != AARCH64_VECTOR_IRQ)) {
+        bsp_exception(frame, kind); // reports and halts: tasks raise none of these
+    }
+    if (type == AARCH64_VECTOR_IRQ) {
         irq_handle();
         user_account_ticks(k);
-    } else if ((kind & 3) == AARCH64_VECTOR_SYNC && esr_class(frame->esr) == ESR_EC_SVC64) {
-        user_syscall(k, task, frame);
     } else {
-        user_fault(k, task, frame);
+        user_fault(k, task, frame); // not a system call: user_svc takes those
     }
-    user_schedule(k, frame);
+    return user_schedule(k);
 }
 
 _Noreturn void user_run(struct kernel_state *k)
 {
     user_kernel = k;
+    for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {
+        user_regs[i] = &((union user_frame *)&user_contexts[i])->regs;
+    }
     bsp_counters_setup();
     if (hal_timer_start(KERNEL_TICK_HZ) != 0) {
         kprintf("basalt: timer: cannot tick, tasks are not preempted\n");
     }
     user_last_tick = kernel_ticks();
-    struct aarch64_frame frame;
-    user_switch_to(k, user_pick(k), &frame);
-    user_enter(&frame);
+    user_enter(user_schedule(k));
 }

@@ -19,11 +19,20 @@
 _Noreturn void user_run(struct kernel_state *k);
 
 /**
- * An exception taken from EL0 (kind as for bsp_exception): a system call,
- * an interrupt or a fault of the running task. On return the frame holds
- * the context to resume, the same task's or another's.
+ * A system call (SVC) by the running task, with frame its context, where
+ * the vectors saved its registers. Returns the context to resume, the same
+ * task's or another's (vectors.S restores it): the IPC round trip's fast
+ * path (kernel/syscall/run.h) when it applies, else the general one.
  */
-void user_trap(struct aarch64_frame *frame, uint64_t kind);
+struct aarch64_frame *user_svc(struct aarch64_frame *frame);
 
-/** Restores frame (on the current stack) and returns to EL0 (vectors.S). */
+/**
+ * Any other exception taken from EL0 (kind as for bsp_exception), with
+ * frame the running task's context: an interrupt or a fault of that task.
+ * Returns the context to resume, as user_svc. Kinds a task cannot raise
+ * (AArch32, FIQ, SError) are reported and halt.
+ */
+struct aarch64_frame *user_trap(struct aarch64_frame *frame, uint64_t kind);
+
+/** Restores a task's context and returns to EL0 in it (vectors.S). */
 _Noreturn void user_enter(struct aarch64_frame *frame);

@@ -4,13 +4,25 @@
  * current EL with SP_EL0, current EL with SP_ELx, lower EL in AArch64,
  * lower EL in AArch32 -- of four types each: synchronous, IRQ, FIQ, SError.
  *
- * Each entry saves a full struct aarch64_frame (hal/aarch64/frame.h) on
- * the current stack and calls
- *     void bsp_exception(struct aarch64_frame *frame, uint64_t kind);
- * with kind the entry's index (group + type). If bsp_exception returns, the
- * frame is restored (a handler may have changed it) and ERET resumes.
+ * Each entry saves a full struct aarch64_frame (hal/aarch64/frame.h) and
+ * calls a C handler with kind, the entry's index (group + type):
+ *
+ *  - From EL1 the frame goes on the kernel stack and the handler is
+ *        void bsp_exception(struct aarch64_frame *frame, uint64_t kind);
+ *    if it returns, the frame is restored (a handler may have changed it)
+ *    and ERET resumes.
+ *  - From EL0 the frame is the running task's own context: while a task
+ *    runs at EL0, SP_EL1 points just past its context (the restore below
+ *    leaves it there), so the entry saves the registers straight into it.
+ *    The handler then runs on the kernel stack, from its top:
+ *        struct aarch64_frame *user_svc(struct aarch64_frame *frame);
+ *    for a system call (SVC), else
+ *        struct aarch64_frame *user_trap(struct aarch64_frame *frame, uint64_t kind);
+ *    and returns the context to resume, the same task's or another's
+ *    (bsp/qemu_virt/user.h). A switch between tasks copies no registers.
  */
 
+#include "hal/aarch64/esr.h"
 #include "hal/aarch64/frame.h"
 
 /* Entry: make room for the frame, free two registers, jump to the body. */
@@ -45,12 +57,8 @@
     b       \body
 .endm
 
-/* Body: save x2..x30, the interrupted SP and the syndrome registers, call
- * the C handler, restore and return. \from_el0 selects where the
- * interrupted SP is: SP_EL0 for a lower EL, the value before the frame was
- * pushed for the current EL. */
-.macro VECTOR_BODY name, from_el0
-\name:
+/* Saves x2..x29 into the frame at SP (x0, x1 are saved by the entry). */
+.macro SAVE_X2_X29
     stp     x2, x3, [sp, #16 * 1]
     stp     x4, x5, [sp, #16 * 2]
     stp     x6, x7, [sp, #16 * 3]
@@ -65,33 +73,20 @@
     stp     x24, x25, [sp, #16 * 12]
     stp     x26, x27, [sp, #16 * 13]
     stp     x28, x29, [sp, #16 * 14]
-    .if \from_el0
-    mrs     x1, sp_el0
-    .else
-    add     x1, sp, #AARCH64_FRAME_SIZE
-    .endif
-    stp     x30, x1, [sp, #AARCH64_FRAME_X30]
+.endm
+
+/* Saves the syndrome registers into the frame at SP; leaves ESR in x1 and FAR in x2. */
+.macro SAVE_SYSREGS
     mrs     x1, elr_el1
     mrs     x2, spsr_el1
     stp     x1, x2, [sp, #AARCH64_FRAME_ELR]
     mrs     x1, esr_el1
     mrs     x2, far_el1
     stp     x1, x2, [sp, #AARCH64_FRAME_ESR]
+.endm
 
-    mov     x1, x0
-    mov     x0, sp
-    bl      bsp_exception
-
-    /* Restore what the handler may have changed: ELR, SPSR, SP_EL0 and
-     * the general registers. */
-\name\()_restore:
-    ldp     x1, x2, [sp, #AARCH64_FRAME_ELR]
-    msr     elr_el1, x1
-    msr     spsr_el1, x2
-    .if \from_el0
-    ldr     x1, [sp, #AARCH64_FRAME_SP]
-    msr     sp_el0, x1
-    .endif
+/* Restores x0..x30 from the frame at SP, pops it and returns. */
+.macro RESTORE_AND_ERET
     ldp     x0, x1, [sp, #16 * 0]
     ldp     x2, x3, [sp, #16 * 1]
     ldp     x4, x5, [sp, #16 * 2]
@@ -112,6 +107,40 @@
     eret
 .endm
 
+/* Saves an EL0 context into the frame at SP but x0, x1 (the entry's). */
+.macro SAVE_EL0
+    SAVE_X2_X29
+    mrs     x1, sp_el0
+    stp     x30, x1, [sp, #AARCH64_FRAME_X30]
+    SAVE_SYSREGS
+.endm
+
+/* Moves to the top of the kernel stack; uses x2. */
+.macro KERNEL_STACK
+    ldr     x2, =__stack_top
+    mov     sp, x2
+.endm
+
+/*
+ * A synchronous exception from EL0, whole in its 32-instruction slot (the
+ * system call path): a system call goes straight to user_svc(frame)
+ * (SAVE_SYSREGS leaves ESR in x1), anything else to user_trap(frame, kind)
+ * as for the other entries.
+ */
+.macro VECTOR_EL0_SYNC
+    .balign 0x80
+    sub     sp, sp, #AARCH64_FRAME_SIZE
+    stp     x0, x1, [sp, #0]
+    SAVE_EL0
+    ubfx    x1, x1, #ESR_EC_SHIFT, #ESR_EC_WIDTH
+    cmp     x1, #ESR_EC_SVC64
+    mov     x0, sp
+    KERNEL_STACK
+    b.ne    vector_el0_sync_other
+    bl      user_svc
+    b       vector_el0_restore
+.endm
+
     .section .text.vectors, "ax", %progbits
     .balign 0x800
     .global bsp_vectors
@@ -124,7 +153,7 @@ bsp_vectors:
     VECTOR_ENTRY_EL1 (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_IRQ), vector_el1
     VECTOR_ENTRY_EL1 (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_FIQ), vector_el1
     VECTOR_ENTRY_EL1 (AARCH64_VECTOR_GROUP_EL1_SPX + AARCH64_VECTOR_SERROR), vector_el1
-    VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_SYNC), vector_el0
+    VECTOR_EL0_SYNC
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_IRQ), vector_el0
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_FIQ), vector_el0
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_SERROR), vector_el0
@@ -132,18 +161,58 @@ bsp_vectors:
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A32 + AARCH64_VECTOR_IRQ), vector_el0
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A32 + AARCH64_VECTOR_FIQ), vector_el0
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A32 + AARCH64_VECTOR_SERROR), vector_el0
+    /* Each entry fits its 0x80 bytes: if one overflowed, shifting the rest,
+     * this .org would move backwards, which is an error. */
+    .org    bsp_vectors + 0x800
 
-    VECTOR_BODY vector_el1, 0
-    VECTOR_BODY vector_el0, 1
+/* From EL1: the frame is on the kernel stack; the interrupted SP is above it. */
+vector_el1:
+    SAVE_X2_X29
+    add     x1, sp, #AARCH64_FRAME_SIZE
+    stp     x30, x1, [sp, #AARCH64_FRAME_X30]
+    SAVE_SYSREGS
+    mov     x1, x0
+    mov     x0, sp
+    bl      bsp_exception
+    /* Restore what the handler may have changed: ELR, SPSR and the
+     * general registers. */
+    ldp     x1, x2, [sp, #AARCH64_FRAME_ELR]
+    msr     elr_el1, x1
+    msr     spsr_el1, x2
+    RESTORE_AND_ERET
+
+/* From EL0: the frame is the task's context; the handler runs on the kernel
+ * stack and returns the context to resume. */
+vector_el0:
+    SAVE_EL0
+    mov     x1, x0
+    mov     x0, sp
+    KERNEL_STACK
+    bl      user_trap
+    b       vector_el0_restore
+
+/* The rest of a synchronous exception from EL0 that is not a system call. */
+vector_el0_sync_other:
+    mov     x1, #(AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_SYNC)
+    bl      user_trap
+
+vector_el0_restore:
+    mov     sp, x0
+    ldp     x1, x2, [sp, #AARCH64_FRAME_ELR]
+    msr     elr_el1, x1
+    msr     spsr_el1, x2
+    ldr     x1, [sp, #AARCH64_FRAME_SP]
+    msr     sp_el0, x1
+    RESTORE_AND_ERET
 
 /*
  * void user_enter(struct aarch64_frame *frame): the first entry to EL0.
- * The frame becomes the stack top and is restored as the EL0 vectors
- * restore a trap's frame, ending in ERET (bsp/qemu_virt/user.h).
+ * The frame (a task's context) is restored as the EL0 vectors restore the
+ * one user_trap returns, ending in ERET with SP_EL1 just past it
+ * (bsp/qemu_virt/user.h).
  */
     .global user_enter
 user_enter:
-    mov     sp, x0
     b       vector_el0_restore
 
 /*

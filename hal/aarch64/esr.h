@@ -12,18 +12,16 @@
  * EC is the exception class; for aborts ISS[5:0] is the fault status code
  * (DFSC/IFSC) and ISS[6] (WnR) says whether a data abort was a write.
  *
- * Pure functions, host-tested. They return string literals chosen with
+ * The constants are also for assembly (vectors.S). Pure functions,
+ * host-tested. They return string literals chosen with
  * if/else so the code holds no table of absolute addresses: a report may be
  * printed before the MMU is on, while the image runs away from its link
  * address.
  */
 
-#include <stdbool.h>
-#include <stdint.h>
-
-#ifdef __cplusplus
-extern "C" {
-#endif
+/** ESR[31:26]: the exception class. */
+#define ESR_EC_SHIFT 26
+#define ESR_EC_WIDTH 6
 
 /** ESR_EL1.EC values this kernel names (Arm ARM D17.2.37, table "EC"). */
 #define ESR_EC_UNKNOWN 0x00
@@ -43,10 +41,19 @@ extern "C" {
 #define ESR_EC_SERROR 0x2f
 #define ESR_EC_BRK64 0x3c
 
+#ifndef __ASSEMBLER__
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** The exception class, ESR[31:26]. */
 static inline uint32_t esr_class(uint64_t esr)
 {
-    return (uint32_t)(esr >> 26) & 0x3f;
+    return (uint32_t)(esr >> ESR_EC_SHIFT) & ((1u << ESR_EC_WIDTH) - 1);
 }
 
 /** The fault status code of an abort, ISS[5:0]. */
@@ -85,3 +92,5 @@ int esr_fault_level(uint32_t fsc);
 #ifdef __cplusplus
 }
 #endif
+
+#endif /* __ASSEMBLER__ */
