@@ -209,6 +209,25 @@ static struct aarch64_frame *user_schedule(struct kernel_state *k)
     return user_switch(k, (uint32_t)next);
 }
 
+/*
+ * Resumes task next, which the fast path woke: its space active, its context
+ * returned. The usual case makes no call, so that the fast path needs no
+ * stack frame: a space not looked up since a teardown goes to user_switch.
+ */
+__attribute__((noinline)) static struct aarch64_frame *user_resume(struct kernel_state *k,
+                                                                   uint32_t next)
+{
+    paddr_t root = user_space_root[next];
+    if (k->reaped != user_spaces_reaped || root.value == 0) {
+        return user_switch(k, next); // its context is ready: user_context changes nothing
+    }
+    if (hal_mmu_active().value != root.value) {
+        hal_mmu_activate(root, user_space_asid[next]);
+    }
+    user_running = (int32_t)next;
+    return &user_contexts[next];
+}
+
 /* A system call the fast path did not take. */
 __attribute__((noinline)) static struct aarch64_frame *
 user_svc_general(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
@@ -232,9 +251,7 @@ struct aarch64_frame *user_svc(struct aarch64_frame *frame)
         return user_svc_general(k, task, regs);
     }
     // The woken task has its outcome: only its space to switch to.
-    user_activate(k, (uint32_t)next);
-    user_running = next;
-    return &user_contexts[next];
+    return user_resume(k, (uint32_t)next);
 }
 
 struct aarch64_frame *user_trap(struct aarch64_frame *frame, uint64_t kind)

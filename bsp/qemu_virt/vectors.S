@@ -123,15 +123,22 @@
 
 /*
  * A synchronous exception from EL0, whole in its 32-instruction slot (the
- * system call path): a system call goes straight to user_svc(frame)
- * (SAVE_SYSREGS leaves ESR in x1), anything else to user_trap(frame, kind)
- * as for the other entries.
+ * system call path): a system call goes straight to user_svc(frame),
+ * anything else to user_trap(frame, kind) as for the other entries, once
+ * FAR is saved too (a system call needs none).
  */
 .macro VECTOR_EL0_SYNC
     .balign 0x80
     sub     sp, sp, #AARCH64_FRAME_SIZE
     stp     x0, x1, [sp, #0]
-    SAVE_EL0
+    SAVE_X2_X29
+    mrs     x1, sp_el0
+    stp     x30, x1, [sp, #AARCH64_FRAME_X30]
+    mrs     x1, elr_el1
+    mrs     x2, spsr_el1
+    stp     x1, x2, [sp, #AARCH64_FRAME_ELR]
+    mrs     x1, esr_el1
+    str     x1, [sp, #AARCH64_FRAME_ESR] /* FAR: vector_el0_sync_other */
     ubfx    x1, x1, #ESR_EC_SHIFT, #ESR_EC_WIDTH
     cmp     x1, #ESR_EC_SVC64
     mov     x0, sp
@@ -193,6 +200,8 @@ vector_el0:
 
 /* The rest of a synchronous exception from EL0 that is not a system call. */
 vector_el0_sync_other:
+    mrs     x1, far_el1
+    str     x1, [x0, #AARCH64_FRAME_FAR]
     mov     x1, #(AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_SYNC)
     bl      user_trap
 

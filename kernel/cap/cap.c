@@ -111,8 +111,9 @@ static status_t usable_find(const struct cap_space *space, uint32_t table, handl
     return STATUS_OK;
 }
 
-status_t cap_lookup(struct cap_space *space, uint32_t table, handle_t handle, uint32_t kind,
-                    rights_t needed, struct cap **out)
+__attribute__((always_inline)) status_t cap_lookup(struct cap_space *space, uint32_t table,
+                                                   handle_t handle, uint32_t kind, rights_t needed,
+                                                   struct cap **out)
 {
     int32_t pos = CAP_NIL;
     if (out == NULL) {

@@ -275,7 +275,7 @@ __attribute__((always_inline)) int32_t ipc_reply_recv_fast(struct ipc *ipc, stru
     }
     struct ipc_endpoint *e = &ipc->endpoints[ep];
     int32_t c = ipc->tasks[task].reply_to;
-    if (c == IPC_NO_TASK || e->senders.head != IPC_NO_TASK ||
+    if (c == IPC_NO_TASK || e->senders.head != IPC_NO_TASK || e->receivers.head != IPC_NO_TASK ||
         sched_handoff(s, task, (uint32_t)c) != STATUS_OK) {
         return IPC_NO_TASK;
     }
@@ -288,13 +288,9 @@ __attribute__((always_inline)) int32_t ipc_reply_recv_fast(struct ipc *ipc, stru
     from->wait = IPC_WAIT_RECV;
     from->wait_object = ep;
     from->wake_status = STATUS_OK;
-    if (e->receivers.head == IPC_NO_TASK) {
-        /* The usual server alone on its endpoint (ipc_queue_push_prio's result). */
-        e->receivers.head = (int32_t)task;
-        e->receivers.tail = (int32_t)task;
-    } else {
-        ipc_queue_push_prio(ipc, s, &e->receivers, task);
-    }
+    /* Alone in the receivers' queue: what ipc_queue_push_prio would make. */
+    e->receivers.head = (int32_t)task;
+    e->receivers.tail = (int32_t)task;
     return c;
 }
 

@@ -126,8 +126,9 @@ int32_t ipc_call_fast(struct ipc *ipc, struct sched *s, uint32_t ep, uint32_t ca
 
 /**
  * The fast path of ipc_reply_recv, for a reply with no capability, passed
- * on by task's side as for ipc_call_fast: when task holds a reply right, no
- * sender waits on ep and the scheduler would run the caller next, the
+ * on by task's side as for ipc_call_fast: when task holds a reply right,
+ * nobody waits on ep (no sender, no other receiver: the server is alone on
+ * it) and the scheduler would run the caller next, the
  * caller runs (RUNNING, current) and task waits on ep: byte for byte what
  * ipc_reply_recv and sched_pick_next would do, but that both message
  * buffers are left as they were. Returns the caller; otherwise IPC_NO_TASK

@@ -129,14 +129,31 @@ status_t obj_alloc(struct obj_arena *a, uint32_t kind, struct obj_ref *out)
     return STATUS_NO_MEMORY;
 }
 
-status_t obj_check(const struct obj_arena *a, struct obj_ref ref, uint32_t kind)
+/** The checks of obj_check on the slot ref names (NULL when out of range), kind aside. */
+static inline status_t slot_check(const struct obj_slot *s, struct obj_ref ref)
 {
-    const struct obj_slot *s = obj_slot_of(a, ref);
     if (s == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
     if (s->state != OBJ_SLOT_LIVE || s->generation != ref.generation) {
         return STATUS_STALE_HANDLE;
+    }
+    return STATUS_OK;
+}
+
+__attribute__((always_inline)) status_t obj_check(const struct obj_arena *a, struct obj_ref ref,
+                                                  uint32_t kind)
+{
+    if (kind != OBJECT_NONE && kind == ref.kind) {
+        // The checks below, for the kind expected: kind, unlike ref.kind, is
+        // a constant where this is inlined into a caller that expects one
+        // kind (the IPC fast path), and the slot's place folds with it.
+        ref.kind = kind;
+        return slot_check(obj_slot_of(a, ref), ref);
+    }
+    status_t st = slot_check(obj_slot_of(a, ref), ref);
+    if (st != STATUS_OK) {
+        return st;
     }
     if (kind != OBJECT_NONE && kind != ref.kind) {
         return STATUS_WRONG_KIND;

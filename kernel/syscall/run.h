@@ -39,7 +39,7 @@ bool kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_re
 /**
  * The fast path of a client/server round trip (the IPC fast path of seL4
  * and its kin): SYS_CALL to an endpoint where a receiver waits, or
- * SYS_REPLY_RECV on an endpoint where no sender waits, with a message of no
+ * SYS_REPLY_RECV on an endpoint where nobody waits, with a message of no
  * capability, by the running task, when the task it wakes is the one the
  * scheduler would run next. Then it does what kernel_run_syscall,
  * kernel_run_next and kernel_run_deliver for the woken task would do, byte

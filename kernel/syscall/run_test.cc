@@ -264,7 +264,7 @@ TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
 {
     uint32_t taken = 0;
     uint32_t refused = 0;
-    for (uint32_t seed = 1; seed <= 24; seed++) {
+    for (uint32_t seed = 1; seed <= 40; seed++) {
         if (seed > 1) {
             SetUp();
         }
