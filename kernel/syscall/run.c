@@ -93,10 +93,14 @@ static inline bool fast_msg(const struct syscall_regs *regs)
 int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
                         struct syscall_regs *const *contexts)
 {
+    // The number first: every other call leaves after two comparisons.
+    // Then two separate straight paths (no shared tail), one per call.
+    if (regs->number != SYS_CALL && regs->number != SYS_REPLY_RECV) {
+        return -1;
+    }
     if (task >= OBJ_MAX_TASKS || !fast_msg(regs)) {
         return -1;
     }
-    // Two separate straight paths (no shared tail), one per call.
     if (regs->number == SYS_CALL) {
         int32_t ep = fast_endpoint(k, task, regs->x[0], RIGHT_SEND);
         int32_t next = ep < 0 ? -1 : ipc_call_fast(&k->ipc, &k->sched, (uint32_t)ep, task);
