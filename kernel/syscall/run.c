@@ -34,21 +34,6 @@ bool kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_re
 }
 
 /**
- * The endpoint index of handle in task's table if it names an endpoint with
- * the right needed, else -1: the checks of syscall_lookup_index, with no
- * error to report (the general path reports it).
- */
-static inline int32_t fast_endpoint(struct kernel_state *k, uint32_t task, uint64_t handle,
-                                    rights_t needed)
-{
-    struct cap *c = 0;
-    if (cap_lookup(&k->caps, task, (handle_t)handle, OBJECT_ENDPOINT, needed, &c) != STATUS_OK) {
-        return -1;
-    }
-    return (int32_t)c->object.index;
-}
-
-/**
  * The rest of a fast call or reply once task blocked and next was woken:
  * what kernel_run_syscall, kernel_run_next and kernel_run_deliver do after
  * the ipc module. The message goes register to register as
@@ -102,13 +87,19 @@ int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_re
         return -1;
     }
     if (regs->number == SYS_CALL) {
-        int32_t ep = fast_endpoint(k, task, regs->x[0], RIGHT_SEND);
-        int32_t next = ep < 0 ? -1 : ipc_call_fast(&k->ipc, &k->sched, (uint32_t)ep, task);
+        uint32_t ep = 0;
+        int32_t next =
+            syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_SEND, &ep) != STATUS_OK
+                ? -1
+                : ipc_call_fast(&k->ipc, &k->sched, ep, task);
         return next < 0 ? -1 : fast_finish(k, task, regs, contexts, next);
     }
     if (regs->number == SYS_REPLY_RECV) {
-        int32_t ep = fast_endpoint(k, task, regs->x[0], RIGHT_RECV);
-        int32_t next = ep < 0 ? -1 : ipc_reply_recv_fast(&k->ipc, &k->sched, (uint32_t)ep, task);
+        uint32_t ep = 0;
+        int32_t next =
+            syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_RECV, &ep) != STATUS_OK
+                ? -1
+                : ipc_reply_recv_fast(&k->ipc, &k->sched, ep, task);
         return next < 0 ? -1 : fast_finish(k, task, regs, contexts, next);
     }
     return -1;

@@ -210,8 +210,10 @@ void syscall_dispatch(struct kernel_state *k, struct syscall_regs *regs)
     regs->x[0] = (uint64_t)(uint32_t)st;
 }
 
-status_t syscall_lookup_index(struct kernel_state *k, uint32_t task, uint64_t handle, uint32_t kind,
-                              rights_t needed, uint32_t *index)
+/* Always inlined: the IPC fast path (run.c) looks its endpoint up with it. */
+__attribute__((always_inline)) status_t syscall_lookup_index(struct kernel_state *k, uint32_t task,
+                                                             uint64_t handle, uint32_t kind,
+                                                             rights_t needed, uint32_t *index)
 {
     struct cap *c = 0;
     status_t st = cap_lookup(&k->caps, task, (handle_t)handle, kind, needed, &c);
