@@ -281,10 +281,12 @@ git -C "$checkout" push -q "$workdir/bundle.git" "$commit:refs/heads/main"
 git -C "$workdir/bundle.git" symbolic-ref HEAD refs/heads/main
 git -C "$workdir/bundle.git" bundle create "$bundle" main >>"$logs/setup.log" 2>&1
 rm -rf "$workdir/bundle.git"
-in_chroot git clone -q /tmp/basalt.bundle /root/basalt >>"$logs/setup.log" 2>&1 ||
+in_chroot git clone -q -b main /tmp/basalt.bundle /root/basalt >>"$logs/setup.log" 2>&1 ||
     die "git clone failed in the chroot; see $logs/setup.log"
 rm -f "$bundle"
 in_chroot git -C /root/basalt remote remove origin
+cloned=$(in_chroot git -C /root/basalt rev-parse HEAD)
+[[ $cloned == "$commit" ]] || die "the clone in the chroot is at ${cloned:-nothing}, not $commit"
 [[ ! -e $root/root/.cache ]] || die "the chroot already has /root/.cache; it must start empty"
 t_setup=$(now)
 
