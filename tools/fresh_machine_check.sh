@@ -318,8 +318,15 @@ echo
 echo "== fresh machine check: commit $commit, Debian $suite minbase (chroot), as root"
 printf '  %-36s %s\n' "debootstrap$([[ -n $root_arg ]] && echo ' (copy of --root)')" "$(elapsed "$t0" "$t_root")"
 printf '  %-36s %s\n' "apt-get install ${extra[*]}, git clone" "$(elapsed "$t_root" "$t_setup")"
-printf '  %-36s exit %-3s %-8s %s\n' "tools/bazel run //bsp:qemu" "${status[run]}" "$(describe "${status[run]}")" "${took[run]}"
-printf '  %-36s exit %-3s %-8s %s\n' "tools/bazel test //..." "${status[test]}" "$(describe "${status[test]}")" "${took[test]}"
+# Each command's line, then Bazel's own share of its time (the rest is
+# tools/bazel installing packages, the first time, and the server starting).
+for name in run test; do
+    label="tools/bazel run //bsp:qemu"
+    [[ $name == run ]] || label="tools/bazel test //..."
+    printf '  %-36s exit %-3s %-8s %s\n' "$label" "${status[$name]}" "$(describe "${status[$name]}")" "${took[$name]}"
+    e=$(sed -n 's/^INFO: Elapsed time: \([0-9.]*\)s.*/\1/p' "$logs/$name.log" | tail -n 1)
+    [[ -z $e ]] || printf '  %-36s %s\n' "  of which Bazel's elapsed time" "$(elapsed 0 "$e")"
+done
 if grep -q '^basalt: power off' "$logs/run.log"; then
     echo "  //bsp:qemu printed 'basalt: power off'"
 else
@@ -327,8 +334,9 @@ else
 fi
 grep -E '^(INFO: )?[0-9]+ process(es)?:|^Executed [0-9]+ out of' "$logs/test.log" | tail -n 2 | sed 's/^/  /' || true
 awk '/^(@[^ ]*)?\/\/[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|INCOMPLETE|FLAKY)/ { print "  " $0 }' "$logs/test.log"
-echo "  logs: $logs (test logs of failed targets: $logs/testlogs)"
+echo "  logs: $logs"
 if [[ ${status[test]} -ne 0 ]]; then
+    echo "  test logs of the failed targets: $logs/testlogs"
     # Copy the failed targets' test.log files out before the chroot goes.
     out=$(awk '/^(@[^ ]*)?\/\/[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT)/ { print $1 }' "$logs/test.log")
     for t in $out; do
