@@ -32,6 +32,11 @@ fi
 home=$(getent passwd "$(id -u)" | cut -d: -f6)
 export BASALT_DEB_CACHE=${BASALT_DEB_CACHE:-$home/.cache/basalt/debs}
 target=//bsp:image
+# Debian installs nginx in /usr/sbin, which a test's PATH lacks.
+if ! nginx=$(PATH=$PATH:/usr/sbin:/sbin command -v nginx); then
+    echo "FAIL nginx is not installed (tools/bazel installs Debian's nginx package)"
+    exit 1
+fi
 
 status=0
 fail() {
@@ -43,6 +48,7 @@ say() { echo "remote_cache_test: $*"; }
 # --- The cache server ------------------------------------------------------
 www=$tmp/www
 ngx=$tmp/nginx
+saved=$tmp/saved # originals of the cache entries that step 3 damages
 mkdir -p "$www/basalt" "$ngx/body" "$ngx/proxy" "$ngx/fastcgi" "$ngx/uwsgi" "$ngx/scgi"
 nginx_pid=
 port=
@@ -81,10 +87,10 @@ http {
     }
 }
 EOF
-    nginx -p "$ngx" -c "$ngx/nginx.conf" -e "$ngx/error.log" >>"$ngx/stdout.log" 2>&1 &
+    "$nginx" -p "$ngx" -c "$ngx/nginx.conf" -e "$ngx/error.log" >>"$ngx/stdout.log" 2>&1 &
     nginx_pid=$!
-    local n
-    for n in $(seq 1 100); do
+    local _
+    for _ in $(seq 1 100); do
         if ! kill -0 "$nginx_pid" 2>/dev/null; then
             wait "$nginx_pid" 2>/dev/null
             nginx_pid=
@@ -99,6 +105,7 @@ EOF
     return 1
 }
 
+# shellcheck disable=SC2317 # called through the trap
 stop_nginx() {
     if [[ -n $nginx_pid ]]; then
         kill -TERM "$nginx_pid" 2>/dev/null
@@ -117,6 +124,7 @@ bazel_in() { # bazel_in I ARGS...: Bazel in copy I with its output base
     (cd "${src[$i]}" && tools/bazel --output_base="${ob[$i]}" --max_idle_secs=120 --nohome_rc "$@")
 }
 
+# shellcheck disable=SC2317 # called through the trap
 cleanup() {
     local i
     for i in 0 1; do
@@ -125,7 +133,7 @@ cleanup() {
     stop_nginx
     if [[ ${BASALT_REMOTE_CACHE_TEST_KEEP:-} != 1 ]]; then
         chmod -R u+w "$tmp" 2>/dev/null
-        rm -rf "${src[@]%/basalt}" "${ob[@]}" "$www"
+        rm -rf "$tmp/clone-a" "$tmp/clone-bb" "${ob[@]}" "$www" "$saved" "$tmp/forged"
     else
         say "kept $tmp"
     fi
@@ -240,4 +248,87 @@ if [[ $spawns -eq 0 || $spawns -ne $log_hits ]]; then
 fi
 
 # --- 3. A corrupted cache never gives a different image silently -----------
+# Bazel checks every blob it downloads against the digest that names it
+# (--remote_verify_downloads), so a corrupted CAS blob is seen; an AC entry
+# that does not parse, or names a blob the cache lacks, is a miss. Then the
+# action runs here and its result is uploaded again. What Bazel cannot check
+# is that an AC entry names the right blob: see the last case.
+cas=$www/basalt/cas
+ac=$www/basalt/ac
+mkdir -p "$saved"
+# The AC entries whose results include the image (the link and the copy):
+# an ActionResult holds each output's sha256 as hex text.
+mapfile -t image_acs < <(grep -l -a -F "$sha_a" "$ac"/* 2>/dev/null)
+if [[ ! -f $cas/$sha_a || ${#image_acs[@]} -eq 0 ]]; then
+    fail "the cache has no blob $sha_a or no AC entry naming it"
+    exit "$status"
+fi
+say "the image's blob: cas/$sha_a; AC entries naming it: ${image_acs[*]##*/}"
+cp -p "$cas/$sha_a" "${image_acs[@]}" "$saved/"
+
+restore() {
+    local f
+    cp -p "$saved/$sha_a" "$cas/$sha_a"
+    for f in "${image_acs[@]}"; do cp -p "$saved/${f##*/}" "$f"; done
+}
+
+# corrupted NAME DESCRIPTION: after the cache was damaged, clean copy B and
+# build again; the image must be build 1's, or the build must fail.
+corrupted() {
+    local name=$1 what=$2 sha
+    bazel_in 1 clean >/dev/null 2>&1
+    if ! build 1 "$name"; then
+        echo "ok   $what: the build failed (loudly, as allowed); last lines:"
+        tail -n 5 "$tmp/$name.log" | sed 's/^/    /'
+        return
+    fi
+    sha=$(image_sha 1)
+    if [[ $sha != "$sha_a" ]]; then
+        fail "$what: the build succeeded with a different image $sha"
+        return
+    fi
+    echo "ok   $what: same image; processes: $(processes "$tmp/$name.log" | paste -sd, - | sed "s/,/, /g")"
+    grep -A1 'WARNING: Reading from Remote Cache' "$tmp/$name.log" | sed 's/^/    /'
+}
+
+# A CAS blob whose bytes changed (same size): the image's own blob.
+printf 'CORRUPTED' | dd of="$cas/$sha_a" bs=1 seek=4096 conv=notrunc status=none
+corrupted cas_corrupt "corrupted CAS blob"
+if ! grep -q 'does not match received digest' "$tmp/cas_corrupt.log"; then
+    fail "Bazel did not report the corrupted blob's digest mismatch"
+fi
+restore
+
+# AC entries that are not ActionResult protos at all.
+for f in "${image_acs[@]}"; do printf 'this is not an ActionResult\n' >"$f"; done
+corrupted ac_garbage "AC entries overwritten with garbage"
+restore
+
+# AC entries naming a blob the cache does not have.
+missing=$(printf 'no such blob' | sha256sum | cut -d' ' -f1)
+for f in "${image_acs[@]}"; do sed "s/$sha_a/$missing/" "$saved/${f##*/}" >"$f"; done
+corrupted ac_missing_blob "AC entries naming a missing blob"
+restore
+
+# The limit of the protocol: AC entries rewritten to name another valid blob
+# of the same size (as someone who can write to the cache could). Nothing
+# ties an action's key to its result's content, so Bazel takes it; this is
+# not a failure of the test, but it is reported, and it is why the cache must
+# be trusted (README, "Remote cache").
+cp "$saved/$sha_a" "$tmp/forged"
+printf 'FORGED' | dd of="$tmp/forged" bs=1 seek=4096 conv=notrunc status=none
+forged=$(sha256sum "$tmp/forged" | cut -d' ' -f1)
+cp "$tmp/forged" "$cas/$forged"
+for f in "${image_acs[@]}"; do sed "s/$sha_a/$forged/" "$saved/${f##*/}" >"$f"; done
+bazel_in 1 clean >/dev/null 2>&1
+if build 1 ac_forged && [[ $(image_sha 1) == "$forged" ]]; then
+    echo "note AC entries naming a forged blob: accepted without a warning (image $forged);" \
+        "Bazel cannot tell, the cache must be trusted"
+else
+    echo "note AC entries naming a forged blob: not accepted (a newer Bazel?); see $tmp/ac_forged.log"
+fi
+restore
+rm -f "$cas/$forged"
+
+say "times: cold build ${cold_s}s, warm build from a fresh output base ${warm_s}s"
 exit "$status"
