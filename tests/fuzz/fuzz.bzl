@@ -103,3 +103,31 @@ def fuzz_binary(name, srcs, deps, visibility = None, **kwargs):
         binary = ":" + name + "_uninstrumented",
         visibility = visibility,
     )
+
+def fuzz_test(name, fuzzer, seeds, runs, **kwargs):
+    """Runs `fuzzer` from the corpus in `seeds`: `runs` inputs, or FUZZ_SECONDS.
+
+    By default the test runs the seed corpus and then mutations up to `runs`
+    inputs in all, with a fixed seed: deterministic and a second or two, so
+    that `bazel test //...` stays an edit-test loop. FUZZ_SECONDS (see
+    tools/fuzz.sh) runs it for that long instead.
+
+    Args:
+      name: the test's name.
+      fuzzer: a fuzz_binary label.
+      seeds: the seed corpus directory in this package (checked in).
+      runs: inputs to run by default; choose about a second's worth.
+      **kwargs: passed to the sh_test (size, tags, ...).
+    """
+    native.sh_test(
+        name = name,
+        srcs = ["run_fuzzer.sh"],
+        args = [
+            "$(rootpath %s)" % fuzzer,
+            native.package_name() + "/" + seeds,
+            str(runs),
+        ],
+        data = [fuzzer] + native.glob([seeds + "/*"]),
+        tags = ["fuzz"] + kwargs.pop("tags", []),
+        **kwargs
+    )

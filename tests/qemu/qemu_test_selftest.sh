@@ -31,6 +31,26 @@ halt='basalt: boot\r\nbasalt: kernel halted\r\n'
 FAKE_SERIAL="$halt" FAKE_HANG=1 check pass "halted kernel, halt expected" halted
 FAKE_SERIAL="$good" FAKE_EXIT=0 check fail "halt expected, the kernel powered off instead" halted
 FAKE_SERIAL="$halt" FAKE_HANG=1 check fail "halted kernel, clean exit expected"
+# --allow-log: an event matching a pattern passes, any other still fails.
+irq='Taking exception 5 [IRQ] on CPU 0\n...from EL1 to EL1\n'
+svc='Taking exception 2 [SVC] on CPU 0\n...from EL0 to EL1\n'
+allow_irq='--allow-log=^Taking exception 5 \[IRQ\] on CPU 0 \| \.\.\.from EL[01] to EL1'
+allow() { # allow WANT(pass|fail) DESCRIPTION LOG [ALLOW...]
+    local want="$1" what="$2" log="$3" got
+    shift 3
+    if FAKE_SERIAL="$good" FAKE_LOG="$log" "$dir/qemu_test.sh" "$dir/fake_run_qemu.sh" /dev/null \
+        --expect="basalt: power off" "$@" >/dev/null 2>&1; then
+        got=pass
+    else
+        got=fail
+    fi
+    [[ "$got" == "$want" ]] || { echo "checker did $got, expected $want: $what"; status=1; }
+}
+allow pass "allowed IRQs" "$irq$irq" "$allow_irq"
+allow fail "IRQ without --allow-log" "$irq"
+allow fail "SVC not allowed, IRQ allowed" "$irq$svc$irq" "$allow_irq"
+allow pass "two patterns" "$svc$irq" "$allow_irq" '--allow-log=^Taking exception 2 \[SVC\] '
+allow fail "pattern anchored at the start" "x$irq" "$allow_irq"
 prefix() { # prefix WANT SERIAL: --expect with a trailing "*" matches line beginnings only
     local want="$1"
     if FAKE_SERIAL="$2" "$dir/qemu_test.sh" "$dir/fake_run_qemu.sh" /dev/null --expect="basalt: memory: 128 MiB RAM, *" >/dev/null 2>&1; then
