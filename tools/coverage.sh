@@ -111,6 +111,7 @@ keep=$(grep -E '^(kernel|hal)/' <<<"$all" | grep -v '^hal/fake/' | grep -vxF -f 
 [[ -n $keep ]] || { say "no kernel/ or hal/ sources in the coverage data"; exit 1; }
 # llvm-cov matches -sources against absolute paths, and these are relative:
 # leave the other files out by name instead.
+# shellcheck disable=SC2016 # a sed script
 ignore="^($(grep -vxF -f <(printf '%s\n' "$keep") <<<"$all" | sed 's/[].[+*?^$(){}|\\]/\\&/g' | paste -sd '|'))\$"
 filter=(-ignore-filename-regex="$ignore")
 
