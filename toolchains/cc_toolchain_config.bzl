@@ -179,6 +179,17 @@ def _features(t, is_host):
                 "-fsanitize-link-c++-runtime",
             ]),
             _sanitizer("fuzzer", ["-fsanitize=fuzzer"]),
+            # Clang's source-based coverage (--config=coverage, used by
+            # tools/coverage.sh): each instrumented process writes a .profraw
+            # file named by LLVM_PROFILE_FILE; llvm-profdata merges them and
+            # llvm-cov reports against the binaries.
+            feature(
+                name = "coverage",
+                flag_sets = [
+                    _flags(_C_COMPILE + _CXX_COMPILE, ["-fprofile-instr-generate", "-fcoverage-mapping"]),
+                    _flags(_LINK, ["-fprofile-instr-generate"]),
+                ],
+            ),
         ]
 
     # Libraries go after everything else on the link line.
