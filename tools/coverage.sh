@@ -132,7 +132,7 @@ jq -r '
 ' "$out/summary.json" | awk -F'\t' '
     function pct(c, n) { return n == 0 ? "-" : sprintf("%.1f%%", 100 * c / n) }
     BEGIN { printf "%-22s %7s %7s %7s %9s %9s %8s\n", "directory", "lines", "covered", "line %", "branches", "covered", "branch %" }
-    { if ($1 ~ /total|\+/) print ""
+    { if ($1 ~ /total/) print ""
       printf "%-22s %7d %7d %7s %9d %9d %8s\n", $1, $2, $3, pct($3, $2), $4, $5, pct($5, $4)
       if ($1 ~ /total/) print "" }' | tee "$out/table.txt"
 
