@@ -6,7 +6,10 @@
 # Copies the working tree (git-tracked files plus uncommitted and new,
 # non-ignored files) to two checkout paths of different lengths, builds the
 # target in each with its own Bazel output base, a different TZ, LANG and
-# umask, and compares the sha256 of every output file of the target.
+# umask and a different sandbox (the first as .bazelrc says, linux-sandbox
+# where namespaces are allowed; the second with processwrapper-sandbox,
+# which is what runs where they are not), and compares the sha256 of every
+# output file of the target.
 # Prints "reproducible: <sha256>" and exits 0, or "NOT reproducible", the
 # ELF sections that differ, and exits 1.
 #
@@ -36,6 +39,8 @@ ob=("$tmp/output-base-a" "$tmp/output-base-bb")
 tz=("UTC0" "NPT-5:45")
 lang=("C.UTF-8" "C")
 mask=("022" "077")
+# The spawn strategy: the image must not depend on which sandbox ran.
+strategy=("sandboxed" "processwrapper-sandbox")
 # The user's ~/.bazelrc is left out; the system rc stays (Debian's Bazel
 # needs its install_base setting).
 startup=(--max_idle_secs=60 --nohome_rc)
@@ -84,16 +89,17 @@ done
 
 declare -a files_a=() files_b=()
 for i in 0 1; do
-    say "build $((i + 1))/2: $target in ${src[$i]} (TZ=${tz[$i]} LANG=${lang[$i]} umask ${mask[$i]})"
+    say "build $((i + 1))/2: $target in ${src[$i]} (TZ=${tz[$i]} LANG=${lang[$i]} umask ${mask[$i]}, ${strategy[$i]})"
+    flags=("${build_flags[@]}" --spawn_strategy="${strategy[$i]}")
     start=$SECONDS
     log=$tmp/build-$i.log
-    if ! bazel_in "$i" build "${build_flags[@]}" "$target" >"$log" 2>&1; then
+    if ! bazel_in "$i" build "${flags[@]}" "$target" >"$log" 2>&1; then
         say "build $((i + 1)) failed; last lines of its log:"
         tail -n 40 "$log"
         exit 1
     fi
-    exec_root=$(bazel_in "$i" info "${build_flags[@]}" execution_root 2>>"$log")
-    paths=$(bazel_in "$i" cquery "${build_flags[@]}" "$target" --output=starlark \
+    exec_root=$(bazel_in "$i" info "${flags[@]}" execution_root 2>>"$log")
+    paths=$(bazel_in "$i" cquery "${flags[@]}" "$target" --output=starlark \
         --starlark:expr='"\n".join([f.path for f in target.files.to_list()])' 2>>"$log")
     if [[ -z $paths ]]; then
         say "found no output files of $target with cquery; last lines of the log:"

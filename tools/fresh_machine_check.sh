@@ -193,6 +193,7 @@ cleanup() {
             say "not deleting $root: something is still mounted under it:"
             mounts_under "$root" >&2
         else
+            say "deleting the chroot $root (logs stay in $logs)"
             rm -rf --one-file-system -- "$root"
         fi
     fi
@@ -336,7 +337,6 @@ grep -E '^(INFO: )?[0-9]+ process(es)?:|^Executed [0-9]+ out of' "$logs/test.log
 awk '/^(@[^ ]*)?\/\/[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|INCOMPLETE|FLAKY)/ { print "  " $0 }' "$logs/test.log"
 echo "  logs: $logs"
 if [[ ${status[test]} -ne 0 ]]; then
-    echo "  test logs of the failed targets: $logs/testlogs"
     # Copy the failed targets' test.log files out before the chroot goes.
     out=$(awk '/^(@[^ ]*)?\/\/[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT)/ { print $1 }' "$logs/test.log")
     for t in $out; do
@@ -348,5 +348,6 @@ if [[ ${status[test]} -ne 0 ]]; then
             cp "$f" "$logs/testlogs/$p.log"
         fi
     done
+    [[ ! -d $logs/testlogs ]] || echo "  test logs of the failed targets: $logs/testlogs"
 fi
 [[ ${status[run]} -eq 0 && ${status[test]} -eq 0 ]]
