@@ -35,6 +35,26 @@ filegroup(
     data = [":llvm_libs"],
 )
 
+# clangd-19 for editors (compile_commands.json from tools/compile_commands.sh).
+filegroup(
+    name = "clangd",
+    srcs = [_BIN + "clangd"],
+    data = [
+        ":builtin_headers",
+        ":llvm_libs",
+    ],
+)
+
+# Source-based coverage: tools/coverage.sh merges profiles and reports.
+filegroup(
+    name = "coverage_tools",
+    srcs = [
+        _BIN + "llvm-cov",
+        _BIN + "llvm-profdata",
+    ],
+    data = [":llvm_libs"],
+)
+
 filegroup(
     name = "lld",
     srcs = [

@@ -21,7 +21,7 @@ if [[ ! -f $db ]]; then
     echo "check_compile_commands: no $db (run tools/compile_commands.sh)" >&2
     exit 1
 fi
-if git -C "$root" rev-parse --show-toplevel >/dev/null 2>&1; then
+if [[ $(git -C "$root" rev-parse --show-toplevel 2>/dev/null) == "$root" ]]; then
     sources=$(git -C "$root" ls-files -- 'kernel/*.[cS]' 'hal/*.[cS]' 'bsp/*.[cS]' 'userland/*.[cS]')
 else
     sources=$(cd "$root" && find kernel hal bsp userland -type f \( -name '*.c' -o -name '*.S' \) | LC_ALL=C sort)

@@ -4,6 +4,7 @@
 #
 #   tools/coverage.sh                 all host cc_test targets
 #   tools/coverage.sh -o DIR          write the reports under DIR
+#   tools/coverage.sh --fail-under=90 exit 1 if kernel/ has less of its lines covered
 #   tools/coverage.sh //kernel/ipc:endpoint_test ...   only these tests
 #
 # 1. `tools/bazel test --config=coverage` (.bazelrc): the host toolchain's
@@ -25,13 +26,15 @@
 # third_party/remote_coverage_tools). Needs jq and unzip.
 set -euo pipefail
 
-usage() { sed -n '2,7s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,8s/^# \{0,1\}//p' "$0"; }
 root=$(cd "$(dirname "$(readlink -f -- "$0")")/.." && pwd)
 out=""
+fail_under=""
 targets=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         -o) out=$2; shift 2 ;;
+        --fail-under=*) fail_under=${1#*=}; shift ;;
         -h | --help) usage; exit 0 ;;
         -*) usage >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
@@ -62,7 +65,8 @@ llvm="$(field output_base)/external/llvm_toolchain/usr/lib/llvm-19/bin"
 bin=$(field bazel-bin)
 testlogs=$(field bazel-testlogs)
 out=${out:-$(field output_path)/coverage}
-rm -rf "$out"
+# Only what this script writes is removed: -o may name an existing directory.
+rm -rf "$out/profiles" "$out/html" "$out/merged.profdata" "$out/summary.json" "$out/report.txt" "$out/table.txt"
 mkdir -p "$out/profiles"
 
 # The profiles and binaries of each test. Undeclared outputs arrive zipped
@@ -132,7 +136,7 @@ jq -r '
 ' "$out/summary.json" | awk -F'\t' '
     function pct(c, n) { return n == 0 ? "-" : sprintf("%.1f%%", 100 * c / n) }
     BEGIN { printf "%-22s %7s %7s %7s %9s %9s %8s\n", "directory", "lines", "covered", "line %", "branches", "covered", "branch %" }
-    { if ($1 ~ /total|\+/) print ""
+    { if ($1 ~ /total/) print ""
       printf "%-22s %7d %7d %7s %9d %9d %8s\n", $1, $2, $3, pct($3, $2), $4, $5, pct($5, $4)
       if ($1 ~ /total/) print "" }' | tee "$out/table.txt"
 
@@ -145,3 +149,13 @@ jq -r '.data[0].files[] | select(.filename | startswith("kernel/"))
 echo
 echo "coverage: $n tests; HTML report: $out/html/index.html"
 echo "coverage: per-file report: $out/report.txt"
+if [[ -n $fail_under ]]; then
+    kernel=$(jq -r '[.data[0].files[] | select(.filename | startswith("kernel/")) | .summary.lines]
+        | "\(map(.covered) | add) \(map(.count) | add)"' "$out/summary.json")
+    read -r covered count <<<"$kernel"
+    if ((covered * 100 < fail_under * count)); then
+        echo "coverage: kernel/ has $covered of $count lines covered, under $fail_under%" >&2
+        exit 1
+    fi
+    echo "coverage: kernel/ has $covered of $count lines covered, at least $fail_under%"
+fi
