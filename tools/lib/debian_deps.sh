@@ -100,5 +100,6 @@ basalt_debs_ensure() {
         return 1
     fi
     rm -f "$log"
+    BASALT_DEBS_INSTALLED=("${todo[@]}")
     return 0
 }
