@@ -4,13 +4,41 @@ Host-configured targets (tests, `bazel run //bsp:qemu`) depend on target
 binaries through these, so no command line needs --platforms.
 """
 
+_LTO = "basalt_lto"
+
 def _platform_transition_impl(settings, attr):
-    return {"//command_line_option:platforms": str(attr.platform)}
+    # The target toolchain's feature basalt_lto (-flto) is asked for
+    # explicitly, or turned off in test kernels when
+    # //platforms:test_kernel_lto is off. Either way the transition changes
+    # --features: Bazel 4 names an output directory after the options a
+    # transition changed, so a user program reached through a test kernel
+    # (features -basalt_lto, then basalt_lto) must land in the same
+    # configuration as when reached through the image ([], then basalt_lto),
+    # or every user program is built twice.
+    features = [
+        f
+        for f in settings["//command_line_option:features"]
+        if f.lstrip("-") != _LTO
+    ]
+    if getattr(attr, "test_kernel", False) and not settings["//platforms:test_kernel_lto"]:
+        features.append("-" + _LTO)
+    else:
+        features.append(_LTO)
+    return {
+        "//command_line_option:features": features,
+        "//command_line_option:platforms": str(attr.platform),
+    }
 
 _platform_transition = transition(
     implementation = _platform_transition_impl,
-    inputs = [],
-    outputs = ["//command_line_option:platforms"],
+    inputs = [
+        "//command_line_option:features",
+        "//platforms:test_kernel_lto",
+    ],
+    outputs = [
+        "//command_line_option:features",
+        "//command_line_option:platforms",
+    ],
 )
 
 _ALLOWLIST = {
@@ -40,6 +68,9 @@ platform_file = rule(
         "src": attr.label(mandatory = True, cfg = _platform_transition, allow_files = True),
         "platform": attr.label(mandatory = True),
         "out": attr.string(doc = "Output name; the target name when empty."),
+        "test_kernel": attr.bool(
+            doc = "A test kernel: built without LTO unless --//platforms:test_kernel_lto.",
+        ),
     }, **_ALLOWLIST),
     doc = "The single file of `src`, built for `platform`, under a stable host-side name.",
 )

@@ -57,6 +57,8 @@ _TARGETS = {
             "--sysroot=" + _SYSROOT,
             "-fno-omit-frame-pointer",
         ],
+        lto_compile = [],
+        compile_after_lto = [],
         c = ["-std=c11"],
         cxx = ["-std=c++17"],
         link = [
@@ -66,6 +68,8 @@ _TARGETS = {
             "-fuse-ld=lld",
             "-Wl,-z,relro,-z,now",
         ],
+        lto_link = [],
+        link_after_lto = [],
         # Added last so that libraries of the program come first.
         link_libs = ["-lstdc++", "-lm"],
         builtin_include_directories = [
@@ -96,11 +100,14 @@ _TARGETS = {
             "-fno-asynchronous-unwind-tables",
             "-ffunction-sections",
             "-fdata-sections",
-            # Whole-program optimisation: the kernel's layers stay separate
-            # libraries, and the link inlines across them (the trap and IPC
-            # paths cross five). Code generation options above are kept per
-            # function in the bitcode.
-            "-flto",
+        ],
+        # Whole-program optimisation: the kernel's layers stay separate
+        # libraries, and the link inlines across them (the trap and IPC
+        # paths cross five). Code generation options above are kept per
+        # function in the bitcode. Feature basalt_lto (on by default);
+        # platform_file turns it off for test kernels in the edit-test loop.
+        lto_compile = ["-flto"],
+        compile_after_lto = [
             # Boot code runs before the MMU is on, away from its link
             # address: no tables of absolute addresses (jump or lookup
             # tables) may be generated for it.
@@ -120,9 +127,9 @@ _TARGETS = {
             "-Wl,--gc-sections",
             "-Wl,-z,noexecstack",
             "-Wl,--no-undefined",
-            "-flto",
-            "-O2",
         ],
+        lto_link = ["-flto"],
+        link_after_lto = ["-O2"],
         link_libs = [],
         builtin_include_directories = ["usr/lib/llvm-19/lib/clang/19/include"],
         target_system_name = "aarch64-none-elf",
@@ -132,6 +139,9 @@ _TARGETS = {
 }
 
 def _flags(actions, flags, features = None):
+    """A flag_set of `flags` for `actions` (with `features` on); None if no flags."""
+    if not flags:
+        return None
     return flag_set(
         actions = actions,
         flag_groups = [flag_group(flags = flags)],
@@ -149,18 +159,26 @@ def _features(t, is_host):
         feature(name = "dbg"),
         feature(name = "fastbuild"),
         feature(name = "opt"),
+        # -flto where the target asks for it (t.lto_*), unless a
+        # configuration says --features=-basalt_lto. The flags keep their
+        # place on the command line either way.
+        feature(name = "basalt_lto", enabled = True),
         feature(
             name = "basalt_default_flags",
             enabled = True,
-            flag_sets = [
+            flag_sets = [fs for fs in [
                 _flags(_ALL_COMPILE, _COMMON_COMPILE + t.compile),
+                _flags(_ALL_COMPILE, t.lto_compile, ["basalt_lto"]),
+                _flags(_ALL_COMPILE, t.compile_after_lto),
                 _flags(_C_COMPILE, t.c),
                 _flags(_CXX_COMPILE, t.cxx),
                 _flags(_ALL_COMPILE, ["-O0", "-g"], ["dbg"]),
                 _flags(_ALL_COMPILE, ["-O1", "-g"] if is_host else ["-O2", "-g"], ["fastbuild"]),
                 _flags(_ALL_COMPILE, ["-O2", "-g"], ["opt"]),
                 _flags(_LINK, t.link),
-            ],
+                _flags(_LINK, t.lto_link, ["basalt_lto"]),
+                _flags(_LINK, t.link_after_lto),
+            ] if fs],
         ),
         # Warnings are errors in Basalt code; third-party code opts out with
         # features = ["-basalt_warnings"].
