@@ -48,6 +48,19 @@
  * WXN = 0. */
 #define SCTLR_EL1_MMU_OFF 0x30d00800
 
+/* CPTR_EL2 with HCR_EL2.E2H == 0: only its RES1 bits (13, 9, 7:0) set,
+ * so TFP (bit 10), TZ (bit 8), TSM (bit 12, RES1 without SME), TTA, TAM
+ * and TCPAC are 0: nothing traps to EL2, where this image has no vectors.
+ * FP/SIMD, SVE and SME are trapped at EL1 instead, by CPACR_EL1. */
+#define CPTR_EL2_NO_TRAPS 0x22ff
+
+/* CPACR_EL1 = 0: FPEN (bits 21:20), ZEN (17:16) and SMEN (25:24) all 0b00,
+ * so any FP/SIMD, SVE or SME instruction at EL0 or EL1 traps to EL1 (the
+ * kernel is built with -mgeneral-regs-only and keeps no FP state per task:
+ * a task that uses FP is stopped with a fault); TTA (bit 28) = 0. Its
+ * reset value is UNKNOWN, and firmware may have left FP enabled. */
+#define CPACR_EL1_TRAP_ALL 0
+
 /* SPSR_EL2 for the eret to EL1: M[3:0] = 0b0101, EL1h (EL1 using SP_EL1);
  * M[4] = 0, AArch64; D, A, I, F (bits 9:6) = 1, all exceptions masked. */
 #define SPSR_EL2_EL1H_DAIF_MASKED 0x3c5
@@ -83,6 +96,10 @@ _start:
     mov     x0, #(CNTHCTL_EL2_EL1PCTEN | CNTHCTL_EL2_EL1PCEN)
     msr     cnthctl_el2, x0
 
+    /* No coprocessor or FP/SIMD trap to EL2 (see CPTR_EL2_NO_TRAPS). */
+    mov     x0, #CPTR_EL2_NO_TRAPS
+    msr     cptr_el2, x0
+
     /* CNTVOFF_EL2 = 0: the virtual counter reads the same as the physical
      * one. Its reset value is UNKNOWN. */
     msr     cntvoff_el2, xzr
@@ -116,6 +133,11 @@ _start:
     eret
 
 .Lat_el1:
+    /* FP/SIMD, SVE and SME trap to EL1 whatever firmware left. */
+    mov     x0, #CPACR_EL1_TRAP_ALL
+    msr     cpacr_el1, x0
+    isb
+
     /* Start counting instructions retired (PMU event 0x08 in event
      * counter 0, at every level) from here, so a benchmark can report the
      * boot's cost: PMCR_EL0.P resets the event counters, .E enables them.

@@ -40,24 +40,47 @@
 #define USER_SPSR_EL0 0u
 
 static struct kernel_state *user_kernel;
+
+/*
+ * A task's context: the registers the EL0 vectors save and restore (the
+ * frame, first, where SP_EL1 points while the task runs: the vectors write
+ * below that point only); then its thread ID registers, switched only when
+ * another task comes in (user_tls_save, user_tls_load): TPIDR_EL0, which
+ * EL0 reads and writes, and TPIDRRO_EL0, which EL0 can only read, both 0
+ * when the task starts; then its space (root and ASID) as kernel_run_space
+ * said, root 0 until looked up. All in one place, so that a switch finds
+ * them from one address.
+ *
+ * The space is valid while nothing is torn down (kernel_state.reaped ==
+ * user_spaces_reaped): a task's space never changes, it can only go, and
+ * a task slot is reused only after its old task was torn down. A teardown
+ * may also deactivate the running task's space (vm.h): then it is
+ * activated again. Every trap that can tear anything down (the general
+ * system call path, a fault) ends in user_schedule, which sees the count
+ * change and looks every space up again before a task runs; so the count
+ * agrees whenever a task runs at EL0, and the fast path (which tears
+ * nothing down) need not compare it.
+ */
+struct user_context {
+    struct aarch64_frame frame;
+    uint64_t tpidr;
+    uint64_t tpidrro;
+    paddr_t space_root;
+    uint32_t space_asid;
+};
+
+_Static_assert(offsetof(struct user_context, frame) == 0, "a context starts with its frame");
+_Static_assert(sizeof(struct user_context) % 16 == 0, "SP must stay 16-byte aligned");
+
 /* 16-byte aligned: SP_EL1 points into them (frame.h). */
-static _Alignas(16) struct aarch64_frame user_contexts[OBJ_MAX_TASKS];
+static _Alignas(16) struct user_context user_contexts[OBJ_MAX_TASKS];
 static uint32_t user_context_generation[OBJ_MAX_TASKS];
 /* The x0-x8 part of each context, for kernel_run_fast. */
 static struct syscall_regs *user_regs[OBJ_MAX_TASKS];
 /* The task at EL0 (or whose trap this is), or -1 before the first. */
 static int32_t user_running = -1;
 static uint64_t user_last_tick;
-/*
- * Each task's space (root and ASID) as kernel_run_space said, root 0 until
- * looked up. Valid while nothing is torn down (kernel_state.reaped ==
- * user_spaces_reaped): a task's space never changes, it can only go, and a
- * task slot is reused only after its old task was torn down. A teardown
- * may also deactivate the running task's space (vm.h): then it is
- * activated again.
- */
-static paddr_t user_space_root[OBJ_MAX_TASKS];
-static uint32_t user_space_asid[OBJ_MAX_TASKS];
+/* kernel_state.reaped when the spaces were last looked up (user_context). */
 static uint32_t user_spaces_reaped;
 
 /*
@@ -130,7 +153,7 @@ __attribute__((noinline)) static uint32_t user_idle(struct kernel_state *k)
 __attribute__((noinline)) static void user_spaces_forget(const struct kernel_state *k)
 {
     for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {
-        user_space_root[i] = paddr_make(0);
+        user_contexts[i].space_root = paddr_make(0);
     }
     user_spaces_reaped = k->reaped;
 }
@@ -139,8 +162,22 @@ __attribute__((noinline)) static void user_spaces_forget(const struct kernel_sta
 __attribute__((noinline)) static paddr_t user_space_lookup(const struct kernel_state *k,
                                                            uint32_t task)
 {
-    user_space_root[task] = kernel_run_space(k, task, &user_space_asid[task]);
-    return user_space_root[task];
+    struct user_context *c = &user_contexts[task];
+    c->space_root = kernel_run_space(k, task, &c->space_asid);
+    return c->space_root;
+}
+
+/* Saves the running task's TPIDR_EL0 into its context (TPIDRRO_EL0 is
+ * read-only at EL0: its context holds it already). */
+static inline void user_tls_save(struct user_context *from)
+{
+    __asm__ volatile("mrs %0, tpidr_el0" : "=r"(from->tpidr));
+}
+
+/* Loads the thread ID registers of the task about to run. */
+static inline void user_tls_load(const struct user_context *to)
+{
+    __asm__ volatile("msr tpidr_el0, %0\n\tmsr tpidrro_el0, %1" ::"r"(to->tpidr), "r"(to->tpidrro));
 }
 
 /* Activates task's address space unless it is the active one. */
@@ -149,12 +186,12 @@ static void user_activate(const struct kernel_state *k, uint32_t task)
     if (k->reaped != user_spaces_reaped) {
         user_spaces_forget(k);
     }
-    paddr_t root = user_space_root[task];
+    paddr_t root = user_contexts[task].space_root;
     if (root.value == 0) {
         root = user_space_lookup(k, task);
     }
     if (hal_mmu_active().value != root.value) {
-        hal_mmu_activate(root, user_space_asid[task]);
+        hal_mmu_activate(root, user_contexts[task].space_asid);
     }
 }
 
@@ -166,8 +203,10 @@ static void user_activate(const struct kernel_state *k, uint32_t task)
 static struct aarch64_frame *user_context(struct kernel_state *k, uint32_t task)
 {
     const struct kernel_task *t = &k->tasks[task];
-    struct aarch64_frame *ctx = &user_contexts[task];
+    struct aarch64_frame *ctx = &user_contexts[task].frame;
     if (user_context_generation[task] != t->self.generation) {
+        user_contexts[task].tpidr = 0;
+        user_contexts[task].tpidrro = 0;
         for (uint32_t i = 0; i < 31; i++) {
             ctx->x[i] = 0;
         }
@@ -184,11 +223,19 @@ static struct aarch64_frame *user_context(struct kernel_state *k, uint32_t task)
     return ctx;
 }
 
-/* Switches to task next (another one, or owed an outcome, or after a teardown). */
+/*
+ * Switches to task next (another one, or owed an outcome, or after a
+ * teardown). The running task's TPIDR_EL0 is saved first: next may be a
+ * new task in the same slot, whose context starts afresh.
+ */
 __attribute__((noinline)) static struct aarch64_frame *user_switch(struct kernel_state *k,
                                                                    uint32_t next)
 {
+    if (user_running >= 0) {
+        user_tls_save(&user_contexts[user_running]);
+    }
     struct aarch64_frame *ctx = user_context(k, next);
+    user_tls_load(&user_contexts[next]);
     user_activate(k, next);
     user_running = (int32_t)next;
     return ctx;
@@ -204,28 +251,34 @@ static struct aarch64_frame *user_schedule(struct kernel_state *k)
     // The common case: the same task goes on, nothing owed to it, nothing
     // torn down (a teardown may have left the CPU without its space).
     if (next == user_running && k->reaped == user_spaces_reaped && !k->tasks[next].waiting) {
-        return &user_contexts[next];
+        return &user_contexts[next].frame;
     }
     return user_switch(k, (uint32_t)next);
 }
 
 /*
- * Resumes task next, which the fast path woke: its space active, its context
- * returned. The usual case makes no call, so that the fast path needs no
- * stack frame: a space not looked up since a teardown goes to user_switch.
+ * Resumes task next, which the fast path woke, from the running task, whose
+ * context is from: its space active, its thread ID registers in, its
+ * context returned. The usual case makes no call, so that the fast path
+ * needs no stack frame: a space not looked up since a teardown goes to
+ * user_switch (no teardown can have happened since the last trap ended:
+ * see struct user_context).
  */
-__attribute__((noinline)) static struct aarch64_frame *user_resume(struct kernel_state *k,
-                                                                   uint32_t next)
+__attribute__((noinline)) static struct aarch64_frame *
+user_resume(struct kernel_state *k, uint32_t next, struct aarch64_frame *from)
 {
-    paddr_t root = user_space_root[next];
-    if (k->reaped != user_spaces_reaped || root.value == 0) {
+    struct user_context *to = &user_contexts[next];
+    paddr_t root = to->space_root;
+    if (root.value == 0) {
         return user_switch(k, next); // its context is ready: user_context changes nothing
     }
     if (hal_mmu_active().value != root.value) {
-        hal_mmu_activate(root, user_space_asid[next]);
+        hal_mmu_activate(root, to->space_asid);
     }
+    user_tls_save((struct user_context *)from);
+    user_tls_load(to);
     user_running = (int32_t)next;
-    return &user_contexts[next];
+    return &to->frame;
 }
 
 /* A system call the fast path did not take. */
@@ -233,7 +286,7 @@ __attribute__((noinline)) static struct aarch64_frame *
 user_svc_general(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
 {
     if (kernel_run_syscall(k, task, regs)) {
-        return &user_contexts[task]; // it failed: nothing changed
+        return &user_contexts[task].frame; // it failed: nothing changed
     }
     if (k->power_request != KERNEL_POWER_NONE) {
         user_power(k);
@@ -251,7 +304,7 @@ struct aarch64_frame *user_svc(struct aarch64_frame *frame)
         return user_svc_general(k, task, regs);
     }
     // The woken task has its outcome: only its space to switch to.
-    return user_resume(k, (uint32_t)next);
+    return user_resume(k, (uint32_t)next, frame);
 }
 
 struct aarch64_frame *user_trap(struct aarch64_frame *frame, uint64_t kind)
@@ -276,7 +329,7 @@ _Noreturn void user_run(struct kernel_state *k)
 {
     user_kernel = k;
     for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {
-        user_regs[i] = &((union user_frame *)&user_contexts[i])->regs;
+        user_regs[i] = &((union user_frame *)&user_contexts[i].frame)->regs;
     }
     bsp_counters_setup();
     if (hal_timer_start(KERNEL_TICK_HZ) != 0) {
