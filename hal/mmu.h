@@ -36,8 +36,13 @@ extern "C" {
 #define HAL_MMU_PAGE_SIZE 4096u
 /** User addresses are [0, HAL_MMU_USER_TOP): the lower half, 48 bits. */
 #define HAL_MMU_USER_TOP 0x0001000000000000ull
-/** ASIDs are [0, HAL_MMU_ASID_LIMIT) (16-bit ASIDs, TCR_EL1.AS = 1). */
-#define HAL_MMU_ASID_LIMIT 0x10000u
+/**
+ * ASIDs are [0, HAL_MMU_ASID_LIMIT): 8 bits, the width every AArch64 CPU
+ * has. The board sets TCR_EL1.AS (16-bit ASIDs) only where
+ * ID_AA64MMFR0_EL1.ASIDBits says the CPU has them; an 8-bit value means
+ * the same with either setting.
+ */
+#define HAL_MMU_ASID_LIMIT 0x100u
 
 /**
  * Permissions of a user mapping, a bit set. READ is required (the

@@ -6,6 +6,7 @@
 #include "bsp/qemu_virt/board.h"
 #include "bsp/qemu_virt/memory_map.h"
 #include "bsp/qemu_virt/pl011.h"
+#include "hal/aarch64/idreg.h"
 #include "hal/aarch64/pt.h"
 #include "hal/addr.h"
 #include "hal/cpu.h"
@@ -38,7 +39,8 @@ extern char __stack_bottom[], __stack_top[];
 /* TCR_EL1 (Arm ARM D17.2.131): 48-bit regions (T0SZ = T1SZ = 16), 4 KiB
  * granules (TG0 = 0b00, TG1 = 0b10), walks cacheable write-back
  * write-allocate (IRGN/ORGN = 0b01) and inner shareable (SH = 0b11).
- * IPS is filled in from ID_AA64MMFR0_EL1.PARange. */
+ * IPS is filled in from ID_AA64MMFR0_EL1.PARange, AS (16-bit ASIDs) from
+ * its ASIDBits (hal/aarch64/idreg.h). */
 #define TCR_T0SZ(n) ((uint64_t)(n) << 0)
 #define TCR_T1SZ(n) ((uint64_t)(n) << 16)
 #define TCR_WALK0 ((1ull << 8) | (1ull << 10) | (3ull << 12))
@@ -180,7 +182,7 @@ static uint64_t boot_tcr(void)
     if (parange > 5) {
         parange = 5; /* 48 bits: what the tables here encode */
     }
-    return TCR_VALUE | (parange << TCR_IPS_SHIFT);
+    return TCR_VALUE | (parange << TCR_IPS_SHIFT) | aarch64_tcr_as(mmfr0);
 }
 
 void boot_mmu_setup(uint64_t dtb, uint64_t kimage_offset)

@@ -9,6 +9,7 @@
 #include "bsp/qemu_virt/pl011.h"
 #include "bsp/qemu_virt/psci.h"
 #include "bsp/qemu_virt/user.h"
+#include "hal/aarch64/idreg.h"
 #include "hal/cpu.h"
 #include "hal/mmu.h"
 #include "hal/timer.h"
@@ -68,6 +69,24 @@ static void bsp_fill_boot_info(struct boot_info *info, const struct fdt_platform
     info->kernel_phys = paddr_make(image_pa);
 }
 
+/* Reports what start.S chose from the ID registers: PAN (and whether
+ * PSTATE.PAN is really set) and the ASID width TCR_EL1.AS selects. */
+static void bsp_report_cpu_features(void)
+{
+    uint64_t mmfr1;
+    uint64_t tcr;
+    __asm__ volatile("mrs %0, id_aa64mmfr1_el1" : "=r"(mmfr1));
+    __asm__ volatile("mrs %0, tcr_el1" : "=r"(tcr));
+    unsigned asid_bits = (tcr & AARCH64_TCR_AS) ? 16u : 8u;
+    if (!aarch64_has_pan(mmfr1)) {
+        kprintf("basalt: no PAN on this CPU, %u-bit ASIDs\n", asid_bits);
+        return;
+    }
+    uint64_t pan;
+    __asm__ volatile("mrs %0, s3_0_c4_c2_3" : "=r"(pan)); /* PAN, Armv8.1 */
+    kprintf("basalt: PAN %s, %u-bit ASIDs\n", (pan & (1ull << 22)) ? "on" : "OFF", asid_bits);
+}
+
 static void bsp_init_interrupts(const struct fdt_platform *p)
 {
     struct gic_config gic = {
@@ -96,6 +115,7 @@ void bsp_main(uint64_t boot_el, uint64_t dtb)
     } else if (boot_platform.psci_conduit == FDT_PSCI_HVC) {
         psci_set_conduit(PSCI_CONDUIT_HVC);
     }
+    bsp_report_cpu_features();
     bsp_init_interrupts(&boot_platform);
     bsp_fill_boot_info(&bsp_boot_info, &boot_platform, boot_el);
     image_table_linked(&bsp_images);

@@ -45,8 +45,29 @@
  * them a meaning, 1 is the conservative value. Hence M = 0 (stage 1 MMU
  * off), C = 0 and I = 0 (caches off), A = 0 (no alignment check beyond
  * the one Device memory imposes), EE = E0E = 0 (little-endian),
- * WXN = 0. */
+ * WXN = 0; and for EL0: nTWI = nTWE = 0 (WFI and WFE trap to EL1, where
+ * they stop the task like any fault: a task waits through a notification),
+ * UCT = DZE = UCI = UMA = 0 (CTR_EL0, DC ZVA, cache maintenance and DAIF
+ * access trap). Written in full on every entry path, whatever firmware
+ * left. SPAN is cleared where the CPU has PAN (below). */
 #define SCTLR_EL1_MMU_OFF 0x30d00800
+#define SCTLR_EL1_SPAN_BIT 23
+
+/* ID_AA64MMFR1_EL1.PAN, bits [23:20]: non-zero when the CPU has PAN. */
+#define ID_AA64MMFR1_PAN_SHIFT 20
+
+/* MSR PAN, #1 (Armv8.1), as an instruction word so that the assembler need
+ * not target Armv8.1: PSTATE.PAN = 1, EL1 may not touch EL0-accessible
+ * memory. The kernel never does: it reaches user memory only through the
+ * direct map (kernel/uaccess), so PAN is never opened. */
+#define INSN_MSR_PAN_1 0xd500419f
+
+/* CNTKCTL_EL1: EL0VCTEN (bit 1) = 1, EL0 may read the virtual counter
+ * CNTVCT_EL0 (and CNTFRQ_EL0); EL0PCTEN, EL0VTEN, EL0PTEN (bits 0, 8, 9)
+ * and EVNTEN = 0: EL0 may neither read the physical counter nor touch
+ * either timer (CNTV_*, CNTP_*: such an access traps and stops the task),
+ * so no task can stop the tick. Its reset value is UNKNOWN. */
+#define CNTKCTL_EL1_EL0VCTEN (1 << 1)
 
 /* CPTR_EL2 with HCR_EL2.E2H == 0: only its RES1 bits (13, 9, 7:0) set,
  * so TFP (bit 10), TZ (bit 8), TSM (bit 12, RES1 without SME), TTA, TAM
@@ -133,6 +154,26 @@ _start:
     eret
 
 .Lat_el1:
+    /* SCTLR_EL1 in full, the same whichever level the image was entered
+     * at; SPAN = 0 where the CPU has PAN, so that every exception taken
+     * to EL1 sets PSTATE.PAN, and PAN on from here. x1 = the PAN field. */
+    mov     x0, #(SCTLR_EL1_MMU_OFF & 0xffff)
+    movk    x0, #(SCTLR_EL1_MMU_OFF >> 16), lsl #16
+    mrs     x1, id_aa64mmfr1_el1
+    ubfx    x1, x1, #ID_AA64MMFR1_PAN_SHIFT, #4
+    cbz     x1, .Lsctlr_set
+    bic     x0, x0, #(1 << SCTLR_EL1_SPAN_BIT)
+.Lsctlr_set:
+    msr     sctlr_el1, x0
+    isb
+    cbz     x1, .Lpan_done
+    .inst   INSN_MSR_PAN_1
+.Lpan_done:
+
+    /* EL0 may read the virtual counter, nothing else of the timer. */
+    mov     x0, #CNTKCTL_EL1_EL0VCTEN
+    msr     cntkctl_el1, x0
+
     /* FP/SIMD, SVE and SME trap to EL1 whatever firmware left. */
     mov     x0, #CPACR_EL1_TRAP_ALL
     msr     cpacr_el1, x0

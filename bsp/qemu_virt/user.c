@@ -307,20 +307,39 @@ struct aarch64_frame *user_svc(struct aarch64_frame *frame)
     return user_resume(k, (uint32_t)next, frame);
 }
 
+/* An SError or FIQ taken from the running task: reported in one line like a
+ * fault (ESR is the SError's syndrome; an FIQ has none), and the task stops
+ * for good: the kernel goes on. */
+__attribute__((noinline)) static void user_async_fault(struct kernel_state *k, uint32_t task,
+                                                       const struct aarch64_frame *frame,
+                                                       uint64_t type)
+{
+    if (type == AARCH64_VECTOR_SERROR) {
+        kprintf("basalt: task %u (%s) faulted: SError, ESR 0x%016llx, pc 0x%016llx\n", task,
+                k->tasks[task].name, (unsigned long long)frame->esr,
+                (unsigned long long)frame->elr);
+    } else {
+        kprintf("basalt: task %u (%s) faulted: FIQ, pc 0x%016llx\n", task, k->tasks[task].name,
+                (unsigned long long)frame->elr);
+    }
+    kernel_run_fault(k, task);
+}
+
 struct aarch64_frame *user_trap(struct aarch64_frame *frame, uint64_t kind)
 {
     struct kernel_state *k = user_kernel;
     uint32_t task = (uint32_t)user_running;
     uint64_t type = kind & 3;
-    if ((kind & 12) != AARCH64_VECTOR_GROUP_EL0_A64 ||
-        (type != AARCH64_VECTOR_SYNC && type != AARCH64_VECTOR_IRQ)) {
-        bsp_exception(frame, kind); // reports and halts: tasks raise none of these
+    if ((kind & 12) != AARCH64_VECTOR_GROUP_EL0_A64) {
+        bsp_exception(frame, kind); // reports and halts: tasks run in AArch64 only
     }
     if (type == AARCH64_VECTOR_IRQ) {
         irq_handle();
         user_account_ticks(k);
-    } else {
+    } else if (type == AARCH64_VECTOR_SYNC) {
         user_fault(k, task, frame); // not a system call: user_svc takes those
+    } else {
+        user_async_fault(k, task, frame, type);
     }
     return user_schedule(k);
 }

@@ -29,8 +29,9 @@ struct aarch64_frame *user_svc(struct aarch64_frame *frame);
 /**
  * Any other exception taken from EL0 (kind as for bsp_exception), with
  * frame the running task's context: an interrupt or a fault of that task.
- * Returns the context to resume, as user_svc. Kinds a task cannot raise
- * (AArch32, FIQ, SError) are reported and halt.
+ * Returns the context to resume, as user_svc. An SError or FIQ taken from
+ * a task stops that task, reported like a fault; kinds a task cannot raise
+ * (AArch32) are reported and halt.
  */
 struct aarch64_frame *user_trap(struct aarch64_frame *frame, uint64_t kind);
 

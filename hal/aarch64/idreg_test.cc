@@ -1,0 +1,49 @@
+#include "hal/aarch64/idreg.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+#include "hal/mmu.h"
+
+namespace {
+
+// ID_AA64MMFR0_EL1 values of real CPUs: Cortex-A53 r0p4 (16-bit ASIDs,
+// 40-bit PA) and one with 8-bit ASIDs; the other fields must not matter.
+TEST(IdregTest, AsidWidthFromMmfr0)
+{
+    EXPECT_EQ(aarch64_asid_bits(0x0000000000001122ull), 16u);
+    EXPECT_EQ(aarch64_asid_bits(0x0000000000001102ull), 8u);
+    EXPECT_EQ(aarch64_asid_bits(0), 8u);
+    EXPECT_EQ(aarch64_asid_bits(0xffffffffffffff2full), 16u);
+    EXPECT_EQ(aarch64_asid_bits(0xffffffffffffff0full), 8u);
+    // Reserved encodings: only the 8 bits every CPU has.
+    for (uint64_t field = 0; field < 16; field++) {
+        EXPECT_EQ(aarch64_asid_bits(field << 4), field == 2 ? 16u : 8u) << field;
+    }
+}
+
+TEST(IdregTest, TcrAsOnlyWith16BitAsids)
+{
+    EXPECT_EQ(aarch64_tcr_as(0x20), AARCH64_TCR_AS);
+    EXPECT_EQ(aarch64_tcr_as(0x00), 0u);
+    EXPECT_EQ(aarch64_tcr_as(0x10), 0u);
+    EXPECT_EQ(AARCH64_TCR_AS, 1ull << 36);
+}
+
+// The kernel's ASIDs must fit the narrowest width: it never asks which
+// width the CPU has, so every ASID it uses must work with TCR_EL1.AS = 0.
+TEST(IdregTest, KernelAsidsFitEightBits)
+{
+    EXPECT_LE(HAL_MMU_ASID_LIMIT, 1u << 8);
+}
+
+TEST(IdregTest, PanFromMmfr1)
+{
+    EXPECT_FALSE(aarch64_has_pan(0));
+    EXPECT_TRUE(aarch64_has_pan(1ull << 20));
+    EXPECT_TRUE(aarch64_has_pan(3ull << 20));
+    EXPECT_FALSE(aarch64_has_pan(~(0xfull << 20)));
+}
+
+} // namespace
