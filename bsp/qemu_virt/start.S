@@ -86,6 +86,34 @@
  * M[4] = 0, AArch64; D, A, I, F (bits 9:6) = 1, all exceptions masked. */
 #define SPSR_EL2_EL1H_DAIF_MASKED 0x3c5
 
+/*
+ * Invalidates the data cache lines of [\start, \end) to the point of
+ * coherency (DC IVAC per line, line size from CTR_EL0.DminLine, then
+ * DSB SY), touching no memory; clobbers x0-x3. For memory this path writes
+ * with the MMU off, where stores are Non-cacheable and go to memory: a
+ * line some cache held from before (firmware, an earlier kernel) must not
+ * be written back over those stores, nor hide them from the cacheable
+ * reads that follow once the MMU is on (the table walker's among them).
+ * Invalidating, not cleaning, is right here: the memory holds the data.
+ */
+.macro DCACHE_INVAL_POC start, end
+    adrp    x0, \start
+    add     x0, x0, :lo12:\start
+    adrp    x1, \end
+    add     x1, x1, :lo12:\end
+    mrs     x3, ctr_el0
+    ubfx    x3, x3, #16, #4         /* DminLine: log2 of the line in words */
+    mov     x2, #4
+    lsl     x2, x2, x3              /* the line in bytes */
+    sub     x3, x2, #1
+    bic     x0, x0, x3
+1:  dc      ivac, x0
+    add     x0, x0, x2
+    cmp     x0, x1
+    b.lo    1b
+    dsb     sy
+.endm
+
     .section .text.boot, "ax", %progbits
     .global _start
     .type _start, %function
@@ -201,6 +229,10 @@ _start:
     add     x0, x0, :lo12:__stack_top
     mov     sp, x0
 
+    /* .data, .bss and the boot stack are written with the MMU off: no
+     * cached line may shadow them or be written back over them. */
+    DCACHE_INVAL_POC __data_start, __stack_top
+
     /* Zero .bss, 8 bytes at a time. The linker script makes __bss_start
      * and __bss_end 8-byte aligned, which also keeps these stores aligned:
      * with the MMU off, data accesses are Device-nGnRnE, where a misaligned
@@ -232,6 +264,10 @@ _start:
     mov     x0, x19
     ldr     x1, =KIMAGE_OFFSET
     bl      boot_mmu_setup
+
+    /* The tables (in .bss) and everything else written so far went to
+     * memory: drop any line loaded meanwhile, before cacheable reads. */
+    DCACHE_INVAL_POC __data_start, __stack_top
 
     /* MMU on: SCTLR_EL1.M (bit 0), data cache C (bit 2), SP alignment
      * check SA (bit 3), instruction cache I (bit 12), and WXN (bit 19):

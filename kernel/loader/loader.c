@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hal/addr.h"
+#include "hal/cache.h"
 #include "hal/mmu.h"
 #include "kernel/check/check.h"
 #include "kernel/elf/elf.h"
@@ -126,6 +127,9 @@ status_t loader_load(struct vm *vm, struct frame_alloc *fa, uint32_t space, cons
             st = vm_map_anon(vm, fa, space, va, segment_perms(s->perms), &pa);
             if (st == STATUS_OK) {
                 page_fill(image, s, va, pa);
+                if ((s->perms & ELF_PERM_X) != 0) {
+                    hal_cache_sync_icache(pa, PAGE); // its text, as written
+                }
                 mapped++;
             }
         }

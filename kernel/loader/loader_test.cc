@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hal/addr.h"
+#include "hal/fake/cache_fake.h"
 #include "hal/mmu.h"
 #include "kernel/abi/status.h"
 #include "kernel/elf/elf.h"
@@ -117,6 +118,51 @@ TEST_F(LoaderTest, SegmentsAndStackAreMappedWithTheirContents)
     EXPECT_EQ(HAL_MMU_OK, Translate(kStackTop - 4 * kPage, true, &pa));
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(kStackTop - 4 * kPage - 1, false, &pa));
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(kStackTop, false, &pa));
+}
+
+// Every text page is synchronized for instruction fetch after its bytes
+// are written (the clean of each line saw them), and no other page is:
+// not the data, the bss or the stack.
+TEST_F(LoaderTest, TextPagesAreSynchronizedAfterTheyAreWritten)
+{
+    const std::vector<uint8_t> image = Program();
+    cache_fake_reset();
+    ASSERT_EQ(STATUS_OK, Load(image));
+    paddr_t text[2];
+    ASSERT_EQ(HAL_MMU_OK, Translate(kText, false, &text[0]));
+    ASSERT_EQ(HAL_MMU_OK, Translate(kText + kPage, false, &text[1]));
+
+    paddr_t pages[16];
+    size_t count = 0;
+    ASSERT_EQ(0u, cache_fake_synced_pages(pages, 16, &count)) << "not whole page syncs";
+    ASSERT_LE(count, 16u);
+    std::vector<uint64_t> synced;
+    for (size_t i = 0; i < count; i++) {
+        synced.push_back(pages[i].value);
+        EXPECT_TRUE(pages[i].value == text[0].value || pages[i].value == text[1].value)
+            << "a page that is not text: " << std::hex << pages[i].value;
+    }
+    // The last sync of each text page came after its bytes were in place:
+    // each line's clean saw the bytes the image has there.
+    const size_t per_sync = 2 * (kPage / 64) + 3;
+    for (int t = 0; t < 2; t++) {
+        size_t last = count;
+        for (size_t i = 0; i < count; i++) {
+            if (pages[i].value == text[t].value) {
+                last = i;
+            }
+        }
+        ASSERT_LT(last, count) << "text page " << t << " never synchronized";
+        const cache_fake_op *ops = cache_fake_ops() + last * per_sync;
+        for (uint64_t line = 0; line < kPage / 64; line++) {
+            uint64_t off = t * kPage + line * 64;
+            uint64_t want = 0;
+            if (off < 0x1800) {
+                std::memcpy(&want, &image[0x1000 + off], sizeof want);
+            }
+            ASSERT_EQ(want, ops[line].data) << "text page " << t << " line " << line;
+        }
+    }
 }
 
 TEST_F(LoaderTest, ExecuteOnlyAndWriteOnlySegmentsAlsoGetRead)

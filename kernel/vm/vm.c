@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hal/addr.h"
+#include "hal/cache.h"
 #include "hal/mmu.h"
 #include "kernel/check/check.h"
 #include "kernel/mm/frame_alloc.h"
@@ -324,6 +325,9 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
     if (r != HAL_MMU_OK) {
         return mmu_status(r);
     }
+    if ((perms & HAL_MMU_EXEC) != 0) {
+        hal_cache_sync_icache(pa, HAL_MMU_PAGE_SIZE); // before the call returns to any task
+    }
     s->tables += (uint32_t)used;
     int32_t m = vm->free;
     struct vm_mapping *rec = &vm->mappings[m];
@@ -443,6 +447,9 @@ status_t vm_protect(struct vm *vm, uint32_t space, uint64_t va, uint32_t perms)
     }
     if (st != STATUS_OK) {
         return st;
+    }
+    if ((perms & HAL_MMU_EXEC) != 0 && (vm->mappings[m].perms & HAL_MMU_EXEC) == 0) {
+        hal_cache_sync_icache(vm->mappings[m].pa, HAL_MMU_PAGE_SIZE); // becomes executable
     }
     CHECK(hal_mmu_protect(vm->spaces[space].root, vm_space_asid(space), va, HAL_MMU_PAGE_SIZE,
                           perms) == HAL_MMU_OK);

@@ -3,6 +3,7 @@
 #include "kernel/vm/vm.h"
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <random>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "hal/addr.h"
+#include "hal/fake/cache_fake.h"
 #include "hal/fake/mmu_fake.h"
 #include "hal/mmu.h"
 #include "kernel/abi/status.h"
@@ -156,6 +158,72 @@ TEST_F(VmTest, MapUnmapProtect)
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(0, va, false, &pa));
     EXPECT_EQ(0u, vm_mapping_count(vm_.get()));
     EXPECT_EQ(0u, vm_->frames[0].mappings);
+}
+
+// The physical pages the maintenance since the last reset synchronized for
+// instruction fetch, in order; fails the test on anything but whole page
+// syncs (clean to PoU, DSB ISH, invalidate, DSB ISH, ISB).
+std::vector<uint64_t> SyncedPages()
+{
+    paddr_t pages[64];
+    size_t count = 0;
+    EXPECT_EQ(0u, cache_fake_synced_pages(pages, 64, &count)) << "not whole page syncs";
+    std::vector<uint64_t> out;
+    for (size_t i = 0; i < count && i < 64; i++) {
+        out.push_back(pages[i].value);
+    }
+    return out;
+}
+
+// Exactly the pages that become executable are synchronized for
+// instruction fetch, once each, with their contents as they are then:
+// map or map_anon with EXEC, protect adding EXEC; nothing for other
+// permissions, a page executable already, or a call that fails.
+TEST_F(VmTest, PagesMadeExecutableAreSynchronizedForInstructionFetch)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 1));
+    const uint64_t f0 = vm_->frames[0].pa.value;
+    const uint64_t f1 = vm_->frames[1].pa.value;
+    cache_fake_reset();
+
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x400000, R | W, RWX));
+    EXPECT_EQ(0u, cache_fake_count());
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x500000, R | X, RWX));
+    EXPECT_EQ(std::vector<uint64_t>{f1}, SyncedPages());
+
+    // Failures make nothing executable and synchronize nothing.
+    cache_fake_reset();
+    EXPECT_EQ(STATUS_ALREADY_MAPPED, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x500000, R | X, RWX));
+    EXPECT_EQ(STATUS_PERMISSION, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x600000, R | X, R));
+    EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x400000, R | W | X));
+    std::vector<paddr_t> taken = Exhaust(0);
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x7000000000, R | X, RWX));
+    Release(taken);
+    EXPECT_EQ(0u, cache_fake_count());
+
+    // Written, then made executable: synchronized with what was written.
+    const uint64_t insn = 0xd503201fd503201full;
+    std::memcpy(ram_.At(vm_->frames[0].pa) + 64, &insn, sizeof insn);
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x400000, R));
+    EXPECT_EQ(0u, cache_fake_count());
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x400000, R | X));
+    EXPECT_EQ(std::vector<uint64_t>{f0}, SyncedPages());
+    EXPECT_EQ(insn, cache_fake_ops()[1].data);
+
+    // Executable already, or no longer: nothing to do.
+    cache_fake_reset();
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x400000, R | X));
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x500000, R));
+    EXPECT_EQ(0u, cache_fake_count());
+
+    // Anonymous pages: synchronized when executable, after zeroing.
+    paddr_t anon{};
+    ASSERT_EQ(STATUS_OK, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x600000, R | W, &anon));
+    EXPECT_EQ(0u, cache_fake_count());
+    ASSERT_EQ(STATUS_OK, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x601000, R | X, &anon));
+    EXPECT_EQ(std::vector<uint64_t>{anon.value}, SyncedPages());
 }
 
 TEST_F(VmTest, MapErrorsChangeNothing)
