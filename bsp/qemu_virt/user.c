@@ -111,12 +111,18 @@ __attribute__((noinline)) static void user_power(const struct kernel_state *k)
     }
 }
 
-/* A fault of the running task: reported in one line; the task stops for good. */
+/*
+ * A fault of the running task: reported in one line; the task stops for
+ * good. FAR_EL1 holds an address only for aborts and PC alignment faults;
+ * for any other class it is UNKNOWN (in practice an earlier fault's, maybe
+ * another task's), so 0 is printed instead.
+ */
 static void user_fault(struct kernel_state *k, uint32_t task, const struct aarch64_frame *frame)
 {
     uint32_t ec = esr_class(frame->esr);
+    uint64_t far = esr_is_abort(ec) || ec == ESR_EC_PC_ALIGN ? frame->far : 0;
     kprintf("basalt: task %u (%s) faulted: %s, address 0x%016llx, pc 0x%016llx\n", task,
-            k->tasks[task].name, esr_class_name(ec), (unsigned long long)frame->far,
+            k->tasks[task].name, esr_class_name(ec), (unsigned long long)far,
             (unsigned long long)frame->elr);
     kernel_run_fault(k, task);
 }
