@@ -169,8 +169,9 @@ static void boot_map_kernel_space(struct pt_pool *pool, paddr_t root, uint64_t o
     boot_map_device(pool, root, p->gicd, "GIC distributor");
     if (p->gic_version == FDT_GIC_V2) {
         boot_map_device(pool, root, p->gicc, "GIC CPU interface");
-    } else {
-        boot_map_device(pool, root, p->gicr, "GIC redistributors");
+    }
+    for (uint32_t i = 0; i < p->gicr_count; i++) {
+        boot_map_device(pool, root, p->gicr[i], "GIC redistributors");
     }
 }
 

@@ -21,6 +21,14 @@
 #include "kernel/main/boot_markers.h"
 #include "kernel/main/kernel_main.h"
 
+/* Everything the device tree parser reports fits where the kernel keeps it:
+ * RAM and reserved ranges are never cut here (the image and the blob are
+ * two more reserved ranges), and every redistributor region reaches the GIC
+ * driver. */
+_Static_assert(FDT_MAX_RAM_RANGES <= BOOT_INFO_MAX_RAM, "boot_info.ram too small");
+_Static_assert(FDT_MAX_RESERVED + 2 <= BOOT_INFO_MAX_RESERVED, "boot_info.reserved too small");
+_Static_assert(FDT_MAX_GICR_REGIONS <= GIC_MAX_RD_REGIONS, "gic_config.gicr too small");
+
 /** Priority of the tick interrupt at the GIC (0 highest, 0xff lowest). */
 #define BSP_TIMER_PRIORITY 0x80
 
@@ -54,10 +62,14 @@ static void bsp_fill_boot_info(struct boot_info *info, const struct fdt_platform
     info->cpu_count = p->cpu_count;
     info->dtb = paddr_make(boot_dtb_phys);
     info->dtb_size = p->totalsize;
-    for (uint32_t i = 0; i < p->ram_count && i < BOOT_INFO_MAX_RAM; i++) {
+    for (uint32_t i = 0; i < p->ram_count; i++) {
         info->ram[i].base = paddr_make(p->ram[i].base);
         info->ram[i].size = p->ram[i].size;
         info->ram_count++;
+    }
+    if (p->ram_dropped != 0) {
+        kprintf("basalt: device tree: %u RAM ranges past the first %u left unused\n",
+                (unsigned)p->ram_dropped, (unsigned)FDT_MAX_RAM_RANGES);
     }
     bsp_add_reserved(info, image_pa, (uint64_t)(uintptr_t)__image_end - image);
     bsp_add_reserved(info, boot_dtb_phys, p->totalsize);
@@ -89,13 +101,22 @@ static void bsp_report_cpu_features(void)
 
 static void bsp_init_interrupts(const struct fdt_platform *p)
 {
-    struct gic_config gic = {
-        .version = p->gic_version,
-        .gicd = (uintptr_t)(PHYS_MAP_BASE + p->gicd.base),
-        .gicc = p->gicc.size ? (uintptr_t)(PHYS_MAP_BASE + p->gicc.base) : 0,
-        .gicr = p->gicr.size ? (uintptr_t)(PHYS_MAP_BASE + p->gicr.base) : 0,
-        .gicr_size = p->gicr.size,
-    };
+    /* Static (zeroed), filled field by field: an initializer of this size
+     * would be a memset call, which the kernel does not link. Runs once. */
+    static struct gic_config gic;
+    gic.version = p->gic_version;
+    gic.gicd = (uintptr_t)(PHYS_MAP_BASE + p->gicd.base);
+    gic.gicc = p->gicc.size ? (uintptr_t)(PHYS_MAP_BASE + p->gicc.base) : 0;
+    gic.gicr_count = 0;
+    for (uint32_t i = 0; i < p->gicr_count; i++) {
+        gic.gicr[gic.gicr_count].base = (uintptr_t)(PHYS_MAP_BASE + p->gicr[i].base);
+        gic.gicr[gic.gicr_count].size = p->gicr[i].size;
+        gic.gicr_count++;
+    }
+    if (p->gicr_dropped != 0) {
+        kprintf("basalt: device tree: %u GIC redistributor regions past the first %u not used\n",
+                (unsigned)p->gicr_dropped, (unsigned)FDT_MAX_GICR_REGIONS);
+    }
     if (gic_init(&gic) != 0) {
         boot_fail("interrupt controller", "the GIC the device tree describes does not respond");
     }

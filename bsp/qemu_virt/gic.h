@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "bsp/qemu_virt/gicv3_rd.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -20,14 +22,16 @@ struct gic_config {
     uint32_t version; /* 2 or 3 */
     uintptr_t gicd;   /* distributor */
     uintptr_t gicc;   /* CPU interface registers (v2 only) */
-    uintptr_t gicr;   /* redistributor region (v3 only) */
-    uint64_t gicr_size;
+    /* Redistributor regions (v3 only), gicr[0 .. gicr_count). */
+    struct gic_rd_region gicr[GIC_MAX_RD_REGIONS];
+    uint32_t gicr_count;
 };
 
 /**
  * Sets up the distributor and the calling CPU's interface (and, for v3,
- * its redistributor). Returns 0, or -1 for an unsupported version or when
- * no v3 redistributor in the region matches the calling CPU.
+ * its redistributor, searched for in every region). Returns 0, or -1 for an
+ * unsupported version or when no v3 redistributor in any region matches
+ * the calling CPU.
  */
 int gic_init(const struct gic_config *config);
 

@@ -1,6 +1,7 @@
 #include <stdint.h>
 
 #include "bsp/qemu_virt/gic_priv.h"
+#include "bsp/qemu_virt/gicv3_rd.h"
 
 /*
  * GICv3 (GIC Architecture Specification v3/v4, IHI 0069). Affinity routing
@@ -19,15 +20,10 @@
 #define GICD_IPRIORITYR 0x0400
 #define GICD_IROUTER 0x6000 /* 8 bytes per SPI: target affinity */
 
-/* Redistributor: RD_base frame then SGI_base frame, 64 KiB each
- * (IHI 0069, 12.10 and 12.11). */
-#define GICR_FRAME_STRIDE 0x20000
+/* Redistributor (IHI 0069, 12.10 and 12.11); frame layout in gicv3_rd.h. */
 #define GICR_WAKER 0x0014
 #define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
 #define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
-#define GICR_TYPER 0x0008
-#define GICR_TYPER_LAST (1u << 4)
-#define GICR_SGI_BASE 0x10000
 #define GICR_IGROUPR0 0x0080
 #define GICR_ISENABLER0 0x0100
 #define GICR_IPRIORITYR 0x0400
@@ -55,22 +51,6 @@ static uint64_t gicv3_my_affinity(void)
     /* Aff3 is MPIDR[39:32], Aff2..Aff0 MPIDR[23:0]; GICR_TYPER[63:32]
      * holds Aff3.Aff2.Aff1.Aff0. */
     return ((mpidr >> 8) & 0xff000000u) | (mpidr & 0xffffffu);
-}
-
-/* Finds the redistributor whose GICR_TYPER affinity is this CPU's. */
-static uintptr_t gicv3_find_rd(uintptr_t base, uint64_t size)
-{
-    uint64_t affinity = gicv3_my_affinity();
-    for (uint64_t offset = 0; offset + GICR_FRAME_STRIDE <= size; offset += GICR_FRAME_STRIDE) {
-        uint64_t typer = gic_read64(base + offset + GICR_TYPER);
-        if ((typer >> 32) == affinity) {
-            return base + offset;
-        }
-        if (typer & GICR_TYPER_LAST) {
-            break;
-        }
-    }
-    return 0;
 }
 
 static int gicv3_wake_rd(void)
@@ -101,11 +81,11 @@ static void gicv3_cpu_interface_init(void)
 
 int gicv3_init(const struct gic_config *config)
 {
-    if (config->gicd == 0 || config->gicr == 0) {
+    if (config->gicd == 0 || config->gicr_count == 0) {
         return -1;
     }
     gicv3_gicd = config->gicd;
-    gicv3_rd = gicv3_find_rd(config->gicr, config->gicr_size);
+    gicv3_rd = gicv3_find_rd(config->gicr, config->gicr_count, gicv3_my_affinity());
     if (gicv3_rd == 0) {
         return -1;
     }

@@ -10,7 +10,7 @@
 
 #include "kernel/fdt/fdt_priv.h"
 
-_Static_assert(FDT_ERR_TOO_MANY + 1 == FDT_ERROR_COUNT, "FDT_ERROR_COUNT is stale");
+_Static_assert(FDT_ERR_NOT_IN_RANGES + 1 == FDT_ERROR_COUNT, "FDT_ERROR_COUNT is stale");
 _Static_assert(FDT_MAX_DEPTH <= 32, "fdt_walk.had_child holds one bit per depth");
 
 const char *fdt_error_string(fdt_error e)
@@ -45,7 +45,11 @@ const char *fdt_error_string(fdt_error e)
     case FDT_ERR_NO_TIMER:
         return "no arch timer";
     case FDT_ERR_TOO_MANY:
-        return "too many ranges";
+        return "too many reserved ranges";
+    case FDT_ERR_NO_RANGES:
+        return "address behind a bus without ranges";
+    case FDT_ERR_NOT_IN_RANGES:
+        return "address outside its bus's ranges";
     }
     return "unknown error";
 }

@@ -14,7 +14,7 @@
  * Execution context: freestanding C11 that uses no C library, allocates
  * nothing, keeps no state between calls and holds no tables of absolute
  * addresses, so it runs with the MMU off at an address other than its link
- * address as well as later. fdt_parse_platform needs about 1.5 KiB of stack
+ * address as well as later. fdt_parse_platform needs about 2.3 KiB of stack
  * (mostly the per-depth state of FDT_MAX_DEPTH nodes; measured with
  * -fstack-usage for aarch64 at -O2).
  *
@@ -34,10 +34,24 @@ extern "C" {
 
 /** Nesting limit: a tree with more levels of nodes than this (the root is one) is rejected. */
 #define FDT_MAX_DEPTH 16
-/** Capacity of fdt_platform.ram. */
-#define FDT_MAX_RAM_RANGES 8
-/** Capacity of fdt_platform.reserved. */
-#define FDT_MAX_RESERVED 16
+/**
+ * Capacity of fdt_platform.ram. RAM entries past it are counted in
+ * ram_dropped and otherwise ignored: RAM the kernel does not use is safe.
+ * QEMU virt puts one memory node per NUMA node (up to 128 with -numa).
+ */
+#define FDT_MAX_RAM_RANGES 64
+/**
+ * Capacity of fdt_platform.reserved. Reserved ranges are never dropped: a
+ * blob with more is refused with FDT_ERR_TOO_MANY. Linux's arm64 Qualcomm
+ * boards have up to about 50 /reserved-memory children.
+ */
+#define FDT_MAX_RESERVED 128
+/**
+ * Capacity of fdt_platform.gicr. Regions past it are counted in
+ * gicr_dropped and not reported (QEMU virt has at most two: the second
+ * holds the redistributors of CPUs 124 and up).
+ */
+#define FDT_MAX_GICR_REGIONS 16
 
 /** Why a blob was rejected. 0 is success; the set is closed. */
 typedef enum {
@@ -69,12 +83,14 @@ typedef enum {
      */
     FDT_ERR_BAD_STRING,
     /**
-     * A property the parser reads has the wrong form: reg not a whole
-     * number of (#address-cells + #size-cells) entries, cells > 2 or
-     * malformed, an entry missing (a GIC with one reg entry), a range that
-     * wraps past 2^64 (reg or reservation entry), interrupts not whole
-     * <type num flags> triples or naming an INTID out of range, a string
-     * property without its NUL, a PSCI method other than "hvc" / "smc".
+     * A property the parser reads has the wrong form: reg or ranges not a
+     * whole number of entries, cells > 2 or malformed, an entry missing (a
+     * GIC with one reg entry, or fewer than 1 + #redistributor-regions), a
+     * range that wraps past 2^64 (reg, translated reg or reservation
+     * entry), the console's or timer's interrupts not whole GIC entries
+     * (#interrupt-cells of the GIC, 3 when absent) or naming an INTID out of
+     * range, a string property without its NUL, a PSCI method other than
+     * "hvc" / "smc".
      */
     FDT_ERR_BAD_PROPERTY,
     /** No available node with device_type "memory" reports a non-empty RAM range (3.4). */
@@ -85,12 +101,23 @@ typedef enum {
     FDT_ERR_NO_GIC,
     /** No node compatible with "arm,armv8-timer" or "arm,armv7-timer". */
     FDT_ERR_NO_TIMER,
-    /** More RAM or reserved ranges than FDT_MAX_RAM_RANGES / FDT_MAX_RESERVED. */
+    /** More reserved ranges than FDT_MAX_RESERVED. */
     FDT_ERR_TOO_MANY,
+    /**
+     * A node the kernel uses (memory, reserved memory, the console UART,
+     * the GIC) sits below a bus node without a ranges property: its
+     * addresses are not translatable to CPU addresses (2.3.8).
+     */
+    FDT_ERR_NO_RANGES,
+    /**
+     * A reg range of a node the kernel uses lies in none of its bus's
+     * ranges entries (or runs past the end of the one it starts in).
+     */
+    FDT_ERR_NOT_IN_RANGES,
 } fdt_error;
 
 /** Number of fdt_error values; every value is below it. */
-#define FDT_ERROR_COUNT 14
+#define FDT_ERROR_COUNT 16
 
 /** A physical range [base, base + size). */
 struct fdt_range {
@@ -119,11 +146,21 @@ enum fdt_psci_conduit {
  * "Available" below means a node whose status property is absent, "okay"
  * or "ok" (2.3.4); disabled nodes (QEMU's secure-only devices and secure
  * RAM with secure=on) are skipped. reg is decoded with the #address-cells
- * and #size-cells of the node's parent (defaults 2 and 1, 2.3.5), without
- * translation through ranges: QEMU virt puts every device at the root.
- * Interrupt numbers assume the GIC is the interrupt parent of every node
- * (true on QEMU virt): interrupts = <type num flags>, type 0 (SPI) gives
- * INTID 32 + num, type 1 (PPI) 16 + num.
+ * and #size-cells of the node's parent (defaults 2 and 1, 2.3.5), then
+ * translated to a CPU address through the ranges of every bus above it
+ * (2.3.8): an empty ranges is the identity, an absent one is
+ * FDT_ERR_NO_RANGES, an address in none of the entries (or a range running
+ * past the end of its entry) FDT_ERR_NOT_IN_RANGES. Each bus's ranges is
+ * read with its own #address-cells / #size-cells and its parent's
+ * #address-cells (1 or 2 each). Only the nodes the kernel uses are
+ * translated: a device nobody reads may sit anywhere.
+ *
+ * Interrupt numbers (GIC binding): an entry is <type num flags> (or, when
+ * the GIC has #interrupt-cells = 4, <type num flags partition>); type 0
+ * (SPI) gives INTID 32 + num, type 1 (PPI) 16 + num. Only the timer's and
+ * the console UART's interrupts are decoded, after the walk, with the
+ * GIC's #interrupt-cells (3 when absent); no other node's interrupt
+ * properties are read, so a stray device's odd ones never matter.
  */
 struct fdt_platform {
     /** totalsize of the blob, from its header. */
@@ -132,6 +169,8 @@ struct fdt_platform {
      * skipped. */
     struct fdt_range ram[FDT_MAX_RAM_RANGES];
     uint32_t ram_count;
+    /** Non-empty RAM entries past FDT_MAX_RAM_RANGES, not in ram[]. */
+    uint32_t ram_dropped;
     /**
      * Memory reservation block entries (5.3, empty ones skipped), then the
      * reg entries of each available child of /reserved-memory (3.5) that
@@ -143,10 +182,18 @@ struct fdt_platform {
     /**
      * The console: the available pl011 that /chosen stdout-path names (the
      * part before ':', a full path or the name of an /aliases entry, 3.6),
-     * else the first available pl011. reg[0].
+     * else the first available pl011. reg[0]. Only this node's reg and
+     * interrupts are decoded; an error in them is an error of the blob.
      */
     struct fdt_range uart;
-    /** The UART's INTID from its first interrupts entry; 0 if it has none. */
+    /**
+     * The console's INTID from its first interrupt entry: its interrupts
+     * when its interrupt parent is the GIC (its or its nearest ancestor's
+     * interrupt-parent is the GIC's phandle, or no node on its path names
+     * one, as on QEMU virt), or its interrupts-extended when that names the
+     * GIC first. 0 when it has none or they go to another interrupt
+     * controller or nexus (interrupt-map): the kernel polls the console.
+     */
     uint32_t uart_irq;
     /** enum fdt_gic_version of the first GIC node. */
     uint32_t gic_version;
@@ -154,8 +201,14 @@ struct fdt_platform {
     struct fdt_range gicd;
     /** GICv2 CPU interface (reg[1]); zero for v3. */
     struct fdt_range gicc;
-    /** GICv3 first redistributor region (reg[1]); zero for v2. */
-    struct fdt_range gicr;
+    /**
+     * GICv3 redistributor regions (reg[1] .. reg[#redistributor-regions],
+     * 1 region when the property is absent), in blob order; none for v2.
+     */
+    struct fdt_range gicr[FDT_MAX_GICR_REGIONS];
+    uint32_t gicr_count;
+    /** Redistributor regions past FDT_MAX_GICR_REGIONS, not in gicr[]. */
+    uint32_t gicr_dropped;
     /**
      * Generic timer INTIDs from the first timer node's interrupts, whose
      * entries are: secure physical, non-secure physical, virtual,
@@ -207,8 +260,9 @@ fdt_error fdt_check(const void *blob, size_t size, uint32_t *totalsize_out);
  * Requires: blob points to size readable bytes; out points to writable
  * storage (it is zeroed first).
  * Returns FDT_OK with *out complete, or an error: those of fdt_check,
- * BAD_PROPERTY, NO_MEMORY_NODE, NO_UART, NO_GIC, NO_TIMER (checked in that
- * order after the walk), TOO_MANY. A missing PSCI node is not an error.
+ * BAD_PROPERTY, TOO_MANY, NO_RANGES, NOT_IN_RANGES, NO_MEMORY_NODE,
+ * NO_UART, NO_GIC, NO_TIMER (the last four checked in that order after the
+ * walk). A missing PSCI node is not an error.
  * On error *out holds unspecified values.
  */
 fdt_error fdt_parse_platform(const void *blob, size_t size, struct fdt_platform *out);

@@ -5,11 +5,16 @@
  * A node's properties are complete at its first child or at its END_NODE
  * (properties precede children, 5.4.2); node_finish then acts on what they
  * said. Its reg is decoded with the #address-cells / #size-cells of its
- * parent (2.3.5), whose properties were complete before this node began.
+ * parent (2.3.5), whose properties were complete before this node began,
+ * then translated through the ranges of every ancestor bus (2.3.8): all of
+ * them are open on the stack, their properties complete.
  *
- * Interrupt parent: every interrupts property is decoded with the GIC
- * binding (#interrupt-cells = 3), assuming the GIC is the interrupt parent,
- * as it is for every node of QEMU virt; interrupt-parent is not followed.
+ * Interrupts: only the timer's and the console's are decoded, after the
+ * walk, when the GIC's #interrupt-cells and phandle are known (the GIC may
+ * come after them in the blob). Each node's interrupt parent is tracked
+ * down the stack as Linux finds it: its own interrupt-parent, else its
+ * parent node if that is an interrupt controller or nexus (has
+ * #interrupt-cells), else its parent's interrupt parent.
  */
 
 #include <stdbool.h>
@@ -36,11 +41,20 @@
 #define NODE_CPUS (1u << 9)             /* it is /cpus */
 #define NODE_RESERVED_MEMORY (1u << 10) /* it is /reserved-memory */
 #define NODE_DONE (1u << 11)            /* properties complete, node_finish ran */
+#define NODE_IRQ_CELLS (1u << 12)       /* has #interrupt-cells */
 
 /** #address-cells / #size-cells value of a malformed property: decoding reg under it fails. */
 #define CELLS_INVALID 0xffffffffu
 /** node_state.path_pos of a node that is not on the stdout path. */
 #define PATH_NONE 0xffffffffu
+/**
+ * node_state.irq_parent values that are not phandles (0 and 0xffffffff
+ * never are, 2.3.3): no node on the path names an interrupt parent (taken
+ * to be the GIC, as on QEMU virt); or one that is not identified by a
+ * phandle, or a malformed interrupt-parent (taken to be something else).
+ */
+#define IRQ_PARENT_DEFAULT 0u
+#define IRQ_PARENT_OTHER 0xffffffffu
 
 /** One open node. */
 struct node_state {
@@ -48,17 +62,30 @@ struct node_state {
     uint32_t address_cells; /* its #address-cells, for its children (default 2) */
     uint32_t size_cells;    /* its #size-cells, for its children (default 1) */
     uint32_t path_pos;      /* bytes of the stdout path its path matches, or PATH_NONE */
+    uint32_t phandle;       /* its phandle, 0 when it has none */
+    uint32_t irq_parent;    /* its interrupt parent's phandle or IRQ_PARENT_*, set at finish */
     struct fdt_span reg;    /* property values; absent until seen */
+    struct fdt_span ranges;
     struct fdt_span interrupts;
+    struct fdt_span interrupts_extended;
+    struct fdt_span interrupt_parent;
+    struct fdt_span interrupt_cells;
+    struct fdt_span redistributor_regions;
     struct fdt_span clock_frequency;
     struct fdt_span method;
 };
 
-/** A UART candidate. */
+/**
+ * A UART candidate: its translated reg[0] (or why it has none) and what its
+ * interrupts need, decoded only if it becomes the console.
+ */
 struct uart_pick {
     bool found;
+    fdt_error error; /* decoding or translating its reg */
     struct fdt_range reg;
-    uint32_t irq;
+    struct fdt_span interrupts;
+    struct fdt_span interrupts_extended;
+    uint32_t irq_parent;
 };
 
 /** The state of the pass. */
@@ -71,6 +98,9 @@ struct node_ctx {
     bool have_gic;
     bool have_timer;
     bool have_psci;
+    uint32_t gic_phandle;          /* 0 when the GIC has none */
+    struct fdt_span gic_irq_cells; /* the GIC's #interrupt-cells; absent means 3 */
+    struct fdt_span timer_interrupts;
     struct node_state nodes[FDT_MAX_DEPTH]; /* nodes[d - 1]: the open node at depth d */
 };
 
@@ -142,6 +172,15 @@ static void read_cells(const struct fdt_blob *b, struct fdt_span v, uint32_t *ce
     }
 }
 
+/** Reads phandle (or the older linux,phandle); a malformed one is no phandle. */
+static void read_phandle(const struct fdt_blob *b, struct node_state *n, struct fdt_span v)
+{
+    uint32_t value;
+    if (fdt_prop_u32(b, v, &value) == FDT_OK && value != IRQ_PARENT_OTHER) {
+        n->phandle = value;
+    }
+}
+
 /** Records what property t says about node n. */
 static fdt_error node_prop(const struct fdt_blob *b, struct node_state *n,
                            const struct fdt_token *t)
@@ -164,8 +203,21 @@ static fdt_error node_prop(const struct fdt_blob *b, struct node_state *n,
         read_cells(b, v, &n->size_cells);
     } else if (fdt_span_is(b, name, "reg")) {
         n->reg = v;
+    } else if (fdt_span_is(b, name, "ranges")) {
+        n->ranges = v;
     } else if (fdt_span_is(b, name, "interrupts")) {
         n->interrupts = v;
+    } else if (fdt_span_is(b, name, "interrupts-extended")) {
+        n->interrupts_extended = v;
+    } else if (fdt_span_is(b, name, "interrupt-parent")) {
+        n->interrupt_parent = v;
+    } else if (fdt_span_is(b, name, "#interrupt-cells")) {
+        n->interrupt_cells = v;
+        n->flags |= NODE_IRQ_CELLS;
+    } else if (fdt_span_is(b, name, "#redistributor-regions")) {
+        n->redistributor_regions = v;
+    } else if (fdt_span_is(b, name, "phandle") || fdt_span_is(b, name, "linux,phandle")) {
+        read_phandle(b, n, v);
     } else if (fdt_span_is(b, name, "clock-frequency")) {
         n->clock_frequency = v;
     } else if (fdt_span_is(b, name, "method")) {
@@ -214,11 +266,18 @@ static uint32_t path_step(const struct node_ctx *c, uint32_t parent_pos, struct 
 
 /* ---- Finishing a node ------------------------------------------------- */
 
-/** Decodes entry index of n's reg (BAD_PROPERTY if it has none such). */
-static fdt_error reg_entry(const struct node_ctx *c, const struct node_state *n,
-                           const struct node_state *parent, uint32_t index, struct fdt_range *out)
+/**
+ * Decodes entry index of the reg of the node at depth (>= 2) and translates
+ * it to a CPU address through every bus above it. BAD_PROPERTY if it has no
+ * such entry.
+ */
+static fdt_error reg_entry(const struct node_ctx *c, uint32_t depth, uint32_t index,
+                           struct fdt_range *out)
 {
+    const struct node_state *n = &c->nodes[depth - 1];
+    const struct node_state *parent = &c->nodes[depth - 2];
     uint32_t count = 0;
+    struct fdt_range r;
     fdt_error e = FDT_ERR_BAD_PROPERTY;
     if (n->reg.off != 0) {
         e = fdt_prop_reg_count(n->reg, parent->address_cells, parent->size_cells, &count);
@@ -227,95 +286,159 @@ static fdt_error reg_entry(const struct node_ctx *c, const struct node_state *n,
         e = FDT_ERR_BAD_PROPERTY;
     }
     if (e == FDT_OK) {
-        e = fdt_prop_reg(c->blob, n->reg, parent->address_cells, parent->size_cells, index, out);
+        e = fdt_prop_reg(c->blob, n->reg, parent->address_cells, parent->size_cells, index, &r);
+    }
+    /* bus: the depth of each ancestor below the root, nearest first. */
+    for (uint32_t bus = depth - 1; e == FDT_OK && bus >= 2; bus--) {
+        const struct node_state *b = &c->nodes[bus - 1];
+        e = fdt_prop_translate(c->blob, b->ranges, b->address_cells,
+                               c->nodes[bus - 2].address_cells, b->size_cells, &r);
+    }
+    if (e == FDT_OK) {
+        *out = r;
     }
     return e;
 }
 
-/** Appends every non-empty reg entry of n (none without reg) to dst[*count], of capacity cap. */
-static fdt_error add_reg_ranges(const struct node_ctx *c, const struct node_state *n,
-                                const struct node_state *parent, struct fdt_range *dst,
-                                uint32_t *count, uint32_t cap)
+/** The number of reg entries of the node at depth under its parent's cells (0 without reg). */
+static fdt_error reg_count(const struct node_ctx *c, uint32_t depth, uint32_t *count)
 {
-    uint32_t entries = 0;
+    const struct node_state *n = &c->nodes[depth - 1];
+    const struct node_state *parent = &c->nodes[depth - 2];
+    *count = 0;
     if (n->reg.off == 0) {
         return FDT_OK;
     }
-    fdt_error e = fdt_prop_reg_count(n->reg, parent->address_cells, parent->size_cells, &entries);
+    return fdt_prop_reg_count(n->reg, parent->address_cells, parent->size_cells, count);
+}
+
+/** Whether entry index of the checked reg of the node at depth is empty (size 0). */
+static bool reg_entry_empty(const struct node_ctx *c, uint32_t depth, uint32_t index)
+{
+    const struct node_state *parent = &c->nodes[depth - 2];
+    struct fdt_range r = {0, 0};
+    (void)fdt_prop_reg(c->blob, c->nodes[depth - 1].reg, parent->address_cells, parent->size_cells,
+                       index, &r);
+    return r.size == 0;
+}
+
+/** Appends every non-empty RAM entry of the node at depth; past capacity, counts them. */
+static fdt_error add_ram(struct node_ctx *c, uint32_t depth)
+{
+    struct fdt_platform *out = c->out;
+    uint32_t entries = 0;
+    fdt_error e = reg_count(c, depth, &entries);
     for (uint32_t i = 0; e == FDT_OK && i < entries; i++) {
         struct fdt_range r;
-        e = reg_entry(c, n, parent, i, &r);
-        if (e != FDT_OK || r.size == 0) {
+        if (reg_entry_empty(c, depth, i)) {
             continue;
         }
-        if (*count >= cap) {
-            return FDT_ERR_TOO_MANY;
+        e = reg_entry(c, depth, i, &r);
+        if (e == FDT_OK && out->ram_count < FDT_MAX_RAM_RANGES) {
+            out->ram[out->ram_count++] = r;
+        } else if (e == FDT_OK) {
+            out->ram_dropped++; /* RAM left unused is safe */
         }
-        dst[(*count)++] = r;
     }
     return e;
 }
 
-/** Records a pl011 as the stdout UART and/or the first UART, if it fills either. */
-static fdt_error take_uart(struct node_ctx *c, const struct node_state *n,
-                           const struct node_state *parent)
+/** Appends every non-empty reserved entry of the node at depth; none may be dropped. */
+static fdt_error add_reserved(struct node_ctx *c, uint32_t depth)
 {
+    struct fdt_platform *out = c->out;
+    uint32_t entries = 0;
+    fdt_error e = reg_count(c, depth, &entries);
+    for (uint32_t i = 0; e == FDT_OK && i < entries; i++) {
+        struct fdt_range r;
+        if (reg_entry_empty(c, depth, i)) {
+            continue;
+        }
+        e = reg_entry(c, depth, i, &r);
+        if (e == FDT_OK && out->reserved_count >= FDT_MAX_RESERVED) {
+            e = FDT_ERR_TOO_MANY;
+        }
+        if (e == FDT_OK) {
+            out->reserved[out->reserved_count++] = r;
+        }
+    }
+    return e;
+}
+
+/** Fills *p from the pl011 at depth (field by field: no struct copy, so no memcpy call). */
+static void fill_uart_pick(const struct node_ctx *c, uint32_t depth, struct uart_pick *p)
+{
+    const struct node_state *n = &c->nodes[depth - 1];
+    p->found = true;
+    p->reg.base = p->reg.size = 0;
+    p->error = reg_entry(c, depth, 0, &p->reg);
+    p->interrupts = n->interrupts;
+    p->interrupts_extended = n->interrupts_extended;
+    p->irq_parent = n->irq_parent;
+}
+
+/**
+ * Records a pl011 as the stdout UART and/or the first UART, if it fills
+ * either. Errors in its reg are kept in the pick, not returned: they matter
+ * only if this UART becomes the console.
+ */
+static void take_uart(struct node_ctx *c, uint32_t depth)
+{
+    const struct node_state *n = &c->nodes[depth - 1];
     bool is_stdout =
         c->stdout_path.len > 0 && n->path_pos == c->stdout_path.len && !c->stdout_uart.found;
-    if (!is_stdout && c->first_uart.found) {
-        return FDT_OK;
-    }
-    struct uart_pick p = {true, {0, 0}, 0};
-    fdt_error e = reg_entry(c, n, parent, 0, &p.reg);
-    if (e == FDT_OK && n->interrupts.off != 0) {
-        e = fdt_prop_irq(c->blob, n->interrupts, 0, &p.irq);
-    }
-    if (e != FDT_OK) {
-        return e;
-    }
     if (is_stdout) {
-        c->stdout_uart = p;
+        fill_uart_pick(c, depth, &c->stdout_uart);
     }
     if (!c->first_uart.found) {
-        c->first_uart = p;
+        fill_uart_pick(c, depth, &c->first_uart);
     }
-    return FDT_OK;
 }
 
-/** Records the GIC: reg[0] the distributor, reg[1] the v2 CPU interface or v3 redistributors. */
-static fdt_error take_gic(struct node_ctx *c, const struct node_state *n,
-                          const struct node_state *parent)
+/**
+ * Records the GIC: reg[0] the distributor; for v2 reg[1] the CPU
+ * interface, for v3 reg[1 .. #redistributor-regions] the redistributors.
+ */
+static fdt_error take_gic(struct node_ctx *c, uint32_t depth)
 {
+    const struct node_state *n = &c->nodes[depth - 1];
     struct fdt_platform *out = c->out;
     c->have_gic = true;
+    c->gic_phandle = n->phandle;
+    c->gic_irq_cells = n->interrupt_cells;
     out->gic_version = (n->flags & NODE_GIC_V3) != 0 ? FDT_GIC_V3 : FDT_GIC_V2;
-    fdt_error e = reg_entry(c, n, parent, 0, &out->gicd);
-    if (e == FDT_OK) {
-        e = reg_entry(c, n, parent, 1, out->gic_version == FDT_GIC_V3 ? &out->gicr : &out->gicc);
+    fdt_error e = reg_entry(c, depth, 0, &out->gicd);
+    if (e != FDT_OK || out->gic_version == FDT_GIC_V2) {
+        return e == FDT_OK ? reg_entry(c, depth, 1, &out->gicc) : e;
+    }
+    uint32_t regions = 1;
+    if (n->redistributor_regions.off != 0) {
+        e = fdt_prop_u32(c->blob, n->redistributor_regions, &regions);
+    }
+    if (e == FDT_OK && regions == 0) {
+        e = FDT_ERR_BAD_PROPERTY;
+    }
+    for (uint32_t i = 0; e == FDT_OK && i < regions; i++) {
+        struct fdt_range r;
+        e = reg_entry(c, depth, 1 + i, &r); /* BAD_PROPERTY past the last entry */
+        if (e == FDT_OK && out->gicr_count < FDT_MAX_GICR_REGIONS) {
+            out->gicr[out->gicr_count++] = r;
+        } else if (e == FDT_OK) {
+            out->gicr_dropped++;
+        }
     }
     return e;
 }
 
-/** Records the timer: interrupts secure phys, non-secure phys, virt, hyp; clock-frequency. */
+/** Records the timer; its interrupts are decoded after the walk (decode_timer). */
 static fdt_error take_timer(struct node_ctx *c, const struct node_state *n)
 {
-    struct fdt_platform *out = c->out;
-    uint32_t secure_phys;
     c->have_timer = true;
-    fdt_error e = fdt_prop_irq(c->blob, n->interrupts, 0, &secure_phys);
-    if (e == FDT_OK) {
-        e = fdt_prop_irq(c->blob, n->interrupts, 1, &out->timer_irq_phys_ns);
+    c->timer_interrupts = n->interrupts;
+    if (n->clock_frequency.off != 0) {
+        return fdt_prop_u32(c->blob, n->clock_frequency, &c->out->timer_frequency);
     }
-    if (e == FDT_OK) {
-        e = fdt_prop_irq(c->blob, n->interrupts, 2, &out->timer_irq_virt);
-    }
-    if (e == FDT_OK) {
-        e = fdt_prop_irq(c->blob, n->interrupts, 3, &out->timer_irq_hyp);
-    }
-    if (e == FDT_OK && n->clock_frequency.off != 0) {
-        e = fdt_prop_u32(c->blob, n->clock_frequency, &out->timer_frequency);
-    }
-    return e;
+    return FDT_OK;
 }
 
 /** Records PSCI: the conduit from method, the standard function ids from PSCI 0.2 on. */
@@ -341,23 +464,23 @@ static fdt_error take_psci(struct node_ctx *c, const struct node_state *n)
     return FDT_OK;
 }
 
-/** Acts on the complete properties of the node at depth (>= 2) under parent. */
-static fdt_error take_node(struct node_ctx *c, const struct node_state *n,
-                           const struct node_state *parent)
+/** Acts on the complete properties of the node at depth (>= 2). */
+static fdt_error take_node(struct node_ctx *c, uint32_t depth)
 {
-    struct fdt_platform *out = c->out;
+    const struct node_state *n = &c->nodes[depth - 1];
+    const struct node_state *parent = &c->nodes[depth - 2];
     fdt_error e = FDT_OK;
     if ((n->flags & NODE_MEMORY) != 0) {
-        e = add_reg_ranges(c, n, parent, out->ram, &out->ram_count, FDT_MAX_RAM_RANGES);
+        e = add_ram(c, depth);
     }
     if (e == FDT_OK && (parent->flags & NODE_RESERVED_MEMORY) != 0) {
-        e = add_reg_ranges(c, n, parent, out->reserved, &out->reserved_count, FDT_MAX_RESERVED);
+        e = add_reserved(c, depth);
     }
     if (e == FDT_OK && (n->flags & NODE_PL011) != 0) {
-        e = take_uart(c, n, parent);
+        take_uart(c, depth);
     }
     if (e == FDT_OK && (n->flags & (NODE_GIC_V2 | NODE_GIC_V3)) != 0 && !c->have_gic) {
-        e = take_gic(c, n, parent);
+        e = take_gic(c, depth);
     }
     if (e == FDT_OK && (n->flags & NODE_TIMER) != 0 && !c->have_timer) {
         e = take_timer(c, n);
@@ -368,22 +491,49 @@ static fdt_error take_node(struct node_ctx *c, const struct node_state *n,
     return e;
 }
 
+/**
+ * The interrupt parent of n, whose parent node is parent (NULL for the
+ * root): its interrupt-parent, else parent if that is an interrupt
+ * controller or nexus, else parent's interrupt parent.
+ */
+static uint32_t irq_parent_of(const struct fdt_blob *b, const struct node_state *n,
+                              const struct node_state *parent)
+{
+    uint32_t phandle;
+    if (n->interrupt_parent.off != 0) {
+        if (fdt_prop_u32(b, n->interrupt_parent, &phandle) != FDT_OK ||
+            phandle == IRQ_PARENT_DEFAULT) {
+            return IRQ_PARENT_OTHER;
+        }
+        return phandle;
+    }
+    if (parent == NULL) {
+        return IRQ_PARENT_DEFAULT;
+    }
+    if ((parent->flags & NODE_IRQ_CELLS) != 0) {
+        return parent->phandle != 0 ? parent->phandle : IRQ_PARENT_OTHER;
+    }
+    return parent->irq_parent;
+}
+
 /** Marks the node at depth finished and acts on it (the root needs nothing). */
 static fdt_error node_finish(struct node_ctx *c, uint32_t depth)
 {
     struct node_state *n = &c->nodes[depth - 1];
     n->flags |= NODE_DONE;
     if (depth == 1) {
+        n->irq_parent = irq_parent_of(c->blob, n, NULL);
         return FDT_OK;
     }
     const struct node_state *parent = &c->nodes[depth - 2];
+    n->irq_parent = irq_parent_of(c->blob, n, parent);
     if ((parent->flags & NODE_CPUS) != 0 && (n->flags & NODE_CPU) != 0) {
         c->out->cpu_count++; /* disabled CPUs too: offline, but present (3.7) */
     }
     if ((n->flags & NODE_DISABLED) != 0) {
         return FDT_OK;
     }
-    return take_node(c, n, parent);
+    return take_node(c, depth);
 }
 
 /* ---- The walk --------------------------------------------------------- */
@@ -414,7 +564,11 @@ static fdt_error node_begin(struct node_ctx *c, uint32_t depth, struct fdt_span 
     n->address_cells = 2; /* defaults when the property is absent (2.3.5) */
     n->size_cells = 1;
     n->path_pos = path_pos;
-    n->reg = n->interrupts = n->clock_frequency = n->method = absent;
+    n->phandle = 0;
+    n->irq_parent = IRQ_PARENT_DEFAULT;
+    n->reg = n->ranges = n->interrupts = n->interrupts_extended = absent;
+    n->interrupt_parent = n->interrupt_cells = n->redistributor_regions = absent;
+    n->clock_frequency = n->method = absent;
     if (depth == 2 && fdt_span_is(c->blob, name, "cpus")) {
         n->flags |= NODE_CPUS;
     } else if (depth == 2 && fdt_span_is(c->blob, name, "reserved-memory")) {
@@ -439,7 +593,66 @@ static fdt_error node_token(struct node_ctx *c, uint32_t depth, const struct fdt
     return FDT_ERR_BAD_STRUCTURE;
 }
 
-/** The parts every platform must have, and the UART choice. */
+/** The GIC's #interrupt-cells: 3 when absent; 0 (no entry decodes) when malformed. */
+static uint32_t gic_irq_cells(const struct node_ctx *c)
+{
+    uint32_t cells = FDT_GIC_IRQ_CELLS_MIN;
+    if (c->gic_irq_cells.off != 0 && fdt_prop_u32(c->blob, c->gic_irq_cells, &cells) != FDT_OK) {
+        cells = 0;
+    }
+    return cells;
+}
+
+/** The timer's INTIDs: secure phys, non-secure phys, virt, hyp (arm,arch_timer binding). */
+static fdt_error decode_timer(struct node_ctx *c)
+{
+    struct fdt_platform *out = c->out;
+    struct fdt_span v = c->timer_interrupts;
+    uint32_t cells = gic_irq_cells(c);
+    uint32_t secure_phys;
+    fdt_error e = fdt_prop_irq(c->blob, v, cells, 0, &secure_phys);
+    if (e == FDT_OK) {
+        e = fdt_prop_irq(c->blob, v, cells, 1, &out->timer_irq_phys_ns);
+    }
+    if (e == FDT_OK) {
+        e = fdt_prop_irq(c->blob, v, cells, 2, &out->timer_irq_virt);
+    }
+    if (e == FDT_OK) {
+        e = fdt_prop_irq(c->blob, v, cells, 3, &out->timer_irq_hyp);
+    }
+    return e;
+}
+
+/**
+ * The console's INTID (fdt_platform.uart_irq): its first interrupts entry
+ * when its interrupt parent is the GIC, or its first interrupts-extended
+ * entry when that names the GIC; else 0.
+ */
+static fdt_error decode_uart_irq(const struct node_ctx *c, const struct uart_pick *uart,
+                                 uint32_t *irq)
+{
+    uint32_t cells = gic_irq_cells(c);
+    bool to_gic = uart->irq_parent == IRQ_PARENT_DEFAULT ||
+                  (c->gic_phandle != 0 && uart->irq_parent == c->gic_phandle);
+    *irq = 0;
+    if (uart->interrupts.off != 0) {
+        return to_gic ? fdt_prop_irq(c->blob, uart->interrupts, cells, 0, irq) : FDT_OK;
+    }
+    struct fdt_span ext = uart->interrupts_extended;
+    if (ext.off == 0 || ext.len < 4 || c->gic_phandle == 0 ||
+        fdt_read_be32(c->blob->base + ext.off) != c->gic_phandle) {
+        return FDT_OK;
+    }
+    /* <&gic cells...> [<&other ...>]: only the first entry, of the GIC's cells. */
+    struct fdt_span first = {ext.off + 4, cells * 4};
+    if (cells < FDT_GIC_IRQ_CELLS_MIN || cells > FDT_GIC_IRQ_CELLS_MAX ||
+        (uint64_t)first.len + 4 > ext.len) {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    return fdt_prop_irq(c->blob, first, cells, 0, irq);
+}
+
+/** The parts every platform must have, the UART choice and the deferred interrupts. */
 static fdt_error finish_platform(struct node_ctx *c)
 {
     struct fdt_platform *out = c->out;
@@ -450,12 +663,18 @@ static fdt_error finish_platform(struct node_ctx *c)
     if (!uart->found) {
         return FDT_ERR_NO_UART;
     }
+    if (uart->error != FDT_OK) {
+        return uart->error;
+    }
     out->uart = uart->reg;
-    out->uart_irq = uart->irq;
     if (!c->have_gic) {
         return FDT_ERR_NO_GIC;
     }
-    return c->have_timer ? FDT_OK : FDT_ERR_NO_TIMER;
+    if (!c->have_timer) {
+        return FDT_ERR_NO_TIMER;
+    }
+    fdt_error e = decode_uart_irq(c, uart, &out->uart_irq);
+    return e == FDT_OK ? decode_timer(c) : e;
 }
 
 fdt_error fdt_node_read_all(const struct fdt_blob *b, struct fdt_span stdout_path,
@@ -470,6 +689,9 @@ fdt_error fdt_node_read_all(const struct fdt_blob *b, struct fdt_span stdout_pat
     c.stdout_uart.found = false;
     c.first_uart.found = false;
     c.have_gic = c.have_timer = c.have_psci = false;
+    c.gic_phandle = 0;
+    c.gic_irq_cells.off = c.gic_irq_cells.len = 0;
+    c.timer_interrupts.off = c.timer_interrupts.len = 0;
     fdt_walk_init(&w, b);
     for (;;) {
         fdt_error e = fdt_walk_next(&w, &t);

@@ -164,22 +164,47 @@ fdt_error fdt_prop_reg_count(struct fdt_span v, uint32_t address_cells, uint32_t
 fdt_error fdt_prop_reg(const struct fdt_blob *b, struct fdt_span v, uint32_t address_cells,
                        uint32_t size_cells, uint32_t index, struct fdt_range *out);
 
+/** #interrupt-cells a GIC may have: <type num flags>, or with a PPI partition cell. */
+#define FDT_GIC_IRQ_CELLS_MIN 3u
+#define FDT_GIC_IRQ_CELLS_MAX 4u
+
 /**
- * Decodes entry index of the interrupts value v, GIC binding <type num
- * flags>, into an INTID in *intid: SPI (0) -> 32 + num (num <= 987), PPI (1)
- * -> 16 + num (num <= 15). Returns FDT_OK, or BAD_PROPERTY when v is not a
- * whole number of triples, has no entry index, or the entry is out of range.
+ * Decodes entry index of the interrupts value v, GIC binding with cells
+ * (3 or 4) cells per entry <type num flags [partition]>, into an INTID in
+ * *intid: SPI (0) -> 32 + num (num <= 987), PPI (1) -> 16 + num
+ * (num <= 15). Returns FDT_OK, or BAD_PROPERTY when cells is not 3 or 4, v
+ * is not a whole number of entries, has no entry index, or the entry is out
+ * of range.
  */
-fdt_error fdt_prop_irq(const struct fdt_blob *b, struct fdt_span v, uint32_t index,
+fdt_error fdt_prop_irq(const struct fdt_blob *b, struct fdt_span v, uint32_t cells, uint32_t index,
                        uint32_t *intid);
+
+/**
+ * Translates *r, an address range in the child address space of a bus, to
+ * the bus's parent address space through the bus's ranges value (2.3.8):
+ * entries <child-address parent-address length> of child_cells (the bus's
+ * #address-cells), parent_cells (its parent's #address-cells) and
+ * size_cells (the bus's #size-cells) cells.
+ * Returns FDT_OK with *r translated (unchanged for an empty ranges: the
+ * identity); NO_RANGES when ranges is absent (r not translatable);
+ * NOT_IN_RANGES when r->base lies in no entry, or r runs past the end of
+ * the entry it starts in; BAD_PROPERTY for a cell count other than 1 or 2
+ * (non-empty ranges only), a value not a whole number of entries, or a
+ * result that wraps past 2^64. *r is changed only on success.
+ */
+fdt_error fdt_prop_translate(const struct fdt_blob *b, struct fdt_span ranges, uint32_t child_cells,
+                             uint32_t parent_cells, uint32_t size_cells, struct fdt_range *r);
 
 /**
  * Reads every node of b into *out (fdt_node.c): RAM, /reserved-memory
  * children (appended to out->reserved), the UART (preferring the available
  * pl011 whose path is stdout_path, when stdout_path.len > 0), GIC, timer,
- * PSCI and CPU count. Requires b checked by fdt_check.
- * Returns FDT_OK, BAD_PROPERTY, TOO_MANY, then NO_MEMORY_NODE, NO_UART,
- * NO_GIC, NO_TIMER for a missing part (or a walker error).
+ * PSCI and CPU count, with every address used translated through the
+ * ranges above it. Requires b checked by fdt_check.
+ * Returns FDT_OK, BAD_PROPERTY, TOO_MANY, NO_RANGES, NOT_IN_RANGES, then
+ * NO_MEMORY_NODE, NO_UART (or the chosen UART's reg error), NO_GIC,
+ * NO_TIMER for a missing part, then the console's and timer's interrupt
+ * errors (or a walker error).
  */
 fdt_error fdt_node_read_all(const struct fdt_blob *b, struct fdt_span stdout_path,
                             struct fdt_platform *out);

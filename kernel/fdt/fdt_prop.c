@@ -1,6 +1,6 @@
 /*
  * Decoding property values (DT spec 2.2.4): strings and string lists,
- * u32 cells, reg (2.3.6) and GIC-binding interrupts. Every span passed in
+ * u32 cells, reg (2.3.6), ranges (2.3.8) and GIC-binding interrupts. Every span passed in
  * comes from fdt_walk_next, so it lies inside the blob; these functions
  * never look past its end.
  */
@@ -12,8 +12,6 @@
 #include "kernel/fdt/fdt.h"
 #include "kernel/fdt/fdt_priv.h"
 
-/** Bytes in one interrupts entry: <type num flags>, #interrupt-cells = 3 on the GIC. */
-#define IRQ_ENTRY_SIZE 12u
 /** GIC binding interrupt types, and the first INTID and largest number of each. */
 #define IRQ_TYPE_SPI 0u
 #define IRQ_TYPE_PPI 1u
@@ -119,12 +117,18 @@ fdt_error fdt_prop_reg(const struct fdt_blob *b, struct fdt_span v, uint32_t add
     return fdt_range_wraps(*out) ? FDT_ERR_BAD_PROPERTY : FDT_OK;
 }
 
-fdt_error fdt_prop_irq(const struct fdt_blob *b, struct fdt_span v, uint32_t index, uint32_t *intid)
+fdt_error fdt_prop_irq(const struct fdt_blob *b, struct fdt_span v, uint32_t cells, uint32_t index,
+                       uint32_t *intid)
 {
-    if (v.len % IRQ_ENTRY_SIZE != 0 || ((uint64_t)index + 1) * IRQ_ENTRY_SIZE > v.len) {
+    if (cells < FDT_GIC_IRQ_CELLS_MIN || cells > FDT_GIC_IRQ_CELLS_MAX) {
         return FDT_ERR_BAD_PROPERTY;
     }
-    const uint8_t *p = b->base + v.off + (uint64_t)index * IRQ_ENTRY_SIZE;
+    uint32_t entry = cells * 4;
+    if (v.len % entry != 0 || ((uint64_t)index + 1) * entry > v.len) {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    /* The cells after <type num flags> (a PPI partition) do not change the INTID. */
+    const uint8_t *p = b->base + v.off + (uint64_t)index * entry;
     uint32_t type = fdt_read_be32(p);
     uint32_t num = fdt_read_be32(p + 4);
     if (type == IRQ_TYPE_SPI && num <= SPI_MAX_NUM) {
@@ -136,4 +140,52 @@ fdt_error fdt_prop_irq(const struct fdt_blob *b, struct fdt_span v, uint32_t ind
         return FDT_OK;
     }
     return FDT_ERR_BAD_PROPERTY;
+}
+
+/** Whether a cell count is one ranges can use for an address or length (1 or 2). */
+static bool ranges_cells_ok(uint32_t cells)
+{
+    return cells == 1 || cells == 2;
+}
+
+fdt_error fdt_prop_translate(const struct fdt_blob *b, struct fdt_span ranges, uint32_t child_cells,
+                             uint32_t parent_cells, uint32_t size_cells, struct fdt_range *r)
+{
+    if (ranges.off == 0) {
+        return FDT_ERR_NO_RANGES;
+    }
+    if (ranges.len == 0) {
+        return FDT_OK; /* identity */
+    }
+    if (!ranges_cells_ok(child_cells) || !ranges_cells_ok(parent_cells) ||
+        !ranges_cells_ok(size_cells)) {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    uint32_t entry = (child_cells + parent_cells + size_cells) * 4;
+    if (ranges.len % entry != 0) {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    for (uint32_t off = 0; off < ranges.len; off += entry) {
+        const uint8_t *p = b->base + ranges.off + off;
+        uint64_t child = read_cells(p, child_cells);
+        uint64_t parent = read_cells(p + child_cells * 4, parent_cells);
+        uint64_t len = read_cells(p + (child_cells + parent_cells) * 4, size_cells);
+        if (r->base < child || r->base - child >= len) {
+            continue; /* not in this window */
+        }
+        uint64_t offset = r->base - child;
+        if (r->size > len - offset) {
+            return FDT_ERR_NOT_IN_RANGES; /* runs past the window's end */
+        }
+        if (offset > UINT64_MAX - parent) {
+            return FDT_ERR_BAD_PROPERTY;
+        }
+        struct fdt_range t = {parent + offset, r->size};
+        if (fdt_range_wraps(t)) {
+            return FDT_ERR_BAD_PROPERTY;
+        }
+        *r = t;
+        return FDT_OK;
+    }
+    return FDT_ERR_NOT_IN_RANGES;
 }

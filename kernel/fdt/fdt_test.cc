@@ -175,7 +175,10 @@ class RealDtbTest : public ::testing::TestWithParam<Expected> {
         EXPECT_EQ(p.gic_version, x.gic_version);
         ExpectRange(p.gicd, 0x08000000, 0x10000);
         ExpectRange(p.gicc, x.gicc.base, x.gicc.size);
-        ExpectRange(p.gicr, x.gicr.base, x.gicr.size);
+        EXPECT_EQ(p.gicr_count, x.gicr.size != 0 ? 1u : 0u);
+        ExpectRange(p.gicr[0], x.gicr.base, x.gicr.size);
+        EXPECT_EQ(p.gicr_dropped, 0u);
+        EXPECT_EQ(p.ram_dropped, 0u);
         EXPECT_EQ(p.timer_irq_phys_ns, 30u); // <1 14 ..>; secure phys is <1 13 ..> = 29
         EXPECT_EQ(p.timer_irq_virt, 27u);    // <1 11 ..>
         EXPECT_EQ(p.timer_irq_hyp, 26u);     // <1 10 ..>
@@ -591,7 +594,7 @@ TEST(ErrorStringTest, EveryErrorHasItsOwnDescription)
     EXPECT_EQ(seen.size(), size_t{FDT_ERROR_COUNT});
     EXPECT_STREQ(fdt_error_string(FDT_ERR_TRUNCATED), "blob truncated");
     EXPECT_STREQ(fdt_error_string(static_cast<fdt_error>(FDT_ERROR_COUNT)), "unknown error");
-    EXPECT_STREQ(fdt_error_string(static_cast<fdt_error>(15)), "unknown error");
+    EXPECT_STREQ(fdt_error_string(static_cast<fdt_error>(FDT_ERROR_COUNT + 1)), "unknown error");
 }
 
 } // namespace

@@ -127,7 +127,9 @@ TEST(BuiltTest, OutputIsZeroedFirst)
     EXPECT_EQ(p.psci_system_off, 0u);
     EXPECT_EQ(p.psci_system_reset, 0u);
     ExpectRange(p.ram[1], 0, 0);
-    ExpectRange(p.gicr, 0, 0);
+    EXPECT_EQ(p.ram_dropped, 0u);
+    EXPECT_EQ(p.gicr_count, 0u);
+    ExpectRange(p.gicr[0], 0, 0);
     EXPECT_EQ(p.reserved_count, 0u);
     ExpectRange(p.reserved[0], 0, 0);
     EXPECT_EQ(p.timer_frequency, 0u);
@@ -234,7 +236,8 @@ TEST(BuiltTest, DefaultCellsAreTwoAndOne)
     ExpectRange(p.uart, 0x09000000, 0x1000);
     EXPECT_EQ(p.gic_version, uint32_t{FDT_GIC_V3});
     ExpectRange(p.gicd, 0x08000000, 0x10000);
-    ExpectRange(p.gicr, 0x080a0000, 0xf60000);
+    ASSERT_EQ(p.gicr_count, 1u);
+    ExpectRange(p.gicr[0], 0x080a0000, 0xf60000);
     ExpectRange(p.gicc, 0, 0);
     EXPECT_EQ(p.timer_frequency, 62500000u);
 }
@@ -242,7 +245,7 @@ TEST(BuiltTest, DefaultCellsAreTwoAndOne)
 TEST(BuiltTest, RegUsesTheParentsCellsNotTheNodesOwn)
 {
     Extra soc = [](FdtBuilder &b) {
-        b.Begin("soc").Cells("#address-cells", {1}).Cells("#size-cells", {1});
+        b.Begin("soc").Cells("#address-cells", {1}).Cells("#size-cells", {1}).Prop("ranges", {});
         b.Begin("memory@80000000").Str("device_type", "memory");
         b.Cells("#address-cells", {2}).Cells("#size-cells", {2}); // for its own children
         b.Cells("reg", {0x80000000, 0x100000}).End();
@@ -272,32 +275,22 @@ TEST(BuiltTest, ZeroSizeRangesAreSkippedAndWrappingOnesRejected)
     EXPECT_EQ(Parse(Minimal(Parts(), top)), FDT_OK);
 }
 
-TEST(BuiltTest, EightRamRangesFitNineAreTooMany)
+TEST(BuiltTest, RamPastTheCapacityIsCountedAndDropped)
 {
-    for (int extra_nodes : {7, 8}) {
+    // Minimal's own memory node plus extra_nodes more: the capacity fits,
+    // one more is dropped (unused RAM is safe) and counted, not an error.
+    for (int extra_nodes : {FDT_MAX_RAM_RANGES - 1, FDT_MAX_RAM_RANGES, FDT_MAX_RAM_RANGES + 2}) {
         Extra more = [extra_nodes](FdtBuilder &b) {
             for (int i = 0; i < extra_nodes; i++) {
                 AddMemory(b, "memory@" + std::to_string(i), (2ull + i) << 32, 0x1000);
             }
         };
         fdt_platform p;
-        fdt_error e = Parse(Minimal(Parts(), more), &p);
-        if (extra_nodes == 7) {
-            ASSERT_EQ(e, FDT_OK);
-            EXPECT_EQ(p.ram_count, 8u);
-            ExpectRange(p.ram[7], 8ull << 32, 0x1000);
-        } else {
-            EXPECT_EQ(e, FDT_ERR_TOO_MANY);
-        }
+        ASSERT_EQ(Parse(Minimal(Parts(), more), &p), FDT_OK) << extra_nodes;
+        EXPECT_EQ(p.ram_count, uint32_t{FDT_MAX_RAM_RANGES});
+        EXPECT_EQ(p.ram_dropped, static_cast<uint32_t>(extra_nodes + 1 - FDT_MAX_RAM_RANGES));
+        ExpectRange(p.ram[FDT_MAX_RAM_RANGES - 1], uint64_t{FDT_MAX_RAM_RANGES} << 32, 0x1000);
     }
-    Extra one_node = [](FdtBuilder &b) { // nine entries in one reg
-        b.Begin("memory@100000000").Str("device_type", "memory");
-        b.Prop("reg", fdt_test::Cells({1, 0, 0, 0x1000, 2, 0, 0, 0x1000, 3, 0, 0, 0x1000,
-                                       4, 0, 0, 0x1000, 5, 0, 0, 0x1000, 6, 0, 0, 0x1000,
-                                       7, 0, 0, 0x1000, 8, 0, 0, 0x1000}));
-        b.End();
-    };
-    EXPECT_EQ(Parse(Minimal(Parts(), one_node)), FDT_ERR_TOO_MANY);
 }
 
 TEST(BuiltTest, DisabledMemoryIsSkipped)
@@ -343,21 +336,22 @@ TEST(BuiltTest, ReservationsAndReservedMemoryChildrenAreCollected)
 
 TEST(BuiltTest, TooManyReservations)
 {
-    FdtBuilder sixteen;
-    for (uint64_t i = 0; i < 16; i++) {
-        sixteen.Reserve(0x48000000 + i * 0x1000, 0x1000);
+    FdtBuilder full;
+    for (uint64_t i = 0; i < FDT_MAX_RESERVED; i++) {
+        full.Reserve(0x48000000 + i * 0x1000, 0x1000);
     }
     fdt_platform p;
-    ASSERT_EQ(Parse(Minimal(Parts(), nullptr, nullptr, sixteen), &p), FDT_OK);
-    EXPECT_EQ(p.reserved_count, 16u);
-    FdtBuilder seventeen = sixteen;
-    seventeen.Reserve(0x60000000, 0x1000);
-    EXPECT_EQ(Parse(Minimal(Parts(), nullptr, nullptr, seventeen)), FDT_ERR_TOO_MANY);
+    ASSERT_EQ(Parse(Minimal(Parts(), nullptr, nullptr, full), &p), FDT_OK);
+    EXPECT_EQ(p.reserved_count, uint32_t{FDT_MAX_RESERVED});
+    FdtBuilder over = full; // reserved memory is never dropped: refused
+    over.Reserve(0x60000000, 0x1000);
+    EXPECT_EQ(Parse(Minimal(Parts(), nullptr, nullptr, over)), FDT_ERR_TOO_MANY);
     Extra child = [](FdtBuilder &b) {
         b.Begin("reserved-memory").Cells("#address-cells", {2}).Cells("#size-cells", {2});
+        b.Prop("ranges", {});
         b.Begin("a").Cells("reg", {0, 0x60000000, 0, 0x1000}).End().End();
     };
-    EXPECT_EQ(Parse(Minimal(Parts(), child, nullptr, sixteen)), FDT_ERR_TOO_MANY);
+    EXPECT_EQ(Parse(Minimal(Parts(), child, nullptr, full)), FDT_ERR_TOO_MANY);
 }
 
 TEST(BuiltTest, WrappingReservationIsRejected)
@@ -441,7 +435,7 @@ TEST(BuiltTest, StdoutPathThroughNestedNodes)
     p.uart = false;
     Extra soc = [](FdtBuilder &b) {
         AddUart(b, 0x09000000, 1);
-        b.Begin("soc").Cells("#address-cells", {1}).Cells("#size-cells", {1});
+        b.Begin("soc").Cells("#address-cells", {1}).Cells("#size-cells", {1}).Prop("ranges", {});
         b.Begin("serial@1c28000").Str("compatible", "arm,pl011");
         b.Cells("reg", {0x01c28000, 0x400}).Cells("interrupts", {1, 5, 4}).End();
         b.Begin("serial@1c28400").Str("compatible", "arm,pl011");

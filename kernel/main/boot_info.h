@@ -15,8 +15,12 @@
 extern "C" {
 #endif
 
-#define BOOT_INFO_MAX_RAM 8
-#define BOOT_INFO_MAX_RESERVED 24
+/* Room for every RAM range the device tree parser reports (FDT_MAX_RAM_RANGES,
+ * one memory node per NUMA node on QEMU virt) and for all of its reserved
+ * ranges (FDT_MAX_RESERVED) plus the kernel image and the blob; the BSP
+ * checks both statically. */
+#define BOOT_INFO_MAX_RAM 64
+#define BOOT_INFO_MAX_RESERVED 130
 
 /** A physical memory range [base, base + size). */
 struct boot_range {

@@ -72,10 +72,13 @@ static void kernel_check_frame(uint64_t phys_to_virt)
     }
 }
 
+_Static_assert(BOOT_INFO_MAX_RAM <= FRAME_MAX_RANGES, "the allocator must take every RAM range");
+
 static void kernel_init_memory(const struct boot_info *info)
 {
-    struct frame_range ram[BOOT_INFO_MAX_RAM];
-    struct frame_range reserved[BOOT_INFO_MAX_RESERVED];
+    /* Static: 3 KiB is too much for the boot stack; this runs once. */
+    static struct frame_range ram[BOOT_INFO_MAX_RAM];
+    static struct frame_range reserved[BOOT_INFO_MAX_RESERVED];
     uint64_t ram_bytes = 0;
     for (uint32_t i = 0; i < info->ram_count; i++) {
         ram[i].base = info->ram[i].base;

@@ -37,8 +37,8 @@ extern "C" {
 #define FRAME_SIZE 4096u
 /** log2(FRAME_SIZE). */
 #define FRAME_SHIFT 12u
-/** Most RAM ranges one allocator manages. */
-#define FRAME_MAX_RANGES 8
+/** Most RAM ranges one allocator manages (as many as struct boot_info carries). */
+#define FRAME_MAX_RANGES 64
 
 /** A physical memory range [base, base + size), in bytes. */
 struct frame_range {

@@ -354,15 +354,16 @@ TEST_F(FrameAllocSmallTest, EverythingReservedIsNoMemory)
 
 TEST_F(FrameAllocSmallTest, BadArgumentsAreInvalid)
 {
-    frame_range nine[9];
-    for (int i = 0; i < 9; i++) {
+    frame_range nine[FRAME_MAX_RANGES + 1]; // one more than the most: refused before any write
+    for (int i = 0; i < FRAME_MAX_RANGES + 1; i++) {
         nine[i] = Range(kRamBase + static_cast<uint64_t>(i) * 2 * kFrame, kFrame);
     }
     uint64_t p2v = mem_.PhysToVirt();
     EXPECT_EQ(frame_alloc_init(nullptr, ram_.data(), 1, nullptr, 0, p2v), STATUS_INVALID_ARGUMENT);
     EXPECT_EQ(frame_alloc_init(&fa_, nullptr, 1, nullptr, 0, p2v), STATUS_INVALID_ARGUMENT);
     EXPECT_EQ(frame_alloc_init(&fa_, ram_.data(), 0, nullptr, 0, p2v), STATUS_INVALID_ARGUMENT);
-    EXPECT_EQ(frame_alloc_init(&fa_, nine, 9, nullptr, 0, p2v), STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(frame_alloc_init(&fa_, nine, FRAME_MAX_RANGES + 1, nullptr, 0, p2v),
+              STATUS_INVALID_ARGUMENT);
     EXPECT_EQ(frame_alloc_init(&fa_, ram_.data(), 1, nullptr, 1, p2v), STATUS_INVALID_ARGUMENT);
     EXPECT_EQ(frame_alloc_init(&fa_, nine, 8, nullptr, 0, p2v), STATUS_OK);
     EXPECT_EQ(frame_alloc_total_count(&fa_), 8u - 1);
@@ -471,12 +472,12 @@ TEST(FrameAllocTest, RamEndingAtTopOfAddressSpace)
     EXPECT_TRUE(mem.UntouchedOutside(frame_alloc_bookkeeping(&fa)));
 }
 
-// Eight ranges (the most) spread over 113 MiB, only the lowest backed.
+// Eight ranges spread over 113 MiB, only the lowest backed.
 TEST(FrameAllocTest, EightRangesWithHoles)
 {
     FakeRam mem(kRamBase, 1 * kMiB);
     std::vector<frame_range> ram;
-    for (uint64_t i = 0; i < FRAME_MAX_RANGES; i++) {
+    for (uint64_t i = 0; i < 8; i++) {
         ram.push_back(Range(kRamBase + (7 - i) * 16 * kMiB, 1 * kMiB));
     }
     std::vector<frame_range> reserved = {kDtb};

@@ -1,6 +1,6 @@
 """qemu_test: boot //bsp:image in QEMU and check serial output and exceptions."""
 
-_MIB = {"128M": 128, "512M": 512, "1G": 1024, "2G": 2048, "4G": 4096}
+_MIB = {"128M": 128, "512M": 512, "1G": 1024, "1152M": 1152, "2G": 2048, "4G": 4096}
 
 def boot_markers(el = 1, mem = "128M"):
     """The lines a clean boot entered at exception level `el` with `mem` RAM prints, in order.
