@@ -108,6 +108,8 @@ int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_re
 void kernel_run_fault(struct kernel_state *k, uint32_t task)
 {
     kernel_task_stop(k, task);
+    // Its table was emptied: tear down what that destroyed.
+    kernel_reap(k);
 }
 
 void kernel_run_ticks(struct kernel_state *k, uint64_t n)
