@@ -14,7 +14,7 @@
 int main(uint64_t arg)
 {
     struct sys_msg msg;
-    (void)sys_recv((handle_t)arg, &msg);
+    (void)sys_recv_caps((handle_t)arg, 2, &msg);
     volatile const uint64_t *nowhere = (volatile const uint64_t *)0xdead0000ull;
     return (int)*nowhere;
 }
