@@ -14,13 +14,19 @@
  *
  *   x1  message info (sys_msg_info):
  *
- *        63                                  16 15         8 7          0
- *       +--------------------------------------+------------+------------+
- *       |                label                 | cap_count  | word_count |
- *       +--------------------------------------+------------+------------+
+ *        63                                16 15    12 11     8 7          0
+ *       +------------------------------------+--------+--------+------------+
+ *       |               label                | slots  |  caps  | word_count |
+ *       +------------------------------------+--------+--------+------------+
  *
- *       word_count <= 4, cap_count <= 2, else STATUS_INVALID_ARGUMENT;
- *       the label is the sender's own, 48 bits, passed on as it is.
+ *       word_count <= 4, cap_count (caps) <= 2, receive slots <= 2, else
+ *       STATUS_INVALID_ARGUMENT; the label is the sender's own, 48 bits,
+ *       passed on as it is. The receive slots are how many capabilities
+ *       the caller accepts in the message it receives by this call: the
+ *       one of SYS_RECV (whose x1 holds only this field; the rest is
+ *       ignored), of SYS_REPLY_RECV's receive half, and SYS_CALL's reply.
+ *       SYS_SEND and SYS_REPLY receive nothing and ignore them. A received
+ *       info word has slots 0.
  *   x2  word 0      x3  word 1      x4  word 2      x5  word 3
  *   x6  capability 0    x7  capability 1
  *
@@ -30,14 +36,19 @@
  * the handles in the receiver's table, HANDLE_NONE beyond cap_count, and
  * words beyond word_count are 0.
  *
- * A sender or caller waiting to be received is woken with an error in x0
- * instead of STATUS_OK when, by the time a receiver comes, its message can
- * no longer go: a capability in it was deleted or revoked meanwhile, or its
- * object destroyed (STATUS_STALE_HANDLE, or what else the capability check
- * finds). Nothing of its message is delivered, a caller gets no reply, and
- * the receiver goes on to the next sender as if that one had never queued.
- * A receiver whose table lacks room for the message gets STATUS_TABLE_FULL
- * and the sender stays queued.
+ * A message whose capabilities do not fit its receiver (more than the
+ * receiver's receive slots, or than the free slots of its table) fails its
+ * sender with STATUS_TABLE_FULL and is not delivered at all; its
+ * capabilities stay with the sender. A sender or caller waiting to be
+ * received is woken with an error in x0 instead of STATUS_OK when, by the
+ * time a receiver comes, its message can no longer go: a capability in it
+ * was deleted or revoked meanwhile, or its object destroyed
+ * (STATUS_STALE_HANDLE, or what else the capability check finds), or its
+ * capabilities do not fit that receiver (STATUS_TABLE_FULL). Nothing of its
+ * message is delivered, a caller gets no reply, and the receiver goes on to
+ * the next sender as if that one had never queued: no message can block an
+ * endpoint. A reply that does not fit its caller fails the replier
+ * (STATUS_TABLE_FULL, no effect), who may reply again without capabilities.
  *
  * A blocking call (SYS_NOTIFY_WAIT, SYS_SEND, SYS_CALL, SYS_RECV,
  * SYS_REPLY_RECV) that has to wait returns nothing yet: its outcome
@@ -79,7 +90,10 @@ extern "C" {
 #define SYS_SEND 8
 /** x0 endpoint handle (needs RIGHT_SEND), x1-x7 message -> x1-x7 the reply (on wake). */
 #define SYS_CALL 9
-/** x0 endpoint handle (needs RIGHT_RECV) -> x1-x7 the message received. */
+/**
+ * x0 endpoint handle (needs RIGHT_RECV), x1 receive slots (info word
+ * field) -> x1-x7 the message received.
+ */
 #define SYS_RECV 10
 /** x0 ignored, x1-x7 the reply to the last call received. */
 #define SYS_REPLY 11
@@ -186,23 +200,40 @@ extern "C" {
 /** Words and capabilities a message may carry in registers. */
 #define SYS_MSG_MAX_WORDS 4
 #define SYS_MSG_MAX_CAPS 2
-/** The info word's fields: two 8-bit counts, then the label. */
+/** The info word's fields: the 8-bit word count, 4-bit cap count and receive slots, the label. */
 #define SYS_MSG_COUNT_MASK 0xffull
 #define SYS_MSG_CAPS_SHIFT 8
+#define SYS_MSG_CAPS_MASK 0xfull
+#define SYS_MSG_SLOTS_SHIFT 12
+#define SYS_MSG_SLOTS_MASK 0xfull
 #define SYS_MSG_LABEL_SHIFT 16
 #define SYS_MSG_LABEL_BITS 48
 #define SYS_MSG_LABEL_MASK ((1ull << SYS_MSG_LABEL_BITS) - 1)
 
 #ifndef __ASSEMBLER__
 /**
- * Packs a message info word (x1). Label bits above SYS_MSG_LABEL_BITS and
- * count bits above 8 are dropped, so no field spills into another.
+ * Packs a message info word (x1) with receive slots 0. Label bits above
+ * SYS_MSG_LABEL_BITS, word count bits above 8 and cap count bits above 4
+ * are dropped, so no field spills into another.
  */
 static inline uint64_t sys_msg_info(uint64_t label, uint32_t word_count, uint32_t cap_count)
 {
     return (label & SYS_MSG_LABEL_MASK) << SYS_MSG_LABEL_SHIFT |
-           ((uint64_t)cap_count & SYS_MSG_COUNT_MASK) << SYS_MSG_CAPS_SHIFT |
+           ((uint64_t)cap_count & SYS_MSG_CAPS_MASK) << SYS_MSG_CAPS_SHIFT |
            ((uint64_t)word_count & SYS_MSG_COUNT_MASK);
+}
+
+/** An info word with its receive slots set to slots (bits above 4 dropped). */
+static inline uint64_t sys_msg_with_slots(uint64_t info, uint32_t slots)
+{
+    return (info & ~(SYS_MSG_SLOTS_MASK << SYS_MSG_SLOTS_SHIFT)) |
+           ((uint64_t)slots & SYS_MSG_SLOTS_MASK) << SYS_MSG_SLOTS_SHIFT;
+}
+
+/** The receive slots of an info word (not checked against SYS_MSG_MAX_CAPS). */
+static inline uint32_t sys_msg_slots(uint64_t info)
+{
+    return (uint32_t)((info >> SYS_MSG_SLOTS_SHIFT) & SYS_MSG_SLOTS_MASK);
 }
 
 /** The label of a message info word (48 bits). */
@@ -220,7 +251,7 @@ static inline uint32_t sys_msg_words(uint64_t info)
 /** The capability count of a message info word (not checked against SYS_MSG_MAX_CAPS). */
 static inline uint32_t sys_msg_caps(uint64_t info)
 {
-    return (uint32_t)((info >> SYS_MSG_CAPS_SHIFT) & SYS_MSG_COUNT_MASK);
+    return (uint32_t)((info >> SYS_MSG_CAPS_SHIFT) & SYS_MSG_CAPS_MASK);
 }
 
 _Static_assert(SYS_YIELD == 0, "numbers start at 0");
@@ -244,11 +275,13 @@ _Static_assert(SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 
                    SYS_MSG_REG_CAP0 == SYS_MSG_REG_WORD0 + SYS_MSG_MAX_WORDS &&
                    SYS_MSG_REG_CAP0 + SYS_MSG_MAX_CAPS == 8,
                "x0 handle, x1 info, x2-x5 words, x6-x7 capabilities fill x0-x7");
-_Static_assert(SYS_MSG_MAX_WORDS <= SYS_MSG_COUNT_MASK && SYS_MSG_MAX_CAPS <= SYS_MSG_COUNT_MASK,
-               "the counts fit their 8-bit fields");
-_Static_assert(SYS_MSG_CAPS_SHIFT == 8 && SYS_MSG_LABEL_SHIFT == SYS_MSG_CAPS_SHIFT + 8 &&
+_Static_assert(SYS_MSG_MAX_WORDS <= SYS_MSG_COUNT_MASK && SYS_MSG_MAX_CAPS <= SYS_MSG_CAPS_MASK &&
+                   SYS_MSG_MAX_CAPS <= SYS_MSG_SLOTS_MASK,
+               "the counts fit their fields");
+_Static_assert(SYS_MSG_CAPS_SHIFT == 8 && SYS_MSG_SLOTS_SHIFT == SYS_MSG_CAPS_SHIFT + 4 &&
+                   SYS_MSG_LABEL_SHIFT == SYS_MSG_SLOTS_SHIFT + 4 &&
                    SYS_MSG_LABEL_SHIFT + SYS_MSG_LABEL_BITS == 64,
-               "word_count, cap_count and label fill the info word");
+               "word_count, cap_count, receive slots and label fill the info word");
 
 #endif /* __ASSEMBLER__ */
 

@@ -81,41 +81,44 @@ status_t ipc_call(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint
 
 /**
  * Decodes a receive by a task that holds no reply right (or will have used
- * it). Walks the senders from the head, passing over those at fault (their
- * own side of the message fails: recv_invoke drops them), to the first
- * whose message is deliverable; only that one's room in the receiver's
- * table can fail the receive. Bounded by the queue length.
+ * it). No message can fail it: a sender whose message cannot go to this
+ * receiver (its own side fails, or its capabilities do not fit) is dropped
+ * by recv_invoke. Only a receiver without a capability space facing a
+ * message with capabilities is refused (its argument, not the sender's
+ * fault). Bounded by the queue length.
  */
-static status_t recv_check(struct ipc *ipc, struct cap_space *caps, uint32_t ep, uint32_t receiver)
+static status_t recv_check(struct ipc *ipc, struct cap_space *caps, uint32_t ep)
 {
+    if (caps != 0) {
+        return STATUS_OK;
+    }
     uint32_t steps = 0;
     for (int32_t id = ipc->endpoints[ep].senders.head; id != IPC_NO_TASK;
          id = ipc->tasks[id].next) {
         /* Queues are acyclic (ipc_check_invariants): each task is met once at most. */
         CHECK(++steps <= SCHED_MAX_ENTITIES);
-        if (caps == 0 && ipc->tasks[id].msg.cap_count > 0) {
-            return STATUS_INVALID_ARGUMENT; /* the receiver's argument: not the sender's fault */
-        }
-        if (ipc_msg_check_sender(ipc, caps, (uint32_t)id) == STATUS_OK) {
-            return ipc_msg_check_room(ipc, caps, (uint32_t)id, receiver);
+        if (ipc->tasks[id].msg.cap_count > 0) {
+            return STATUS_INVALID_ARGUMENT;
         }
     }
     return STATUS_OK;
 }
 
 /**
- * Removes the senders at the head of ep's queue whose message became
- * undeliverable while they waited (ipc_msg_check_sender fails: a capability
- * deleted or revoked meanwhile) and wakes each with that error; a caller
- * among them does not wait for a reply. Stops at the first deliverable
- * message, the one recv_check found. Bounded: each step removes one task.
+ * Removes the senders at the head of ep's queue whose message cannot go to
+ * receiver (ipc_msg_check fails: a capability deleted or revoked while it
+ * waited, or more capabilities than the receiver's receive slots or free
+ * table slots) and wakes each with that error, its capabilities still its
+ * own; a caller among them does not wait for a reply. Stops at the first
+ * deliverable message. Bounded: each step removes one task.
  */
-static void recv_drop_faulty(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep)
+static void recv_drop_faulty(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
+                             uint32_t receiver)
 {
     struct ipc_queue *q = &ipc->endpoints[ep].senders;
     while (q->head != IPC_NO_TASK) {
         uint32_t sender = (uint32_t)q->head;
-        status_t st = ipc_msg_check_sender(ipc, caps, sender);
+        status_t st = ipc_msg_check(ipc, caps, sender, receiver);
         if (st == STATUS_OK) {
             return;
         }
@@ -132,7 +135,7 @@ static void recv_invoke(struct ipc *ipc, struct sched *s, struct cap_space *caps
                         uint32_t receiver)
 {
     struct ipc_endpoint *e = &ipc->endpoints[ep];
-    recv_drop_faulty(ipc, s, caps, ep);
+    recv_drop_faulty(ipc, s, caps, ep, receiver);
     if (e->senders.head == IPC_NO_TASK) {
         ipc_block(ipc, s, receiver, IPC_WAIT_RECV, ep);
         ipc_queue_push_prio(ipc, s, &e->receivers, receiver);
@@ -162,7 +165,7 @@ status_t ipc_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint
     if (ipc->tasks[receiver].reply_to != IPC_NO_TASK) {
         return STATUS_INVALID_ARGUMENT;
     }
-    st = recv_check(ipc, caps, ep, receiver);
+    st = recv_check(ipc, caps, ep);
     if (st == STATUS_OK) {
         recv_invoke(ipc, s, caps, ep, receiver);
     }
@@ -205,7 +208,8 @@ status_t ipc_reply(struct ipc *ipc, struct sched *s, struct cap_space *caps, uin
  * Replies then receives: see endpoint.h. Both halves are decoded before
  * either is invoked; the reply moves capabilities only into the caller's
  * table and out of task's (neither is a queued sender), so the receive's
- * check stays true and recv_invoke drops the same senders at fault.
+ * check stays true; recv_invoke then drops the senders whose message
+ * cannot go, with task's table as the reply left it.
  */
 status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                         uint32_t task)
@@ -215,7 +219,7 @@ status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps
         st = reply_check(ipc, caps, task);
     }
     if (st == STATUS_OK) {
-        st = recv_check(ipc, caps, ep, task);
+        st = recv_check(ipc, caps, ep);
     }
     if (st != STATUS_OK) {
         return st;
@@ -257,6 +261,7 @@ __attribute__((always_inline)) int32_t ipc_call_fast(struct ipc *ipc, struct sch
     to->wake_status = STATUS_OK;
     to->reply_to = (int32_t)caller;
     from->wait = IPC_WAIT_REPLY;
+    from->recv_slots = 0; /* the fast path's caller accepts no capability in the reply */
     from->wait_object = (uint32_t)r;
     from->wake_status = STATUS_OK;
     return r;
@@ -286,6 +291,7 @@ __attribute__((always_inline)) int32_t ipc_reply_recv_fast(struct ipc *ipc, stru
     to->wait_object = 0;
     to->wake_status = STATUS_OK;
     from->wait = IPC_WAIT_RECV;
+    from->recv_slots = 0; /* the fast path's receiver accepts no capability */
     from->wait_object = ep;
     from->wake_status = STATUS_OK;
     /* Alone in the receivers' queue: what ipc_queue_push_prio would make. */

@@ -13,26 +13,28 @@
  * Capabilities move (cap_transfer with move) from the sender's table to the
  * receiver's; a task's table index is its id. Every one needs RIGHT_GRANT;
  * a message is refused whole, with nothing moved, when one fails to look
- * up, lacks the right, is named twice, or the receiver's table has too few
- * free slots. A sender's capabilities are checked when it sends and again
- * when a receiver takes its message.
+ * up, lacks the right, is named twice, or the receiver does not accept that
+ * many: more than its receive slots (tasks[id].recv_slots, which the
+ * receiver sets before recv, reply+recv or call, as seL4's receive slots)
+ * or than its table's free slots (STATUS_TABLE_FULL). A sender's
+ * capabilities are checked when it sends and again when a receiver takes
+ * its message.
  *
- * A queued message can become undeliverable while its sender waits: a
- * capability in it is deleted or revoked by another task, or its object is
- * destroyed. When a receiver (ipc_recv, or the receive half of
- * ipc_reply_recv) takes a message, it checks the sender's side first and
- * its own room second, and the side that fails pays for it:
- *  - The sender's side (what ipc_send would refuse whatever the receiver:
- *    a stale or bad handle, a missing RIGHT_GRANT, ...): the sender leaves
- *    the queue and is woken with that error as its wake_status; a caller's
- *    call fails the same way and it does not wait for a reply. The receive
- *    goes on with the next sender, or blocks when none is left, and
- *    succeeds. Each step drops one sender, so the queue length bounds it.
- *  - The receiver's table lacking room for the first deliverable message
- *    (STATUS_TABLE_FULL) is the receiver's error: the receive fails with no
- *    effect at all (senders at fault ahead stay queued too, to be dropped
- *    by the next receive), and the receiver can free slots and try again.
- * So one bad sender never blocks an endpoint for every receiver.
+ * A message that cannot go to a receiver is always the sender's failure,
+ * never the receiver's, so no message blocks an endpoint. Sent while a
+ * receiver waits, the send or call fails at once with no effect. Queued, it
+ * can also become undeliverable while its sender waits (a capability in it
+ * deleted or revoked by another task, its object destroyed). When a
+ * receiver (ipc_recv, or the receive half of ipc_reply_recv) takes a
+ * message, each sender at the head whose message cannot go to it (its own
+ * side fails, or its capabilities do not fit this receiver) leaves the
+ * queue and is woken with that error as its wake_status, its capabilities
+ * still in its table; a caller's call fails the same way and it does not
+ * wait for a reply. The receive goes on with the next sender, or blocks
+ * when none is left, and succeeds. Each step drops one sender, so the queue
+ * length bounds it. A receiver whose table is full thus gets the next
+ * message without capabilities; a client that fills a server's table fails
+ * its own calls, and every other client is still served.
  *
  * After a receiver takes a call, it holds a one-shot reply right
  * (tasks[r].reply_to) and the caller waits for the reply (IPC_WAIT_REPLY).
@@ -64,22 +66,23 @@ extern "C" {
  * sender not READY or RUNNING or already waiting, word_count or cap_count
  * too large, caps null while cap_count > 0, a handle named twice),
  * cap_lookup's errors for a capability (STATUS_MISSING_RIGHT without
- * RIGHT_GRANT), STATUS_TABLE_FULL (the receiver's table).
+ * RIGHT_GRANT), STATUS_TABLE_FULL (the waiting receiver does not accept that
+ * many: its receive slots or its free table slots).
  */
 status_t ipc_send(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                   uint32_t sender);
 
 /**
- * Receives on endpoint ep. Queued senders whose message became
- * undeliverable are dropped first, each woken with its error (see above).
- * Then, if a sender waits, the first one's message goes to
- * tasks[receiver].msg; a plain sender is unblocked, a caller now waits for
- * the reply and receiver holds its reply right. Otherwise the receiver
- * blocks in the receivers queue. Errors, with no effect (no sender dropped
- * either): STATUS_INVALID_ARGUMENT (null ipc or sched, ep or receiver out
- * of range, receiver not READY or RUNNING or already waiting, or holding a
- * reply right, caps null while the message to take carries capabilities),
- * STATUS_TABLE_FULL (the receiver's table lacks room for that message).
+ * Receives on endpoint ep, accepting tasks[receiver].recv_slots
+ * capabilities. Queued senders whose message cannot go to receiver are
+ * dropped first, each woken with its error (see above). Then, if a sender
+ * waits, the first one's message goes to tasks[receiver].msg; a plain
+ * sender is unblocked, a caller now waits for the reply and receiver holds
+ * its reply right. Otherwise the receiver blocks in the receivers queue.
+ * Errors, with no effect (no sender dropped either):
+ * STATUS_INVALID_ARGUMENT (null ipc or sched, ep or receiver out of range,
+ * receiver not READY or RUNNING or already waiting, or holding a reply
+ * right, caps null while a queued message carries capabilities).
  */
 status_t ipc_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                   uint32_t receiver);
@@ -105,9 +108,9 @@ status_t ipc_reply(struct ipc *ipc, struct sched *s, struct cap_space *caps, uin
 /**
  * ipc_reply, then ipc_recv on ep, as one call: either both happen or, on
  * error, neither. The reply is all or nothing: a bad reply message fails
- * the call, whatever the senders. The receive half drops queued senders at
- * fault as ipc_recv does; its table room is checked before the reply frees
- * any slot (conservative). Errors as ipc_reply and ipc_recv.
+ * the call, whatever the senders. The receive half drops queued senders
+ * whose message cannot go as ipc_recv does, after the reply (which may
+ * free slots of task's table). Errors as ipc_reply and ipc_recv.
  */
 status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                         uint32_t task);
@@ -115,7 +118,8 @@ status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps
 /**
  * The fast path of ipc_call (kernel/syscall/run.h), for a message with no
  * capability, which the caller's side passes on itself, register to
- * register: when a receiver waits on ep and the scheduler would run it next
+ * register, accepting none in the reply (caller's recv_slots becomes 0):
+ * when a receiver waits on ep and the scheduler would run it next
  * (sched_handoff), the receiver holds the reply right and runs (RUNNING,
  * current) and caller waits for the reply: byte for byte what ipc_call and
  * sched_pick_next would do, but that both message buffers are left as they
@@ -126,7 +130,8 @@ int32_t ipc_call_fast(struct ipc *ipc, struct sched *s, uint32_t ep, uint32_t ca
 
 /**
  * The fast path of ipc_reply_recv, for a reply with no capability, passed
- * on by task's side as for ipc_call_fast: when task holds a reply right,
+ * on by task's side as for ipc_call_fast, and a receive accepting none
+ * (task's recv_slots becomes 0): when task holds a reply right,
  * nobody waits on ep (no sender, no other receiver: the server is alone on
  * it) and the scheduler would run the caller next, the
  * caller runs (RUNNING, current) and task waits on ep: byte for byte what

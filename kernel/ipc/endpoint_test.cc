@@ -394,38 +394,36 @@ TEST_F(EndpointTest, AllQueuedSendersAtFaultReceiverBlocks)
     ExpectMsg(3, 4, 1);
 }
 
-TEST_F(EndpointTest, ReceiverTableFullKeepsSendersQueued)
+TEST_F(EndpointTest, ReceiverTableFullFailsTheSenderNotTheEndpoint)
 {
     AddTask(0); // sender at fault, at the head
     AddTask(1); // sender with a good capability
     AddTask(2); // receiver, its table full
+    AddTask(3); // sender with no capability, last
     handle_t h0 = NewCap(0, RIGHT_GRANT);
     handle_t h1 = NewCap(1, RIGHT_GRANT);
     SetMsg(0, 10, 0, {h0});
     ASSERT_EQ(STATUS_OK, Send(0, 0));
     SetMsg(1, 11, 0, {h1});
-    ASSERT_EQ(STATUS_OK, Send(0, 1));
+    ASSERT_EQ(STATUS_OK, Call(0, 1));
+    SetMsg(3, 13, 2);
+    ASSERT_EQ(STATUS_OK, Send(0, 3));
     ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 0, h0));
     Fill(2);
-    // The receiver's error: nothing happens, not even to the sender at fault.
-    Snapshot();
-    EXPECT_EQ(STATUS_TABLE_FULL, Recv(0, 2));
-    EXPECT_TRUE(Unchanged());
-    EXPECT_EQ(uint32_t{IPC_WAIT_SEND}, Task(0).wait);
-    EXPECT_EQ(uint32_t{IPC_WAIT_SEND}, Task(1).wait);
-    // With a slot freed, the receive drops sender 0 and takes sender 1's message.
-    cap *c = nullptr;
-    handle_t any = handle_make(0, caps_->tables[2].slots[0].generation);
-    ASSERT_EQ(STATUS_OK, cap_lookup(caps_.get(), 2, any, OBJECT_NONE, 0, &c));
-    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 2, any));
+    // Neither message with a capability can go to task 2: both senders
+    // fail (the call gets no reply) and the receive takes task 3's.
     ASSERT_EQ(STATUS_OK, Recv(0, 2));
     EXPECT_EQ(STATUS_STALE_HANDLE, Task(0).wake_status);
-    EXPECT_EQ(SCHED_READY, State(0));
-    EXPECT_EQ(STATUS_OK, Task(1).wake_status);
+    EXPECT_EQ(STATUS_TABLE_FULL, Task(1).wake_status);
     EXPECT_EQ(SCHED_READY, State(1));
-    EXPECT_EQ(11u, Task(2).msg.label);
-    EXPECT_TRUE(Holds(2, Task(2).msg.caps[0], RIGHT_GRANT));
+    EXPECT_EQ(uint32_t{IPC_WAIT_NONE}, Task(1).wait);
+    EXPECT_TRUE(Holds(1, h1, RIGHT_GRANT)) << "a move that does not fit stays with the sender";
+    ExpectMsg(2, 13, 2);
+    EXPECT_EQ(STATUS_OK, Task(3).wake_status);
+    EXPECT_EQ(SCHED_READY, State(3));
+    EXPECT_EQ(IPC_NO_TASK, ipc_->endpoints[0].senders.head);
     EXPECT_EQ(uint32_t{CAP_TABLE_SLOTS}, cap_table_count(caps_.get(), 2));
+    ASSERT_EQ(STATUS_OK, Invariants());
 }
 
 TEST_F(EndpointTest, SenderFaultIsCheckedBeforeReceiverRoom)
@@ -527,7 +525,9 @@ TEST_F(EndpointTest, ReplyRecvReplyHalfStaysAllOrNothing)
     Snapshot();
     EXPECT_EQ(STATUS_MISSING_RIGHT, ReplyRecv(0, 1));
     EXPECT_TRUE(Unchanged()); // the sender at fault was not dropped either
-    // The receive half's room is the replier's error too: the whole call fails.
+    // A queued message that does not fit the replier's table fails its
+    // sender, not the reply+recv: the reply goes, the sender keeps its
+    // capability and the replier waits for the next message.
     SetMsg(1, 3);
     AddTask(3);
     handle_t h3 = NewCap(3, RIGHT_GRANT);
@@ -535,14 +535,17 @@ TEST_F(EndpointTest, ReplyRecvReplyHalfStaysAllOrNothing)
     ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
     ASSERT_EQ(STATUS_OK, Send(0, 3));
     Fill(1);
-    Snapshot();
-    EXPECT_EQ(STATUS_TABLE_FULL, ReplyRecv(0, 1));
-    EXPECT_TRUE(Unchanged());
-    ASSERT_EQ(STATUS_OK, Reply(1));
+    ASSERT_EQ(STATUS_OK, ReplyRecv(0, 1));
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_EQ(3u, Task(0).msg.label) << "the reply went";
+    EXPECT_EQ(STATUS_TABLE_FULL, Task(3).wake_status);
+    EXPECT_TRUE(Holds(3, h3, RIGHT_GRANT));
+    EXPECT_EQ(uint32_t{IPC_WAIT_RECV}, Task(1).wait);
+    ASSERT_EQ(STATUS_OK, Invariants());
     ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
 }
 
-TEST_F(EndpointTest, ReceiverTableFullChangesNothing)
+TEST_F(EndpointTest, ReceiverTableFullFailsTheSenderOnly)
 {
     AddTask(0);
     AddTask(1);
@@ -555,14 +558,144 @@ TEST_F(EndpointTest, ReceiverTableFullChangesNothing)
     EXPECT_EQ(STATUS_TABLE_FULL, Call(0, 0));
     EXPECT_TRUE(Unchanged());
     // The other way round: the sender waits, the receiver's table is full.
+    // The receive drops the sender (woken with the error, its capability
+    // its own) and blocks for the next message.
     AddTask(2);
     Fill(2);
     ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
     ASSERT_EQ(STATUS_OK, Send(0, 0));
-    Snapshot();
-    EXPECT_EQ(STATUS_TABLE_FULL, Recv(0, 2));
-    EXPECT_TRUE(Unchanged());
+    ASSERT_EQ(STATUS_OK, Recv(0, 2));
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_EQ(STATUS_TABLE_FULL, Task(0).wake_status);
+    EXPECT_TRUE(Holds(0, h, RIGHT_GRANT));
+    EXPECT_EQ(SCHED_BLOCKED, State(2));
+    EXPECT_EQ(uint32_t{IPC_WAIT_RECV}, Task(2).wait);
+    ASSERT_EQ(STATUS_OK, Invariants());
     ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
+}
+
+TEST_F(EndpointTest, ReceiveSlotsBoundTheCapabilitiesAccepted)
+{
+    // Receive slots 0, 1 and 2 against messages of 1 and 2 capabilities,
+    // with the receiver waiting (the send fails at once, no effect) and with
+    // the sender queued (the receive drops it, its capabilities kept).
+    AddTask(0);
+    AddTask(1);
+    for (uint16_t slots = 0; slots <= IPC_MSG_CAPS; slots++) {
+        for (uint32_t count = 1; count <= IPC_MSG_CAPS; count++) {
+            const bool fits = count <= slots;
+            for (int queued = 0; queued < 2; queued++) {
+                SCOPED_TRACE(testing::Message() << "slots " << slots << " caps " << count
+                                                << (queued ? " queued" : " waiting"));
+                handle_t a = NewCap(0, RIGHT_GRANT);
+                handle_t b = NewCap(0, RIGHT_GRANT);
+                if (count == 1) {
+                    SetMsg(0, 7, 1, {a});
+                } else {
+                    SetMsg(0, 7, 1, {a, b});
+                }
+                Task(1).recv_slots = slots;
+                const uint32_t held = cap_table_count(caps_.get(), 1);
+                if (!queued) {
+                    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+                    Snapshot();
+                    status_t st = Send(0, 0);
+                    if (!fits) {
+                        EXPECT_EQ(STATUS_TABLE_FULL, st);
+                        EXPECT_TRUE(Unchanged());
+                        ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
+                    } else {
+                        EXPECT_EQ(STATUS_OK, st);
+                    }
+                } else {
+                    ASSERT_EQ(STATUS_OK, Send(0, 0));
+                    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+                    EXPECT_EQ(fits ? STATUS_OK : STATUS_TABLE_FULL, Task(0).wake_status);
+                    EXPECT_EQ(SCHED_READY, State(0));
+                    if (!fits) {
+                        EXPECT_EQ(SCHED_BLOCKED, State(1)) << "waits for the next message";
+                        ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
+                    }
+                }
+                EXPECT_EQ(fits, !Holds(0, a, RIGHT_GRANT)) << "moved only when it fits";
+                EXPECT_EQ(fits ? held + count : held, cap_table_count(caps_.get(), 1));
+                if (fits) {
+                    EXPECT_EQ(count, Task(1).msg.cap_count);
+                }
+                ASSERT_EQ(STATUS_OK, Invariants());
+                ASSERT_EQ(SCHED_READY, State(1));
+            }
+        }
+    }
+}
+
+TEST_F(EndpointTest, AFloodingClientCannotJamTheServer)
+{
+    // Client 0 calls with two capabilities each time, client 1 with none;
+    // both queue, alternately, before server 2 receives (slots 2) and
+    // replies. The server keeps what it gets: its table fills, and then
+    // every flooding call fails with TABLE_FULL (capabilities kept) while
+    // the honest client is served each time.
+    AddTask(0);
+    AddTask(1);
+    AddTask(2);
+    uint32_t flood_ok = 0;
+    uint32_t flood_refused = 0;
+    for (uint32_t round = 0; round < 40; round++) {
+        handle_t a = NewCap(0, RIGHT_GRANT);
+        handle_t b = NewCap(0, RIGHT_GRANT);
+        SetMsg(0, 1, 0, {a, b});
+        ASSERT_EQ(STATUS_OK, Call(0, 0));
+        SetMsg(1, 2, 1);
+        ASSERT_EQ(STATUS_OK, Call(0, 1));
+        for (int served = 0; served < 2;) {
+            Task(2).recv_slots = IPC_MSG_CAPS;
+            ASSERT_EQ(STATUS_OK, Recv(0, 2)) << "round " << round;
+            if (State(2) == SCHED_BLOCKED) {
+                // The flooder was dropped and nobody else waits.
+                ASSERT_EQ(STATUS_OK, ipc_endpoint_destroy(ipc_.get(), sched_.get(), 0));
+                break;
+            }
+            SetMsg(2, 9);
+            ASSERT_EQ(STATUS_OK, Reply(2));
+            served++;
+        }
+        ASSERT_EQ(SCHED_READY, State(0));
+        ASSERT_EQ(SCHED_READY, State(1)) << "round " << round;
+        ASSERT_EQ(STATUS_OK, Task(1).wake_status) << "the honest client is served, round " << round;
+        if (Task(0).wake_status == STATUS_OK) {
+            flood_ok++;
+        } else {
+            ASSERT_EQ(STATUS_TABLE_FULL, Task(0).wake_status);
+            EXPECT_TRUE(Holds(0, a, RIGHT_GRANT));
+            EXPECT_TRUE(Holds(0, b, RIGHT_GRANT));
+            ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 0, a));
+            ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 0, b));
+            flood_refused++;
+        }
+        ASSERT_EQ(STATUS_OK, Invariants());
+    }
+    EXPECT_EQ(uint32_t{CAP_TABLE_SLOTS / 2}, flood_ok);
+    EXPECT_EQ(40u - CAP_TABLE_SLOTS / 2, flood_refused);
+}
+
+TEST_F(EndpointTest, AReplyThatDoesNotFitTheCallerFailsTheReplier)
+{
+    AddTask(0);
+    AddTask(1);
+    ASSERT_EQ(STATUS_OK, Recv(0, 1));
+    Task(0).recv_slots = 0; // accepts no capability in the reply
+    SetMsg(0, 1);
+    ASSERT_EQ(STATUS_OK, Call(0, 0));
+    handle_t h = NewCap(1, RIGHT_GRANT);
+    SetMsg(1, 2, 0, {h});
+    Snapshot();
+    EXPECT_EQ(STATUS_TABLE_FULL, Reply(1));
+    EXPECT_TRUE(Unchanged());
+    SetMsg(1, 2, 1);
+    ASSERT_EQ(STATUS_OK, Reply(1));
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_TRUE(Holds(1, h, RIGHT_GRANT));
 }
 
 TEST_F(EndpointTest, DestroyWakesSendersCallersAndReceivers)

@@ -33,6 +33,7 @@ void ipc_init(struct ipc *ipc)
             t->msg.caps[c] = HANDLE_NONE;
         }
         t->wait = IPC_WAIT_NONE;
+        t->recv_slots = IPC_MSG_CAPS;
         t->wait_object = 0;
         t->wake_status = STATUS_OK;
         t->reply_to = IPC_NO_TASK;
@@ -122,7 +123,7 @@ void ipc_queue_remove(struct ipc *ipc, struct ipc_queue *q, uint32_t id)
 void ipc_block(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t wait, uint32_t object)
 {
     CHECK(sched_block(s, id) == STATUS_OK);
-    ipc->tasks[id].wait = wait;
+    ipc->tasks[id].wait = (uint16_t)wait;
     ipc->tasks[id].wait_object = object;
     ipc->tasks[id].wake_status = STATUS_OK;
 }

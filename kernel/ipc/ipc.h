@@ -86,7 +86,16 @@ struct ipc_task {
      */
     struct ipc_msg msg;
     /** An enum ipc_wait. */
-    uint32_t wait;
+    uint16_t wait;
+    /**
+     * Receive slots: how many capabilities (0 .. IPC_MSG_CAPS) this task
+     * accepts in the next message it receives (recv, the receive half of
+     * reply+recv, the reply to a call). Set by the caller before those
+     * calls, as msg; IPC_MSG_CAPS after ipc_init. A message with more
+     * capabilities than this, or than the free slots of its table, fails
+     * its sender (endpoint.h).
+     */
+    uint16_t recv_slots;
     /** Endpoint or notification index, or the replier's id for IPC_WAIT_REPLY. */
     uint32_t wait_object;
     /** The outcome of the last blocking call, set when the task is woken. */

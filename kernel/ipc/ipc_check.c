@@ -42,7 +42,7 @@ static bool task_ok(const struct ipc *ipc, const struct sched *s, uint32_t id)
 {
     const struct ipc_task *t = &ipc->tasks[id];
     if (t->wait >= IPC_WAIT_COUNT || t->msg.word_count > IPC_MSG_WORDS ||
-        t->msg.cap_count > IPC_MSG_CAPS) {
+        t->msg.cap_count > IPC_MSG_CAPS || t->recv_slots > IPC_MSG_CAPS) {
         return false;
     }
     if (t->wait != IPC_WAIT_NONE && sched_state(s, id) != SCHED_BLOCKED) {

@@ -49,7 +49,9 @@ status_t ipc_msg_check_room(const struct ipc *ipc, const struct cap_space *caps,
                             uint32_t to)
 {
     uint32_t count = ipc->tasks[from].msg.cap_count;
-    if (count > 0 && to != from && CAP_TABLE_SLOTS - cap_table_count(caps, to) < count) {
+    if (count > 0 && to != from &&
+        (count > ipc->tasks[to].recv_slots ||
+         CAP_TABLE_SLOTS - cap_table_count(caps, to) < count)) {
         return STATUS_TABLE_FULL;
     }
     return STATUS_OK;

@@ -45,8 +45,9 @@ status_t ipc_msg_check_sender(struct ipc *ipc, struct cap_space *caps, uint32_t 
 
 /**
  * Checks the receiver's side of task from's message, whose sender's side
- * passed: room in table to for all its capabilities (none needed when to is
- * from). Returns STATUS_OK or STATUS_TABLE_FULL. Changes nothing.
+ * passed: its capabilities within task to's receive slots and the free
+ * slots of table to (nothing needed when to is from). Returns STATUS_OK or
+ * STATUS_TABLE_FULL. Changes nothing.
  */
 status_t ipc_msg_check_room(const struct ipc *ipc, const struct cap_space *caps, uint32_t from,
                             uint32_t to);

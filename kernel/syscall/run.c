@@ -68,11 +68,16 @@ static inline int32_t fast_finish(struct kernel_state *k, uint32_t task, struct 
     return next;
 }
 
-/** Whether the message in regs can go the fast way: valid counts, no capability. */
+/**
+ * Whether the message in regs can go the fast way: valid counts, no
+ * capability sent and none accepted (receive slots 0: the fast paths set
+ * the blocking task's recv_slots to 0). One test covers both 4-bit fields.
+ */
 static inline bool fast_msg(const struct syscall_regs *regs)
 {
     uint64_t info = regs->x[SYS_MSG_REG_INFO];
-    return sys_msg_caps(info) == 0 && sys_msg_words(info) <= SYS_MSG_MAX_WORDS;
+    _Static_assert(SYS_MSG_SLOTS_SHIFT == SYS_MSG_CAPS_SHIFT + 4, "caps and slots share a byte");
+    return ((info >> SYS_MSG_CAPS_SHIFT) & 0xffu) == 0 && sys_msg_words(info) <= SYS_MSG_MAX_WORDS;
 }
 
 int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
@@ -108,6 +113,8 @@ int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_re
 void kernel_run_fault(struct kernel_state *k, uint32_t task)
 {
     kernel_task_stop(k, task);
+    // Its table was emptied: tear down what that destroyed.
+    kernel_reap(k);
 }
 
 void kernel_run_ticks(struct kernel_state *k, uint64_t n)

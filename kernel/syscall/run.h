@@ -53,7 +53,11 @@ bool kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_re
 int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
                         struct syscall_regs *const *contexts);
 
-/** The running task took a fault: it leaves IPC and stops for good (FAULTED). */
+/**
+ * The running task took a fault: it leaves IPC and stops for good (FAULTED,
+ * kernel_task_stop), and what its emptied table held alone is torn down
+ * (kernel_reap) before the call returns.
+ */
 void kernel_run_fault(struct kernel_state *k, uint32_t task);
 
 /** Charges n timer ticks to the running task (time slices). */

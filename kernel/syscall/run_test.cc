@@ -310,6 +310,12 @@ TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
             uint32_t words = rng() % 16 == 0 ? 5 : rng() % 5;
             uint32_t caps = rng() % 16 == 0 ? 1 : 0;
             r.x[1] = sys_msg_info(rng() & SYS_MSG_LABEL_MASK, words, caps);
+            // Receive slots: mostly none (the fast path's case), sometimes
+            // some (the general path), rarely too many (refused).
+            const uint32_t slot_dice = rng() % 16;
+            r.x[1] = sys_msg_with_slots(r.x[1], slot_dice < 12   ? 0
+                                                : slot_dice < 15 ? 1 + rng() % 2
+                                                                 : 3);
             for (int i = 2; i < 8; i++) {
                 r.x[i] = rng();
             }

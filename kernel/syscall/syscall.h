@@ -167,8 +167,12 @@ void kernel_reap(struct kernel_state *k);
 
 /**
  * The task stops for good (a fault, or its space is gone): it leaves IPC,
- * becomes FAULTED, and its watcher is signalled. No effect on a task that
- * has stopped already or never started.
+ * becomes FAULTED, its watcher is signalled and its capability table is
+ * emptied, as SYS_EXIT's, so that nothing it held (a capability to itself,
+ * or to a task that holds one to it) stays alive for it; the task object
+ * stays while capabilities outside it name it. The caller runs kernel_reap
+ * afterwards (kernel_reap itself loops). No effect on a task that has
+ * stopped already or never started.
  */
 void kernel_task_stop(struct kernel_state *k, uint32_t task);
 

@@ -16,18 +16,33 @@ _Static_assert(SYS_MSG_MAX_WORDS <= IPC_MSG_WORDS, "register words fit a message
 _Static_assert(SYS_MSG_MAX_CAPS == IPC_MSG_CAPS, "registers carry every capability of a message");
 
 /**
+ * Decodes the receive slots of the info word (x1) into *slots. Returns
+ * STATUS_INVALID_ARGUMENT when they are above SYS_MSG_MAX_CAPS.
+ */
+static status_t slots_decode(const struct syscall_regs *regs, uint16_t *slots)
+{
+    uint32_t n = sys_msg_slots(regs->x[SYS_MSG_REG_INFO]);
+    if (n > SYS_MSG_MAX_CAPS) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    *slots = (uint16_t)n;
+    return STATUS_OK;
+}
+
+/**
  * Decodes the message registers x1-x7 into *msg. Returns
  * STATUS_INVALID_ARGUMENT when the info word (x1) has a word count above
- * SYS_MSG_MAX_WORDS or a capability count above SYS_MSG_MAX_CAPS; the
- * label is whatever its top 48 bits hold. Words and handles beyond the
- * counts are ignored and become 0 and HANDLE_NONE.
+ * SYS_MSG_MAX_WORDS, a capability count above SYS_MSG_MAX_CAPS or receive
+ * slots above it; the label is whatever its top 48 bits hold. Words and
+ * handles beyond the counts are ignored and become 0 and HANDLE_NONE.
  */
 static status_t msg_decode(const struct syscall_regs *regs, struct ipc_msg *msg)
 {
     uint64_t info = regs->x[SYS_MSG_REG_INFO];
     uint32_t words = sys_msg_words(info);
     uint32_t caps = sys_msg_caps(info);
-    if (words > SYS_MSG_MAX_WORDS || caps > SYS_MSG_MAX_CAPS) {
+    if (words > SYS_MSG_MAX_WORDS || caps > SYS_MSG_MAX_CAPS ||
+        sys_msg_slots(info) > SYS_MSG_MAX_CAPS) {
         return STATUS_INVALID_ARGUMENT;
     }
     msg->label = sys_msg_label(info);
@@ -93,10 +108,12 @@ static status_t ipc_invoke(struct kernel_state *k, enum ipc_op op, uint32_t ep, 
 }
 
 /**
- * Decodes the message registers, puts the message in the task's buffer and
- * runs op. The ipc module checks the capability and the receiver's room
- * before it changes anything; if it refuses, the task's buffer gets its
- * old contents back, so an error changes nothing.
+ * Decodes the message registers, puts the message in the task's buffer
+ * (and, for a call or reply+recv, which receive, the receive slots in its
+ * recv_slots) and runs op. The ipc module checks the capability and the
+ * receiver's room before it changes anything; if it refuses, the task's
+ * buffer and slots get their old contents back, so an error changes
+ * nothing.
  */
 static status_t send_message(struct kernel_state *k, enum ipc_op op, uint32_t ep, uint32_t task,
                              const struct syscall_regs *regs)
@@ -106,13 +123,18 @@ static status_t send_message(struct kernel_state *k, enum ipc_op op, uint32_t ep
     if (st != STATUS_OK) {
         return st;
     }
-    struct ipc_msg *buf = &k->ipc.tasks[task].msg;
+    struct ipc_task *t = &k->ipc.tasks[task];
     struct ipc_msg saved;
-    msg_copy(&saved, buf);
-    msg_copy(buf, &msg);
+    const uint16_t saved_slots = t->recv_slots;
+    msg_copy(&saved, &t->msg);
+    msg_copy(&t->msg, &msg);
+    if (op == OP_CALL || op == OP_REPLY_RECV) {
+        t->recv_slots = (uint16_t)sys_msg_slots(regs->x[SYS_MSG_REG_INFO]);
+    }
     st = ipc_invoke(k, op, ep, task);
     if (st != STATUS_OK) {
-        msg_copy(buf, &saved);
+        msg_copy(&t->msg, &saved);
+        t->recv_slots = saved_slots;
     }
     return st;
 }
@@ -133,15 +155,28 @@ status_t syscall_ipc_call(struct kernel_state *k, uint32_t task, const struct sy
     return st != STATUS_OK ? st : send_message(k, OP_CALL, ep, task, regs);
 }
 
-/** x0 endpoint handle (RIGHT_RECV) -> x1-x7 the message, unless the task blocked. */
+/**
+ * x0 endpoint handle (RIGHT_RECV), x1 receive slots -> x1-x7 the message,
+ * unless the task blocked. On error the task's recv_slots are put back.
+ */
 status_t syscall_ipc_recv(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
 {
     uint32_t ep = 0;
+    uint16_t slots = 0;
     status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_RECV, &ep);
+    if (st == STATUS_OK) {
+        st = slots_decode(regs, &slots);
+    }
     if (st != STATUS_OK) {
         return st;
     }
+    uint16_t *recv_slots = &k->ipc.tasks[task].recv_slots;
+    const uint16_t saved_slots = *recv_slots;
+    *recv_slots = slots;
     st = ipc_recv(&k->ipc, &k->sched, &k->caps, ep, task);
+    if (st != STATUS_OK) {
+        *recv_slots = saved_slots;
+    }
     if (st == STATUS_OK && k->ipc.tasks[task].wait == IPC_WAIT_NONE) {
         syscall_regs_from_msg(regs, &k->ipc.tasks[task].msg);
     }

@@ -283,6 +283,11 @@ void kernel_task_stop(struct kernel_state *k, uint32_t task)
         CHECK(ipc_task_destroy(&k->ipc, &k->sched, task) == STATUS_OK);
         CHECK(sched_set_faulted(&k->sched, task) == STATUS_OK);
         syscall_task_notify_watcher(k, task);
+        // As SYS_EXIT: a task that never runs again holds nothing, so it
+        // cannot keep itself (or a cycle of tasks) alive. What this
+        // destroys is torn down by kernel_reap: the caller's loop, or the
+        // next call of it.
+        CHECK(cap_delete_table(&k->caps, task) == STATUS_OK);
     }
     k->tasks[task].waiting = 0;
 }

@@ -21,6 +21,7 @@
 #include "kernel/mm/frame_alloc.h"
 #include "kernel/obj/obj.h"
 #include "kernel/sched/sched.h"
+#include "kernel/syscall/run.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/vm/fake_ram.h"
 #include "kernel/vm/vm.h"
@@ -594,6 +595,154 @@ TEST_F(ObjCallTest, TeardownCascadesThroughTables)
     EXPECT_EQ(k_->reaped, obj_destroyed_count(&k_->caps.objects));
 }
 
+/** What a leak would show: pages taken, objects of each kind, spaces (ASIDs) in use. */
+struct Usage {
+    uint64_t free;
+    uint32_t tasks, spaces, frames, endpoints, asids;
+    bool operator==(const Usage &o) const
+    {
+        return free == o.free && tasks == o.tasks && spaces == o.spaces && frames == o.frames &&
+               endpoints == o.endpoints && asids == o.asids;
+    }
+};
+
+class StopTest : public ObjCallTest {
+  protected:
+    Usage Now()
+    {
+        Usage u{Free(),
+                obj_count(&k_->caps.objects, OBJECT_TASK),
+                obj_count(&k_->caps.objects, OBJECT_ADDRESS_SPACE),
+                obj_count(&k_->caps.objects, OBJECT_FRAME),
+                obj_count(&k_->caps.objects, OBJECT_ENDPOINT),
+                0};
+        for (uint32_t i = 0; i < OBJ_MAX_ADDRESS_SPACES; i++) {
+            u.asids += k_->vm.spaces[i].used ? 1 : 0; // a space's ASID is its index + 1
+        }
+        return u;
+    }
+
+    /** Copies root's capability h into task's table; the handle there. */
+    handle_t Give(handle_t h, uint32_t task)
+    {
+        handle_t out = HANDLE_NONE;
+        EXPECT_EQ(STATUS_OK, cap_transfer(&k_->caps, root_, h, task, false, &out));
+        return out;
+    }
+
+    /**
+     * A started child that holds a capability to its own space, a frame
+     * mapped there and an endpoint, and none of which root keeps: only the
+     * child's table holds them (and root its task capability).
+     */
+    Child Holder()
+    {
+        Child c = NewChild();
+        const handle_t f = Create(SYS_FRAME_CREATE);
+        const handle_t ep = Create(SYS_ENDPOINT_CREATE);
+        EXPECT_EQ(STATUS_OK, Call(Regs(SYS_MAP, c.space, f, 0x4000, SYS_MAP_READ | SYS_MAP_WRITE)));
+        Give(c.space, c.id);
+        Give(f, c.id);
+        Give(ep, c.id);
+        EXPECT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, f)));
+        EXPECT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, ep)));
+        EXPECT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, c.space)));
+        EXPECT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000, 0));
+        return c;
+    }
+
+    /** The running task id faults, as the board reports it. */
+    void Fault(uint32_t id)
+    {
+        k_->current = (int32_t)id;
+        kernel_run_fault(k_.get(), id);
+        EXPECT_EQ(SCHED_FAULTED, sched_state(&k_->sched, id));
+        EXPECT_EQ(0u, cap_table_count(&k_->caps, id)) << "a stopped task holds nothing";
+        EXPECT_EQ(STATUS_OK, Invariants());
+        EXPECT_EQ(k_->reaped, obj_destroyed_count(&k_->caps.objects)) << "torn down at once";
+    }
+};
+
+TEST_F(StopTest, AFaultedTaskHoldingItselfGoesWithTheLastOutsideCapability)
+{
+    const Usage before = Now();
+    Child c = Holder();
+    Give(c.task, c.id); // the child holds itself
+    ASSERT_EQ(4u, cap_table_count(&k_->caps, c.id));
+    Fault(c.id);
+    // What only the child held is gone with its table: space (and ASID),
+    // its tables, the frame, the endpoint. The task object stays for root,
+    // which sees it stopped.
+    Usage stopped = before;
+    stopped.tasks += 1;
+    EXPECT_EQ(stopped, Now());
+    EXPECT_EQ(1u, k_->tasks[c.id].used);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, c.task)));
+    EXPECT_EQ(0u, k_->tasks[c.id].used);
+    EXPECT_EQ(SCHED_UNUSED, sched_state(&k_->sched, c.id));
+    EXPECT_EQ(before, Now()) << "every page, object and ASID came back";
+}
+
+TEST_F(StopTest, ATaskHoldingItselfStoppedByItsSpaceGoingHoldsNothing)
+{
+    const Usage before = Now();
+    Child c = NewChild();
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000, 0));
+    Give(c.task, c.id);
+    const handle_t ep = Create(SYS_ENDPOINT_CREATE);
+    Give(ep, c.id);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, ep)));
+    // Root's capability to the space was the last: the task stops, from
+    // inside kernel_reap, and its table goes in the same call.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, c.space)));
+    EXPECT_EQ(SCHED_FAULTED, sched_state(&k_->sched, c.id));
+    EXPECT_EQ(0u, cap_table_count(&k_->caps, c.id));
+    EXPECT_EQ(k_->reaped, obj_destroyed_count(&k_->caps.objects));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, c.task)));
+    EXPECT_EQ(before, Now());
+}
+
+TEST_F(StopTest, ACycleOfFaultedTasksIsTornDown)
+{
+    const Usage before = Now();
+    Child a = Holder();
+    Child b = Holder();
+    Give(a.task, b.id); // b holds a
+    Give(b.task, a.id); // a holds b
+    Fault(a.id);
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, b.id)) << "b runs on";
+    Fault(b.id);
+    Usage stopped = before;
+    stopped.tasks += 2;
+    EXPECT_EQ(stopped, Now());
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, a.task)));
+    EXPECT_EQ(0u, k_->tasks[a.id].used);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, b.task)));
+    EXPECT_EQ(0u, k_->tasks[b.id].used);
+    EXPECT_EQ(before, Now()) << "every page, object and ASID came back";
+}
+
+TEST_F(StopTest, ACycleGoesWhenOneOfItStopsAndNothingOutsideHoldsIt)
+{
+    // Root lets go of both first: the cycle alone keeps them. When a
+    // faults, its table lets go of b, whose table lets go of a: both go,
+    // b (which never faulted) included, since nothing can reach it.
+    const Usage before = Now();
+    Child a = Holder();
+    Child b = Holder();
+    Give(a.task, b.id);
+    Give(b.task, a.id);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, a.task)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, b.task)));
+    k_->current = (int32_t)a.id;
+    kernel_run_fault(k_.get(), a.id);
+    EXPECT_EQ(0u, k_->tasks[a.id].used);
+    EXPECT_EQ(0u, k_->tasks[b.id].used);
+    EXPECT_EQ(SCHED_UNUSED, sched_state(&k_->sched, a.id));
+    EXPECT_EQ(SCHED_UNUSED, sched_state(&k_->sched, b.id));
+    EXPECT_EQ(before, Now());
+}
+
 TEST_F(ObjCallTest, ConsoleWriteCopiesFromTheCallersSpace)
 {
     const handle_t f = Create(SYS_FRAME_CREATE);
@@ -625,11 +774,15 @@ TEST_F(ObjCallTest, ConsoleWriteCopiesFromTheCallersSpace)
     ASSERT_EQ(STATUS_OK, Call(empty, c.id));
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, c.space)));
     ASSERT_EQ(SCHED_FAULTED, sched_state(&k_->sched, c.id));
+    EXPECT_EQ(0u, cap_table_count(&k_->caps, c.id)) << "stopped, it holds nothing";
     // Faulted, it cannot call at all; even a live task whose record names a
-    // destroyed space is refused (made READY again here by hand).
+    // destroyed space is refused (made READY again here by hand, and given
+    // the console again).
     ASSERT_EQ(STATUS_OK, sched_remove(&k_->sched, c.id));
     ASSERT_EQ(STATUS_OK, sched_add(&k_->sched, c.id, 10));
-    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_CONSOLE_WRITE, c.given, 0x1000, 0), c.id);
+    handle_t console = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_transfer(&k_->caps, root_, h_.console, c.id, false, &console));
+    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_CONSOLE_WRITE, console, 0x1000, 0), c.id);
 }
 
 TEST_F(ObjCallTest, PowerOffIsARequestForTheBoard)

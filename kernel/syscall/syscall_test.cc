@@ -107,6 +107,12 @@ class SyscallTest : public ::testing::Test {
         return r;
     }
 
+    /** An info word (x1) that only says how many capabilities a receive accepts. */
+    static uint64_t Slots(uint32_t n)
+    {
+        return sys_msg_with_slots(0, n);
+    }
+
     /**
      * Message registers: x1 the info word (label, n words, one capability per
      * handle), x2-x5 label + i, the handles in x6 and x7; registers beyond the
@@ -360,7 +366,7 @@ TEST_F(SyscallTest, SendThenRecvThroughRegisters)
     syscall_regs s = Msg(SYS_SEND, esend_, 77, 3, {nfull_});
     ASSERT_EQ(STATUS_OK, Call(s, 0));
     EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, 0));
-    syscall_regs r = Regs(SYS_RECV, e1_);
+    syscall_regs r = Regs(SYS_RECV, e1_, Slots(2));
     ASSERT_EQ(STATUS_OK, Call(r, 1));
     EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 0));
     EXPECT_EQ(sys_msg_info(77, 3, 1), r.x[1]);
@@ -445,7 +451,7 @@ TEST_F(SyscallTest, TwoCapabilitiesMoveInOneMessage)
     uint32_t count1 = cap_table_count(&k_->caps, 1);
     syscall_regs s = Msg(SYS_SEND, esend_, 5, 1, {nfull_, frame});
     ASSERT_EQ(STATUS_OK, Call(s, 0));
-    syscall_regs r = Regs(SYS_RECV, e1_);
+    syscall_regs r = Regs(SYS_RECV, e1_, Slots(2));
     ASSERT_EQ(STATUS_OK, Call(r, 1));
     EXPECT_EQ(sys_msg_info(5, 1, 2), r.x[1]);
     EXPECT_TRUE(Holds(1, r.x[6], OBJECT_NOTIFICATION, RIGHTS_ALL));
@@ -459,6 +465,7 @@ TEST_F(SyscallTest, TwoCapabilitiesMoveInOneMessage)
     syscall_regs back = Msg(SYS_RECV, e1_, 0, 0);
     ASSERT_EQ(STATUS_OK, Call(back, 1));
     syscall_regs c = Msg(SYS_CALL, efull_, 6, 0);
+    c.x[1] = sys_msg_with_slots(c.x[1], 2); // accepts both in the reply
     ASSERT_EQ(STATUS_OK, Call(c, 0));
     syscall_regs rep = Msg(SYS_REPLY, HANDLE_NONE, 7, 0, {r.x[7], r.x[6]});
     ASSERT_EQ(STATUS_OK, Call(rep, 1));
@@ -468,6 +475,66 @@ TEST_F(SyscallTest, TwoCapabilitiesMoveInOneMessage)
     EXPECT_TRUE(Holds(0, woke.x[6], OBJECT_FRAME, RIGHT_GRANT | RIGHT_READ));
     EXPECT_TRUE(Holds(0, woke.x[7], OBJECT_NOTIFICATION, RIGHTS_ALL));
     EXPECT_EQ(count1, cap_table_count(&k_->caps, 1));
+}
+
+TEST_F(SyscallTest, ReceiveSlotsInX1BoundWhatIsAccepted)
+{
+    // Slots above SYS_MSG_MAX_CAPS are refused by every receiving call.
+    ExpectFails(STATUS_INVALID_ARGUMENT, Regs(SYS_RECV, e1_, Slots(3)), 1);
+    syscall_regs bad = Msg(SYS_CALL, efull_, 1, 0);
+    bad.x[1] = sys_msg_with_slots(bad.x[1], 3);
+    ExpectFails(STATUS_INVALID_ARGUMENT, bad);
+    bad.number = SYS_REPLY_RECV;
+    ExpectFails(STATUS_INVALID_ARGUMENT, bad);
+    // Task 0 queues a message with one capability; task 1 receives
+    // accepting none: task 0 fails with TABLE_FULL and keeps it, task 1
+    // waits for the next message.
+    syscall_regs s = Msg(SYS_SEND, esend_, 5, 1, {nfull_});
+    ASSERT_EQ(STATUS_OK, Call(s, 0));
+    syscall_regs r = Regs(SYS_RECV, e1_, Slots(0));
+    ASSERT_EQ(STATUS_OK, Call(r, 1));
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 0));
+    EXPECT_EQ(STATUS_TABLE_FULL, k_->ipc.tasks[0].wake_status);
+    EXPECT_TRUE(Holds(0, nfull_, OBJECT_NOTIFICATION, RIGHTS_ALL)) << "the move stayed";
+    EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, 1));
+    // Sent again while task 1 waits accepting none: refused at once.
+    ExpectFails(STATUS_TABLE_FULL, Msg(SYS_SEND, esend_, 5, 1, {nfull_}));
+    // Without the capability it goes.
+    syscall_regs plain = Msg(SYS_SEND, esend_, 6, 1);
+    ASSERT_EQ(STATUS_OK, Call(plain, 0));
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 1));
+    EXPECT_EQ(6u, k_->ipc.tasks[1].msg.label);
+    // Accepting one, it gets one.
+    s = Msg(SYS_SEND, esend_, 7, 0, {nfull_});
+    ASSERT_EQ(STATUS_OK, Call(s, 0));
+    r = Regs(SYS_RECV, e1_, Slots(1));
+    ASSERT_EQ(STATUS_OK, Call(r, 1));
+    EXPECT_EQ(sys_msg_info(7, 0, 1), r.x[1]);
+    EXPECT_TRUE(Holds(1, r.x[6], OBJECT_NOTIFICATION, RIGHTS_ALL));
+    EXPECT_EQ(STATUS_OK, Invariants());
+}
+
+TEST_F(SyscallTest, AFullReceiverTableFailsTheSenderNotTheReceive)
+{
+    // Task 1's table is full; task 0's call with a capability and task 2's
+    // plain send queue. Task 1's receive (accepting two) drops task 0's
+    // call with TABLE_FULL, its capability kept, and takes task 2's.
+    while (cap_table_count(&k_->caps, 1) < CAP_TABLE_SLOTS) {
+        Cap(1, NewObject(OBJECT_FRAME), RIGHTS_ALL);
+    }
+    syscall_regs c = Msg(SYS_CALL, efull_, 1, 0, {nfull_});
+    ASSERT_EQ(STATUS_OK, Call(c, 0));
+    syscall_regs s = Msg(SYS_SEND, e2_, 2, 2);
+    ASSERT_EQ(STATUS_OK, Call(s, 2));
+    syscall_regs r = Regs(SYS_RECV, e1_, Slots(2));
+    ASSERT_EQ(STATUS_OK, Call(r, 1));
+    EXPECT_EQ(sys_msg_info(2, 2, 0), r.x[1]);
+    EXPECT_EQ(STATUS_TABLE_FULL, k_->ipc.tasks[0].wake_status);
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 0));
+    EXPECT_EQ(IPC_NO_TASK, k_->ipc.tasks[1].reply_to) << "the failed call is owed no reply";
+    EXPECT_TRUE(Holds(0, nfull_, OBJECT_NOTIFICATION, RIGHTS_ALL));
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 2));
+    EXPECT_EQ(STATUS_OK, Invariants());
 }
 
 TEST_F(SyscallTest, EachCapabilityIsCheckedOnItsOwn)
@@ -502,6 +569,7 @@ TEST_F(SyscallTest, SameHandleTwiceIsRefused)
     }
     // In a reply too: task 1 holds task 0's reply right and names one handle twice.
     syscall_regs c = Msg(SYS_CALL, efull_, 1, 0);
+    c.x[1] = sys_msg_with_slots(c.x[1], 1);
     ASSERT_EQ(STATUS_OK, Call(c, 0));
     handle_t h = HANDLE_NONE;
     ASSERT_EQ(STATUS_OK, cap_insert_new(&k_->caps, 1, frame_, RIGHTS_ALL, &h));
@@ -563,7 +631,7 @@ TEST_F(SyscallTest, RegistersBeyondTheCountsAreIgnoredAndZeroed)
     syscall_regs s = Msg(SYS_SEND, efull_, 3, 0, {nfull_});
     s.x[7] = UINT64_MAX;
     ASSERT_EQ(STATUS_OK, Call(s, 0));
-    syscall_regs r = Regs(SYS_RECV, e1_);
+    syscall_regs r = Regs(SYS_RECV, e1_, Slots(2));
     ASSERT_EQ(STATUS_OK, Call(r, 1));
     EXPECT_EQ(sys_msg_info(3, 0, 1), r.x[1]);
     for (int w = 2; w <= 5; w++) {

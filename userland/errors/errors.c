@@ -221,6 +221,10 @@ static void check_messages(struct tally *t, handle_t ep)
            STATUS_INVALID_ARGUMENT);
     expect(t, "msg: 5 words reply", raw5(SYS_REPLY, 0, sys_msg_info(0, 5, 0), 0, 0, 0),
            STATUS_INVALID_ARGUMENT);
+    expect(t, "msg: 3 receive slots recv", raw5(SYS_RECV, ep, sys_msg_with_slots(0, 3), 0, 0, 0),
+           STATUS_INVALID_ARGUMENT);
+    expect(t, "msg: 3 receive slots call", raw5(SYS_CALL, ep, sys_msg_with_slots(0, 3), 0, 0, 0),
+           STATUS_INVALID_ARGUMENT);
     struct sys_msg msg = {0};
     msg.cap_count = 2;
     msg.caps[0] = INIT_HANDLE_CONSOLE;

@@ -35,7 +35,7 @@ int main(uint64_t arg)
     handle_t ep = (handle_t)arg;
     struct held h = {HANDLE_NONE, HANDLE_NONE};
     struct sys_msg msg;
-    status_t st = sys_recv(ep, &msg);
+    status_t st = sys_recv_caps(ep, 2, &msg);
     while (st == STATUS_OK) {
         struct sys_msg reply = {0};
         reply.label = msg.label;
@@ -48,7 +48,7 @@ int main(uint64_t arg)
             sys_reply(&reply);
             return 0;
         }
-        st = sys_reply_recv(ep, &reply, &msg);
+        st = sys_reply_recv_caps(ep, &reply, 2, &msg);
     }
     return 1;
 }

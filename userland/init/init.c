@@ -49,7 +49,7 @@ static status_t spawn(handle_t ep, const char *name, uint64_t priority, handle_t
     status_t st = sys_cap_derive(INIT_HANDLE_CONSOLE, RIGHT_WRITE | RIGHT_GRANT, &request.caps[0]);
     struct sys_msg reply;
     if (st == STATUS_OK) {
-        st = sys_call(ep, &request, &reply);
+        st = sys_call_caps(ep, &request, 2, &reply);
     }
     if (st == STATUS_OK && (reply.label != STATUS_OK || reply.cap_count != 2)) {
         st = reply.label != STATUS_OK ? (status_t)reply.label : STATUS_BAD_FORMAT;

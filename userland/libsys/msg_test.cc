@@ -29,6 +29,27 @@ TEST(MsgPack, FullMessage)
     EXPECT_EQ(r[SYS_MSG_REG_CAP0 + 1], 0x20006u);
 }
 
+TEST(MsgInfo, ReceiveSlotsHaveTheirOwnField)
+{
+    const uint64_t info = sys_msg_info(0xabcdef, 3, 2);
+    const uint64_t with = sys_msg_with_slots(info, 2);
+    EXPECT_EQ(with, info | (2ull << 12));
+    EXPECT_EQ(sys_msg_slots(with), 2u);
+    EXPECT_EQ(sys_msg_slots(info), 0u) << "a packed message accepts nothing";
+    EXPECT_EQ(sys_msg_caps(with), 2u);
+    EXPECT_EQ(sys_msg_words(with), 3u);
+    EXPECT_EQ(sys_msg_label(with), 0xabcdefu);
+    EXPECT_EQ(sys_msg_with_slots(with, 0), info);
+    EXPECT_EQ(sys_msg_with_slots(info, 0x1f), info | (0xfull << 12)) << "4 bits, no spill";
+    EXPECT_EQ(sys_msg_info(0, 0, 0x12), sys_msg_info(0, 0, 2)) << "the cap count is 4 bits";
+    // A received info word read by unpack: the slots field is not a count.
+    uint64_t r[SYS_MSG_REGS] = {0, with, 1, 2, 3, 4, 0x10005, 0x20006};
+    sys_msg m;
+    sys_msg_unpack(r, &m);
+    EXPECT_EQ(m.cap_count, 2u);
+    EXPECT_EQ(m.word_count, 3u);
+}
+
 TEST(MsgPack, BeyondTheCountsIsCleared)
 {
     sys_msg m = {1, 1, 0, {9, 8, 7, 6}, {5, 4}};

@@ -111,18 +111,23 @@ status_t sys_notify_poll(handle_t notification, uint64_t *bits)
 
 /**
  * An IPC call: x0 the endpoint, x1-x7 the message `in` (or nothing when
- * in is NULL), and on success the message in x1-x7 -> *out (when not NULL).
+ * in is NULL) with receive slots `slots` in the info word, and on success
+ * the message in x1-x7 -> *out (when not NULL).
  */
 static status_t sys_ipc(uint64_t number, handle_t endpoint, const struct sys_msg *in,
-                        struct sys_msg *out)
+                        uint32_t slots, struct sys_msg *out)
 {
     uint64_t r[SYS_MSG_REGS] = {endpoint, 0, 0, 0, 0, 0, 0, 0};
+    if (slots > SYS_MSG_MAX_CAPS) {
+        return STATUS_INVALID_ARGUMENT;
+    }
     if (in != NULL) {
         status_t st = sys_msg_pack(in, r);
         if (st != STATUS_OK) {
             return st;
         }
     }
+    r[SYS_MSG_REG_INFO] = sys_msg_with_slots(r[SYS_MSG_REG_INFO], slots);
     status_t st = sys_raw(number, r);
     if (st == STATUS_OK && out != NULL) {
         sys_msg_unpack(r, out);
@@ -135,20 +140,31 @@ status_t sys_send(handle_t endpoint, const struct sys_msg *msg)
     if (msg == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_SEND, endpoint, msg, NULL);
+    return sys_ipc(SYS_SEND, endpoint, msg, 0, NULL);
 }
 
 status_t sys_call(handle_t endpoint, const struct sys_msg *msg, struct sys_msg *reply)
 {
+    return sys_call_caps(endpoint, msg, 0, reply);
+}
+
+status_t sys_call_caps(handle_t endpoint, const struct sys_msg *msg, uint32_t slots,
+                       struct sys_msg *reply)
+{
     if (msg == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_CALL, endpoint, msg, reply);
+    return sys_ipc(SYS_CALL, endpoint, msg, slots, reply);
 }
 
 status_t sys_recv(handle_t endpoint, struct sys_msg *msg)
 {
-    return sys_ipc(SYS_RECV, endpoint, NULL, msg);
+    return sys_recv_caps(endpoint, 0, msg);
+}
+
+status_t sys_recv_caps(handle_t endpoint, uint32_t slots, struct sys_msg *msg)
+{
+    return sys_ipc(SYS_RECV, endpoint, NULL, slots, msg);
 }
 
 status_t sys_reply(const struct sys_msg *reply)
@@ -156,15 +172,21 @@ status_t sys_reply(const struct sys_msg *reply)
     if (reply == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_REPLY, HANDLE_NONE, reply, NULL);
+    return sys_ipc(SYS_REPLY, HANDLE_NONE, reply, 0, NULL);
 }
 
 status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct sys_msg *msg)
 {
+    return sys_reply_recv_caps(endpoint, reply, 0, msg);
+}
+
+status_t sys_reply_recv_caps(handle_t endpoint, const struct sys_msg *reply, uint32_t slots,
+                             struct sys_msg *msg)
+{
     if (reply == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, msg);
+    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, slots, msg);
 }
 
 status_t sys_map(handle_t space, handle_t frame, uint64_t addr, uint32_t perms)

@@ -79,17 +79,37 @@ status_t sys_notify_poll(handle_t notification, uint64_t *bits);
  */
 status_t sys_send(handle_t endpoint, const struct sys_msg *msg);
 
+/*
+ * Receiving calls say how many capabilities (receive slots, 0 to
+ * SYS_MSG_MAX_CAPS) they accept in the message they receive: a message
+ * with more fails its sender with STATUS_TABLE_FULL, keeping them
+ * (kernel/abi/syscall.h). sys_call, sys_recv and sys_reply_recv accept
+ * none; their _caps forms take the number. Slots above SYS_MSG_MAX_CAPS
+ * are STATUS_INVALID_ARGUMENT.
+ */
+
 /** SYS_CALL: sends msg (checked as for sys_send) and waits for the reply -> *reply. */
 status_t sys_call(handle_t endpoint, const struct sys_msg *msg, struct sys_msg *reply);
 
+/** sys_call accepting up to slots capabilities in the reply. */
+status_t sys_call_caps(handle_t endpoint, const struct sys_msg *msg, uint32_t slots,
+                       struct sys_msg *reply);
+
 /** SYS_RECV: blocks until a message comes on endpoint -> *msg. */
 status_t sys_recv(handle_t endpoint, struct sys_msg *msg);
+
+/** sys_recv accepting up to slots capabilities. */
+status_t sys_recv_caps(handle_t endpoint, uint32_t slots, struct sys_msg *msg);
 
 /** SYS_REPLY: replies (checked as for sys_send) to the last call received. */
 status_t sys_reply(const struct sys_msg *reply);
 
 /** SYS_REPLY_RECV: replies, then waits on endpoint for the next message -> *msg. */
 status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct sys_msg *msg);
+
+/** sys_reply_recv accepting up to slots capabilities in the message received. */
+status_t sys_reply_recv_caps(handle_t endpoint, const struct sys_msg *reply, uint32_t slots,
+                             struct sys_msg *msg);
 
 /** SYS_MAP: maps frame at the page-aligned addr of space with perms (SYS_MAP_*). */
 status_t sys_map(handle_t space, handle_t frame, uint64_t addr, uint32_t perms);

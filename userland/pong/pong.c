@@ -40,7 +40,7 @@ int main(uint64_t arg)
     handle_t ep = (handle_t)arg;
     struct pong p = {0, 0};
     struct sys_msg msg;
-    status_t st = sys_recv(ep, &msg);
+    status_t st = sys_recv_caps(ep, 1, &msg);
     while (st == STATUS_OK) {
         struct sys_msg reply = {0};
         reply.label = msg.label;
@@ -55,7 +55,7 @@ int main(uint64_t arg)
             return 0;
         }
         // Any other label gets an empty reply with its own label.
-        st = sys_reply_recv(ep, &reply, &msg);
+        st = sys_reply_recv_caps(ep, &reply, 1, &msg);
     }
     return 1;
 }

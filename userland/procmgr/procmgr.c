@@ -27,14 +27,15 @@ static void answer(struct sys_msg *reply, status_t st, handle_t task, handle_t s
 int main(uint64_t endpoint)
 {
     struct sys_msg msg;
-    if (sys_recv(endpoint, &msg) != STATUS_OK || msg.label != PROCMGR_SETUP || msg.cap_count != 2) {
+    if (sys_recv_caps(endpoint, 2, &msg) != STATUS_OK || msg.label != PROCMGR_SETUP ||
+        msg.cap_count != 2) {
         return 1;
     }
     const handle_t kernel = msg.caps[0];
     const handle_t console = msg.caps[1];
     sys_printf(console, "procmgr: ready\n");
     struct sys_msg reply;
-    status_t st = sys_recv(endpoint, &msg);
+    status_t st = sys_recv_caps(endpoint, 1, &msg);
     for (;;) {
         handle_t task = HANDLE_NONE;
         char name[8 * PROCMGR_NAME_WORDS];
@@ -56,6 +57,6 @@ int main(uint64_t endpoint)
             // to the space keeps the task's memory alive.
             answer(&reply, spawned, task, space);
         }
-        st = sys_reply_recv(endpoint, &reply, &msg);
+        st = sys_reply_recv_caps(endpoint, &reply, 1, &msg);
     }
 }
