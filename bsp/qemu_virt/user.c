@@ -231,14 +231,15 @@ static struct aarch64_frame *user_context(struct kernel_state *k, uint32_t task)
 
 /*
  * Switches to task next (another one, or owed an outcome, or after a
- * teardown). The running task's TPIDR_EL0 is saved first: next may be a
- * new task in the same slot, whose context starts afresh.
+ * teardown) from the running task, whose context is from (NULL before the
+ * first). The running task's TPIDR_EL0 is saved first: next may be a new
+ * task in the same slot, whose context starts afresh.
  */
-__attribute__((noinline)) static struct aarch64_frame *user_switch(struct kernel_state *k,
-                                                                   uint32_t next)
+__attribute__((noinline)) static struct aarch64_frame *
+user_switch(struct kernel_state *k, uint32_t next, struct aarch64_frame *from)
 {
-    if (user_running >= 0) {
-        user_tls_save(&user_contexts[user_running]);
+    if (from != NULL) {
+        user_tls_save((struct user_context *)from);
     }
     struct aarch64_frame *ctx = user_context(k, next);
     user_tls_load(&user_contexts[next]);
@@ -247,8 +248,11 @@ __attribute__((noinline)) static struct aarch64_frame *user_switch(struct kernel
     return ctx;
 }
 
-/* Ends a trap: the context to resume, the running task's or the next one's. */
-static struct aarch64_frame *user_schedule(struct kernel_state *k)
+/*
+ * Ends a trap of the running task, whose context is from (NULL before the
+ * first): the context to resume, the running task's or the next one's.
+ */
+static struct aarch64_frame *user_schedule(struct kernel_state *k, struct aarch64_frame *from)
 {
     int32_t next = kernel_run_next(k);
     if (next < 0) {
@@ -259,7 +263,7 @@ static struct aarch64_frame *user_schedule(struct kernel_state *k)
     if (next == user_running && k->reaped == user_spaces_reaped && !k->tasks[next].waiting) {
         return &user_contexts[next].frame;
     }
-    return user_switch(k, (uint32_t)next);
+    return user_switch(k, (uint32_t)next, from);
 }
 
 /*
@@ -276,7 +280,7 @@ user_resume(struct kernel_state *k, uint32_t next, struct aarch64_frame *from)
     struct user_context *to = &user_contexts[next];
     paddr_t root = to->space_root;
     if (root.value == 0) {
-        return user_switch(k, next); // its context is ready: user_context changes nothing
+        return user_switch(k, next, from); // its context is ready: user_context changes nothing
     }
     if (hal_mmu_active().value != root.value) {
         hal_mmu_activate(root, to->space_asid);
@@ -297,7 +301,7 @@ user_svc_general(struct kernel_state *k, uint32_t task, struct syscall_regs *reg
     if (k->power_request != KERNEL_POWER_NONE) {
         user_power(k);
     }
-    return user_schedule(k);
+    return user_schedule(k, &((union user_frame *)regs)->frame);
 }
 
 struct aarch64_frame *user_svc(struct aarch64_frame *frame)
@@ -347,7 +351,7 @@ struct aarch64_frame *user_trap(struct aarch64_frame *frame, uint64_t kind)
     } else {
         user_async_fault(k, task, frame, type);
     }
-    return user_schedule(k);
+    return user_schedule(k, frame);
 }
 
 _Noreturn void user_run(struct kernel_state *k)
@@ -361,5 +365,5 @@ _Noreturn void user_run(struct kernel_state *k)
         kprintf("basalt: timer: cannot tick, tasks are not preempted\n");
     }
     user_last_tick = kernel_ticks();
-    user_enter(user_schedule(k));
+    user_enter(user_schedule(k, NULL));
 }
