@@ -69,7 +69,7 @@ int main(uint64_t arg)
     handle_t ep = (handle_t)arg;
     handle_t console = HANDLE_NONE;
     struct sys_msg msg;
-    status_t st = sys_recv(ep, &msg);
+    status_t st = sys_recv_caps(ep, 1, &msg);
     while (st == STATUS_OK) {
         struct sys_msg reply = {0};
         if (msg.cap_count == 1) {
@@ -79,7 +79,7 @@ int main(uint64_t arg)
         sys_printf(console, "probe: %s\n", probe_name(msg.label));
         probe_try(msg.label);
         sys_printf(console, "probe: %s was not stopped\n", probe_name(msg.label));
-        st = sys_recv(ep, &msg);
+        st = sys_recv_caps(ep, 1, &msg);
     }
     return 1;
 }
