@@ -59,7 +59,7 @@ static void record_clear(struct vm_mapping *r, int32_t next)
     r->prev_in_space = VM_NIL;
     r->next_in_frame = VM_NIL;
     r->prev_in_frame = VM_NIL;
-    r->pad = 0;
+    r->owner = VM_NIL;
 }
 
 void vm_init(struct vm *vm)
@@ -201,6 +201,19 @@ static void record_free(struct vm *vm, struct frame_alloc *fa, int32_t m)
     vm->used--;
 }
 
+/** Unmaps frame record m (not anonymous) from its space, invalidating it in the TLB, and frees it.
+ */
+static void frame_record_unmap(struct vm *vm, int32_t m)
+{
+    const struct vm_mapping *r = &vm->mappings[m];
+    CHECK(r->frame != VM_ANON);
+    CHECK(hal_mmu_unmap(vm->spaces[r->space].root, vm_space_asid(r->space), r->va,
+                        HAL_MMU_PAGE_SIZE) == HAL_MMU_OK);
+    unlink_space(vm, m);
+    unlink_frame(vm, m);
+    record_free(vm, 0, m);
+}
+
 status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame)
 {
     if (vm == 0 || fa == 0 || frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used) {
@@ -208,13 +221,7 @@ status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame)
     }
     struct vm_frame *f = &vm->frames[frame];
     while (f->first != VM_NIL) {
-        int32_t m = f->first;
-        const struct vm_mapping *r = &vm->mappings[m];
-        CHECK(hal_mmu_unmap(vm->spaces[r->space].root, vm_space_asid(r->space), r->va,
-                            HAL_MMU_PAGE_SIZE) == HAL_MMU_OK);
-        unlink_space(vm, m);
-        unlink_frame(vm, m);
-        record_free(vm, fa, m);
+        frame_record_unmap(vm, f->first);
     }
     CHECK(frame_alloc_free(fa, f->pa) == STATUS_OK);
     frame_clear(f);
@@ -290,7 +297,7 @@ static status_t perms_check(uint32_t perms, uint32_t max_perms)
  * error nothing changed.
  */
 static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame,
-                         paddr_t pa, uint64_t va, uint32_t perms, uint32_t max_perms)
+                         paddr_t pa, uint64_t va, uint32_t perms, uint32_t max_perms, int32_t owner)
 {
     status_t st = perms_check(perms, max_perms);
     if (st == STATUS_OK) {
@@ -335,6 +342,7 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
     rec->frame = frame;
     rec->perms = perms;
     rec->max_perms = max_perms;
+    rec->owner = owner;
     rec->used = 1;
     rec->next_in_space = s->first;
     rec->prev_in_space = VM_NIL;
@@ -358,13 +366,13 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
 }
 
 status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame, uint64_t va,
-                uint32_t perms, uint32_t max_perms)
+                uint32_t perms, uint32_t max_perms, int32_t owner)
 {
     if (vm == 0 || fa == 0 || space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[space].used ||
         frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return map_page(vm, fa, space, frame, vm->frames[frame].pa, va, perms, max_perms);
+    return map_page(vm, fa, space, frame, vm->frames[frame].pa, va, perms, max_perms, owner);
 }
 
 status_t vm_map_anon(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_t va,
@@ -381,7 +389,7 @@ status_t vm_map_anon(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint
     }
     // Zeroed before it is mapped: no task ever sees an earlier user's data.
     page_zero(page);
-    st = map_page(vm, fa, space, VM_ANON, page, va, perms, VM_PERMS_ALL);
+    st = map_page(vm, fa, space, VM_ANON, page, va, perms, VM_PERMS_ALL, VM_NIL);
     if (st != STATUS_OK) {
         CHECK(frame_alloc_free(fa, page) == STATUS_OK);
         return st;
@@ -466,4 +474,45 @@ uint32_t vm_mapping_count(const struct vm *vm)
 uint32_t vm_anon_count(const struct vm *vm)
 {
     return vm == 0 ? 0 : vm->anon;
+}
+
+uint32_t vm_unmap_owner(struct vm *vm, uint32_t frame, int32_t owner)
+{
+    if (vm == 0 || frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used || owner == VM_NIL) {
+        return 0;
+    }
+    uint32_t n = 0;
+    int32_t m = vm->frames[frame].first;
+    while (m != VM_NIL) {
+        int32_t next = vm->mappings[m].next_in_frame;
+        if (vm->mappings[m].owner == owner) {
+            frame_record_unmap(vm, m);
+            n++;
+        }
+        m = next;
+    }
+    return n;
+}
+
+uint32_t vm_rehome(struct vm *vm, uint32_t frame, int32_t from, int32_t to)
+{
+    if (vm == 0 || frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used || from == VM_NIL) {
+        return 0;
+    }
+    uint32_t n = 0;
+    for (int32_t m = vm->frames[frame].first; m != VM_NIL; m = vm->mappings[m].next_in_frame) {
+        if (vm->mappings[m].owner == from) {
+            vm->mappings[m].owner = to;
+            n++;
+        }
+    }
+    return n;
+}
+
+const struct vm_mapping *vm_mapping_at(const struct vm *vm, uint32_t m)
+{
+    if (vm == 0 || m >= VM_MAX_MAPPINGS || !vm->mappings[m].used) {
+        return 0;
+    }
+    return &vm->mappings[m];
 }

@@ -71,7 +71,7 @@ static bool record_ok(const struct vm *vm, const struct vm_mapping *r)
                   r->pa.value != vm->frames[r->frame].pa.value)) {
         return false;
     }
-    if (anon && (r->next_in_frame != VM_NIL || r->prev_in_frame != VM_NIL)) {
+    if (anon && (r->next_in_frame != VM_NIL || r->prev_in_frame != VM_NIL || r->owner != VM_NIL)) {
         return false;
     }
     if ((r->perms & ~r->max_perms) != 0 || (r->perms & HAL_MMU_READ) == 0 ||
