@@ -934,4 +934,24 @@ TEST_F(LinkTest, AWatchWhoseCapabilitiesStaySignals)
     EXPECT_EQ(0x4u, bits);
 }
 
+TEST_F(ObjCallTest, AFrameIsNeverWritableAndExecutableAcrossItsMappings)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    const handle_t rx = Derive(f, RIGHT_READ | RIGHT_EXECUTE | RIGHT_MAP, root_);
+    const handle_t s = Create(SYS_SPACE_CREATE);
+    constexpr uint64_t R = SYS_MAP_READ;
+    constexpr uint64_t W = SYS_MAP_WRITE;
+    constexpr uint64_t X = SYS_MAP_EXEC;
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x1000, R | W)));
+    // Through another capability, in another space: still the same frame.
+    ExpectFails(STATUS_WX_CONFLICT, Regs(SYS_MAP, s, rx, 0x2000, R | X));
+    ExpectFails(STATUS_WX_CONFLICT, Regs(SYS_MAP, h_.space, f, 0x2000, R | X));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, s, rx, 0x2000, R)));
+    ExpectFails(STATUS_WX_CONFLICT, Regs(SYS_PROTECT, s, 0x2000, R | X));
+    // The honest way: unmap the writable mapping, then execute.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_UNMAP, h_.space, 0x1000)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_PROTECT, s, 0x2000, R | X)));
+    ExpectFails(STATUS_WX_CONFLICT, Regs(SYS_MAP, h_.space, f, 0x1000, R | W));
+}
+
 } // namespace

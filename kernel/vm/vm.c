@@ -42,6 +42,8 @@ static void frame_clear(struct vm_frame *f)
     f->first = VM_NIL;
     f->mappings = 0;
     f->used = 0;
+    f->writable = 0;
+    f->executable = 0;
     f->pad = 0;
 }
 
@@ -170,6 +172,33 @@ static void unlink_space(struct vm *vm, int32_t m)
     s->mappings--;
 }
 
+/** Adds (delta 1) or takes away (-1) a mapping with perms from a frame's W and X counts. */
+static void frame_count_perms(struct vm_frame *f, uint32_t perms, int delta)
+{
+    if ((perms & HAL_MMU_WRITE) != 0) {
+        f->writable += (uint32_t)delta;
+    }
+    if ((perms & HAL_MMU_EXEC) != 0) {
+        f->executable += (uint32_t)delta;
+    }
+}
+
+/**
+ * Decode: whether a mapping of frame f may have perms, given that one
+ * mapping with old perms (0: none) is replaced: STATUS_WX_CONFLICT if the
+ * frame would be writable and executable at once across its mappings.
+ */
+static status_t frame_wx_check(const struct vm_frame *f, uint32_t perms, uint32_t old)
+{
+    uint32_t writable = f->writable - ((old & HAL_MMU_WRITE) != 0 ? 1u : 0u);
+    uint32_t executable = f->executable - ((old & HAL_MMU_EXEC) != 0 ? 1u : 0u);
+    if (((perms & HAL_MMU_WRITE) != 0 && executable > 0) ||
+        ((perms & HAL_MMU_EXEC) != 0 && writable > 0)) {
+        return STATUS_WX_CONFLICT;
+    }
+    return STATUS_OK;
+}
+
 /** Takes record m out of its frame's list. */
 static void unlink_frame(struct vm *vm, int32_t m)
 {
@@ -187,6 +216,7 @@ static void unlink_frame(struct vm *vm, int32_t m)
         vm->mappings[r->next_in_frame].prev_in_frame = r->prev_in_frame;
     }
     f->mappings--;
+    frame_count_perms(f, r->perms, -1);
 }
 
 /** Puts an unlinked record back on the free list; an anonymous page goes back to fa. */
@@ -300,6 +330,9 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
                          paddr_t pa, uint64_t va, uint32_t perms, uint32_t max_perms, int32_t owner)
 {
     status_t st = perms_check(perms, max_perms);
+    if (st == STATUS_OK && frame != VM_ANON) {
+        st = frame_wx_check(&vm->frames[frame], perms, 0);
+    }
     if (st == STATUS_OK) {
         st = va_check(va);
     }
@@ -361,6 +394,7 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
         }
         fr->first = m;
         fr->mappings++;
+        frame_count_perms(fr, perms, 1);
     }
     return STATUS_OK;
 }
@@ -389,7 +423,8 @@ status_t vm_map_anon(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint
     }
     // Zeroed before it is mapped: no task ever sees an earlier user's data.
     page_zero(page);
-    st = map_page(vm, fa, space, VM_ANON, page, va, perms, VM_PERMS_ALL, VM_NIL);
+    // Its permissions are its ceiling: a loaded segment keeps its ELF permissions.
+    st = map_page(vm, fa, space, VM_ANON, page, va, perms, perms, VM_NIL);
     if (st != STATUS_OK) {
         CHECK(frame_alloc_free(fa, page) == STATUS_OK);
         return st;
@@ -449,8 +484,16 @@ status_t vm_protect(struct vm *vm, uint32_t space, uint64_t va, uint32_t perms)
     if (st == STATUS_OK) {
         st = perms_check(perms, vm->mappings[m].max_perms);
     }
+    const struct vm_mapping *r = st == STATUS_OK ? &vm->mappings[m] : 0;
+    if (r != 0 && r->frame != VM_ANON) {
+        st = frame_wx_check(&vm->frames[r->frame], perms, r->perms);
+    }
     if (st != STATUS_OK) {
         return st;
+    }
+    if (r->frame != VM_ANON) {
+        frame_count_perms(&vm->frames[r->frame], r->perms, -1);
+        frame_count_perms(&vm->frames[r->frame], perms, 1);
     }
     CHECK(hal_mmu_protect(vm->spaces[space].root, vm_space_asid(space), va, HAL_MMU_PAGE_SIZE,
                           perms) == HAL_MMU_OK);

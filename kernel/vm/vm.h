@@ -29,6 +29,13 @@
  * deleting call returns; when the capability moves, vm_rehome gives its
  * mappings the new position. Both walk the frame's list, so their cost is
  * bounded by the frame's mappings.
+ * W^X holds per frame, not only per mapping: no frame is ever writable
+ * through one mapping and executable through another. Each frame counts
+ * its writable and its executable mappings, and a map or protect that
+ * would make both non-zero fails with STATUS_WX_CONFLICT. Code is loaded
+ * the honest way: map writable, write, unmap (or protect to read-only),
+ * then map executable.
+ *
  * Mappings live in a fixed pool of VM_MAX_MAPPINGS records, each linked in
  * two lists: its space's and its frame's. A frame may be mapped many times
  * (in one space or several). Destroying a frame unmaps it everywhere before
@@ -83,6 +90,9 @@ struct vm_frame {
     uint32_t mappings;
     /** 1 while the frame object exists. */
     uint32_t used;
+    /** Mappings of this frame with HAL_MMU_WRITE, and with HAL_MMU_EXEC: never both non-zero. */
+    uint32_t writable;
+    uint32_t executable;
     uint32_t pad;
 };
 
@@ -179,7 +189,9 @@ status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space)
  * New tables come from fa; the ones not used go back. Returns, with nothing
  * changed: STATUS_INVALID_ARGUMENT (null pointer, index out of range or
  * not in use, unknown bits in perms or max_perms), STATUS_PERMISSION
- * (perms not within max_perms, no READ, WRITE with EXEC), STATUS_MISALIGNED
+ * (perms not within max_perms, no READ, WRITE with EXEC),
+ * STATUS_WX_CONFLICT (WRITE while the frame is mapped executable
+ * elsewhere, or EXEC while it is mapped writable), STATUS_MISALIGNED
  * (va), STATUS_OUT_OF_RANGE (va not below HAL_MMU_USER_TOP),
  * STATUS_ALREADY_MAPPED, STATUS_NO_MEMORY (no free record, or fa short of
  * tables).
@@ -206,8 +218,9 @@ const struct vm_mapping *vm_mapping_at(const struct vm *vm, uint32_t m);
 
 /**
  * Maps a new zeroed anonymous page, owned by the space, at user address va
- * with perms (the ceiling for protect is READ|WRITE|EXEC, W^X still
- * applies); its physical address goes to *pa (non-NULL) so the caller may
+ * with perms, which are also its ceiling for protect (a loaded segment
+ * keeps its ELF permissions: text never writable, data and stack never
+ * executable); its physical address goes to *pa (non-NULL) so the caller may
  * fill it through the direct map. Errors as vm_map (STATUS_NO_MEMORY also
  * when fa has no page for it), with nothing changed.
  */
@@ -226,7 +239,8 @@ status_t vm_unmap(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_
 /**
  * Changes the permissions of the page at va of space to perms (within the
  * mapping's max_perms). Errors as vm_unmap, and STATUS_INVALID_ARGUMENT
- * (unknown bits) or STATUS_PERMISSION (beyond max_perms, no READ, W+X).
+ * (unknown bits), STATUS_PERMISSION (beyond max_perms, no READ, W+X) or
+ * STATUS_WX_CONFLICT (as vm_map, counting the frame's other mappings).
  */
 status_t vm_protect(struct vm *vm, uint32_t space, uint64_t va, uint32_t perms);
 

@@ -327,6 +327,40 @@ TEST_F(VmTest, RehomeGivesTheOwnersMappingsTheNewOwner)
     EXPECT_EQ(nullptr, vm_mapping_at(vm_.get(), VM_MAX_MAPPINGS));
 }
 
+TEST_F(VmTest, AFrameIsNeverWritableAndExecutableAcrossItsMappings)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 3));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 3, 0x1000, R | W, RWX, VM_NIL));
+    const uint64_t free_before = Free();
+    // An executable alias of a writable frame, in the same space or another: refused.
+    EXPECT_EQ(STATUS_WX_CONFLICT, vm_map(vm_.get(), &ram_.fa, 0, 3, 0x2000, R | X, RWX, VM_NIL));
+    EXPECT_EQ(STATUS_WX_CONFLICT, vm_map(vm_.get(), &ram_.fa, 1, 3, 0x2000, R | X, RWX, VM_NIL));
+    EXPECT_EQ(free_before, Free()) << "nothing taken";
+    EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
+    // Read-only aliases are fine; making one executable is not while a writable one exists.
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 3, 0x2000, R, RWX, VM_NIL));
+    EXPECT_EQ(STATUS_WX_CONFLICT, vm_protect(vm_.get(), 1, 0x2000, R | X));
+    // The honest way: drop the write, then execute.
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x1000, R));
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 1, 0x2000, R | X));
+    EXPECT_EQ(STATUS_WX_CONFLICT, vm_protect(vm_.get(), 0, 0x1000, R | W));
+    EXPECT_EQ(STATUS_WX_CONFLICT, vm_map(vm_.get(), &ram_.fa, 0, 3, 0x3000, R | W, RWX, VM_NIL));
+    // A mapping's own change between W and X does not count itself.
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 0x1000));
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 1, 0x2000, R | W));
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 1, 0x2000, R | X));
+    // Unmapping the executable mapping lets the frame be written again.
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 1, 0x2000));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 3, 0x3000, R | W, RWX, VM_NIL));
+    EXPECT_EQ(1u, vm_->frames[3].writable);
+    EXPECT_EQ(0u, vm_->frames[3].executable);
+    // Destroying the frame clears its counts.
+    ASSERT_EQ(STATUS_OK, vm_frame_destroy(vm_.get(), &ram_.fa, 3));
+    EXPECT_EQ(0u, vm_->frames[3].writable);
+}
+
 TEST_F(VmTest, DestroyingASpaceKeepsItsFramesAndFreesItsTables)
 {
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
@@ -373,9 +407,15 @@ TEST_F(VmTest, AnonymousPagesBelongToTheirSpace)
     paddr_t pa{};
     ASSERT_EQ(HAL_MMU_OK, Translate(0, 0x400010, false, &pa));
     EXPECT_EQ(page.value + 0x10, pa.value);
-    // Protect may go up to any W^X combination.
-    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x400000, R | W));
+    // Its permissions are its ceiling: text never becomes writable.
+    EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x400000, R | W));
     EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x400000, R | W | X));
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x400000, R));
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x400000, R | X));
+    paddr_t stack{};
+    ASSERT_EQ(STATUS_OK, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x7ff000, R | W, &stack));
+    EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x7ff000, R | X)) << "data never runs";
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 0x7ff000));
 
     // Errors take nothing: already mapped, bad perms, bad address, no page.
     const uint64_t mapped = Free();
@@ -429,6 +469,7 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
     // (space, va) -> (frame, perms)
     std::map<std::pair<uint32_t, uint64_t>, std::pair<uint32_t, uint32_t>> model;
     std::map<std::pair<uint32_t, uint64_t>, uint64_t> anon_pa;
+    std::map<std::pair<uint32_t, uint64_t>, uint32_t> anon_max;
     constexpr uint32_t kAnon = VM_ANON;
     const uint32_t perm_choices[] = {R, R | W, R | X, R | W | X, W, 0};
     for (int step = 0; step < 4000; step++) {
@@ -467,6 +508,7 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
             if (ok) {
                 model[{space, va}] = {kAnon, perms};
                 anon_pa[{space, va}] = page.value;
+                anon_max[{space, va}] = perms;
             }
             break;
         }
@@ -491,8 +533,10 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
         default: {
             status_t st = vm_protect(vm_.get(), space, va, perms);
             bool anon = model.count({space, va}) == 1 && model[{space, va}].first == kAnon;
+            // An anonymous page's ceiling is what it was mapped with; frames here have R|W.
+            uint32_t max = anon ? anon_max[{space, va}] : (R | W);
             bool ok = vm_->spaces[space].used && model.count({space, va}) == 1 &&
-                      (perms == R || perms == (R | W) || (anon && perms == (R | X)));
+                      (perms == R || perms == (R | W) || perms == (R | X)) && (perms & ~max) == 0;
             ASSERT_EQ(ok, st == STATUS_OK) << "status " << st;
             if (ok) {
                 model[{space, va}].second = perms;
