@@ -69,9 +69,14 @@ typedef int32_t status_t;
 #define STATUS_WOULD_BLOCK 22
 /** The object is not in a state that allows the call (a task started already, ...). */
 #define STATUS_BAD_STATE 23
+/**
+ * The map or protect would make a frame writable through one mapping and
+ * executable through another (W^X holds across all of a frame's mappings).
+ */
+#define STATUS_WX_CONFLICT 24
 
 /** Number of status codes defined above; every code is below it. */
-#define STATUS_COUNT 24
+#define STATUS_COUNT 25
 
 #ifdef __cplusplus
 }

@@ -40,6 +40,42 @@ void cap_space_init(struct cap_space *space)
         space->tables[t].used = 0;
     }
     obj_arena_init(&space->objects);
+    space->hooks = NULL;
+}
+
+void cap_space_set_hooks(struct cap_space *space, const struct cap_hooks *hooks)
+{
+    CHECK(space != NULL);
+    space->hooks = hooks;
+}
+
+int32_t cap_position(const struct cap_space *space, const struct cap *c)
+{
+    if (space == NULL || c == NULL) {
+        return CAP_NIL;
+    }
+    // Compared as addresses: c must be a slot of the space's tables.
+    uintptr_t base = (uintptr_t)&space->tables[0];
+    uintptr_t addr = (uintptr_t)c;
+    if (addr < base) {
+        return CAP_NIL;
+    }
+    uintptr_t table = (addr - base) / sizeof(struct cap_table);
+    uintptr_t in_table = (addr - base) % sizeof(struct cap_table);
+    if (table >= CAP_MAX_TABLES || in_table % sizeof(struct cap) != 0 ||
+        in_table / sizeof(struct cap) >= CAP_TABLE_SLOTS) {
+        return CAP_NIL;
+    }
+    int32_t pos = cap_pos((uint32_t)table, (uint32_t)(in_table / sizeof(struct cap)));
+    return cap_at_const(space, pos)->used ? pos : CAP_NIL;
+}
+
+const struct cap *cap_at_pos(const struct cap_space *space, int32_t pos)
+{
+    if (space == NULL || !cap_pos_valid(pos) || !cap_at_const(space, pos)->used) {
+        return NULL;
+    }
+    return cap_at_const(space, pos);
 }
 
 uint32_t cap_table_count(const struct cap_space *space, uint32_t table)
@@ -255,6 +291,9 @@ static void move_to(struct cap_space *space, int32_t from, int32_t to)
     }
     space->tables[cap_pos_table(to)].used++;
     slot_release(space, from);
+    if (space->hooks != NULL && space->hooks->moved != NULL) {
+        space->hooks->moved(space, from, to);
+    }
 }
 
 status_t cap_transfer(struct cap_space *space, uint32_t from_table, handle_t handle,
@@ -353,6 +392,10 @@ static void reparent_children(struct cap_space *space, int32_t pos)
  */
 static void delete_one(struct cap_space *space, int32_t pos)
 {
+    // First, while the capability is whole: what was made through it ends with it.
+    if (space->hooks != NULL && space->hooks->removed != NULL) {
+        space->hooks->removed(space, pos);
+    }
     struct obj_ref obj = cap_at(space, pos)->object;
     reparent_children(space, pos);
     slot_release(space, pos);

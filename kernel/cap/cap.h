@@ -34,6 +34,16 @@
  *    deleted, revoked and its table emptied, but not looked up, derived or
  *    transferred (STATUS_STALE_HANDLE).
  *
+ * What depends on a capability: the kernel makes records through a
+ * capability that must live exactly as long as it (a mapping made through a
+ * frame capability, a watch made through a task or notification
+ * capability). kernel/cap knows nothing of them; it tells its caller each
+ * capability it removes (cap_delete, cap_revoke, cap_delete_table) and each
+ * one it moves (cap_transfer with move), through the hooks the caller set
+ * with cap_space_set_hooks, so that the caller ends or rehomes those
+ * records before the call returns. A copy (cap_transfer without move) and a
+ * derive make a new capability, on which nothing depends yet.
+ *
  * Every operation checks everything first and then changes state in a step
  * that cannot fail: on error nothing changes. Walks are iterative and
  * bounded by the number of slots. No global state, no allocation, no
@@ -89,14 +99,48 @@ struct cap_table {
     uint32_t used;
 };
 
+struct cap_space;
+
+/**
+ * What kernel/cap reports to its caller. Function pointers, not link-time
+ * symbols: kernel/cap is used alone (its tests, the IPC tests, the fuzzer)
+ * as well as under kernel/syscall, and only the latter has records to end.
+ * Each hook gets the space (the caller finds its own state from it) and
+ * must not change the space; it cannot fail.
+ */
+struct cap_hooks {
+    /**
+     * The capability at pos is about to be removed: called while it is
+     * still in place (object and rights readable with cap_at_pos), before
+     * its object reference is dropped.
+     */
+    void (*removed)(struct cap_space *space, int32_t pos);
+    /** The capability at from now lies at to (from is already empty). */
+    void (*moved)(struct cap_space *space, int32_t from, int32_t to);
+};
+
 /** Every capability table and the object arena. Fields private to kernel/cap. */
 struct cap_space {
     struct cap_table tables[CAP_MAX_TABLES];
     struct obj_arena objects;
+    /** What to tell the caller (cap_space_set_hooks), or NULL: nothing. */
+    const struct cap_hooks *hooks;
 };
 
-/** Empties every table and the object arena. */
+/** Empties every table and the object arena; no hooks. */
 void cap_space_init(struct cap_space *space);
+
+/**
+ * Sets the hooks every later removal and move reports to (NULL: none). The
+ * hooks struct must outlive the space (a static const one).
+ */
+void cap_space_set_hooks(struct cap_space *space, const struct cap_hooks *hooks);
+
+/** The position of a used capability (one cap_lookup returned), or CAP_NIL. */
+int32_t cap_position(const struct cap_space *space, const struct cap *c);
+
+/** The used capability at a position, or NULL (out of range, empty slot). */
+const struct cap *cap_at_pos(const struct cap_space *space, int32_t pos);
 
 /**
  * Finds the capability handle names in a table and checks that it may be
@@ -133,7 +177,8 @@ status_t cap_derive(struct cap_space *space, uint32_t table, handle_t handle, ri
  * Passes a capability with RIGHT_GRANT to another table (the IPC
  * primitive). A copy is a new child of the source with the same rights; a
  * move empties the source slot (its handle goes stale) and keeps the
- * capability's place in the derivation tree. *out is the handle in
+ * capability's place in the derivation tree; it is reported to the moved
+ * hook, since what depended on the capability lives on with it. *out is the handle in
  * to_table. Errors as cap_lookup, or STATUS_INVALID_ARGUMENT (to_table out
  * of range), STATUS_TABLE_FULL (to_table full). On error nothing changes.
  */
@@ -142,15 +187,15 @@ status_t cap_transfer(struct cap_space *space, uint32_t from_table, handle_t han
 
 /**
  * Deletes one capability (whose object may be destroyed already); its
- * children move to its parent. Drops its object reference, destroying the
- * object if it was the last. Errors as cap_lookup's first three. On error
- * nothing changes.
+ * children move to its parent. Reported to the removed hook. Drops its object reference, destroying
+ * the object if it was the last. Errors as cap_lookup's first three. On error nothing changes.
  */
 status_t cap_delete(struct cap_space *space, uint32_t table, handle_t handle);
 
 /**
  * Deletes every capability derived from one with RIGHT_REVOKE, transitively
- * and in every table; the capability itself stays. Errors as cap_lookup
+ * and in every table; the capability itself stays. Each one deleted is
+ * reported to the removed hook, leaves first. Errors as cap_lookup
  * (except that the object may be destroyed). On error nothing changes.
  */
 status_t cap_revoke(struct cap_space *space, uint32_t table, handle_t handle);

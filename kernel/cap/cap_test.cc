@@ -12,6 +12,7 @@
 #include <cstring>
 #include <memory>
 #include <random>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -642,6 +643,131 @@ TEST_F(CapRandomTest, InvariantsHoldAfterEveryStep)
             std::printf("status %d: %d steps\n", st, seen[st]);
         }
     }
+}
+
+// What the hooks saw, in order: ('r', pos, object index, rights) or ('m', from, to).
+struct HookEvent {
+    char what;
+    int32_t a;
+    int32_t b;
+    uint32_t index;
+};
+std::vector<HookEvent> g_events;
+
+void RecordRemoved(cap_space *space, int32_t pos)
+{
+    const cap *c = cap_at_pos(space, pos);
+    // Reported while the capability is still whole.
+    g_events.push_back({'r', pos, CAP_NIL, c != nullptr ? c->object.index : UINT32_MAX});
+}
+
+void RecordMoved(cap_space *space, int32_t from, int32_t to)
+{
+    const cap *c = cap_at_pos(space, to);
+    EXPECT_EQ(nullptr, cap_at_pos(space, from));
+    g_events.push_back({'m', from, to, c != nullptr ? c->object.index : UINT32_MAX});
+}
+
+const cap_hooks kRecordHooks = {RecordRemoved, RecordMoved};
+
+class CapHookTest : public CapTest {
+  protected:
+    void SetUp() override
+    {
+        CapTest::SetUp();
+        cap_space_set_hooks(space_.get(), &kRecordHooks);
+        g_events.clear();
+    }
+
+    int32_t Pos(uint32_t table, handle_t h)
+    {
+        return cap_position(space_.get(), Get(table, h));
+    }
+};
+
+TEST_F(CapHookTest, PositionsRoundTrip)
+{
+    handle_t h = NewCap(kB);
+    int32_t pos = Pos(kB, h);
+    EXPECT_EQ((int32_t)(kB * CAP_TABLE_SLOTS + handle_slot(h)), pos);
+    EXPECT_EQ(Get(kB, h), cap_at_pos(space_.get(), pos));
+    EXPECT_EQ(nullptr, cap_at_pos(space_.get(), pos + 1)) << "an empty slot";
+    EXPECT_EQ(nullptr, cap_at_pos(space_.get(), CAP_NIL));
+    EXPECT_EQ(nullptr, cap_at_pos(space_.get(), CAP_TOTAL_SLOTS));
+    EXPECT_EQ(CAP_NIL, cap_position(space_.get(), nullptr));
+    cap outside{};
+    EXPECT_EQ(CAP_NIL, cap_position(space_.get(), &outside));
+}
+
+TEST_F(CapHookTest, DeleteReportsTheCapabilityWhileItIsWhole)
+{
+    handle_t h = NewCap(kA);
+    int32_t pos = Pos(kA, h);
+    uint32_t index = Get(kA, h)->object.index;
+    ASSERT_EQ(STATUS_OK, cap_delete(space_.get(), kA, h));
+    ASSERT_EQ(1u, g_events.size());
+    EXPECT_EQ('r', g_events[0].what);
+    EXPECT_EQ(pos, g_events[0].a);
+    EXPECT_EQ(index, g_events[0].index);
+}
+
+TEST_F(CapHookTest, RevokeReportsEveryDescendantInEveryTable)
+{
+    handle_t root = NewCap(kA);
+    handle_t child = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_derive(space_.get(), kA, root, RIGHTS_ALL, &child));
+    handle_t in_b = HANDLE_NONE;
+    handle_t in_c = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_transfer(space_.get(), kA, child, kB, false, &in_b));
+    ASSERT_EQ(STATUS_OK, cap_transfer(space_.get(), kB, in_b, kC, false, &in_c));
+    const int32_t leaf = Pos(kC, in_c);
+    std::set<int32_t> want = {Pos(kA, child), Pos(kB, in_b), leaf};
+    g_events.clear();
+    ASSERT_EQ(STATUS_OK, cap_revoke(space_.get(), kA, root));
+    std::set<int32_t> got;
+    for (const HookEvent &e : g_events) {
+        EXPECT_EQ('r', e.what);
+        got.insert(e.a);
+    }
+    EXPECT_EQ(want, got);
+    EXPECT_EQ(3u, g_events.size());
+    EXPECT_EQ(leaf, g_events[0].a) << "leaves first";
+}
+
+TEST_F(CapHookTest, DeleteTableReportsEachCapability)
+{
+    NewCap(kB);
+    NewCap(kB);
+    handle_t other = NewCap(kA);
+    ASSERT_EQ(STATUS_OK, cap_delete_table(space_.get(), kB));
+    EXPECT_EQ(2u, g_events.size());
+    Get(kA, other);
+}
+
+TEST_F(CapHookTest, MoveReportsBothPositionsCopyAndDeriveNothing)
+{
+    handle_t h = NewCap(kA);
+    int32_t from = Pos(kA, h);
+    handle_t copy = HANDLE_NONE;
+    handle_t derived = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_transfer(space_.get(), kA, h, kB, false, &copy));
+    ASSERT_EQ(STATUS_OK, cap_derive(space_.get(), kA, h, RIGHT_SEND, &derived));
+    EXPECT_TRUE(g_events.empty());
+    handle_t moved = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_transfer(space_.get(), kA, h, kC, true, &moved));
+    ASSERT_EQ(1u, g_events.size());
+    EXPECT_EQ('m', g_events[0].what);
+    EXPECT_EQ(from, g_events[0].a);
+    EXPECT_EQ(Pos(kC, moved), g_events[0].b);
+}
+
+TEST_F(CapHookTest, FailedCallsReportNothing)
+{
+    handle_t h = NewCap(kA, RIGHT_SEND);
+    EXPECT_EQ(STATUS_MISSING_RIGHT, cap_revoke(space_.get(), kA, h));
+    EXPECT_EQ(STATUS_MISSING_RIGHT, cap_transfer(space_.get(), kA, h, kB, true, &h));
+    EXPECT_EQ(STATUS_STALE_HANDLE, cap_delete(space_.get(), kA, h + (1u << HANDLE_SLOT_BITS)));
+    EXPECT_TRUE(g_events.empty());
 }
 
 } // namespace

@@ -165,6 +165,23 @@ TEST_F(LoaderTest, TextPagesAreSynchronizedAfterTheyAreWritten)
     }
 }
 
+TEST_F(LoaderTest, LoadedPagesKeepTheirElfPermissionsAsTheirCeiling)
+{
+    ASSERT_EQ(STATUS_OK, Load(Program()));
+    constexpr uint32_t R = HAL_MMU_READ;
+    constexpr uint32_t W = HAL_MMU_WRITE;
+    constexpr uint32_t X = HAL_MMU_EXEC;
+    // Text never becomes writable, data and stack never executable.
+    EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, kText, R | W));
+    EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, kData, R | X));
+    EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, kStackTop - kPage, R | X));
+    // Narrowing within the ceiling, and back, is allowed.
+    EXPECT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, kText, R));
+    EXPECT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, kText, R | X));
+    EXPECT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, kData, R));
+    EXPECT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, kData, R | W));
+}
+
 TEST_F(LoaderTest, ExecuteOnlyAndWriteOnlySegmentsAlsoGetRead)
 {
     ASSERT_EQ(STATUS_OK,

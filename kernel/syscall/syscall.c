@@ -32,7 +32,7 @@ void kernel_state_init(struct kernel_state *k)
     k->current = KERNEL_NO_TASK;
     k->reaped = 0;
     k->power_request = KERNEL_POWER_NONE;
-    k->pad = 0;
+    syscall_links_init(k);
 }
 
 void kernel_state_set_frames(struct kernel_state *k, struct frame_alloc *fa)

@@ -82,9 +82,16 @@ struct kernel_task {
     uint64_t watch_bits;
     /** For reports: its image's name ("task" when it has none), NUL-terminated. */
     char name[KERNEL_TASK_NAME_MAX];
+    /**
+     * While watch_set: the positions (kernel/cap) of the task and the
+     * notification capabilities the watch was made through; it ends when
+     * either goes (syscall_links.c), else CAP_NIL.
+     */
+    int32_t watch_task_cap;
+    int32_t watch_note_cap;
 };
 
-_Static_assert(sizeof(struct kernel_task) == 104, "struct kernel_task has no padding");
+_Static_assert(sizeof(struct kernel_task) == 112, "struct kernel_task has no padding");
 
 /** Everything one kernel instance has. No padding: two states compare with memcmp. */
 struct kernel_state {
@@ -117,14 +124,13 @@ struct kernel_state {
      * itself has no side effect on the machine).
      */
     uint32_t power_request;
-    uint32_t pad;
 };
 
 _Static_assert(sizeof(struct kernel_state) ==
                    sizeof(struct ipc) + sizeof(struct vm) +
                        OBJ_MAX_TASKS * sizeof(struct kernel_task) + sizeof(struct frame_alloc *) +
                        sizeof(const struct image_table *) + sizeof(struct cap_space) +
-                       sizeof(struct sched) + 4 * sizeof(uint32_t),
+                       sizeof(struct sched) + 3 * sizeof(uint32_t),
                "struct kernel_state has no padding (the size fits alignment 8)");
 
 /** The saved user argument registers of one call; x[0..7] receive the results. */
@@ -138,9 +144,21 @@ _Static_assert(sizeof(struct syscall_regs) == 9 * sizeof(uint64_t), "no padding"
 
 /**
  * Empties every capability table, the scheduler, the IPC and memory state;
- * no frame allocator; current = KERNEL_NO_TASK.
+ * no frame allocator; current = KERNEL_NO_TASK. Sets the capability hooks
+ * (kernel/cap/cap.h) through which a mapping or a watch ends with the
+ * capability it was made through, so k->caps must stay inside k.
  */
 void kernel_state_init(struct kernel_state *k);
+
+/**
+ * Checks that what was made through a capability names it: every frame
+ * mapping's owner is a used frame capability of that frame with RIGHT_MAP
+ * and rights covering the mapping's ceiling; every watch names a task
+ * capability to the watched task with RIGHT_WATCH and a notification
+ * capability to the watch's notification with RIGHT_SEND. Returns
+ * STATUS_OK or STATUS_BAD_FORMAT. For tests and fuzzers.
+ */
+status_t kernel_check_links(const struct kernel_state *k);
 
 /** Gives k the frame allocator that frames, spaces and tables come from. */
 void kernel_state_set_frames(struct kernel_state *k, struct frame_alloc *fa);

@@ -251,6 +251,19 @@ void syscall_task_clear(struct kernel_task *t)
     for (uint32_t i = 0; i < KERNEL_TASK_NAME_MAX; i++) {
         v->name[i] = 0;
     }
+    v->watch_task_cap = CAP_NIL;
+    v->watch_note_cap = CAP_NIL;
+}
+
+void syscall_task_watch_end(struct kernel_task *t)
+{
+    t->watch.kind = OBJECT_NONE;
+    t->watch.index = 0;
+    t->watch.generation = 0;
+    t->watch_set = 0;
+    t->watch_bits = 0;
+    t->watch_task_cap = CAP_NIL;
+    t->watch_note_cap = CAP_NIL;
 }
 
 void syscall_task_init(struct kernel_task *t, struct obj_ref self, struct obj_ref space,
@@ -295,11 +308,12 @@ void kernel_task_stop(struct kernel_state *k, uint32_t task)
 /** SYS_TASK_WATCH: x0 task (RIGHT_WATCH), x1 notification (RIGHT_SEND), x2 bits. */
 status_t syscall_task_watch(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
 {
-    uint32_t target = 0;
-    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_TASK, RIGHT_WATCH, &target);
+    struct cap *w = 0;
+    status_t st = cap_lookup(&k->caps, task, (handle_t)regs->x[0], OBJECT_TASK, RIGHT_WATCH, &w);
     if (st != STATUS_OK) {
         return st;
     }
+    uint32_t target = w->object.index;
     struct cap *n = 0;
     st = cap_lookup(&k->caps, task, (handle_t)regs->x[1], OBJECT_NOTIFICATION, RIGHT_SEND, &n);
     if (st != STATUS_OK) {
@@ -315,6 +329,9 @@ status_t syscall_task_watch(struct kernel_state *k, uint32_t task, const struct 
     t->watch = n->object;
     t->watch_set = 1;
     t->watch_bits = regs->x[2];
+    // The watch lives as long as both capabilities it was made through.
+    t->watch_task_cap = cap_position(&k->caps, w);
+    t->watch_note_cap = cap_position(&k->caps, n);
     return STATUS_OK;
 }
 

@@ -71,6 +71,9 @@ class ObjCallTest : public ::testing::Test {
         if (st == STATUS_OK) {
             st = vm_check_invariants(&k_->vm);
         }
+        if (st == STATUS_OK) {
+            st = kernel_check_links(k_.get());
+        }
         return st;
     }
 
@@ -428,15 +431,17 @@ TEST_F(ObjCallTest, DeletingTheLastFrameCapabilityUnmapsAndFreesIt)
 {
     const handle_t f = Create(SYS_FRAME_CREATE);
     const handle_t s = Create(SYS_SPACE_CREATE);
-    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x1000, SYS_MAP_READ)));
-    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, s, f, 0x5000, SYS_MAP_READ)));
-    const uint64_t mapped = Free();
     const handle_t copy = Derive(f, RIGHT_READ | RIGHT_MAP, root_);
+    // Each mapping lives as long as the capability it was made through.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x1000, SYS_MAP_READ)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, s, copy, 0x5000, SYS_MAP_READ)));
+    const uint64_t mapped = Free();
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, f)));
     paddr_t pa{};
-    EXPECT_EQ(HAL_MMU_OK, Translate(h_.space, 0x1000, false, &pa)) << "a capability is left";
-    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, copy)));
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(h_.space, 0x1000, false, &pa));
+    EXPECT_EQ(HAL_MMU_OK, Translate(s, 0x5000, false, &pa)) << "made through the copy, still there";
+    EXPECT_EQ(mapped, Free()) << "a capability is left: the frame stays";
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, copy)));
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(s, 0x5000, false, &pa));
     EXPECT_EQ(mapped + 1, Free());
     EXPECT_EQ(0u, vm_mapping_count(&k_->vm));
@@ -913,6 +918,193 @@ TEST_F(SpawnTest, EveryRefusalLeavesNothingBehind)
         fill.push_back(Derive(h_.space, RIGHT_MAP, root_));
     }
     ExpectFails(STATUS_TABLE_FULL, Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE));
+}
+
+// Mappings and watches live exactly as long as the capability they were made through.
+class LinkTest : public ObjCallTest {
+  protected:
+    static constexpr rights_t kFrameRW = RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT;
+
+    /** A started child with a copy of its own space capability (MAP) in its table. */
+    struct Mapper {
+        Child c;
+        handle_t space; // in the child's table
+    };
+    Mapper NewMapper()
+    {
+        Mapper m{};
+        m.c = NewChild();
+        EXPECT_EQ(STATUS_OK, cap_transfer(&k_->caps, root_, m.c.space, m.c.id, false, &m.space));
+        EXPECT_EQ(STATUS_OK, Call(Regs(SYS_TASK_START, m.c.task, 0x1000, 0x8000, 0)));
+        return m;
+    }
+
+    /** Copies root's capability h into task's table (the IPC primitive, as a copy). */
+    handle_t Give(handle_t h, uint32_t task)
+    {
+        handle_t out = HANDLE_NONE;
+        EXPECT_EQ(STATUS_OK, cap_transfer(&k_->caps, root_, h, task, false, &out));
+        return out;
+    }
+
+    hal_mmu_result ChildTranslate(const Mapper &m, uint64_t va, bool write)
+    {
+        paddr_t pa{};
+        return Translate(m.c.space, va, write, &pa);
+    }
+
+    /** Runs a call as task (an rvalue of Regs). */
+    status_t CallAs(syscall_regs r, uint32_t task)
+    {
+        return Call(r, task);
+    }
+
+    status_t Poll(handle_t n, uint64_t *bits)
+    {
+        syscall_regs r = Regs(SYS_NOTIFY_POLL, n);
+        status_t st = Call(r, root_);
+        *bits = r.x[1];
+        return st;
+    }
+};
+
+TEST_F(LinkTest, RevokeUnmapsWhatADescendantMappedInAnotherTable)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    const handle_t derived = Derive(f, kFrameRW, root_);
+    Mapper b = NewMapper();
+    const handle_t held = Give(derived, b.c.id);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, derived)));
+    ASSERT_EQ(STATUS_OK,
+              CallAs(Regs(SYS_MAP, b.space, held, 0x7000, SYS_MAP_READ | SYS_MAP_WRITE), b.c.id));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x1000, SYS_MAP_READ)));
+    EXPECT_EQ(HAL_MMU_OK, ChildTranslate(b, 0x7000, true));
+    ASSERT_EQ(STATUS_OK, Invariants());
+
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_REVOKE, f)));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, ChildTranslate(b, 0x7000, false))
+        << "gone with its capability";
+    EXPECT_EQ(1u, vm_mapping_count(&k_->vm)) << "root's own mapping, made through f, stays";
+    paddr_t pa{};
+    EXPECT_EQ(HAL_MMU_OK, Translate(h_.space, 0x1000, false, &pa));
+    ExpectFails(STATUS_STALE_HANDLE, Regs(SYS_MAP, b.space, held, 0x7000, SYS_MAP_READ), b.c.id);
+}
+
+TEST_F(LinkTest, DeleteUnmapsOnlyWhatWasMadeThroughThatCapability)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    const handle_t a = Derive(f, kFrameRW, root_);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, a, 0x1000, SYS_MAP_READ)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, a, 0x2000, SYS_MAP_READ)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x3000, SYS_MAP_READ)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, a)));
+    paddr_t pa{};
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(h_.space, 0x1000, false, &pa));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(h_.space, 0x2000, false, &pa));
+    EXPECT_EQ(HAL_MMU_OK, Translate(h_.space, 0x3000, false, &pa));
+    EXPECT_EQ(1u, vm_mapping_count(&k_->vm));
+}
+
+TEST_F(LinkTest, AMovedCapabilityKeepsItsMappings)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    Mapper b = NewMapper();
+    const handle_t held = Give(Derive(f, kFrameRW, root_), b.c.id);
+    ASSERT_EQ(STATUS_OK, CallAs(Regs(SYS_MAP, b.space, held, 0x7000, SYS_MAP_READ), b.c.id));
+    // Moved back to root's table (as IPC moves it): the mapping follows it.
+    handle_t back = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_transfer(&k_->caps, b.c.id, held, root_, true, &back));
+    ASSERT_EQ(STATUS_OK, Invariants()) << "the mapping names the capability's new position";
+    EXPECT_EQ(HAL_MMU_OK, ChildTranslate(b, 0x7000, false));
+    // A new capability in the emptied slot has no mapping to end.
+    const handle_t other = Give(Derive(f, kFrameRW, root_), b.c.id);
+    ASSERT_EQ(STATUS_OK, CallAs(Regs(SYS_CAP_DELETE, other), b.c.id));
+    EXPECT_EQ(HAL_MMU_OK, ChildTranslate(b, 0x7000, false));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, back)));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, ChildTranslate(b, 0x7000, false));
+}
+
+TEST_F(LinkTest, ATasksExitUnmapsWhatItMappedInAnotherSpace)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    Mapper b = NewMapper();
+    const handle_t held = Give(Derive(f, kFrameRW, root_), b.c.id);
+    const handle_t root_space = Give(h_.space, b.c.id);
+    ASSERT_EQ(STATUS_OK, CallAs(Regs(SYS_MAP, root_space, held, 0x5000, SYS_MAP_READ), b.c.id));
+    paddr_t pa{};
+    ASSERT_EQ(HAL_MMU_OK, Translate(h_.space, 0x5000, false, &pa));
+    syscall_regs ex = Regs(SYS_EXIT);
+    ASSERT_EQ(STATUS_OK, Call(ex, b.c.id));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(h_.space, 0x5000, false, &pa));
+    EXPECT_EQ(0u, vm_mapping_count(&k_->vm));
+}
+
+TEST_F(LinkTest, AWatchEndsWithTheTaskCapabilityItWasMadeThrough)
+{
+    const handle_t n = Create(SYS_NOTIFY_CREATE);
+    Mapper b = NewMapper();
+    const handle_t watch = Derive(b.c.task, RIGHT_WATCH, root_);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_TASK_WATCH, watch, n, 0x4)));
+    ASSERT_EQ(STATUS_OK, Invariants());
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, watch)));
+    EXPECT_EQ(0u, k_->tasks[b.c.id].watch_set);
+    syscall_regs ex = Regs(SYS_EXIT);
+    ASSERT_EQ(STATUS_OK, Call(ex, b.c.id));
+    uint64_t bits = 0;
+    EXPECT_EQ(STATUS_WOULD_BLOCK, Poll(n, &bits)) << "bits " << bits;
+}
+
+TEST_F(LinkTest, AWatchEndsWithTheNotificationCapabilityItWasMadeThrough)
+{
+    const handle_t n = Create(SYS_NOTIFY_CREATE);
+    const handle_t send = Derive(n, RIGHT_SEND | RIGHT_DERIVE, root_);
+    Mapper b = NewMapper();
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_TASK_WATCH, b.c.task, send, 0x4)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_REVOKE, n)));
+    EXPECT_EQ(0u, k_->tasks[b.c.id].watch_set);
+    syscall_regs ex = Regs(SYS_EXIT);
+    ASSERT_EQ(STATUS_OK, Call(ex, b.c.id));
+    uint64_t bits = 0;
+    EXPECT_EQ(STATUS_WOULD_BLOCK, Poll(n, &bits)) << "bits " << bits;
+}
+
+TEST_F(LinkTest, AWatchWhoseCapabilitiesStaySignals)
+{
+    const handle_t n = Create(SYS_NOTIFY_CREATE);
+    Mapper b = NewMapper();
+    const handle_t watch = Derive(b.c.task, RIGHT_WATCH | RIGHT_GRANT, root_);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_TASK_WATCH, watch, n, 0x4)));
+    // Moved to another table, the capability lives on and so does the watch.
+    handle_t moved = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_transfer(&k_->caps, root_, watch, b.c.id, true, &moved));
+    ASSERT_EQ(STATUS_OK, Invariants());
+    EXPECT_EQ(1u, k_->tasks[b.c.id].watch_set);
+    // b's exit empties its table (the watch capability with it) after signalling.
+    syscall_regs ex = Regs(SYS_EXIT);
+    ASSERT_EQ(STATUS_OK, Call(ex, b.c.id));
+    uint64_t bits = 0;
+    EXPECT_EQ(STATUS_OK, Poll(n, &bits));
+    EXPECT_EQ(0x4u, bits);
+}
+
+TEST_F(ObjCallTest, AFrameIsNeverWritableAndExecutableAcrossItsMappings)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    const handle_t rx = Derive(f, RIGHT_READ | RIGHT_EXECUTE | RIGHT_MAP, root_);
+    const handle_t s = Create(SYS_SPACE_CREATE);
+    constexpr uint64_t R = SYS_MAP_READ;
+    constexpr uint64_t W = SYS_MAP_WRITE;
+    constexpr uint64_t X = SYS_MAP_EXEC;
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x1000, R | W)));
+    // Through another capability, in another space: still the same frame.
+    ExpectFails(STATUS_WX_CONFLICT, Regs(SYS_MAP, s, rx, 0x2000, R | X));
+    ExpectFails(STATUS_WX_CONFLICT, Regs(SYS_MAP, h_.space, f, 0x2000, R | X));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, s, rx, 0x2000, R)));
+    ExpectFails(STATUS_WX_CONFLICT, Regs(SYS_PROTECT, s, 0x2000, R | X));
+    // The honest way: unmap the writable mapping, then execute.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_UNMAP, h_.space, 0x1000)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_PROTECT, s, 0x2000, R | X)));
+    ExpectFails(STATUS_WX_CONFLICT, Regs(SYS_MAP, h_.space, f, 0x1000, R | W));
 }
 
 } // namespace

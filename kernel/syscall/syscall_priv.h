@@ -45,6 +45,12 @@ status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct sysca
 status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *regs);
 status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 
+/** Sets k->caps' hooks: a mapping or watch ends (or moves) with its capability. */
+void syscall_links_init(struct kernel_state *k);
+
+/** Ends the watch on task (if any). */
+void syscall_task_watch_end(struct kernel_task *t);
+
 /** Empties a task record (no task: every field 0, refs OBJECT_NONE). */
 void syscall_task_clear(struct kernel_task *t);
 

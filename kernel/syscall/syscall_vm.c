@@ -65,8 +65,10 @@ status_t syscall_map(struct kernel_state *k, uint32_t task, const struct syscall
     if (k->frames == 0) {
         return STATUS_NO_MEMORY;
     }
-    // vm_map checks the rest (W^X, READ, the address, room) before it changes anything.
-    return vm_map(&k->vm, k->frames, space, frame->object.index, regs->x[2], perms, allowed);
+    // vm_map checks the rest (W^X, READ, the address, room) before it changes anything. The
+    // mapping lives as long as the frame capability (syscall_links.c).
+    return vm_map(&k->vm, k->frames, space, frame->object.index, regs->x[2], perms, allowed,
+                  cap_position(&k->caps, frame));
 }
 
 /** x0 space (RIGHT_MAP), x1 va. */

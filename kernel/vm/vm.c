@@ -43,6 +43,8 @@ static void frame_clear(struct vm_frame *f)
     f->first = VM_NIL;
     f->mappings = 0;
     f->used = 0;
+    f->writable = 0;
+    f->executable = 0;
     f->pad = 0;
 }
 
@@ -60,7 +62,7 @@ static void record_clear(struct vm_mapping *r, int32_t next)
     r->prev_in_space = VM_NIL;
     r->next_in_frame = VM_NIL;
     r->prev_in_frame = VM_NIL;
-    r->pad = 0;
+    r->owner = VM_NIL;
 }
 
 void vm_init(struct vm *vm)
@@ -171,6 +173,33 @@ static void unlink_space(struct vm *vm, int32_t m)
     s->mappings--;
 }
 
+/** Adds (delta 1) or takes away (-1) a mapping with perms from a frame's W and X counts. */
+static void frame_count_perms(struct vm_frame *f, uint32_t perms, int delta)
+{
+    if ((perms & HAL_MMU_WRITE) != 0) {
+        f->writable += (uint32_t)delta;
+    }
+    if ((perms & HAL_MMU_EXEC) != 0) {
+        f->executable += (uint32_t)delta;
+    }
+}
+
+/**
+ * Decode: whether a mapping of frame f may have perms, given that one
+ * mapping with old perms (0: none) is replaced: STATUS_WX_CONFLICT if the
+ * frame would be writable and executable at once across its mappings.
+ */
+static status_t frame_wx_check(const struct vm_frame *f, uint32_t perms, uint32_t old)
+{
+    uint32_t writable = f->writable - ((old & HAL_MMU_WRITE) != 0 ? 1u : 0u);
+    uint32_t executable = f->executable - ((old & HAL_MMU_EXEC) != 0 ? 1u : 0u);
+    if (((perms & HAL_MMU_WRITE) != 0 && executable > 0) ||
+        ((perms & HAL_MMU_EXEC) != 0 && writable > 0)) {
+        return STATUS_WX_CONFLICT;
+    }
+    return STATUS_OK;
+}
+
 /** Takes record m out of its frame's list. */
 static void unlink_frame(struct vm *vm, int32_t m)
 {
@@ -188,6 +217,7 @@ static void unlink_frame(struct vm *vm, int32_t m)
         vm->mappings[r->next_in_frame].prev_in_frame = r->prev_in_frame;
     }
     f->mappings--;
+    frame_count_perms(f, r->perms, -1);
 }
 
 /** Puts an unlinked record back on the free list; an anonymous page goes back to fa. */
@@ -202,6 +232,19 @@ static void record_free(struct vm *vm, struct frame_alloc *fa, int32_t m)
     vm->used--;
 }
 
+/** Unmaps frame record m (not anonymous) from its space, invalidating it in the TLB, and frees it.
+ */
+static void frame_record_unmap(struct vm *vm, int32_t m)
+{
+    const struct vm_mapping *r = &vm->mappings[m];
+    CHECK(r->frame != VM_ANON);
+    CHECK(hal_mmu_unmap(vm->spaces[r->space].root, vm_space_asid(r->space), r->va,
+                        HAL_MMU_PAGE_SIZE) == HAL_MMU_OK);
+    unlink_space(vm, m);
+    unlink_frame(vm, m);
+    record_free(vm, 0, m);
+}
+
 status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame)
 {
     if (vm == 0 || fa == 0 || frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used) {
@@ -209,13 +252,7 @@ status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame)
     }
     struct vm_frame *f = &vm->frames[frame];
     while (f->first != VM_NIL) {
-        int32_t m = f->first;
-        const struct vm_mapping *r = &vm->mappings[m];
-        CHECK(hal_mmu_unmap(vm->spaces[r->space].root, vm_space_asid(r->space), r->va,
-                            HAL_MMU_PAGE_SIZE) == HAL_MMU_OK);
-        unlink_space(vm, m);
-        unlink_frame(vm, m);
-        record_free(vm, fa, m);
+        frame_record_unmap(vm, f->first);
     }
     CHECK(frame_alloc_free(fa, f->pa) == STATUS_OK);
     frame_clear(f);
@@ -291,9 +328,12 @@ static status_t perms_check(uint32_t perms, uint32_t max_perms)
  * error nothing changed.
  */
 static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame,
-                         paddr_t pa, uint64_t va, uint32_t perms, uint32_t max_perms)
+                         paddr_t pa, uint64_t va, uint32_t perms, uint32_t max_perms, int32_t owner)
 {
     status_t st = perms_check(perms, max_perms);
+    if (st == STATUS_OK && frame != VM_ANON) {
+        st = frame_wx_check(&vm->frames[frame], perms, 0);
+    }
     if (st == STATUS_OK) {
         st = va_check(va);
     }
@@ -339,6 +379,7 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
     rec->frame = frame;
     rec->perms = perms;
     rec->max_perms = max_perms;
+    rec->owner = owner;
     rec->used = 1;
     rec->next_in_space = s->first;
     rec->prev_in_space = VM_NIL;
@@ -357,18 +398,19 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
         }
         fr->first = m;
         fr->mappings++;
+        frame_count_perms(fr, perms, 1);
     }
     return STATUS_OK;
 }
 
 status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame, uint64_t va,
-                uint32_t perms, uint32_t max_perms)
+                uint32_t perms, uint32_t max_perms, int32_t owner)
 {
     if (vm == 0 || fa == 0 || space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[space].used ||
         frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return map_page(vm, fa, space, frame, vm->frames[frame].pa, va, perms, max_perms);
+    return map_page(vm, fa, space, frame, vm->frames[frame].pa, va, perms, max_perms, owner);
 }
 
 status_t vm_map_anon(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_t va,
@@ -385,7 +427,8 @@ status_t vm_map_anon(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint
     }
     // Zeroed before it is mapped: no task ever sees an earlier user's data.
     page_zero(page);
-    st = map_page(vm, fa, space, VM_ANON, page, va, perms, VM_PERMS_ALL);
+    // Its permissions are its ceiling: a loaded segment keeps its ELF permissions.
+    st = map_page(vm, fa, space, VM_ANON, page, va, perms, perms, VM_NIL);
     if (st != STATUS_OK) {
         CHECK(frame_alloc_free(fa, page) == STATUS_OK);
         return st;
@@ -445,11 +488,19 @@ status_t vm_protect(struct vm *vm, uint32_t space, uint64_t va, uint32_t perms)
     if (st == STATUS_OK) {
         st = perms_check(perms, vm->mappings[m].max_perms);
     }
+    const struct vm_mapping *r = st == STATUS_OK ? &vm->mappings[m] : 0;
+    if (r != 0 && r->frame != VM_ANON) {
+        st = frame_wx_check(&vm->frames[r->frame], perms, r->perms);
+    }
     if (st != STATUS_OK) {
         return st;
     }
-    if ((perms & HAL_MMU_EXEC) != 0 && (vm->mappings[m].perms & HAL_MMU_EXEC) == 0) {
-        hal_cache_sync_icache(vm->mappings[m].pa, HAL_MMU_PAGE_SIZE); // becomes executable
+    if ((perms & HAL_MMU_EXEC) != 0 && (r->perms & HAL_MMU_EXEC) == 0) {
+        hal_cache_sync_icache(r->pa, HAL_MMU_PAGE_SIZE); // becomes executable
+    }
+    if (r->frame != VM_ANON) {
+        frame_count_perms(&vm->frames[r->frame], r->perms, -1);
+        frame_count_perms(&vm->frames[r->frame], perms, 1);
     }
     CHECK(hal_mmu_protect(vm->spaces[space].root, vm_space_asid(space), va, HAL_MMU_PAGE_SIZE,
                           perms) == HAL_MMU_OK);
@@ -473,4 +524,45 @@ uint32_t vm_mapping_count(const struct vm *vm)
 uint32_t vm_anon_count(const struct vm *vm)
 {
     return vm == 0 ? 0 : vm->anon;
+}
+
+uint32_t vm_unmap_owner(struct vm *vm, uint32_t frame, int32_t owner)
+{
+    if (vm == 0 || frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used || owner == VM_NIL) {
+        return 0;
+    }
+    uint32_t n = 0;
+    int32_t m = vm->frames[frame].first;
+    while (m != VM_NIL) {
+        int32_t next = vm->mappings[m].next_in_frame;
+        if (vm->mappings[m].owner == owner) {
+            frame_record_unmap(vm, m);
+            n++;
+        }
+        m = next;
+    }
+    return n;
+}
+
+uint32_t vm_rehome(struct vm *vm, uint32_t frame, int32_t from, int32_t to)
+{
+    if (vm == 0 || frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used || from == VM_NIL) {
+        return 0;
+    }
+    uint32_t n = 0;
+    for (int32_t m = vm->frames[frame].first; m != VM_NIL; m = vm->mappings[m].next_in_frame) {
+        if (vm->mappings[m].owner == from) {
+            vm->mappings[m].owner = to;
+            n++;
+        }
+    }
+    return n;
+}
+
+const struct vm_mapping *vm_mapping_at(const struct vm *vm, uint32_t m)
+{
+    if (vm == 0 || m >= VM_MAX_MAPPINGS || !vm->mappings[m].used) {
+        return 0;
+    }
+    return &vm->mappings[m];
 }

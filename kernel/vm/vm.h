@@ -19,6 +19,23 @@
  * A mapping puts one frame at one page-aligned user address of one space,
  * with permissions (HAL_MMU_READ/WRITE/EXEC; W^X) no wider than a ceiling
  * fixed when it was made (the rights of the frame capability used).
+ *
+ * Authority: a frame mapping records its owner, an opaque int32_t the
+ * caller gives (kernel/syscall gives the position of the frame capability
+ * it was made through, kernel/cap/cap.h), or VM_NIL for none. It lives
+ * exactly as long as that capability: when the capability goes the caller
+ * calls vm_unmap_owner, which unmaps every mapping of the frame made
+ * through it (each invalidated in the TLB by ASID and address) before the
+ * deleting call returns; when the capability moves, vm_rehome gives its
+ * mappings the new position. Both walk the frame's list, so their cost is
+ * bounded by the frame's mappings.
+ * W^X holds per frame, not only per mapping: no frame is ever writable
+ * through one mapping and executable through another. Each frame counts
+ * its writable and its executable mappings, and a map or protect that
+ * would make both non-zero fails with STATUS_WX_CONFLICT. Code is loaded
+ * the honest way: map writable, write, unmap (or protect to read-only),
+ * then map executable.
+ *
  * Mappings live in a fixed pool of VM_MAX_MAPPINGS records, each linked in
  * two lists: its space's and its frame's. A frame may be mapped many times
  * (in one space or several). Destroying a frame unmaps it everywhere before
@@ -73,6 +90,9 @@ struct vm_frame {
     uint32_t mappings;
     /** 1 while the frame object exists. */
     uint32_t used;
+    /** Mappings of this frame with HAL_MMU_WRITE, and with HAL_MMU_EXEC: never both non-zero. */
+    uint32_t writable;
+    uint32_t executable;
     uint32_t pad;
 };
 
@@ -108,7 +128,8 @@ struct vm_mapping {
     int32_t prev_in_space;
     int32_t next_in_frame;
     int32_t prev_in_frame;
-    uint32_t pad;
+    /** What the mapping was made through (vm_map's owner), or VM_NIL (anonymous pages too). */
+    int32_t owner;
 };
 
 /** All memory objects of one kernel. Fields private to kernel/vm (declared for placement). */
@@ -163,21 +184,43 @@ status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space)
 /**
  * Maps frame at user address va of space with perms (HAL_MMU_*), which must
  * lie within max_perms; protect may later change perms within max_perms.
+ * owner is what the mapping was made through (see Authority above), or
+ * VM_NIL; it is not checked.
  * New tables come from fa; the ones not used go back. Returns, with nothing
  * changed: STATUS_INVALID_ARGUMENT (null pointer, index out of range or
  * not in use, unknown bits in perms or max_perms), STATUS_PERMISSION
- * (perms not within max_perms, no READ, WRITE with EXEC), STATUS_MISALIGNED
+ * (perms not within max_perms, no READ, WRITE with EXEC),
+ * STATUS_WX_CONFLICT (WRITE while the frame is mapped executable
+ * elsewhere, or EXEC while it is mapped writable), STATUS_MISALIGNED
  * (va), STATUS_OUT_OF_RANGE (va not below HAL_MMU_USER_TOP),
  * STATUS_ALREADY_MAPPED, STATUS_NO_MEMORY (no free record, or fa short of
  * tables).
  */
 status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame, uint64_t va,
-                uint32_t perms, uint32_t max_perms);
+                uint32_t perms, uint32_t max_perms, int32_t owner);
+
+/**
+ * Unmaps every mapping of frame whose owner is owner (not VM_NIL), in
+ * every space, invalidating each page in the TLB by ASID and address.
+ * Returns how many; 0 for a null vm, a frame out of range or not in use.
+ * Cannot fail.
+ */
+uint32_t vm_unmap_owner(struct vm *vm, uint32_t frame, int32_t owner);
+
+/**
+ * Gives every mapping of frame whose owner is from (not VM_NIL) the owner
+ * to instead (the capability moved). Returns how many. Cannot fail.
+ */
+uint32_t vm_rehome(struct vm *vm, uint32_t frame, int32_t from, int32_t to);
+
+/** The record at index m of the pool if it is in use, else NULL (for invariant checks). */
+const struct vm_mapping *vm_mapping_at(const struct vm *vm, uint32_t m);
 
 /**
  * Maps a new zeroed anonymous page, owned by the space, at user address va
- * with perms (the ceiling for protect is READ|WRITE|EXEC, W^X still
- * applies); its physical address goes to *pa (non-NULL) so the caller may
+ * with perms, which are also its ceiling for protect (a loaded segment
+ * keeps its ELF permissions: text never writable, data and stack never
+ * executable); its physical address goes to *pa (non-NULL) so the caller may
  * fill it through the direct map. Errors as vm_map (STATUS_NO_MEMORY also
  * when fa has no page for it), with nothing changed.
  */
@@ -196,7 +239,8 @@ status_t vm_unmap(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_
 /**
  * Changes the permissions of the page at va of space to perms (within the
  * mapping's max_perms). Errors as vm_unmap, and STATUS_INVALID_ARGUMENT
- * (unknown bits) or STATUS_PERMISSION (beyond max_perms, no READ, W+X).
+ * (unknown bits), STATUS_PERMISSION (beyond max_perms, no READ, W+X) or
+ * STATUS_WX_CONFLICT (as vm_map, counting the frame's other mappings).
  */
 status_t vm_protect(struct vm *vm, uint32_t space, uint64_t va, uint32_t perms);
 

@@ -45,6 +45,8 @@ static bool frame_list_ok(const struct vm *vm, uint32_t frame)
 {
     const struct vm_frame *f = &vm->frames[frame];
     uint32_t n = 0;
+    uint32_t writable = 0;
+    uint32_t executable = 0;
     int32_t prev = VM_NIL;
     for (int32_t m = f->first; m != VM_NIL; m = vm->mappings[m].next_in_frame) {
         if (!in_pool(m) || n >= VM_MAX_MAPPINGS) {
@@ -54,10 +56,14 @@ static bool frame_list_ok(const struct vm *vm, uint32_t frame)
         if (!r->used || r->frame != frame || r->prev_in_frame != prev) {
             return false;
         }
+        writable += (r->perms & HAL_MMU_WRITE) != 0;
+        executable += (r->perms & HAL_MMU_EXEC) != 0;
         prev = m;
         n++;
     }
-    return n == f->mappings;
+    // W^X across the frame's mappings.
+    return n == f->mappings && writable == f->writable && executable == f->executable &&
+           (writable == 0 || executable == 0);
 }
 
 /** Checks a used record against its space, its frame and the page tables. */
@@ -71,7 +77,7 @@ static bool record_ok(const struct vm *vm, const struct vm_mapping *r)
                   r->pa.value != vm->frames[r->frame].pa.value)) {
         return false;
     }
-    if (anon && (r->next_in_frame != VM_NIL || r->prev_in_frame != VM_NIL)) {
+    if (anon && (r->next_in_frame != VM_NIL || r->prev_in_frame != VM_NIL || r->owner != VM_NIL)) {
         return false;
     }
     if ((r->perms & ~r->max_perms) != 0 || (r->perms & HAL_MMU_READ) == 0 ||
@@ -104,7 +110,8 @@ status_t vm_check_invariants(const struct vm *vm)
     uint32_t in_frames = 0;
     for (uint32_t f = 0; f < OBJ_MAX_FRAMES; f++) {
         const struct vm_frame *fr = &vm->frames[f];
-        bool unused_ok = fr->first == VM_NIL && fr->mappings == 0;
+        bool unused_ok =
+            fr->first == VM_NIL && fr->mappings == 0 && fr->writable == 0 && fr->executable == 0;
         if (fr->used ? !frame_list_ok(vm, f) : !unused_ok) {
             return STATUS_BAD_FORMAT;
         }

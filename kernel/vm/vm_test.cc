@@ -140,7 +140,7 @@ TEST_F(VmTest, MapUnmapProtect)
     ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     const uint64_t va = 0x400000;
-    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, va, R | W, R | W));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, va, R | W, R | W, VM_NIL));
     EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
     paddr_t pa{};
     ASSERT_EQ(HAL_MMU_OK, Translate(0, va + 123, true, &pa));
@@ -188,18 +188,18 @@ TEST_F(VmTest, PagesMadeExecutableAreSynchronizedForInstructionFetch)
     const uint64_t f1 = vm_->frames[1].pa.value;
     cache_fake_reset();
 
-    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x400000, R | W, RWX));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x400000, R | W, RWX, VM_NIL));
     EXPECT_EQ(0u, cache_fake_count());
-    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x500000, R | X, RWX));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x500000, R | X, RWX, VM_NIL));
     EXPECT_EQ(std::vector<uint64_t>{f1}, SyncedPages());
 
     // Failures make nothing executable and synchronize nothing.
     cache_fake_reset();
-    EXPECT_EQ(STATUS_ALREADY_MAPPED, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x500000, R | X, RWX));
-    EXPECT_EQ(STATUS_PERMISSION, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x600000, R | X, R));
+    EXPECT_EQ(STATUS_ALREADY_MAPPED, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x500000, R | X, RWX, VM_NIL));
+    EXPECT_EQ(STATUS_PERMISSION, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x600000, R | X, R, VM_NIL));
     EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x400000, R | W | X));
     std::vector<paddr_t> taken = Exhaust(0);
-    EXPECT_EQ(STATUS_NO_MEMORY, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x7000000000, R | X, RWX));
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x7000000000, R | X, RWX, VM_NIL));
     Release(taken);
     EXPECT_EQ(0u, cache_fake_count());
 
@@ -230,7 +230,7 @@ TEST_F(VmTest, MapErrorsChangeNothing)
 {
     ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
-    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x10000, R, R));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x10000, R, R, VM_NIL));
     const uint64_t free_before = Free();
     struct Case {
         uint32_t space, frame;
@@ -254,13 +254,14 @@ TEST_F(VmTest, MapErrorsChangeNothing)
         {0, 0, 0x10000, R, R, STATUS_ALREADY_MAPPED},
     };
     for (const Case &c : cases) {
-        EXPECT_EQ(c.want, vm_map(vm_.get(), &ram_.fa, c.space, c.frame, c.va, c.perms, c.max))
+        EXPECT_EQ(c.want,
+                  vm_map(vm_.get(), &ram_.fa, c.space, c.frame, c.va, c.perms, c.max, VM_NIL))
             << "va " << std::hex << c.va << " perms " << c.perms << " max " << c.max;
         EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
         EXPECT_EQ(free_before, Free()) << "tables taken and kept";
     }
-    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_map(nullptr, &ram_.fa, 0, 0, 0x20000, R, R));
-    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_map(vm_.get(), nullptr, 0, 0, 0x20000, R, R));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_map(nullptr, &ram_.fa, 0, 0, 0x20000, R, R, VM_NIL));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_map(vm_.get(), nullptr, 0, 0, 0x20000, R, R, VM_NIL));
 }
 
 TEST_F(VmTest, MapShortOfTablesTakesNothing)
@@ -269,16 +270,16 @@ TEST_F(VmTest, MapShortOfTablesTakesNothing)
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     // A fresh address needs three tables under the root; leave two.
     std::vector<paddr_t> taken = Exhaust(2);
-    EXPECT_EQ(STATUS_NO_MEMORY, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40000000, R, R));
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40000000, R, R, VM_NIL));
     EXPECT_EQ(2u, Free());
     EXPECT_EQ(0u, vm_mapping_count(vm_.get()));
     EXPECT_EQ(1u, vm_->spaces[0].tables);
     Release(taken);
-    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40000000, R, R));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40000000, R, R, VM_NIL));
     EXPECT_EQ(4u, vm_->spaces[0].tables);
     // Its neighbour shares every table: nothing more is kept.
     const uint64_t before = Free();
-    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40001000, R, R));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40001000, R, R, VM_NIL));
     EXPECT_EQ(before, Free());
     EXPECT_EQ(4u, vm_->spaces[0].tables);
 }
@@ -288,21 +289,22 @@ TEST_F(VmTest, RecordPoolExhaustionIsAnError)
     ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     for (uint64_t i = 0; i < VM_MAX_MAPPINGS; i++) {
-        ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, i * kPage, R, R)) << i;
+        ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, i * kPage, R, R, VM_NIL)) << i;
     }
     const uint64_t before = Free();
-    EXPECT_EQ(STATUS_NO_MEMORY, vm_map(vm_.get(), &ram_.fa, 0, 0, VM_MAX_MAPPINGS * kPage, R, R));
+    EXPECT_EQ(STATUS_NO_MEMORY,
+              vm_map(vm_.get(), &ram_.fa, 0, 0, VM_MAX_MAPPINGS * kPage, R, R, VM_NIL));
     EXPECT_EQ(before, Free());
     EXPECT_EQ(VM_MAX_MAPPINGS, vm_mapping_count(vm_.get()));
     ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 7 * kPage));
-    EXPECT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, VM_MAX_MAPPINGS * kPage, R, R));
+    EXPECT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, VM_MAX_MAPPINGS * kPage, R, R, VM_NIL));
 }
 
 TEST_F(VmTest, UnmapAndProtectErrorsChangeNothing)
 {
     ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
-    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x10000, R, R | X));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x10000, R, R | X, VM_NIL));
     mmu_fake_reset();
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_unmap(nullptr, &ram_.fa, 0, 0x10000));
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_unmap(vm_.get(), &ram_.fa, 1, 0x10000));
@@ -329,10 +331,10 @@ TEST_F(VmTest, DestroyingAFrameUnmapsItEverywhere)
     ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 9));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 10));
-    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x1000, R, R));
-    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x2000, R, R));
-    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 9, 0x7000, R | W, R | W));
-    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 10, 0x8000, R, R));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x1000, R, R, VM_NIL));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x2000, R, R, VM_NIL));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 9, 0x7000, R | W, R | W, VM_NIL));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 10, 0x8000, R, R, VM_NIL));
     mmu_fake_reset();
     ASSERT_EQ(STATUS_OK, vm_frame_destroy(vm_.get(), &ram_.fa, 9));
     EXPECT_EQ(3u, mmu_fake_invalidations());
@@ -346,6 +348,87 @@ TEST_F(VmTest, DestroyingAFrameUnmapsItEverywhere)
     EXPECT_EQ(1u, vm_->spaces[1].mappings);
 }
 
+TEST_F(VmTest, UnmapOwnerUnmapsOnlyThatOwnersMappingsOfTheFrame)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 9));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 10));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x1000, R, R, 5));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 9, 0x7000, R | W, R | W, 5));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x2000, R, R, 6));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 10, 0x8000, R, R, 5));
+    mmu_fake_reset();
+    EXPECT_EQ(2u, vm_unmap_owner(vm_.get(), 9, 5));
+    EXPECT_EQ(2u, mmu_fake_invalidations()) << "each page invalidated by ASID and address";
+    paddr_t pa{};
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(0, 0x1000, false, &pa));
+    EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(1, 0x7000, false, &pa));
+    EXPECT_EQ(HAL_MMU_OK, Translate(0, 0x2000, false, &pa)) << "another owner";
+    EXPECT_EQ(HAL_MMU_OK, Translate(1, 0x8000, false, &pa)) << "the same owner, another frame";
+    EXPECT_EQ(2u, vm_mapping_count(vm_.get()));
+    EXPECT_EQ(0u, vm_unmap_owner(vm_.get(), 9, 5));
+    EXPECT_EQ(0u, vm_unmap_owner(vm_.get(), 9, VM_NIL));
+    EXPECT_EQ(0u, vm_unmap_owner(vm_.get(), 11, 6)) << "no such frame";
+    EXPECT_EQ(0u, vm_unmap_owner(nullptr, 9, 6));
+}
+
+TEST_F(VmTest, RehomeGivesTheOwnersMappingsTheNewOwner)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 9));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x1000, R, R, 5));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x2000, R, R, 6));
+    EXPECT_EQ(1u, vm_rehome(vm_.get(), 9, 5, 70));
+    EXPECT_EQ(0u, vm_unmap_owner(vm_.get(), 9, 5)) << "nothing is left under the old owner";
+    EXPECT_EQ(1u, vm_unmap_owner(vm_.get(), 9, 70));
+    EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
+    int owners = 0;
+    for (uint32_t m = 0; m < VM_MAX_MAPPINGS; m++) {
+        const vm_mapping *r = vm_mapping_at(vm_.get(), m);
+        if (r != nullptr) {
+            EXPECT_EQ(6, r->owner);
+            owners++;
+        }
+    }
+    EXPECT_EQ(1, owners);
+    EXPECT_EQ(nullptr, vm_mapping_at(vm_.get(), VM_MAX_MAPPINGS));
+}
+
+TEST_F(VmTest, AFrameIsNeverWritableAndExecutableAcrossItsMappings)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 3));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 3, 0x1000, R | W, RWX, VM_NIL));
+    const uint64_t free_before = Free();
+    // An executable alias of a writable frame, in the same space or another: refused.
+    EXPECT_EQ(STATUS_WX_CONFLICT, vm_map(vm_.get(), &ram_.fa, 0, 3, 0x2000, R | X, RWX, VM_NIL));
+    EXPECT_EQ(STATUS_WX_CONFLICT, vm_map(vm_.get(), &ram_.fa, 1, 3, 0x2000, R | X, RWX, VM_NIL));
+    EXPECT_EQ(free_before, Free()) << "nothing taken";
+    EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
+    // Read-only aliases are fine; making one executable is not while a writable one exists.
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 3, 0x2000, R, RWX, VM_NIL));
+    EXPECT_EQ(STATUS_WX_CONFLICT, vm_protect(vm_.get(), 1, 0x2000, R | X));
+    // The honest way: drop the write, then execute.
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x1000, R));
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 1, 0x2000, R | X));
+    EXPECT_EQ(STATUS_WX_CONFLICT, vm_protect(vm_.get(), 0, 0x1000, R | W));
+    EXPECT_EQ(STATUS_WX_CONFLICT, vm_map(vm_.get(), &ram_.fa, 0, 3, 0x3000, R | W, RWX, VM_NIL));
+    // A mapping's own change between W and X does not count itself.
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 0x1000));
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 1, 0x2000, R | W));
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 1, 0x2000, R | X));
+    // Unmapping the executable mapping lets the frame be written again.
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 1, 0x2000));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 3, 0x3000, R | W, RWX, VM_NIL));
+    EXPECT_EQ(1u, vm_->frames[3].writable);
+    EXPECT_EQ(0u, vm_->frames[3].executable);
+    // Destroying the frame clears its counts.
+    ASSERT_EQ(STATUS_OK, vm_frame_destroy(vm_.get(), &ram_.fa, 3));
+    EXPECT_EQ(0u, vm_->frames[3].writable);
+}
+
 TEST_F(VmTest, DestroyingASpaceKeepsItsFramesAndFreesItsTables)
 {
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
@@ -354,9 +437,9 @@ TEST_F(VmTest, DestroyingASpaceKeepsItsFramesAndFreesItsTables)
     ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 3));
     // Spread over several tables at every level.
     for (uint64_t va : {0x0ull, 0x200000ull, 0x40000000ull, 0x8000000000ull, 0xfffffffff000ull}) {
-        ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 2, 0, va, R, R)) << va;
+        ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 2, 0, va, R, R, VM_NIL)) << va;
     }
-    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 3, 0, 0x5000, R, R));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 3, 0, 0x5000, R, R, VM_NIL));
     EXPECT_GT(vm_->spaces[2].tables, 5u);
     const uint32_t other_tables = vm_->spaces[3].tables;
     mmu_fake_reset();
@@ -392,9 +475,15 @@ TEST_F(VmTest, AnonymousPagesBelongToTheirSpace)
     paddr_t pa{};
     ASSERT_EQ(HAL_MMU_OK, Translate(0, 0x400010, false, &pa));
     EXPECT_EQ(page.value + 0x10, pa.value);
-    // Protect may go up to any W^X combination.
-    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x400000, R | W));
+    // Its permissions are its ceiling: text never becomes writable.
+    EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x400000, R | W));
     EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x400000, R | W | X));
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x400000, R));
+    ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x400000, R | X));
+    paddr_t stack{};
+    ASSERT_EQ(STATUS_OK, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x7ff000, R | W, &stack));
+    EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x7ff000, R | X)) << "data never runs";
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 0x7ff000));
 
     // Errors take nothing: already mapped, bad perms, bad address, no page.
     const uint64_t mapped = Free();
@@ -448,6 +537,7 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
     // (space, va) -> (frame, perms)
     std::map<std::pair<uint32_t, uint64_t>, std::pair<uint32_t, uint32_t>> model;
     std::map<std::pair<uint32_t, uint64_t>, uint64_t> anon_pa;
+    std::map<std::pair<uint32_t, uint64_t>, uint32_t> anon_max;
     constexpr uint32_t kAnon = VM_ANON;
     const uint32_t perm_choices[] = {R, R | W, R | X, R | W | X, W, 0};
     for (int step = 0; step < 4000; step++) {
@@ -486,12 +576,13 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
             if (ok) {
                 model[{space, va}] = {kAnon, perms};
                 anon_pa[{space, va}] = page.value;
+                anon_max[{space, va}] = perms;
             }
             break;
         }
         case 3:
         case 4: {
-            status_t st = vm_map(vm_.get(), &ram_.fa, space, frame, va, perms, R | W);
+            status_t st = vm_map(vm_.get(), &ram_.fa, space, frame, va, perms, R | W, VM_NIL);
             bool ok = vm_->spaces[space].used && vm_->frames[frame].used &&
                       model.count({space, va}) == 0 && (perms == R || perms == (R | W));
             ASSERT_EQ(ok, st == STATUS_OK) << "status " << st;
@@ -510,8 +601,10 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
         default: {
             status_t st = vm_protect(vm_.get(), space, va, perms);
             bool anon = model.count({space, va}) == 1 && model[{space, va}].first == kAnon;
+            // An anonymous page's ceiling is what it was mapped with; frames here have R|W.
+            uint32_t max = anon ? anon_max[{space, va}] : (R | W);
             bool ok = vm_->spaces[space].used && model.count({space, va}) == 1 &&
-                      (perms == R || perms == (R | W) || (anon && perms == (R | X)));
+                      (perms == R || perms == (R | W) || perms == (R | X)) && (perms & ~max) == 0;
             ASSERT_EQ(ok, st == STATUS_OK) << "status " << st;
             if (ok) {
                 model[{space, va}].second = perms;

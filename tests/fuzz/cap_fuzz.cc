@@ -78,11 +78,61 @@ status_t Step(Input &in)
     }
 }
 
+// The hooks' reports kept as a shadow: each capability gets a tag when first
+// seen; a removal must be reported while the capability is in place and clears
+// its tag, a move carries the tag along. After every step, a used slot whose
+// tag is missing (a move not reported) or an empty one with a tag (a removal
+// not reported) is a bug.
+uint32_t g_tag[CAP_TOTAL_SLOTS];
+uint32_t g_next_tag;
+
+const cap *Slot(int32_t pos)
+{
+    return &g_space.tables[pos / CAP_TABLE_SLOTS].slots[pos % CAP_TABLE_SLOTS];
+}
+
+void Removed(cap_space *space, int32_t pos)
+{
+    if (space != &g_space || cap_at_pos(space, pos) == nullptr || g_tag[pos] == 0) {
+        abort(); // reported for no capability, or one never seen
+    }
+    g_tag[pos] = 0;
+}
+
+void Moved(cap_space *space, int32_t from, int32_t to)
+{
+    if (space != &g_space || cap_at_pos(space, to) == nullptr || cap_at_pos(space, from) ||
+        g_tag[from] == 0 || g_tag[to] != 0) {
+        abort();
+    }
+    g_tag[to] = g_tag[from];
+    g_tag[from] = 0;
+}
+
+const cap_hooks kHooks = {Removed, Moved};
+
+// Tags what is new; aborts on a report that was missed.
+void CheckTags()
+{
+    for (int32_t pos = 0; pos < CAP_TOTAL_SLOTS; pos++) {
+        bool used = Slot(pos)->used != 0;
+        if (!used && g_tag[pos] != 0) {
+            abort(); // removed or moved away without a report
+        }
+        if (used && g_tag[pos] == 0) {
+            g_tag[pos] = ++g_next_tag; // new: an insert, derive or copy
+        }
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     cap_space_init(&g_space);
+    cap_space_set_hooks(&g_space, &kHooks);
+    memset(g_tag, 0, sizeof g_tag);
+    g_next_tag = 0;
     Input in{data, size};
     while (in.size > 0) {
         memcpy(&g_before, &g_space, sizeof g_space);
@@ -94,6 +144,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (cap_check_invariants(&g_space) != STATUS_OK) {
             abort();
         }
+        CheckTags();
     }
     return 0;
 }

@@ -9,7 +9,8 @@
 // current task, argument registers (handles chosen mostly among those the
 // system handed out, page addresses, small numbers, message info words
 // with counts mostly in range, or any 64-bit value). After every call the
-// capability, scheduler, IPC and memory invariants must hold, every page
+// capability, scheduler, IPC and memory invariants must hold (every
+// mapping and watch naming the capability it was made through), every page
 // of RAM must be either free or accounted for by a frame or a translation
 // table, a call that failed must have changed nothing (neither the kernel
 // state, the caller's result registers nor the free page count), and a
@@ -281,6 +282,7 @@ void OneCall(Input &in)
     Check(sched_check_invariants(&g_kernel.sched) == STATUS_OK);
     Check(ipc_check_invariants(&g_kernel.ipc, &g_kernel.sched) == STATUS_OK);
     Check(vm_check_invariants(&g_kernel.vm) == STATUS_OK);
+    Check(kernel_check_links(&g_kernel) == STATUS_OK);
     Check(g_kernel.reaped == obj_destroyed_count(&g_kernel.caps.objects));
     Check(frame_alloc_free_count(&g_frames) + PagesHeld() == g_total_free);
 }
