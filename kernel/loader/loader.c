@@ -102,19 +102,17 @@ status_t loader_check(const uint8_t *image, size_t size, uint64_t stack_top, uin
     if (st != STATUS_OK) {
         return st;
     }
-    struct elf_image parsed;
-    elf_result er = elf_parse(image, size, HAL_MMU_USER_TOP, &parsed);
+    elf_result er = elf_parse(image, size, HAL_MMU_USER_TOP, elf);
     if (er != ELF_OK) {
         *why = er;
         return elf_status(er);
     }
     uint64_t stack_base = stack_top - (uint64_t)stack_pages * PAGE;
-    for (uint32_t i = 0; i < parsed.segment_count; i++) {
-        if (segment_meets(&parsed.segments[i], stack_base - PAGE, stack_top)) {
+    for (uint32_t i = 0; i < elf->segment_count; i++) {
+        if (segment_meets(&elf->segments[i], stack_base - PAGE, stack_top)) {
             return STATUS_ALREADY_MAPPED;
         }
     }
-    *elf = parsed;
     return STATUS_OK;
 }
 

@@ -65,7 +65,8 @@ status_t loader_load(struct vm *vm, struct frame_alloc *fa, uint32_t space, cons
  * Decodes a load without touching any space: every refusal loader_load can
  * make that does not depend on the space's contents or on memory. Parses
  * image[0..size) into *elf and checks the stack against it. Returns
- * STATUS_OK or, with *elf unchanged: elf_status of the
+ * STATUS_OK or (*elf then describes the image only if it parsed, that is
+ * for STATUS_ALREADY_MAPPED): elf_status of the
  * parse error (its elf_result in *why, which is ELF_OK for any other
  * error), STATUS_INVALID_ARGUMENT (null pointer, stack_pages 0 or more
  * than LOADER_MAX_STACK_PAGES), STATUS_MISALIGNED (stack_top not page
