@@ -73,13 +73,10 @@ static void undo(struct vm *vm, struct frame_alloc *fa, uint32_t space, const st
     }
 }
 
-/** Checks the arguments and the stack: see loader.h. */
-static status_t args_check(const struct vm *vm, const struct frame_alloc *fa, uint32_t space,
-                           const uint8_t *image, uint64_t stack_top, uint32_t stack_pages,
-                           const struct loader_result *out)
+/** Checks the stack: see loader_check in loader.h. */
+static status_t stack_check(uint64_t stack_top, uint32_t stack_pages)
 {
-    if (vm == 0 || fa == 0 || image == 0 || out == 0 || vm_space_root(vm, space).value == 0 ||
-        stack_pages == 0 || stack_pages > LOADER_MAX_STACK_PAGES) {
+    if (stack_pages == 0 || stack_pages > LOADER_MAX_STACK_PAGES) {
         return STATUS_INVALID_ARGUMENT;
     }
     if ((stack_top & (PAGE - 1)) != 0) {
@@ -92,6 +89,34 @@ static status_t args_check(const struct vm *vm, const struct frame_alloc *fa, ui
     return STATUS_OK;
 }
 
+status_t loader_check(const uint8_t *image, size_t size, uint64_t stack_top, uint32_t stack_pages,
+                      struct elf_image *elf, elf_result *why)
+{
+    if (why == 0) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    *why = ELF_OK;
+    if (image == 0 || elf == 0) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    status_t st = stack_check(stack_top, stack_pages);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    elf_result er = elf_parse(image, size, HAL_MMU_USER_TOP, elf);
+    if (er != ELF_OK) {
+        *why = er;
+        return elf_status(er);
+    }
+    uint64_t stack_base = stack_top - (uint64_t)stack_pages * PAGE;
+    for (uint32_t i = 0; i < elf->segment_count; i++) {
+        if (segment_meets(&elf->segments[i], stack_base - PAGE, stack_top)) {
+            return STATUS_ALREADY_MAPPED;
+        }
+    }
+    return STATUS_OK;
+}
+
 status_t loader_load(struct vm *vm, struct frame_alloc *fa, uint32_t space, const uint8_t *image,
                      size_t size, uint64_t stack_top, uint32_t stack_pages,
                      struct loader_result *out, elf_result *why)
@@ -100,22 +125,15 @@ status_t loader_load(struct vm *vm, struct frame_alloc *fa, uint32_t space, cons
         return STATUS_INVALID_ARGUMENT;
     }
     *why = ELF_OK;
-    status_t st = args_check(vm, fa, space, image, stack_top, stack_pages, out);
+    if (vm == 0 || fa == 0 || image == 0 || out == 0 || vm_space_root(vm, space).value == 0) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    struct elf_image elf;
+    status_t st = loader_check(image, size, stack_top, stack_pages, &elf, why);
     if (st != STATUS_OK) {
         return st;
     }
-    struct elf_image elf;
-    elf_result er = elf_parse(image, size, HAL_MMU_USER_TOP, &elf);
-    if (er != ELF_OK) {
-        *why = er;
-        return elf_status(er);
-    }
     uint64_t stack_base = stack_top - (uint64_t)stack_pages * PAGE;
-    for (uint32_t i = 0; i < elf.segment_count; i++) {
-        if (segment_meets(&elf.segments[i], stack_base - PAGE, stack_top)) {
-            return STATUS_ALREADY_MAPPED;
-        }
-    }
     // Map: every failure from here is a full page (or record, or table) shortage, or a
     // page the space had mapped already; either way undo what was mapped.
     uint32_t mapped = 0;

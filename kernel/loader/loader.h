@@ -61,6 +61,25 @@ status_t loader_load(struct vm *vm, struct frame_alloc *fa, uint32_t space, cons
                      size_t size, uint64_t stack_top, uint32_t stack_pages,
                      struct loader_result *out, elf_result *why);
 
+/**
+ * Decodes a load without touching any space: every refusal loader_load can
+ * make that does not depend on the space's contents or on memory. Parses
+ * image[0..size) into *elf and checks the stack against it. Returns
+ * STATUS_OK or (*elf then describes the image only if it parsed, that is
+ * for STATUS_ALREADY_MAPPED): elf_status of the
+ * parse error (its elf_result in *why, which is ELF_OK for any other
+ * error), STATUS_INVALID_ARGUMENT (null pointer, stack_pages 0 or more
+ * than LOADER_MAX_STACK_PAGES), STATUS_MISALIGNED (stack_top not page
+ * aligned), STATUS_OUT_OF_RANGE (the stack, or its guard page, outside user
+ * space), STATUS_ALREADY_MAPPED (a segment overlaps the stack or its guard
+ * page). Segments never overlap each other: elf_parse refuses that
+ * (ELF_ERR_OVERLAP). So loading into an empty space with enough memory
+ * (loader_pages pages, their tables and records) cannot fail once this
+ * returned STATUS_OK: a caller that must not fail half way checks here first.
+ */
+status_t loader_check(const uint8_t *image, size_t size, uint64_t stack_top, uint32_t stack_pages,
+                      struct elf_image *elf, elf_result *why);
+
 /** Most stack pages loader_load maps (64 KiB). */
 #define LOADER_MAX_STACK_PAGES 16
 

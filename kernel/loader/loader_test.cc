@@ -226,6 +226,71 @@ TEST_F(LoaderTest, BadStacksAreRefused)
     EXPECT_EQ(STATUS_OK, Load(image, kText + 7 * kPage, 1)); // just clear of the data
 }
 
+// loader_check finds, without a space or a page, every refusal loader_load
+// makes on an empty space, with the same status; what it accepts loads.
+TEST_F(LoaderTest, CheckFindsEveryRefusalOfTheLoadFirst)
+{
+    struct Case {
+        std::vector<uint8_t> image;
+        uint64_t stack_top;
+        uint32_t stack_pages;
+    };
+    std::vector<uint8_t> bad_magic = Program();
+    bad_magic[0] = 0;
+    const std::vector<Case> cases = {
+        {Program(), kStackTop, 4},
+        {bad_magic, kStackTop, 4},
+        {Elf(kText, {{7, 0x1000, kText, 0x10, 0x10}}), kStackTop, 4}, // W+X
+        {Program(), kStackTop + 8, 4},
+        {Program(), kStackTop, 0},
+        {Program(), kStackTop, LOADER_MAX_STACK_PAGES + 1},
+        {Program(), HAL_MMU_USER_TOP + kPage, 4},
+        {Program(), 4 * kPage, 4},
+        {Program(), kData + kPage, 1},     // the stack over the data
+        {Program(), kText + 3 * kPage, 1}, // the guard page over the text
+        {Program(), kText + 7 * kPage, 1}, // just clear
+        // A segment inside the stack, and one inside its guard page.
+        {Elf(kStackTop - kPage, {{5, 0x1000, kStackTop - kPage, 0x10, 0x10}}), kStackTop, 4},
+        {Elf(kStackTop - 5 * kPage, {{5, 0x1000, kStackTop - 5 * kPage, 0x10, 0x10}}), kStackTop,
+         4},
+        // A segment right above the stack top, and one right below the guard.
+        {Elf(kStackTop, {{5, 0x1000, kStackTop, 0x10, 0x10}}), kStackTop, 4},
+        {Elf(kStackTop - 6 * kPage, {{5, 0x1000, kStackTop - 6 * kPage, 0x10, 0x10}}), kStackTop,
+         4},
+    };
+    for (size_t i = 0; i < cases.size(); i++) {
+        const Case &c = cases[i];
+        elf_image elf{};
+        elf.entry = 0x1234;
+        elf_result why = ELF_ERR_NULL;
+        const status_t checked =
+            loader_check(c.image.data(), c.image.size(), c.stack_top, c.stack_pages, &elf, &why);
+        if (checked != STATUS_OK) {
+            if (checked != STATUS_ALREADY_MAPPED) {
+                EXPECT_EQ(0x1234u, elf.entry) << "case " << i << ": *elf written on a refusal";
+            }
+            ExpectRefused(checked, c.image, c.stack_top, c.stack_pages);
+            EXPECT_EQ(why, why_) << "case " << i;
+            continue;
+        }
+        EXPECT_EQ(ELF_OK, why) << "case " << i;
+        EXPECT_NE(0u, elf.segment_count) << "case " << i;
+        ASSERT_EQ(STATUS_OK, Load(c.image, c.stack_top, c.stack_pages)) << "case " << i;
+        EXPECT_EQ(elf.entry, result_.entry) << "case " << i;
+        // Start the next case from an empty space.
+        ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
+        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    }
+    const std::vector<uint8_t> image = Program();
+    elf_image elf{};
+    elf_result why = ELF_OK;
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, loader_check(nullptr, 0, kStackTop, 1, &elf, &why));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT,
+              loader_check(image.data(), image.size(), kStackTop, 1, nullptr, &why));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT,
+              loader_check(image.data(), image.size(), kStackTop, 1, &elf, nullptr));
+}
+
 TEST_F(LoaderTest, ArgumentErrors)
 {
     const std::vector<uint8_t> image = Program();

@@ -411,7 +411,7 @@ status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *re
 /** Tables one page can need (a level-1, level-2 and level-3 table under the root). */
 #define SPAWN_TABLES_PER_PAGE 3
 
-/** Decodes the image of SYS_TASK_SPAWN: its name from x1/x2, found, checked, parsed. */
+/** Decodes the image of SYS_TASK_SPAWN: its name from x1/x2, found, checked, parsed, loadable. */
 static status_t spawn_image(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs,
                             char name[IMAGE_NAME_MAX], const uint8_t **image, size_t *size,
                             struct elf_image *elf)
@@ -441,8 +441,9 @@ static status_t spawn_image(struct kernel_state *k, uint32_t task, const struct 
     if (st != STATUS_OK) {
         return st;
     }
-    elf_result er = elf_parse(*image, *size, HAL_MMU_USER_TOP, elf);
-    return er == ELF_OK ? STATUS_OK : elf_status(er);
+    // Every refusal the loader can make, found before anything is taken.
+    elf_result why = ELF_OK;
+    return loader_check(*image, *size, KERNEL_TASK_STACK_TOP, KERNEL_TASK_STACK_PAGES, elf, &why);
 }
 
 /** Pages the image's segments and the stack take. */
@@ -498,6 +499,7 @@ status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscal
     CHECK(vm_space_create(&k->vm, k->frames, space.index) == STATUS_OK);
     struct loader_result loaded;
     elf_result why = ELF_OK;
+    // loader_check passed and the memory is counted: loading into the empty space cannot fail.
     CHECK(loader_load(&k->vm, k->frames, space.index, image, size, KERNEL_TASK_STACK_TOP,
                       KERNEL_TASK_STACK_PAGES, &loaded, &why) == STATUS_OK);
     struct obj_ref self = create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);

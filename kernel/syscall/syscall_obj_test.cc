@@ -816,12 +816,23 @@ class SpawnTest : public ObjCallTest {
         // holds both, each at a page-aligned offset.
         good_ = Program();
         bad_ = Program(7);
-        blob_.assign(0x4000, 0);
+        // "stack" and "guard": well-formed images with their one segment in
+        // the spawn stack's pages or in its guard page below them.
+        const uint64_t stack_va = KERNEL_TASK_STACK_TOP - kPage;
+        const uint64_t guard_va = KERNEL_TASK_STACK_TOP - (KERNEL_TASK_STACK_PAGES + 1) * kPage;
+        stack_ = elf_builder::Build(stack_va, {{5, 0x1000, stack_va, 0x100, 0x100}});
+        guard_ = elf_builder::Build(guard_va, {{5, 0x1000, guard_va, 0x100, 0x100}});
+        blob_.assign(0x8000, 0);
         std::memcpy(blob_.data(), good_.data(), good_.size());
         std::memcpy(blob_.data() + 0x2000, bad_.data(), bad_.size());
+        std::memcpy(blob_.data() + 0x4000, stack_.data(), stack_.size());
+        std::memcpy(blob_.data() + 0x6000, guard_.data(), guard_.size());
+        // In name order, as the table requires.
         Entry(0, "good", 0, good_.size());
-        Entry(1, "wx", 0x2000, bad_.size());
-        table_ = {IMAGE_TABLE_MAGIC, 2, entries_, blob_.data(), blob_.size()};
+        Entry(1, "guard", 0x6000, guard_.size());
+        Entry(2, "stack", 0x4000, stack_.size());
+        Entry(3, "wx", 0x2000, bad_.size());
+        table_ = {IMAGE_TABLE_MAGIC, 4, entries_, blob_.data(), blob_.size()};
         kernel_state_set_images(k_.get(), &table_);
         // Root's page of names at 0x10000.
         const handle_t f = Create(SYS_FRAME_CREATE);
@@ -829,6 +840,7 @@ class SpawnTest : public ObjCallTest {
                   Call(Regs(SYS_MAP, h_.space, f, kNames, SYS_MAP_READ | SYS_MAP_WRITE)));
         names_ = ram_.At(k_->vm.frames[Lookup(root_, f)->object.index].pa);
         std::memcpy(names_, "goodwxhello\0x", 13);
+        std::memcpy(names_ + kStackName, "stackguard", 10);
     }
 
     void Entry(int i, const char *name, uint64_t offset, uint64_t size)
@@ -849,8 +861,9 @@ class SpawnTest : public ObjCallTest {
     }
 
     static constexpr uint64_t kNames = 0x10000;
-    std::vector<uint8_t> good_, bad_, blob_;
-    image_entry entries_[2]{};
+    static constexpr uint64_t kStackName = 0x20; // "stack" then "guard"
+    std::vector<uint8_t> good_, bad_, stack_, guard_, blob_;
+    image_entry entries_[4]{};
     image_table table_{};
     uint8_t *names_ = nullptr;
 };
@@ -893,6 +906,11 @@ TEST_F(SpawnTest, EveryRefusalLeavesNothingBehind)
     ExpectFails(STATUS_BAD_BUFFER, Spawn(h_.kernel, kNames + 0xffe, 4, 12, HANDLE_NONE));
     ExpectFails(STATUS_MISSING_RIGHT, Spawn(h_.kernel, kNames, 4, 12, no_grant));
     ExpectFails(STATUS_BAD_HANDLE, Spawn(h_.kernel, kNames, 4, 12, 0x7777));
+    // A segment in the stack or its guard page: the loader's refusal, named,
+    // with nothing taken (this halted the kernel when only elf_parse ran first).
+    ExpectFails(STATUS_ALREADY_MAPPED, Spawn(h_.kernel, kNames + kStackName, 5, 12, h_.console));
+    ExpectFails(STATUS_ALREADY_MAPPED,
+                Spawn(h_.kernel, kNames + kStackName + 5, 5, 12, h_.console));
     // A corrupted image: its hash no longer matches.
     blob_[0x1000] ^= 1;
     ExpectFails(STATUS_PERMISSION, Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE));
