@@ -57,7 +57,7 @@ int main(uint64_t arg)
     handle_t back = HANDLE_NONE;
     for (;;) {
         struct sys_msg msg;
-        status_t st = sys_recv(ep, &msg);
+        status_t st = sys_recv_caps(ep, SYS_MSG_MAX_CAPS, &msg);
         if (st != STATUS_OK) {
             return 0;
         }
