@@ -195,11 +195,13 @@ TEST_F(VmTest, PagesMadeExecutableAreSynchronizedForInstructionFetch)
 
     // Failures make nothing executable and synchronize nothing.
     cache_fake_reset();
-    EXPECT_EQ(STATUS_ALREADY_MAPPED, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x500000, R | X, RWX, VM_NIL));
+    EXPECT_EQ(STATUS_ALREADY_MAPPED,
+              vm_map(vm_.get(), &ram_.fa, 0, 1, 0x500000, R | X, RWX, VM_NIL));
     EXPECT_EQ(STATUS_PERMISSION, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x600000, R | X, R, VM_NIL));
     EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x400000, R | W | X));
     std::vector<paddr_t> taken = Exhaust(0);
-    EXPECT_EQ(STATUS_NO_MEMORY, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x7000000000, R | X, RWX, VM_NIL));
+    EXPECT_EQ(STATUS_NO_MEMORY,
+              vm_map(vm_.get(), &ram_.fa, 0, 1, 0x7000000000, R | X, RWX, VM_NIL));
     Release(taken);
     EXPECT_EQ(0u, cache_fake_count());
 
