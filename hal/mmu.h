@@ -77,8 +77,9 @@ typedef int hal_mmu_result;
  * not know the kernel's allocator). A table is taken from frames[used++]
  * and zeroed by the HAL; frames[used..count) are still free after the call.
  * An unmap gives no frame back (tables it empties stay linked, and later
- * maps reuse them); hal_mmu_space_destroy gives back every table frame of
- * the space, the root included.
+ * maps reuse them) until hal_mmu_reclaim unlinks them;
+ * hal_mmu_space_destroy gives back every table frame of the space, the
+ * root included.
  */
 struct hal_mmu_frames {
     paddr_t *frames;
@@ -128,6 +129,28 @@ hal_mmu_result hal_mmu_map(paddr_t root, uint32_t asid, uint64_t va, paddr_t pa,
  * NOT_MAPPED.
  */
 hal_mmu_result hal_mmu_unmap(paddr_t root, uint32_t asid, uint64_t va, uint64_t size);
+
+/** The most tables one hal_mmu_reclaim gives back. */
+#define HAL_MMU_RECLAIM_MAX 3
+
+/**
+ * Gives back the tables on user address va's path in the space at root
+ * that map nothing any more (after hal_mmu_unmap), the root never: unlinks
+ * them deepest first, invalidates va's cached walk in every CPU's TLB for
+ * asid (TLBI by ASID and address, which covers table entries, then DSB
+ * ISH), and stores their physical addresses in out[0..n), n at most
+ * HAL_MMU_RECLAIM_MAX; the frames may be reused at once. Returns n (0 when
+ * every table on the path still maps something). Requires out with room
+ * for HAL_MMU_RECLAIM_MAX, va below HAL_MMU_USER_TOP, asid below
+ * HAL_MMU_ASID_LIMIT and root a space (a broken requirement halts).
+ */
+size_t hal_mmu_reclaim(paddr_t root, uint32_t asid, uint64_t va, paddr_t *out);
+
+/**
+ * The translation tables of the space at root, the root included (for
+ * invariant checks: reads every table, 512 descriptors each).
+ */
+size_t hal_mmu_table_count(paddr_t root);
 
 /**
  * Changes the permissions of the mapped user range [va, va + size) to perms

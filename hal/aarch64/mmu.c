@@ -129,6 +129,23 @@ hal_mmu_result hal_mmu_unmap(paddr_t root, uint32_t asid, uint64_t va, uint64_t 
     return r;
 }
 
+size_t hal_mmu_reclaim(paddr_t root, uint32_t asid, uint64_t va, paddr_t *out)
+{
+    MMU_ASSERT(out != NULL && va < HAL_MMU_USER_TOP && asid < HAL_MMU_ASID_LIMIT);
+    size_t n = pt_reclaim(root, vaddr_make(va), mmu_phys_to_virt, out);
+    if (n > 0) {
+        /* TLBI VAE1IS (not the last-level form) also drops cached table
+         * entries on va's walk, so no walk reaches the unlinked tables. */
+        mmu_tlb_invalidate(asid, va & ~(uint64_t)(HAL_MMU_PAGE_SIZE - 1), HAL_MMU_PAGE_SIZE);
+    }
+    return n;
+}
+
+size_t hal_mmu_table_count(paddr_t root)
+{
+    return pt_count_tables(root, 0, mmu_phys_to_virt);
+}
+
 hal_mmu_result hal_mmu_protect(paddr_t root, uint32_t asid, uint64_t va, uint64_t size,
                                uint32_t perms)
 {

@@ -468,6 +468,54 @@ size_t pt_take_tables(paddr_t root, uint64_t phys_to_virt, paddr_t *out, size_t 
     return n;
 }
 
+/* ---- pt_reclaim ---------------------------------------------------------- */
+
+/** Whether the table at table holds no valid descriptor. */
+static bool table_empty(paddr_t table, uint64_t p2v)
+{
+    volatile uint64_t *t = pt_table(table, p2v);
+    for (uint32_t i = 0; i < PT_ENTRIES; i++) {
+        if ((t[i] & 1u) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+size_t pt_reclaim(paddr_t root, vaddr_t va, uint64_t phys_to_virt, paddr_t *out)
+{
+    PT_ASSERT(page_aligned(root.value) && canonical(va.value) && out != NULL);
+    /* path[l]: the table of level l on va's path; depth: how many exist. */
+    paddr_t path[4] = {root};
+    uint32_t depth = 1;
+    while (depth < 4) {
+        uint64_t desc = entry_get(path[depth - 1], depth - 1, va.value, phys_to_virt);
+        if (pt_desc_kind(depth - 1, desc) != PT_KIND_TABLE) {
+            break;
+        }
+        path[depth++] = pt_desc_next(desc);
+    }
+    size_t n = 0;
+    for (uint32_t level = depth - 1; level > 0 && table_empty(path[level], phys_to_virt); level--) {
+        entry_set(path[level - 1], level - 1, va.value, phys_to_virt, 0);
+        out[n++] = path[level];
+    }
+    return n;
+}
+
+size_t pt_count_tables(paddr_t table, uint32_t level, uint64_t phys_to_virt)
+{
+    PT_ASSERT(page_aligned(table.value) && level <= 3);
+    size_t n = 1;
+    for (uint32_t i = 0; level < 3 && i < PT_ENTRIES; i++) {
+        uint64_t desc = pt_table(table, phys_to_virt)[i];
+        if (pt_desc_kind(level, desc) == PT_KIND_TABLE) {
+            n += pt_count_tables(pt_desc_next(desc), level + 1, phys_to_virt);
+        }
+    }
+    return n;
+}
+
 /* ---- Lookups ------------------------------------------------------------ */
 
 pt_result pt_translate(paddr_t root, vaddr_t va, uint64_t phys_to_virt, struct pt_mapping *out)

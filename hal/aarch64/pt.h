@@ -134,8 +134,9 @@ typedef enum {
  * frames[used++] and zeroed here. Frames must be 4 KiB aligned and lie
  * below 2^48 (checked before use: PT_ERR_MISALIGNED / PT_ERR_RANGE).
  * phys_to_virt is added to a physical address to reach it (0 with the MMU
- * off). pt_unmap gives no frame back (tables it empties stay linked);
- * pt_take_tables hands every table back when the tree is torn down.
+ * off). pt_unmap gives no frame back (tables it empties stay linked until
+ * pt_reclaim unlinks them); pt_take_tables hands every table back when the
+ * tree is torn down.
  */
 struct pt_pool {
     paddr_t *frames;
@@ -252,6 +253,24 @@ pt_result pt_protect(paddr_t root, vaddr_t va, uint64_t size, uint32_t perm, uin
  * returned frame.
  */
 size_t pt_take_tables(paddr_t root, uint64_t phys_to_virt, paddr_t *out, size_t max, bool *done);
+
+/**
+ * Unlinks the tables on va's path that hold no valid entry, deepest first
+ * (an L3 table, then its L2 table if that became empty, then the L1
+ * table), never the root, and stores their physical addresses in
+ * out[0..n); returns n (0 to 3). Stops at the first table on the way up
+ * that still holds an entry. Requires out to have room for 3 and root and
+ * va as for pt_unmap (a broken requirement halts). Like pt_unmap it does
+ * no TLB maintenance: the caller invalidates va's walk (TLBI VAE1IS, which
+ * covers cached table entries) before reusing a returned frame.
+ */
+size_t pt_reclaim(paddr_t root, vaddr_t va, uint64_t phys_to_virt, paddr_t *out);
+
+/**
+ * The number of tables in the tree whose table of level (0 for a root) is
+ * at table, that table included. Recursion at most four deep; reads only.
+ */
+size_t pt_count_tables(paddr_t table, uint32_t level, uint64_t phys_to_virt);
 
 /**
  * Walks the tables under root for va (any alignment) as the hardware would

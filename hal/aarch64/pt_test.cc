@@ -1039,3 +1039,38 @@ TEST(PtRandomTest, AgainstModel)
 }
 
 } // namespace
+
+TEST(PtReclaimTest, EmptiedTablesUnlinkedDeepestFirstRootKept)
+{
+    Tree t(16);
+    ASSERT_EQ(t.Map(0x10000, 0x50000000, 2 * kPage, U | R), PT_OK);
+    ASSERT_EQ(t.Map(k1G, 0x60000000, kPage, U | R), PT_OK);
+    ASSERT_EQ(t.pool.used, 5u); // L1, L2 + L3 for each 1 GiB region
+    EXPECT_EQ(pt_count_tables(t.root, 0, t.pool.phys_to_virt), 6u);
+    paddr_t out[3] = {};
+    // A table still holding a page stays.
+    ASSERT_EQ(t.Unmap(0x10000, kPage), PT_OK);
+    EXPECT_EQ(pt_reclaim(t.root, vaddr_make(0x10000), t.pool.phys_to_virt, out), 0u);
+    EXPECT_EQ(t.Lookup(0x11000).pa.value, 0x50001000u);
+    // Its last page gone: its L3 and L2 go, the L1 (still used) stays.
+    ASSERT_EQ(t.Unmap(0x11000, kPage), PT_OK);
+    ASSERT_EQ(pt_reclaim(t.root, vaddr_make(0x11000), t.pool.phys_to_virt, out), 2u);
+    EXPECT_EQ(out[0].value, t.pool.frames[2].value); // the L3 of the first region
+    EXPECT_EQ(out[1].value, t.pool.frames[1].value); // its L2
+    EXPECT_EQ(pt_count_tables(t.root, 0, t.pool.phys_to_virt), 4u);
+    EXPECT_EQ(t.Lookup(k1G).pa.value, 0x60000000u);
+    // The last page: L3, L2, L1; the root is never taken.
+    ASSERT_EQ(t.Unmap(k1G, kPage), PT_OK);
+    ASSERT_EQ(pt_reclaim(t.root, vaddr_make(k1G), t.pool.phys_to_virt, out), 3u);
+    EXPECT_EQ(out[2].value, t.pool.frames[0].value);
+    EXPECT_EQ(pt_count_tables(t.root, 0, t.pool.phys_to_virt), 1u);
+    EXPECT_EQ(pt_reclaim(t.root, vaddr_make(k1G), t.pool.phys_to_virt, out), 0u);
+    // The root holds no entry: a new map builds a fresh path.
+    for (uint32_t i = 0; i < PT_ENTRIES; i++) {
+        EXPECT_EQ(reinterpret_cast<const uint64_t *>(t.pool.phys_to_virt + t.root.value)[i], 0u);
+    }
+    t.pool.used = 5;
+    ASSERT_EQ(t.Map(0x10000, 0x70000000, kPage, U | R), PT_OK);
+    EXPECT_EQ(t.Lookup(0x10000).pa.value, 0x70000000u);
+    EXPECT_EQ(pt_count_tables(t.root, 0, t.pool.phys_to_virt), 4u);
+}

@@ -74,9 +74,15 @@ typedef int32_t status_t;
  * executable through another (W^X holds across all of a frame's mappings).
  */
 #define STATUS_WX_CONFLICT 24
+/**
+ * The map would take more translation tables than the address space's
+ * quota (fixed when the space was created) allows: only this space is
+ * short; unmapping gives its emptied tables back.
+ */
+#define STATUS_QUOTA 25
 
 /** Number of status codes defined above; every code is below it. */
-#define STATUS_COUNT 25
+#define STATUS_COUNT 26
 
 #ifdef __cplusplus
 }

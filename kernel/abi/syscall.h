@@ -150,8 +150,17 @@ extern "C" {
 #define SYS_NOTIFY_CREATE 20
 /** -> x1 handle of a new zeroed frame (READ, WRITE, EXECUTE, MAP, GRANT, DERIVE, REVOKE). */
 #define SYS_FRAME_CREATE 21
-/** -> x1 handle of a new empty address space (MAP, GRANT, DERIVE, REVOKE). */
+/**
+ * x1 its translation-table quota (tables the space may hold, its root
+ * included: 0 for the kernel's default, 64; at most 1024, else
+ * STATUS_INVALID_ARGUMENT) -> x1 handle of a new empty address space (MAP,
+ * GRANT, DERIVE, REVOKE). A map that would pass the quota fails with
+ * STATUS_QUOTA; unmapping gives emptied tables back.
+ */
 #define SYS_SPACE_CREATE 22
+/** SYS_SPACE_CREATE's table quotas: the default (x1 0) and the most. */
+#define SYS_SPACE_QUOTA_DEFAULT 64u
+#define SYS_SPACE_QUOTA_MAX 1024u
 /**
  * x1 address-space handle (needs RIGHT_MAP) the task will run in, x2
  * priority, x3 a capability handle (needs RIGHT_GRANT) copied into the new

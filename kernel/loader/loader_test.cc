@@ -48,7 +48,7 @@ class LoaderTest : public ::testing::Test {
         ASSERT_EQ(STATUS_OK, ram_.status);
         vm_ = std::make_unique<struct vm>();
         vm_init(vm_.get());
-        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
     }
 
     void TearDown() override
@@ -279,7 +279,7 @@ TEST_F(LoaderTest, CheckFindsEveryRefusalOfTheLoadFirst)
         EXPECT_EQ(elf.entry, result_.entry) << "case " << i;
         // Start the next case from an empty space.
         ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
-        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
     }
     const std::vector<uint8_t> image = Program();
     elf_image elf{};
@@ -329,7 +329,7 @@ TEST_F(LoaderTest, RunningOutOfMemoryAtEachPageUndoesTheLoad)
     const uint64_t needed = free_start - frame_alloc_free_count(&ram_.fa);
     ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
     for (uint64_t budget = 0; budget < needed; budget++) {
-        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
         std::vector<paddr_t> taken;
         while (frame_alloc_free_count(&ram_.fa) > budget) {
             paddr_t pa{};
@@ -348,7 +348,7 @@ TEST_F(LoaderTest, RunningOutOfMemoryAtEachPageUndoesTheLoad)
         ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
     }
     EXPECT_EQ(free_start + 1, frame_alloc_free_count(&ram_.fa)) << "nothing leaked (no space now)";
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
 }
 
 } // namespace

@@ -61,7 +61,7 @@ static void links_removed(struct cap_space *space, int32_t pos)
     const struct cap *c = cap_at_pos(space, pos);
     CHECK(c != 0);
     if (c->object.kind == OBJECT_FRAME) {
-        (void)vm_unmap_owner(&k->vm, c->object.index, pos);
+        (void)vm_unmap_owner(&k->vm, k->frames, c->object.index, pos);
     } else if (c->object.kind == OBJECT_TASK || c->object.kind == OBJECT_NOTIFICATION) {
         watches_end(k, pos);
     }

@@ -100,13 +100,20 @@ status_t syscall_frame_create(struct kernel_state *k, uint32_t task, struct sysc
     return st;
 }
 
-/** SYS_SPACE_CREATE: an empty root table. */
+_Static_assert(SYS_SPACE_QUOTA_DEFAULT == VM_QUOTA_DEFAULT && SYS_SPACE_QUOTA_MAX == VM_QUOTA_MAX,
+               "the ABI states the quotas kernel/vm applies");
+
+/** SYS_SPACE_CREATE: an empty root table; x1 its table quota (0: VM_QUOTA_DEFAULT). */
 status_t syscall_space_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
 {
+    uint64_t quota = regs->x[1];
+    if (quota > VM_QUOTA_MAX) {
+        return STATUS_INVALID_ARGUMENT;
+    }
     status_t st = create_check(k, task, OBJECT_ADDRESS_SPACE, 1);
     if (st == STATUS_OK) {
         struct obj_ref ref = create_object(k, task, OBJECT_ADDRESS_SPACE, RIGHTS_NEW_SPACE, regs);
-        CHECK(vm_space_create(&k->vm, k->frames, ref.index) == STATUS_OK);
+        CHECK(vm_space_create(&k->vm, k->frames, ref.index, (uint32_t)quota) == STATUS_OK);
     }
     return st;
 }
@@ -212,7 +219,8 @@ status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint
     CHECK(obj_alloc(&k->caps.objects, OBJECT_TASK, &self) == STATUS_OK);
     CHECK(cap_table_count(&k->caps, self.index) == 0);
     CHECK(sched_state(&k->sched, self.index) == SCHED_UNUSED);
-    CHECK(vm_space_create(&k->vm, k->frames, space.index) == STATUS_OK);
+    // Init's space: the most any space may hold (init loads and maps for the system).
+    CHECK(vm_space_create(&k->vm, k->frames, space.index, VM_QUOTA_MAX) == STATUS_OK);
     // A fresh table has room for four.
     CHECK(cap_insert_new(&k->caps, self.index, kernel, RIGHTS_ALL, &handles->kernel) == STATUS_OK);
     CHECK(cap_insert_new(&k->caps, self.index, space, RIGHTS_NEW_SPACE, &handles->space) ==
@@ -490,13 +498,17 @@ status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscal
     if (!obj_can_alloc(&k->caps.objects, OBJECT_ADDRESS_SPACE) ||
         !obj_can_alloc(&k->caps.objects, OBJECT_TASK) || k->frames == 0 ||
         frame_alloc_free_count(k->frames) < 1 + pages * (1 + SPAWN_TABLES_PER_PAGE) ||
-        VM_MAX_MAPPINGS - vm_mapping_count(&k->vm) < pages) {
+        VM_MAX_MAPPINGS - vm_mapping_count(&k->vm) < pages ||
+        1 + pages * SPAWN_TABLES_PER_PAGE > VM_QUOTA_MAX) {
         return STATUS_NO_MEMORY;
     }
+    // The space's table quota: room for the load, and the default besides.
+    uint64_t quota = 1 + pages * SPAWN_TABLES_PER_PAGE + VM_QUOTA_DEFAULT;
+    quota = quota < VM_QUOTA_MAX ? quota : VM_QUOTA_MAX;
     uint32_t priority = (uint32_t)regs->x[3];
     struct obj_ref space = create_object(k, task, OBJECT_ADDRESS_SPACE, RIGHTS_NEW_SPACE, regs);
     handle_t space_handle = regs->x[1];
-    CHECK(vm_space_create(&k->vm, k->frames, space.index) == STATUS_OK);
+    CHECK(vm_space_create(&k->vm, k->frames, space.index, (uint32_t)quota) == STATUS_OK);
     struct loader_result loaded;
     elf_result why = ELF_OK;
     // loader_check passed and the memory is counted: loading into the empty space cannot fail.

@@ -440,10 +440,11 @@ TEST_F(ObjCallTest, DeletingTheLastFrameCapabilityUnmapsAndFreesIt)
     paddr_t pa{};
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(h_.space, 0x1000, false, &pa));
     EXPECT_EQ(HAL_MMU_OK, Translate(s, 0x5000, false, &pa)) << "made through the copy, still there";
-    EXPECT_EQ(mapped, Free()) << "a capability is left: the frame stays";
+    // The three tables the unmap emptied come back; the frame stays.
+    EXPECT_EQ(mapped + 3, Free()) << "a capability is left: the frame stays";
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, copy)));
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(s, 0x5000, false, &pa));
-    EXPECT_EQ(mapped + 1, Free());
+    EXPECT_EQ(mapped + 3 + 1 + 3, Free()); // and s's three tables and the frame
     EXPECT_EQ(0u, vm_mapping_count(&k_->vm));
 }
 
@@ -1123,6 +1124,30 @@ TEST_F(ObjCallTest, AFrameIsNeverWritableAndExecutableAcrossItsMappings)
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_UNMAP, h_.space, 0x1000)));
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_PROTECT, s, 0x2000, R | X)));
     ExpectFails(STATUS_WX_CONFLICT, Regs(SYS_MAP, h_.space, f, 0x1000, R | W));
+}
+
+TEST_F(ObjCallTest, SpaceCreateTakesATableQuota)
+{
+    // Above the bound: refused, nothing changed.
+    ExpectFails(STATUS_INVALID_ARGUMENT, Regs(SYS_SPACE_CREATE, h_.kernel, VM_QUOTA_MAX + 1));
+    ExpectFails(STATUS_INVALID_ARGUMENT, Regs(SYS_SPACE_CREATE, h_.kernel, ~0ull));
+    syscall_regs r = Regs(SYS_SPACE_CREATE, h_.kernel, 6);
+    ASSERT_EQ(STATUS_OK, Call(r, root_));
+    const handle_t small = r.x[1];
+    const handle_t other = Create(SYS_SPACE_CREATE); // x1 0: the default quota
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    constexpr uint64_t R = SYS_MAP_READ;
+    // root + L1 + 2 * (L2 + L3) = 6: the third 1 GiB region is refused.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, small, f, 0, R)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, small, f, 1ull << 30, R)));
+    ExpectFails(STATUS_QUOTA, Regs(SYS_MAP, small, f, 2ull << 30, R));
+    // Only that space is short.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, other, f, 2ull << 30, R)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 2ull << 30, R)));
+    // Unmapping gives its tables back, and the quota with them.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_UNMAP, small, 1ull << 30)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, small, f, 2ull << 30, R)));
+    EXPECT_EQ(STATUS_OK, vm_check_invariants(&k_->vm));
 }
 
 } // namespace

@@ -360,4 +360,34 @@ TEST_F(Mmu, PhysToVirtIsTheFakeRam)
               static_cast<void *>(ram_.get() + 5 * kPage + 3));
 }
 
+TEST_F(Mmu, ReclaimGivesBackEmptiedTablesAndInvalidatesTheWalk)
+{
+    ASSERT_EQ(Map(kVa, 0, 2, R | W), HAL_MMU_OK);
+    ASSERT_EQ(frames_.used, 4u); // root + L1, L2, L3
+    EXPECT_EQ(hal_mmu_table_count(root_), 4u);
+    paddr_t out[HAL_MMU_RECLAIM_MAX] = {};
+    ASSERT_EQ(hal_mmu_unmap(root_, kAsid, kVa, kPage), HAL_MMU_OK);
+    mmu_fake_reset();
+    // A table still mapping a page: nothing given back, nothing invalidated.
+    EXPECT_EQ(hal_mmu_reclaim(root_, kAsid, kVa, out), 0u);
+    EXPECT_EQ(mmu_fake_invalidations(), 0u);
+    ASSERT_EQ(hal_mmu_unmap(root_, kAsid, kVa + kPage, kPage), HAL_MMU_OK);
+    mmu_fake_reset();
+    ASSERT_EQ(hal_mmu_reclaim(root_, kAsid, kVa + kPage, out), 3u);
+    // Deepest first: the L3, L2 and L1 tables, in the reverse of their taking.
+    EXPECT_EQ(out[0].value, frames_.frames[3].value);
+    EXPECT_EQ(out[1].value, frames_.frames[2].value);
+    EXPECT_EQ(out[2].value, frames_.frames[1].value);
+    // The walk of va invalidated for the space's ASID.
+    EXPECT_EQ(mmu_fake_invalidations(), 1u);
+    EXPECT_EQ(mmu_fake_last_asid(), kAsid);
+    EXPECT_EQ(hal_mmu_table_count(root_), 1u);
+    uint64_t pa = 0;
+    EXPECT_EQ(Translate(root_, kVa, false, &pa), HAL_MMU_ERR_NOT_MAPPED);
+    // The root is never given back.
+    EXPECT_EQ(hal_mmu_reclaim(root_, kAsid, kVa, out), 0u);
+    std::vector<uint64_t> back = Destroy(root_, kAsid, 4);
+    EXPECT_EQ(back.size(), 1u);
+}
+
 } // namespace

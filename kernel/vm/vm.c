@@ -33,6 +33,7 @@ static void space_clear(struct vm_space *s)
     s->first = VM_NIL;
     s->mappings = 0;
     s->tables = 0;
+    s->quota = 0;
     s->used = 0;
 }
 
@@ -134,9 +135,10 @@ status_t vm_frame_create(struct vm *vm, struct frame_alloc *fa, uint32_t frame)
     return STATUS_OK;
 }
 
-status_t vm_space_create(struct vm *vm, struct frame_alloc *fa, uint32_t space)
+status_t vm_space_create(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t quota)
 {
-    if (vm == 0 || fa == 0 || space >= OBJ_MAX_ADDRESS_SPACES || vm->spaces[space].used) {
+    if (vm == 0 || fa == 0 || space >= OBJ_MAX_ADDRESS_SPACES || vm->spaces[space].used ||
+        quota > VM_QUOTA_MAX) {
         return STATUS_INVALID_ARGUMENT;
     }
     paddr_t table = {0};
@@ -153,6 +155,7 @@ status_t vm_space_create(struct vm *vm, struct frame_alloc *fa, uint32_t space)
     }
     vm->spaces[space].root = root;
     vm->spaces[space].tables = 1;
+    vm->spaces[space].quota = quota == 0 ? VM_QUOTA_DEFAULT : quota;
     vm->spaces[space].used = 1;
     return STATUS_OK;
 }
@@ -232,14 +235,34 @@ static void record_free(struct vm *vm, struct frame_alloc *fa, int32_t m)
     vm->used--;
 }
 
-/** Unmaps frame record m (not anonymous) from its space, invalidating it in the TLB, and frees it.
+/**
+ * After the page at va of space was unmapped: the tables on its path that
+ * map nothing any more go back to fa, and the space is charged less.
  */
-static void frame_record_unmap(struct vm *vm, int32_t m)
+static void tables_reclaim(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_t va)
+{
+    if (fa == 0) {
+        return; // no allocator to give them to: they stay linked, charged, reused by later maps
+    }
+    struct vm_space *s = &vm->spaces[space];
+    paddr_t out[HAL_MMU_RECLAIM_MAX];
+    size_t n = hal_mmu_reclaim(s->root, vm_space_asid(space), va, out);
+    CHECK(n <= HAL_MMU_RECLAIM_MAX && n < s->tables);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(frame_alloc_free(fa, out[i]) == STATUS_OK);
+    }
+    s->tables -= (uint32_t)n;
+}
+
+/** Unmaps frame record m (not anonymous) from its space, invalidating it in the TLB, gives back
+ * the tables it emptied, and frees the record. */
+static void frame_record_unmap(struct vm *vm, struct frame_alloc *fa, int32_t m)
 {
     const struct vm_mapping *r = &vm->mappings[m];
     CHECK(r->frame != VM_ANON);
     CHECK(hal_mmu_unmap(vm->spaces[r->space].root, vm_space_asid(r->space), r->va,
                         HAL_MMU_PAGE_SIZE) == HAL_MMU_OK);
+    tables_reclaim(vm, fa, r->space, r->va);
     unlink_space(vm, m);
     unlink_frame(vm, m);
     record_free(vm, 0, m);
@@ -252,7 +275,7 @@ status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame)
     }
     struct vm_frame *f = &vm->frames[frame];
     while (f->first != VM_NIL) {
-        frame_record_unmap(vm, f->first);
+        frame_record_unmap(vm, fa, f->first);
     }
     CHECK(frame_alloc_free(fa, f->pa) == STATUS_OK);
     frame_clear(f);
@@ -352,15 +375,21 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
         taken++;
     }
     struct vm_space *s = &vm->spaces[space];
-    struct hal_mmu_frames f = {tables, taken, 0};
-    hal_mmu_result r = HAL_MMU_ERR_NO_TABLES;
-    if (taken == need) {
-        r = hal_mmu_map(s->root, vm_space_asid(space), va, pa, HAL_MMU_PAGE_SIZE, perms, &f);
-    }
+    // The walk may use no more tables than the space's quota has room for
+    // (need is an upper bound: a path shared with earlier mappings needs
+    // fewer, and hal_mmu_map refuses with nothing changed if short).
+    CHECK(s->tables <= s->quota);
+    size_t allowed = s->quota - s->tables;
+    struct hal_mmu_frames f = {tables, taken < allowed ? taken : allowed, 0};
+    hal_mmu_result r =
+        hal_mmu_map(s->root, vm_space_asid(space), va, pa, HAL_MMU_PAGE_SIZE, perms, &f);
     // Give back what the walk did not use (everything on failure).
     size_t used = r == HAL_MMU_OK ? f.used : 0;
     for (size_t i = used; i < taken; i++) {
         CHECK(frame_alloc_free(fa, tables[i]) == STATUS_OK);
+    }
+    if (r == HAL_MMU_ERR_NO_TABLES && allowed < taken) {
+        return STATUS_QUOTA; // the quota, not the allocator, was short
     }
     if (r != HAL_MMU_OK) {
         return mmu_status(r);
@@ -470,11 +499,12 @@ status_t vm_unmap(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_
     if (st != STATUS_OK) {
         return st;
     }
-    if (vm->mappings[m].frame == VM_ANON && fa == 0) {
+    if (fa == 0) {
         return STATUS_INVALID_ARGUMENT;
     }
     CHECK(hal_mmu_unmap(vm->spaces[space].root, vm_space_asid(space), va, HAL_MMU_PAGE_SIZE) ==
           HAL_MMU_OK);
+    tables_reclaim(vm, fa, space, va);
     unlink_space(vm, m);
     unlink_frame(vm, m);
     record_free(vm, fa, m);
@@ -526,7 +556,7 @@ uint32_t vm_anon_count(const struct vm *vm)
     return vm == 0 ? 0 : vm->anon;
 }
 
-uint32_t vm_unmap_owner(struct vm *vm, uint32_t frame, int32_t owner)
+uint32_t vm_unmap_owner(struct vm *vm, struct frame_alloc *fa, uint32_t frame, int32_t owner)
 {
     if (vm == 0 || frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used || owner == VM_NIL) {
         return 0;
@@ -536,7 +566,7 @@ uint32_t vm_unmap_owner(struct vm *vm, uint32_t frame, int32_t owner)
     while (m != VM_NIL) {
         int32_t next = vm->mappings[m].next_in_frame;
         if (vm->mappings[m].owner == owner) {
-            frame_record_unmap(vm, m);
+            frame_record_unmap(vm, fa, m);
             n++;
         }
         m = next;

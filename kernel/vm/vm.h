@@ -47,6 +47,21 @@
  * taken from the allocator when it is mapped and given back when it is
  * unmapped or its space is destroyed. Their records are in no frame list.
  *
+ * Kernel memory: the translation tables of a space are charged to it. Each
+ * space has a table quota, fixed by its creator when it is made (0 means
+ * VM_QUOTA_DEFAULT; at most VM_QUOTA_MAX), counting its root; `tables` is
+ * what it holds now, never above the quota. A map that would take a table
+ * past the quota fails with STATUS_QUOTA and changes nothing, so a task
+ * that maps one frame across its space runs only its own space short.
+ * Tables are taken from the frame allocator as a walk really needs them
+ * (not reserved at creation), and a table an unmap leaves empty is
+ * unlinked (its cached walks invalidated by ASID and address) and given
+ * back to the allocator at once, the root excepted, so unmapping
+ * everything brings the space back to its root alone. Not done: the sum
+ * of the quotas is not bounded by the allocator's size, so many spaces,
+ * each within its quota, can still together empty the shared pool; only
+ * holders of a kernel capability create spaces.
+ *
  * Every call checks everything, takes what it needs (records, frames) and
  * only then changes state; on error nothing changed: no record, frame or
  * table leaked. No global state besides what hal/mmu.h keeps; the caller
@@ -70,6 +85,18 @@ extern "C" {
 #ifndef VM_MAX_MAPPINGS
 #define VM_MAX_MAPPINGS 2048
 #endif
+
+/**
+ * Table quotas of a space (its root included): VM_QUOTA_DEFAULT when the
+ * creator asks for 0 (room for a loaded program and some dozens of
+ * mappings spread over the address space: a fresh 1 GiB region costs up to
+ * 3 tables, a fresh 2 MiB region 1), VM_QUOTA_MAX at most (4 MiB of
+ * tables).
+ */
+#ifndef VM_QUOTA_DEFAULT
+#define VM_QUOTA_DEFAULT 64u
+#endif
+#define VM_QUOTA_MAX 1024u
 
 /** No record (list ends). */
 #define VM_NIL (-1)
@@ -106,6 +133,8 @@ struct vm_space {
     uint32_t mappings;
     /** Translation tables the space holds, its root included. */
     uint32_t tables;
+    /** The most tables it may hold (tables <= quota), fixed at creation. */
+    uint32_t quota;
     /** 1 while the space object exists. */
     uint32_t used;
 };
@@ -167,11 +196,12 @@ status_t vm_frame_create(struct vm *vm, struct frame_alloc *fa, uint32_t frame);
 status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame);
 
 /**
- * Makes space object `space`: an empty root table from fa. Returns
- * STATUS_INVALID_ARGUMENT (null pointer, index out of range, in use) or
- * STATUS_NO_MEMORY; on error nothing changed.
+ * Makes space object `space`: an empty root table from fa, with a table
+ * quota of quota (0: VM_QUOTA_DEFAULT), the root counted. Returns
+ * STATUS_INVALID_ARGUMENT (null pointer, index out of range, in use, quota
+ * above VM_QUOTA_MAX) or STATUS_NO_MEMORY; on error nothing changed.
  */
-status_t vm_space_create(struct vm *vm, struct frame_alloc *fa, uint32_t space);
+status_t vm_space_create(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t quota);
 
 /**
  * Destroys space object `space`: forgets its mappings (the frames stay,
@@ -193,7 +223,8 @@ status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space)
  * STATUS_WX_CONFLICT (WRITE while the frame is mapped executable
  * elsewhere, or EXEC while it is mapped writable), STATUS_MISALIGNED
  * (va), STATUS_OUT_OF_RANGE (va not below HAL_MMU_USER_TOP),
- * STATUS_ALREADY_MAPPED, STATUS_NO_MEMORY (no free record, or fa short of
+ * STATUS_ALREADY_MAPPED, STATUS_QUOTA (the tables the walk adds would
+ * pass the space's quota), STATUS_NO_MEMORY (no free record, or fa short of
  * tables).
  */
 status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame, uint64_t va,
@@ -201,11 +232,12 @@ status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t 
 
 /**
  * Unmaps every mapping of frame whose owner is owner (not VM_NIL), in
- * every space, invalidating each page in the TLB by ASID and address.
- * Returns how many; 0 for a null vm, a frame out of range or not in use.
- * Cannot fail.
+ * every space, invalidating each page in the TLB by ASID and address; the
+ * tables this empties go back to fa (with fa null they stay, charged to
+ * their space, for later maps). Returns how many; 0 for a null vm, a frame
+ * out of range or not in use. Cannot fail.
  */
-uint32_t vm_unmap_owner(struct vm *vm, uint32_t frame, int32_t owner);
+uint32_t vm_unmap_owner(struct vm *vm, struct frame_alloc *fa, uint32_t frame, int32_t owner);
 
 /**
  * Gives every mapping of frame whose owner is from (not VM_NIL) the owner
@@ -229,10 +261,10 @@ status_t vm_map_anon(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint
 
 /**
  * Unmaps the page at va of space and invalidates it in the TLB; an
- * anonymous page goes back to fa. Returns, with nothing changed:
- * STATUS_INVALID_ARGUMENT (null vm, space out of range or not in use, fa
- * null for an anonymous page), STATUS_MISALIGNED, STATUS_OUT_OF_RANGE,
- * STATUS_NOT_MAPPED.
+ * anonymous page, and every table the unmap leaves empty (the root
+ * excepted), go back to fa. Returns, with nothing changed:
+ * STATUS_INVALID_ARGUMENT (null vm or fa, space out of range or not in
+ * use), STATUS_MISALIGNED, STATUS_OUT_OF_RANGE, STATUS_NOT_MAPPED.
  */
 status_t vm_unmap(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_t va);
 
@@ -257,7 +289,9 @@ uint32_t vm_anon_count(const struct vm *vm);
  * Checks the bookkeeping: list links consistent and acyclic, per-space and
  * per-frame counts equal to their lists, records used only by spaces and
  * frames in use, free list plus used records cover the pool, and each
- * record's page translates (hal_mmu_user_translate) to its frame. Returns
+ * record's page translates (hal_mmu_user_translate) to its frame, and each
+ * space's table count equals the tables its tree really holds
+ * (hal_mmu_table_count) and is within its quota. Returns
  * STATUS_OK or STATUS_BAD_FORMAT. For tests and fuzzers.
  */
 status_t vm_check_invariants(const struct vm *vm);

@@ -101,8 +101,12 @@ status_t vm_check_invariants(const struct vm *vm)
     uint32_t listed = 0;
     for (uint32_t s = 0; s < OBJ_MAX_ADDRESS_SPACES; s++) {
         const struct vm_space *sp = &vm->spaces[s];
-        bool unused_ok = sp->first == VM_NIL && sp->mappings == 0 && sp->tables == 0;
-        if (sp->used ? !(sp->tables >= 1 && space_list_ok(vm, s)) : !unused_ok) {
+        bool unused_ok =
+            sp->first == VM_NIL && sp->mappings == 0 && sp->tables == 0 && sp->quota == 0;
+        // A space in use holds exactly the tables it is charged for, within its quota.
+        bool tables_ok = sp->used && sp->tables >= 1 && sp->tables <= sp->quota &&
+                         sp->quota <= VM_QUOTA_MAX && hal_mmu_table_count(sp->root) == sp->tables;
+        if (sp->used ? !(tables_ok && space_list_ok(vm, s)) : !unused_ok) {
             return STATUS_BAD_FORMAT;
         }
         listed += sp->mappings;

@@ -118,26 +118,26 @@ TEST_F(VmTest, FrameErrorsChangeNothing)
 
 TEST_F(VmTest, SpaceCreateAndDestroyGiveEveryTableBack)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 5));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 5, VM_QUOTA_MAX));
     EXPECT_EQ(initial_free_ - 1, Free());
     EXPECT_NE(0u, vm_space_root(vm_.get(), 5).value);
-    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_space_create(vm_.get(), &ram_.fa, 5));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_space_create(vm_.get(), &ram_.fa, 5, VM_QUOTA_MAX));
     EXPECT_EQ(STATUS_INVALID_ARGUMENT,
-              vm_space_create(vm_.get(), &ram_.fa, OBJ_MAX_ADDRESS_SPACES));
+              vm_space_create(vm_.get(), &ram_.fa, OBJ_MAX_ADDRESS_SPACES, VM_QUOTA_MAX));
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_space_destroy(vm_.get(), &ram_.fa, 4));
     ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 5));
     EXPECT_EQ(initial_free_, Free());
     EXPECT_EQ(0u, vm_space_root(vm_.get(), 5).value);
 
     std::vector<paddr_t> taken = Exhaust(0);
-    EXPECT_EQ(STATUS_NO_MEMORY, vm_space_create(vm_.get(), &ram_.fa, 5));
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_space_create(vm_.get(), &ram_.fa, 5, VM_QUOTA_MAX));
     EXPECT_EQ(0u, vm_->spaces[5].used);
     Release(taken);
 }
 
 TEST_F(VmTest, MapUnmapProtect)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     const uint64_t va = 0x400000;
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, va, R | W, R | W, VM_NIL));
@@ -153,8 +153,10 @@ TEST_F(VmTest, MapUnmapProtect)
 
     mmu_fake_reset();
     ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, va));
-    EXPECT_EQ(1u, mmu_fake_invalidations());
+    // The page, then the walk of the three tables it emptied and gave back.
+    EXPECT_EQ(2u, mmu_fake_invalidations());
     EXPECT_EQ(vm_space_asid(0), mmu_fake_last_asid());
+    EXPECT_EQ(1u, vm_->spaces[0].tables);
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(0, va, false, &pa));
     EXPECT_EQ(0u, vm_mapping_count(vm_.get()));
     EXPECT_EQ(0u, vm_->frames[0].mappings);
@@ -181,7 +183,7 @@ std::vector<uint64_t> SyncedPages()
 // permissions, a page executable already, or a call that fails.
 TEST_F(VmTest, PagesMadeExecutableAreSynchronizedForInstructionFetch)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 1));
     const uint64_t f0 = vm_->frames[0].pa.value;
@@ -230,7 +232,7 @@ TEST_F(VmTest, PagesMadeExecutableAreSynchronizedForInstructionFetch)
 
 TEST_F(VmTest, MapErrorsChangeNothing)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x10000, R, R, VM_NIL));
     const uint64_t free_before = Free();
@@ -268,7 +270,7 @@ TEST_F(VmTest, MapErrorsChangeNothing)
 
 TEST_F(VmTest, MapShortOfTablesTakesNothing)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     // A fresh address needs three tables under the root; leave two.
     std::vector<paddr_t> taken = Exhaust(2);
@@ -288,7 +290,7 @@ TEST_F(VmTest, MapShortOfTablesTakesNothing)
 
 TEST_F(VmTest, RecordPoolExhaustionIsAnError)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     for (uint64_t i = 0; i < VM_MAX_MAPPINGS; i++) {
         ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, i * kPage, R, R, VM_NIL)) << i;
@@ -304,7 +306,7 @@ TEST_F(VmTest, RecordPoolExhaustionIsAnError)
 
 TEST_F(VmTest, UnmapAndProtectErrorsChangeNothing)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x10000, R, R | X, VM_NIL));
     mmu_fake_reset();
@@ -329,8 +331,8 @@ TEST_F(VmTest, UnmapAndProtectErrorsChangeNothing)
 
 TEST_F(VmTest, DestroyingAFrameUnmapsItEverywhere)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, VM_QUOTA_MAX));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 9));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 10));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x1000, R, R, VM_NIL));
@@ -339,7 +341,9 @@ TEST_F(VmTest, DestroyingAFrameUnmapsItEverywhere)
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 10, 0x8000, R, R, VM_NIL));
     mmu_fake_reset();
     ASSERT_EQ(STATUS_OK, vm_frame_destroy(vm_.get(), &ram_.fa, 9));
-    EXPECT_EQ(3u, mmu_fake_invalidations());
+    // Three pages, and the walk of space 0's tables, emptied by its last page.
+    EXPECT_EQ(4u, mmu_fake_invalidations());
+    EXPECT_EQ(1u, vm_->spaces[0].tables);
     paddr_t pa{};
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(0, 0x1000, false, &pa));
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(0, 0x2000, false, &pa));
@@ -352,8 +356,8 @@ TEST_F(VmTest, DestroyingAFrameUnmapsItEverywhere)
 
 TEST_F(VmTest, UnmapOwnerUnmapsOnlyThatOwnersMappingsOfTheFrame)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, VM_QUOTA_MAX));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 9));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 10));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x1000, R, R, 5));
@@ -361,7 +365,7 @@ TEST_F(VmTest, UnmapOwnerUnmapsOnlyThatOwnersMappingsOfTheFrame)
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x2000, R, R, 6));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 10, 0x8000, R, R, 5));
     mmu_fake_reset();
-    EXPECT_EQ(2u, vm_unmap_owner(vm_.get(), 9, 5));
+    EXPECT_EQ(2u, vm_unmap_owner(vm_.get(), &ram_.fa, 9, 5));
     EXPECT_EQ(2u, mmu_fake_invalidations()) << "each page invalidated by ASID and address";
     paddr_t pa{};
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(0, 0x1000, false, &pa));
@@ -369,21 +373,22 @@ TEST_F(VmTest, UnmapOwnerUnmapsOnlyThatOwnersMappingsOfTheFrame)
     EXPECT_EQ(HAL_MMU_OK, Translate(0, 0x2000, false, &pa)) << "another owner";
     EXPECT_EQ(HAL_MMU_OK, Translate(1, 0x8000, false, &pa)) << "the same owner, another frame";
     EXPECT_EQ(2u, vm_mapping_count(vm_.get()));
-    EXPECT_EQ(0u, vm_unmap_owner(vm_.get(), 9, 5));
-    EXPECT_EQ(0u, vm_unmap_owner(vm_.get(), 9, VM_NIL));
-    EXPECT_EQ(0u, vm_unmap_owner(vm_.get(), 11, 6)) << "no such frame";
-    EXPECT_EQ(0u, vm_unmap_owner(nullptr, 9, 6));
+    EXPECT_EQ(0u, vm_unmap_owner(vm_.get(), &ram_.fa, 9, 5));
+    EXPECT_EQ(0u, vm_unmap_owner(vm_.get(), &ram_.fa, 9, VM_NIL));
+    EXPECT_EQ(0u, vm_unmap_owner(vm_.get(), &ram_.fa, 11, 6)) << "no such frame";
+    EXPECT_EQ(0u, vm_unmap_owner(nullptr, &ram_.fa, 9, 6));
 }
 
 TEST_F(VmTest, RehomeGivesTheOwnersMappingsTheNewOwner)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 9));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x1000, R, R, 5));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x2000, R, R, 6));
     EXPECT_EQ(1u, vm_rehome(vm_.get(), 9, 5, 70));
-    EXPECT_EQ(0u, vm_unmap_owner(vm_.get(), 9, 5)) << "nothing is left under the old owner";
-    EXPECT_EQ(1u, vm_unmap_owner(vm_.get(), 9, 70));
+    EXPECT_EQ(0u, vm_unmap_owner(vm_.get(), &ram_.fa, 9, 5))
+        << "nothing is left under the old owner";
+    EXPECT_EQ(1u, vm_unmap_owner(vm_.get(), &ram_.fa, 9, 70));
     EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
     int owners = 0;
     for (uint32_t m = 0; m < VM_MAX_MAPPINGS; m++) {
@@ -399,8 +404,8 @@ TEST_F(VmTest, RehomeGivesTheOwnersMappingsTheNewOwner)
 
 TEST_F(VmTest, AFrameIsNeverWritableAndExecutableAcrossItsMappings)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, VM_QUOTA_MAX));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 3));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 3, 0x1000, R | W, RWX, VM_NIL));
     const uint64_t free_before = Free();
@@ -435,8 +440,8 @@ TEST_F(VmTest, DestroyingASpaceKeepsItsFramesAndFreesItsTables)
 {
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     const uint64_t with_frame = Free();
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 2));
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 3));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 2, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 3, VM_QUOTA_MAX));
     // Spread over several tables at every level.
     for (uint64_t va : {0x0ull, 0x200000ull, 0x40000000ull, 0x8000000000ull, 0xfffffffff000ull}) {
         ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 2, 0, va, R, R, VM_NIL)) << va;
@@ -453,7 +458,7 @@ TEST_F(VmTest, DestroyingASpaceKeepsItsFramesAndFreesItsTables)
     EXPECT_EQ(1u, vm_->frames[0].mappings);
     EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
     // The slot, and so ASID 3, can be used again at once.
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 2));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 2, VM_QUOTA_MAX));
     paddr_t pa{};
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(2, 0x200000, false, &pa));
     ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 2));
@@ -464,7 +469,7 @@ TEST_F(VmTest, DestroyingASpaceKeepsItsFramesAndFreesItsTables)
 
 TEST_F(VmTest, AnonymousPagesBelongToTheirSpace)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
     const uint64_t before = Free();
     paddr_t page{};
     ASSERT_EQ(STATUS_OK, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x400000, R | X, &page));
@@ -504,7 +509,9 @@ TEST_F(VmTest, AnonymousPagesBelongToTheirSpace)
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_unmap(vm_.get(), nullptr, 0, 0x400000));
     EXPECT_EQ(1u, vm_anon_count(vm_.get()));
     ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 0x400000));
-    EXPECT_EQ(mapped + 1, Free());
+    // The page, and the three tables its unmap emptied (the space's last page).
+    EXPECT_EQ(mapped + 1 + 3, Free());
+    EXPECT_EQ(1u, vm_->spaces[0].tables);
     EXPECT_EQ(0u, vm_anon_count(vm_.get()));
 
     // Destroying the space gives back its anonymous pages with its tables.
@@ -517,8 +524,8 @@ TEST_F(VmTest, AnonymousPagesBelongToTheirSpace)
 
 TEST_F(VmTest, DestroyingTheActiveSpaceLeavesTheCpuWithoutOne)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0));
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, VM_QUOTA_MAX));
     hal_mmu_activate(vm_space_root(vm_.get(), 1), vm_space_asid(1));
     ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
     EXPECT_EQ(vm_space_root(vm_.get(), 1).value, hal_mmu_active().value) << "another space";
@@ -551,7 +558,7 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
         switch (rng() % 8) {
         case 0:
             if (!vm_->spaces[space].used) {
-                ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, space));
+                ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, space, VM_QUOTA_MAX));
             } else {
                 ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, space));
                 for (auto it = model.begin(); it != model.end();) {
@@ -636,6 +643,92 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
         }
     }
     EXPECT_EQ(initial_free_, Free());
+}
+
+TEST_F(VmTest, UnmapGivesEmptiedTablesBack)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    const uint64_t start = Free();
+    // Pages spread so that tables are shared at every level and not.
+    const uint64_t vas[] = {0x400000,     0x401000,     0x600000,      0x40000000,
+                            0x7000000000, 0x7000001000, 0xfffffffff000};
+    for (uint64_t va : vas) {
+        ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, va, R, R, VM_NIL));
+        EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+    }
+    EXPECT_EQ(start - (vm_->spaces[0].tables - 1), Free());
+    EXPECT_GT(vm_->spaces[0].tables, 8u);
+    for (uint64_t va : vas) {
+        ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, va));
+        EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+        EXPECT_EQ(start - (vm_->spaces[0].tables - 1), Free());
+    }
+    // Every table but the root is back with the allocator.
+    EXPECT_EQ(1u, vm_->spaces[0].tables);
+    EXPECT_EQ(start, Free());
+    // The same through the frame capability going (vm_unmap_owner).
+    for (uint64_t va : vas) {
+        ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, va, R, R, 3));
+    }
+    EXPECT_EQ(7u, vm_unmap_owner(vm_.get(), &ram_.fa, 0, 3));
+    EXPECT_EQ(1u, vm_->spaces[0].tables);
+    EXPECT_EQ(start, Free());
+}
+
+TEST_F(VmTest, QuotaExhaustionHurtsOnlyItsSpace)
+{
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX + 1));
+    EXPECT_EQ(0u, vm_->spaces[0].used);
+    EXPECT_EQ(initial_free_, Free());
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, 0));
+    EXPECT_EQ(VM_QUOTA_DEFAULT, vm_->spaces[0].quota);
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, 8));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    // Space 1 maps its one frame across the address space, 1 GiB apart
+    // (each fresh 1 GiB region costs an L2 and an L3 table), until refused.
+    uint64_t va = 0;
+    status_t st = STATUS_OK;
+    uint32_t mapped = 0;
+    while (st == STATUS_OK) {
+        st = vm_map(vm_.get(), &ram_.fa, 1, 0, va, R, R, VM_NIL);
+        mapped += st == STATUS_OK ? 1 : 0;
+        va += 1ull << 30;
+    }
+    va -= 1ull << 30;
+    EXPECT_EQ(STATUS_QUOTA, st);
+    EXPECT_EQ(3u, mapped); // root + L1 + 3 * (L2 + L3) = 8
+    EXPECT_EQ(8u, vm_->spaces[1].tables);
+    // The refusal took nothing.
+    const uint64_t free_after = Free();
+    EXPECT_EQ(STATUS_QUOTA, vm_map(vm_.get(), &ram_.fa, 1, 0, va, R, R, VM_NIL));
+    EXPECT_EQ(free_after, Free());
+    EXPECT_EQ(mapped, vm_->spaces[1].mappings);
+    // A page sharing its tables still maps: only new tables are charged.
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 0, 0x1000, R, R, VM_NIL));
+    // The other space is not hurt.
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40000000, R, R, VM_NIL));
+    // Unmapping gives the quota back.
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 1, 1ull << 30));
+    EXPECT_EQ(6u, vm_->spaces[1].tables);
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 0, va, R, R, VM_NIL));
+    EXPECT_EQ(8u, vm_->spaces[1].tables);
+}
+
+TEST_F(VmTest, InvariantsCountTheRealTables)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, 0));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x400000, R, R, VM_NIL));
+    EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+    vm_->spaces[0].tables--;
+    EXPECT_EQ(STATUS_BAD_FORMAT, vm_check_invariants(vm_.get()));
+    vm_->spaces[0].tables++;
+    const uint32_t quota = vm_->spaces[0].quota;
+    vm_->spaces[0].quota = 3;
+    EXPECT_EQ(STATUS_BAD_FORMAT, vm_check_invariants(vm_.get()));
+    vm_->spaces[0].quota = quota;
+    EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
 }
 
 } // namespace

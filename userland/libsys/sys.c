@@ -234,6 +234,11 @@ status_t sys_space_create(handle_t kernel, handle_t *out)
     return sys_call_out(SYS_SPACE_CREATE, kernel, 0, out);
 }
 
+status_t sys_space_create_quota(handle_t kernel, uint64_t quota, handle_t *out)
+{
+    return sys_call_out(SYS_SPACE_CREATE, kernel, quota, out);
+}
+
 status_t sys_task_create(handle_t kernel, handle_t space, uint64_t priority, handle_t give,
                          handle_t *task, handle_t *given)
 {

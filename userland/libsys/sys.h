@@ -139,6 +139,11 @@ status_t sys_frame_create(handle_t kernel, handle_t *out);
 
 /** SYS_SPACE_CREATE -> *out a new empty address space. */
 status_t sys_space_create(handle_t kernel, handle_t *out);
+/**
+ * SYS_SPACE_CREATE with a table quota (translation tables the space may
+ * hold, its root included; 0: the kernel's default) -> *out.
+ */
+status_t sys_space_create_quota(handle_t kernel, uint64_t quota, handle_t *out);
 
 /**
  * SYS_TASK_CREATE: a task in space at priority, with a copy of give (or
