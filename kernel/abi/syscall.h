@@ -139,11 +139,11 @@ extern "C" {
 #define SYS_TASK_WATCH 18
 
 /*
- * Privileged calls: the numbers from SYS_PRIV_FIRST up. Each takes in x0 a
- * handle to the kernel object (OBJECT_KERNEL) with RIGHT_CONTROL, checked
- * before anything else the call does; their arguments start at x1.
+ * Privileged calls: the numbers whose bit is set in SYS_PRIVILEGED_MASK
+ * (19 to 25 and any later one listed there). Each takes in x0 a handle to
+ * the kernel object (OBJECT_KERNEL) with RIGHT_CONTROL, checked before
+ * anything else the call does; their arguments start at x1.
  */
-#define SYS_PRIV_FIRST 19
 /** -> x1 handle of a new endpoint (SEND, RECV, GRANT, DERIVE, REVOKE). */
 #define SYS_ENDPOINT_CREATE 19
 /** -> x1 handle of a new notification (SEND, RECV, GRANT, DERIVE, REVOKE). */
@@ -190,6 +190,12 @@ extern "C" {
 #define SYS_TASK_SPAWN 25
 /** Number of system calls; every number is below it and they are dense. */
 #define SYS_COUNT 26
+
+/** The privileged calls: bit n set when call n needs the kernel capability. */
+#define SYS_PRIVILEGED_MASK                                                                        \
+    ((1ull << SYS_ENDPOINT_CREATE) | (1ull << SYS_NOTIFY_CREATE) | (1ull << SYS_FRAME_CREATE) |    \
+     (1ull << SYS_SPACE_CREATE) | (1ull << SYS_TASK_CREATE) | (1ull << SYS_POWER_OFF) |            \
+     (1ull << SYS_TASK_SPAWN))
 
 /** SYS_CONSOLE_WRITE: bytes one call may write. */
 #define SYS_CONSOLE_WRITE_MAX 256
@@ -245,6 +251,12 @@ static inline uint32_t sys_msg_slots(uint64_t info)
     return (uint32_t)((info >> SYS_MSG_SLOTS_SHIFT) & SYS_MSG_SLOTS_MASK);
 }
 
+/** Whether system call number n (any value) is privileged. */
+static inline int sys_is_privileged(uint64_t n)
+{
+    return n < SYS_COUNT && ((SYS_PRIVILEGED_MASK >> n) & 1u) != 0;
+}
+
 /** The label of a message info word (48 bits). */
 static inline uint64_t sys_msg_label(uint64_t info)
 {
@@ -273,13 +285,14 @@ _Static_assert(
         SYS_REPLY_RECV == SYS_REPLY + 1 && SYS_MAP == SYS_REPLY_RECV + 1 &&
         SYS_UNMAP == SYS_MAP + 1 && SYS_PROTECT == SYS_UNMAP + 1 &&
         SYS_TASK_START == SYS_PROTECT + 1 && SYS_CONSOLE_WRITE == SYS_TASK_START + 1 &&
-        SYS_TASK_WATCH == SYS_CONSOLE_WRITE + 1 && SYS_PRIV_FIRST == SYS_TASK_WATCH + 1 &&
-        SYS_ENDPOINT_CREATE == SYS_PRIV_FIRST && SYS_NOTIFY_CREATE == SYS_ENDPOINT_CREATE + 1 &&
-        SYS_FRAME_CREATE == SYS_NOTIFY_CREATE + 1 && SYS_SPACE_CREATE == SYS_FRAME_CREATE + 1 &&
-        SYS_TASK_CREATE == SYS_SPACE_CREATE + 1 && SYS_POWER_OFF == SYS_TASK_CREATE + 1 &&
-        SYS_TASK_SPAWN == SYS_POWER_OFF + 1,
+        SYS_TASK_WATCH == SYS_CONSOLE_WRITE + 1 && SYS_ENDPOINT_CREATE == SYS_TASK_WATCH + 1 &&
+        SYS_NOTIFY_CREATE == SYS_ENDPOINT_CREATE + 1 && SYS_FRAME_CREATE == SYS_NOTIFY_CREATE + 1 &&
+        SYS_SPACE_CREATE == SYS_FRAME_CREATE + 1 && SYS_TASK_CREATE == SYS_SPACE_CREATE + 1 &&
+        SYS_POWER_OFF == SYS_TASK_CREATE + 1 && SYS_TASK_SPAWN == SYS_POWER_OFF + 1,
     "syscall numbers are dense");
 _Static_assert(SYS_TASK_SPAWN + 1 == SYS_COUNT, "every number is below SYS_COUNT");
+_Static_assert(SYS_COUNT <= 64 && (SYS_PRIVILEGED_MASK >> SYS_COUNT) == 0,
+               "the privileged mask names only numbers below SYS_COUNT");
 _Static_assert(SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 1 &&
                    SYS_MSG_REG_CAP0 == SYS_MSG_REG_WORD0 + SYS_MSG_MAX_WORDS &&
                    SYS_MSG_REG_CAP0 + SYS_MSG_MAX_CAPS == 8,

@@ -91,9 +91,9 @@ static status_t syscall_exit(struct kernel_state *k, uint32_t task)
 /*
  * The whitelist of privileged calls: each needs a capability to the kernel
  * object with RIGHT_CONTROL in x0, and no other call does. The list is
- * checked at compile time to be exactly the numbers [SYS_PRIV_FIRST,
- * SYS_COUNT), so a call added to the ABI is privileged only by being named
- * here and numbered in that block, never by accident.
+ * checked at compile time to be exactly the ABI's SYS_PRIVILEGED_MASK, so a
+ * call added to the ABI is privileged only by being named in both, never
+ * by accident.
  */
 #define SYSCALL_PRIVILEGED(X)                                                                      \
     X(SYS_ENDPOINT_CREATE)                                                                         \
@@ -106,17 +106,17 @@ static status_t syscall_exit(struct kernel_state *k, uint32_t task)
 
 #define SYSCALL_PRIV_BIT(n) | (1ull << (n))
 _Static_assert(SYS_COUNT <= 64, "the whitelist check uses a 64-bit mask");
-_Static_assert((0 SYSCALL_PRIVILEGED(SYSCALL_PRIV_BIT)) ==
-                   (((1ull << SYS_COUNT) - 1) & ~((1ull << SYS_PRIV_FIRST) - 1)),
-               "the privileged whitelist is exactly the numbers SYS_PRIV_FIRST .. SYS_COUNT-1");
+_Static_assert((0 SYSCALL_PRIVILEGED(SYSCALL_PRIV_BIT)) == SYS_PRIVILEGED_MASK,
+               "the privileged whitelist is exactly the ABI's SYS_PRIVILEGED_MASK");
 #define SYSCALL_PRIV_ONE(n) +1
-_Static_assert((0 SYSCALL_PRIVILEGED(SYSCALL_PRIV_ONE)) == SYS_COUNT - SYS_PRIV_FIRST,
+_Static_assert((0 SYSCALL_PRIVILEGED(SYSCALL_PRIV_ONE)) ==
+                   __builtin_popcountll(SYS_PRIVILEGED_MASK),
                "the privileged whitelist names each number once");
 
 /** Whether a number below SYS_COUNT is a privileged call (in the whitelist). */
 static int syscall_privileged(uint64_t number)
 {
-    return number >= SYS_PRIV_FIRST;
+    return ((SYS_PRIVILEGED_MASK >> number) & 1u) != 0;
 }
 
 /**
