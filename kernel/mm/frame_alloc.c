@@ -192,6 +192,7 @@ static void fa_empty(struct frame_alloc *fa)
     fa->cursor = 0;
     fa->free_frames = 0;
     fa->total_frames = 0;
+    fa->reserved_frames = 0;
     fa->bookkeeping.base = paddr_make(0);
     fa->bookkeeping.size = 0;
 }
@@ -324,15 +325,13 @@ status_t frame_alloc_init(struct frame_alloc *fa, const struct frame_range *ram,
     return STATUS_OK;
 }
 
-/** See frame_alloc.h. Next fit: starts at the word of the last allocation. */
-status_t frame_alloc_one(struct frame_alloc *fa, paddr_t *out)
+/**
+ * Takes the next free frame (next fit: starts at the word of the last
+ * allocation). Requires fa->free_frames > 0 (the caller checked whose
+ * frames these are).
+ */
+static status_t fa_take(struct frame_alloc *fa, paddr_t *out)
 {
-    if (fa == NULL || out == NULL) {
-        return STATUS_INVALID_ARGUMENT;
-    }
-    if (fa->free_frames == 0) {
-        return STATUS_NO_MEMORY;
-    }
     /* One pass over every word, wrapping once; full words cost one test. */
     for (uint64_t i = 0; i < fa->words; i++) {
         uint64_t w = fa->cursor + i;
@@ -350,6 +349,57 @@ status_t frame_alloc_one(struct frame_alloc *fa, paddr_t *out)
     }
     /* Unreachable while free_frames counts the free bits; fail closed. */
     return STATUS_NO_MEMORY;
+}
+
+/** See frame_alloc.h. The last reserved_frames free frames are not for it. */
+status_t frame_alloc_one(struct frame_alloc *fa, paddr_t *out)
+{
+    if (fa == NULL || out == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    if (fa->free_frames <= fa->reserved_frames) {
+        return STATUS_NO_MEMORY;
+    }
+    return fa_take(fa, out);
+}
+
+/** See frame_alloc.h. reserved <= free holds, so a reserved frame is free. */
+status_t frame_alloc_one_reserved(struct frame_alloc *fa, paddr_t *out)
+{
+    if (fa == NULL || out == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    if (fa->reserved_frames == 0) {
+        return STATUS_NO_MEMORY;
+    }
+    status_t st = fa_take(fa, out);
+    if (st == STATUS_OK) {
+        fa->reserved_frames--;
+    }
+    return st;
+}
+
+/** See frame_alloc.h. */
+status_t frame_alloc_reserve(struct frame_alloc *fa, uint64_t n)
+{
+    if (fa == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    if (n > fa->free_frames - fa->reserved_frames) {
+        return STATUS_NO_MEMORY;
+    }
+    fa->reserved_frames += n;
+    return STATUS_OK;
+}
+
+/** See frame_alloc.h. */
+status_t frame_alloc_unreserve(struct frame_alloc *fa, uint64_t n)
+{
+    if (fa == NULL || n > fa->reserved_frames) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    fa->reserved_frames -= n;
+    return STATUS_OK;
 }
 
 /** Whether frame number f lies in one of fa's trimmed RAM spans. */
@@ -391,9 +441,31 @@ status_t frame_alloc_free(struct frame_alloc *fa, paddr_t frame)
 }
 
 /** See frame_alloc.h. */
+status_t frame_alloc_free_reserved(struct frame_alloc *fa, paddr_t frame)
+{
+    status_t st = frame_alloc_free(fa, frame);
+    if (st == STATUS_OK) {
+        fa->reserved_frames++; /* free_frames rose by one: reserved <= free still */
+    }
+    return st;
+}
+
+/** See frame_alloc.h. */
 uint64_t frame_alloc_free_count(const struct frame_alloc *fa)
 {
     return fa == NULL ? 0 : fa->free_frames;
+}
+
+/** See frame_alloc.h. */
+uint64_t frame_alloc_reserved_count(const struct frame_alloc *fa)
+{
+    return fa == NULL ? 0 : fa->reserved_frames;
+}
+
+/** See frame_alloc.h. */
+uint64_t frame_alloc_available_count(const struct frame_alloc *fa)
+{
+    return fa == NULL ? 0 : fa->free_frames - fa->reserved_frames;
 }
 
 /** See frame_alloc.h. */

@@ -18,6 +18,17 @@
  * 2 * ceil(span / 64) * 8 bytes, rounded up to frames: 8 KiB for 128 MiB,
  * 64 KiB for 1 GiB, 256 KiB for 4 GiB of contiguous RAM.
  *
+ * Reservations: frame_alloc_reserve sets free frames aside for one owner
+ * (kernel/vm reserves each address space's table quota when the space is
+ * made). They are counted, not taken: a reserved frame stays free in the
+ * bitmaps, but frame_alloc_one never hands out the last `reserved` free
+ * frames, so free = reserved + available always, and only
+ * frame_alloc_one_reserved (which spends one frame of a reservation) may
+ * take them. frame_alloc_free_reserved gives a frame back into a
+ * reservation, frame_alloc_unreserve returns reserved frames to everyone.
+ * The allocator does not know whose reservation a frame belongs to; its
+ * callers keep that count (vm: quota - tables per space).
+ *
  * The allocator keeps no global state and allocates nothing else: everything
  * is in struct frame_alloc and its bitmaps. It does no locking; the caller
  * serialises calls on one allocator.
@@ -74,6 +85,8 @@ struct frame_alloc {
     /** Usable frames not allocated / usable frames in all. */
     uint64_t free_frames;
     uint64_t total_frames;
+    /** Free frames set aside by reservations (reserved <= free_frames). */
+    uint64_t reserved_frames;
     /** Physical range that holds the bitmaps (frame-aligned). */
     struct frame_range bookkeeping;
 };
@@ -106,13 +119,43 @@ status_t frame_alloc_init(struct frame_alloc *fa, const struct frame_range *ram,
                           uint64_t phys_to_virt);
 
 /**
- * Takes one free frame and stores its physical address in *out. The frame
- * is not zeroed: it holds whatever its last user left there.
- * Returns STATUS_OK; STATUS_INVALID_ARGUMENT when fa or out is null;
- * STATUS_NO_MEMORY when no frame is free (then *out is unchanged).
- * O(frames / 64) in the worst case.
+ * Takes one free frame that no reservation holds and stores its physical
+ * address in *out. The frame is not zeroed: it holds whatever its last user
+ * left there. Returns STATUS_OK; STATUS_INVALID_ARGUMENT when fa or out is
+ * null; STATUS_NO_MEMORY when every free frame is reserved or none is free
+ * (then *out is unchanged). O(frames / 64) in the worst case.
  */
 status_t frame_alloc_one(struct frame_alloc *fa, paddr_t *out);
+
+/**
+ * Sets n free frames aside: later frame_alloc_one calls leave them, so
+ * frame_alloc_one_reserved can take up to n. Returns STATUS_OK;
+ * STATUS_INVALID_ARGUMENT when fa is null; STATUS_NO_MEMORY, with nothing
+ * changed, when fewer than n frames are available (free and unreserved).
+ */
+status_t frame_alloc_reserve(struct frame_alloc *fa, uint64_t n);
+
+/**
+ * Ends the reservation of n frames: they are available to anyone again.
+ * Returns STATUS_OK; with no effect: STATUS_INVALID_ARGUMENT when fa is
+ * null or n is above the reserved count.
+ */
+status_t frame_alloc_unreserve(struct frame_alloc *fa, uint64_t n);
+
+/**
+ * Takes one frame out of the reservations (as frame_alloc_one, but the
+ * frame is one that was reserved: the reserved count drops by one).
+ * Returns STATUS_OK; STATUS_INVALID_ARGUMENT when fa or out is null;
+ * STATUS_NO_MEMORY when nothing is reserved (*out unchanged).
+ */
+status_t frame_alloc_one_reserved(struct frame_alloc *fa, paddr_t *out);
+
+/**
+ * Gives back a frame and adds it to the reservations (the reserved count
+ * rises by one): for a frame that frame_alloc_one_reserved took and whose
+ * owner keeps its reservation. Errors as frame_alloc_free, with no effect.
+ */
+status_t frame_alloc_free_reserved(struct frame_alloc *fa, paddr_t frame);
 
 /**
  * Gives back a frame that frame_alloc_one returned.
@@ -125,8 +168,14 @@ status_t frame_alloc_one(struct frame_alloc *fa, paddr_t *out);
  */
 status_t frame_alloc_free(struct frame_alloc *fa, paddr_t frame);
 
-/** Frames free now; 0 when fa is null. */
+/** Frames free now, reserved ones included; 0 when fa is null. */
 uint64_t frame_alloc_free_count(const struct frame_alloc *fa);
+
+/** Free frames that reservations hold; 0 when fa is null. */
+uint64_t frame_alloc_reserved_count(const struct frame_alloc *fa);
+
+/** Free frames no reservation holds (what frame_alloc_one may take); 0 when fa is null. */
+uint64_t frame_alloc_available_count(const struct frame_alloc *fa);
 
 /** Usable frames, allocated or not (RAM minus reserved minus bookkeeping); 0 when fa is null. */
 uint64_t frame_alloc_total_count(const struct frame_alloc *fa);

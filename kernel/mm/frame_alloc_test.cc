@@ -258,6 +258,97 @@ TEST_F(FrameAllocSmallTest, FreeErrorsHaveNoEffect)
     EXPECT_EQ(AllocAll(&fa_, ram_, reserved).size(), 256u - 2 - 1);
 }
 
+// Reservations are counted, not taken: frame_alloc_one leaves the last
+// `reserved` free frames, only frame_alloc_one_reserved takes them, and
+// free = reserved + available throughout.
+TEST_F(FrameAllocSmallTest, ReservedFramesAreOnlyForTheirReservation)
+{
+    ASSERT_EQ(Init(&fa_, ram_, {}, mem_), STATUS_OK);
+    const uint64_t total = frame_alloc_total_count(&fa_);
+    EXPECT_EQ(frame_alloc_reserved_count(&fa_), 0u);
+    EXPECT_EQ(frame_alloc_available_count(&fa_), total);
+    ASSERT_EQ(frame_alloc_reserve(&fa_, 10), STATUS_OK);
+    EXPECT_EQ(frame_alloc_free_count(&fa_), total) << "nothing taken";
+    EXPECT_EQ(frame_alloc_reserved_count(&fa_), 10u);
+    EXPECT_EQ(frame_alloc_available_count(&fa_), total - 10);
+    // Everyone else can take only the rest.
+    std::vector<paddr_t> others;
+    paddr_t pa;
+    while (frame_alloc_one(&fa_, &pa) == STATUS_OK) {
+        others.push_back(pa);
+    }
+    EXPECT_EQ(others.size(), total - 10);
+    EXPECT_EQ(frame_alloc_free_count(&fa_), 10u);
+    EXPECT_EQ(frame_alloc_available_count(&fa_), 0u);
+    // A new reservation cannot be covered: refused, nothing changed.
+    EXPECT_EQ(frame_alloc_reserve(&fa_, 1), STATUS_NO_MEMORY);
+    EXPECT_EQ(frame_alloc_reserved_count(&fa_), 10u);
+    // The reservation's owner still gets its frames, each spending one.
+    std::vector<paddr_t> mine;
+    for (int i = 0; i < 10; i++) {
+        ASSERT_EQ(frame_alloc_one_reserved(&fa_, &pa), STATUS_OK) << i;
+        mine.push_back(pa);
+    }
+    EXPECT_EQ(frame_alloc_reserved_count(&fa_), 0u);
+    EXPECT_EQ(frame_alloc_free_count(&fa_), 0u);
+    pa = paddr_make(0x1234);
+    EXPECT_EQ(frame_alloc_one_reserved(&fa_, &pa), STATUS_NO_MEMORY);
+    EXPECT_EQ(pa.value, 0x1234u) << "*out unchanged";
+    // Given back into the reservation: not available to others.
+    ASSERT_EQ(frame_alloc_free_reserved(&fa_, mine.back()), STATUS_OK);
+    EXPECT_EQ(frame_alloc_reserved_count(&fa_), 1u);
+    EXPECT_EQ(frame_alloc_free_count(&fa_), 1u);
+    EXPECT_EQ(frame_alloc_one(&fa_, &pa), STATUS_NO_MEMORY);
+    // A bad free into the reservation changes nothing.
+    EXPECT_EQ(frame_alloc_free_reserved(&fa_, mine.back()), STATUS_NOT_ALLOCATED);
+    EXPECT_EQ(frame_alloc_free_reserved(&fa_, paddr_make(mine[0].value + 1)), STATUS_MISALIGNED);
+    EXPECT_EQ(frame_alloc_free_reserved(nullptr, mine[0]), STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(frame_alloc_reserved_count(&fa_), 1u);
+    EXPECT_EQ(frame_alloc_free_count(&fa_), 1u);
+    // Ending more than is reserved is refused; ending it makes the frame available.
+    EXPECT_EQ(frame_alloc_unreserve(&fa_, 2), STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(frame_alloc_reserved_count(&fa_), 1u);
+    ASSERT_EQ(frame_alloc_unreserve(&fa_, 1), STATUS_OK);
+    EXPECT_EQ(frame_alloc_available_count(&fa_), 1u);
+    EXPECT_EQ(frame_alloc_one(&fa_, &pa), STATUS_OK);
+    EXPECT_EQ(pa.value, mine.back().value);
+    mine.back() = pa;
+    for (paddr_t p : others) {
+        ASSERT_EQ(frame_alloc_free(&fa_, p), STATUS_OK);
+    }
+    for (paddr_t p : mine) {
+        ASSERT_EQ(frame_alloc_free(&fa_, p), STATUS_OK);
+    }
+    EXPECT_EQ(frame_alloc_free_count(&fa_), total);
+    EXPECT_EQ(frame_alloc_available_count(&fa_), total);
+}
+
+TEST_F(FrameAllocSmallTest, ReservationErrorsHaveNoEffect)
+{
+    paddr_t pa;
+    EXPECT_EQ(frame_alloc_reserve(nullptr, 1), STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(frame_alloc_unreserve(nullptr, 0), STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(frame_alloc_one_reserved(nullptr, &pa), STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(frame_alloc_reserved_count(nullptr), 0u);
+    EXPECT_EQ(frame_alloc_available_count(nullptr), 0u);
+    ASSERT_EQ(Init(&fa_, ram_, {}, mem_), STATUS_OK);
+    const uint64_t total = frame_alloc_total_count(&fa_);
+    EXPECT_EQ(frame_alloc_one_reserved(&fa_, nullptr), STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(frame_alloc_reserve(&fa_, total + 1), STATUS_NO_MEMORY);
+    EXPECT_EQ(frame_alloc_reserve(&fa_, UINT64_MAX), STATUS_NO_MEMORY);
+    EXPECT_EQ(frame_alloc_reserved_count(&fa_), 0u);
+    ASSERT_EQ(frame_alloc_reserve(&fa_, total), STATUS_OK);
+    EXPECT_EQ(frame_alloc_available_count(&fa_), 0u);
+    EXPECT_EQ(frame_alloc_one(&fa_, &pa), STATUS_NO_MEMORY);
+    EXPECT_EQ(frame_alloc_reserve(&fa_, 1), STATUS_NO_MEMORY);
+    EXPECT_EQ(frame_alloc_reserve(&fa_, 0), STATUS_OK);
+    EXPECT_EQ(frame_alloc_unreserve(&fa_, total + 1), STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(frame_alloc_reserved_count(&fa_), total);
+    EXPECT_EQ(frame_alloc_free_count(&fa_), total);
+    ASSERT_EQ(frame_alloc_unreserve(&fa_, total), STATUS_OK);
+    EXPECT_EQ(frame_alloc_available_count(&fa_), total);
+}
+
 // Next fit: a frame freed behind the cursor comes back only after wrapping.
 TEST_F(FrameAllocSmallTest, NextFitWrapsAround)
 {
