@@ -76,8 +76,8 @@ typedef int32_t status_t;
 #define STATUS_WX_CONFLICT 24
 /**
  * The map would take more translation tables than the address space's
- * quota (fixed when the space was created) allows: only this space is
- * short; unmapping gives its emptied tables back.
+ * quota (fixed, and reserved, when the space was created) allows: only
+ * this space is short; unmapping gives its emptied tables back.
  */
 #define STATUS_QUOTA 25
 

@@ -154,8 +154,14 @@ extern "C" {
  * x1 its translation-table quota (tables the space may hold, its root
  * included: 0 for the kernel's default, 64; at most 1024, else
  * STATUS_INVALID_ARGUMENT) -> x1 handle of a new empty address space (MAP,
- * GRANT, DERIVE, REVOKE). A map that would pass the quota fails with
- * STATUS_QUOTA; unmapping gives emptied tables back.
+ * GRANT, DERIVE, REVOKE). The quota is reserved whole, in 4 KiB pages of
+ * kernel memory, when the space is made: if the memory no other space has
+ * reserved cannot cover it the call fails with STATUS_NO_MEMORY and
+ * nothing is created. The space's tables come only out of that
+ * reservation, so a map within the quota never fails for lack of memory
+ * whatever other spaces do; a map that would pass the quota fails with
+ * STATUS_QUOTA; unmapping gives emptied tables back to the reservation,
+ * and the reservation ends when the space is destroyed.
  */
 #define SYS_SPACE_CREATE 22
 /** SYS_SPACE_CREATE's table quotas: the default (x1 0) and the most. */
@@ -182,10 +188,13 @@ extern "C" {
  * new address space with a stack and starts it, the copy's handle (or
  * HANDLE_NONE) in its x0 -> x1 handle of the task (CONTROL, WATCH, GRANT,
  * DERIVE, REVOKE), x2 handle of its address space (MAP, GRANT, DERIVE,
- * REVOKE). Everything is checked before anything is taken: a name that is
- * not in the table (STATUS_NOT_FOUND), an image whose hash does not match
- * (STATUS_PERMISSION), a malformed image (its ELF error's status), too
- * little memory (STATUS_NO_MEMORY) all leave nothing behind.
+ * REVOKE). The new space's table quota is room for the load plus
+ * SYS_SPACE_QUOTA_DEFAULT (at most SYS_SPACE_QUOTA_MAX), reserved as
+ * SYS_SPACE_CREATE's. Everything is checked before anything is taken: a
+ * name that is not in the table (STATUS_NOT_FOUND), an image whose hash
+ * does not match (STATUS_PERMISSION), a malformed image (its ELF error's
+ * status), too little memory for the pages and the quota's reservation
+ * together (STATUS_NO_MEMORY) all leave nothing behind.
  */
 #define SYS_TASK_SPAWN 25
 /** Number of system calls; every number is below it and they are dense. */

@@ -41,6 +41,9 @@ std::vector<uint8_t> Program()
                {{5, 0x1000, kText, 0x1800, 0x1800}, {6, 0x3000, kData, 0x10, 0x2000}});
 }
 
+// The table quota of the space loaded into: reserved whole, so it must fit the fake RAM.
+constexpr uint32_t kQuota = 64;
+
 class LoaderTest : public ::testing::Test {
   protected:
     void SetUp() override
@@ -48,7 +51,7 @@ class LoaderTest : public ::testing::Test {
         ASSERT_EQ(STATUS_OK, ram_.status);
         vm_ = std::make_unique<struct vm>();
         vm_init(vm_.get());
-        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
     }
 
     void TearDown() override
@@ -279,7 +282,7 @@ TEST_F(LoaderTest, CheckFindsEveryRefusalOfTheLoadFirst)
         EXPECT_EQ(elf.entry, result_.entry) << "case " << i;
         // Start the next case from an empty space.
         ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
-        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
     }
     const std::vector<uint8_t> image = Program();
     elf_image elf{};
@@ -320,18 +323,24 @@ TEST_F(LoaderTest, APageMappedAlreadyUndoesTheLoad)
     EXPECT_EQ(before, frame_alloc_free_count(&ram_.fa) + (vm_->spaces[0].tables - tables));
 }
 
+// The load's pages come from the allocator's unreserved frames, its tables
+// from the space's reservation: memory running out at each page undoes the
+// load, and the tables it took stay in the space (charged, reusable), not
+// in the shared pool.
 TEST_F(LoaderTest, RunningOutOfMemoryAtEachPageUndoesTheLoad)
 {
     const std::vector<uint8_t> image = Program();
     // Find what a successful load takes, on a fresh space each time.
-    const uint64_t free_start = frame_alloc_free_count(&ram_.fa);
+    const uint64_t available_start = frame_alloc_available_count(&ram_.fa);
     ASSERT_EQ(STATUS_OK, Load(image));
-    const uint64_t needed = free_start - frame_alloc_free_count(&ram_.fa);
+    const uint64_t needed = available_start - frame_alloc_available_count(&ram_.fa);
+    EXPECT_EQ(result_.pages, needed) << "the pages only: tables are reserved";
+    EXPECT_EQ(kQuota - vm_->spaces[0].tables, frame_alloc_reserved_count(&ram_.fa));
     ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
     for (uint64_t budget = 0; budget < needed; budget++) {
-        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+        ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
         std::vector<paddr_t> taken;
-        while (frame_alloc_free_count(&ram_.fa) > budget) {
+        while (frame_alloc_available_count(&ram_.fa) > budget) {
             paddr_t pa{};
             ASSERT_EQ(STATUS_OK, frame_alloc_one(&ram_.fa, &pa));
             taken.push_back(pa);
@@ -339,16 +348,19 @@ TEST_F(LoaderTest, RunningOutOfMemoryAtEachPageUndoesTheLoad)
         EXPECT_EQ(STATUS_NO_MEMORY, Load(image)) << "budget " << budget;
         EXPECT_EQ(0u, vm_mapping_count(vm_.get())) << "budget " << budget;
         EXPECT_EQ(0u, vm_anon_count(vm_.get()));
-        // Only tables stay (with the space).
-        EXPECT_EQ(budget, frame_alloc_free_count(&ram_.fa) + vm_->spaces[0].tables - 1);
+        // Every page is back; only tables stay, with the space and out of its reservation.
+        EXPECT_EQ(budget, frame_alloc_available_count(&ram_.fa)) << "budget " << budget;
+        EXPECT_EQ(kQuota - vm_->spaces[0].tables, frame_alloc_reserved_count(&ram_.fa));
         ASSERT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
         for (paddr_t pa : taken) {
             ASSERT_EQ(STATUS_OK, frame_alloc_free(&ram_.fa, pa));
         }
         ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
     }
-    EXPECT_EQ(free_start + 1, frame_alloc_free_count(&ram_.fa)) << "nothing leaked (no space now)";
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    EXPECT_EQ(available_start + kQuota, frame_alloc_available_count(&ram_.fa))
+        << "nothing leaked (no space now)";
+    EXPECT_EQ(0u, frame_alloc_reserved_count(&ram_.fa));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
 }
 
 } // namespace

@@ -59,7 +59,8 @@ static status_t create_check(struct kernel_state *k, uint32_t task, uint32_t kin
     if (cap_table_count(&k->caps, task) >= CAP_TABLE_SLOTS) {
         return STATUS_TABLE_FULL;
     }
-    if (pages > 0 && (k->frames == 0 || frame_alloc_free_count(k->frames) < pages)) {
+    // Only frames no space has reserved: another space's table room is not for taking.
+    if (pages > 0 && (k->frames == 0 || frame_alloc_available_count(k->frames) < pages)) {
         return STATUS_NO_MEMORY;
     }
     return STATUS_OK;
@@ -103,14 +104,19 @@ status_t syscall_frame_create(struct kernel_state *k, uint32_t task, struct sysc
 _Static_assert(SYS_SPACE_QUOTA_DEFAULT == VM_QUOTA_DEFAULT && SYS_SPACE_QUOTA_MAX == VM_QUOTA_MAX,
                "the ABI states the quotas kernel/vm applies");
 
-/** SYS_SPACE_CREATE: an empty root table; x1 its table quota (0: VM_QUOTA_DEFAULT). */
+/**
+ * SYS_SPACE_CREATE: an empty root table; x1 its table quota (0:
+ * VM_QUOTA_DEFAULT), reserved whole: STATUS_NO_MEMORY if the frames
+ * available cannot cover it.
+ */
 status_t syscall_space_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
 {
     uint64_t quota = regs->x[1];
     if (quota > VM_QUOTA_MAX) {
         return STATUS_INVALID_ARGUMENT;
     }
-    status_t st = create_check(k, task, OBJECT_ADDRESS_SPACE, 1);
+    uint32_t reserve = quota == 0 ? VM_QUOTA_DEFAULT : (uint32_t)quota;
+    status_t st = create_check(k, task, OBJECT_ADDRESS_SPACE, reserve);
     if (st == STATUS_OK) {
         struct obj_ref ref = create_object(k, task, OBJECT_ADDRESS_SPACE, RIGHTS_NEW_SPACE, regs);
         CHECK(vm_space_create(&k->vm, k->frames, ref.index, (uint32_t)quota) == STATUS_OK);
@@ -206,8 +212,8 @@ status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint
     }
     if (!obj_can_alloc(&k->caps.objects, OBJECT_ADDRESS_SPACE) ||
         !obj_can_alloc(&k->caps.objects, OBJECT_TASK) || k->frames == 0 ||
-        frame_alloc_free_count(k->frames) < 1) {
-        return STATUS_NO_MEMORY;
+        frame_alloc_available_count(k->frames) < VM_QUOTA_MAX) {
+        return STATUS_NO_MEMORY; // init's space reserves the largest quota
     }
     struct obj_ref kernel = {OBJECT_NONE, 0, 0};
     struct obj_ref console = {OBJECT_NONE, 0, 0};
@@ -219,7 +225,8 @@ status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint
     CHECK(obj_alloc(&k->caps.objects, OBJECT_TASK, &self) == STATUS_OK);
     CHECK(cap_table_count(&k->caps, self.index) == 0);
     CHECK(sched_state(&k->sched, self.index) == SCHED_UNUSED);
-    // Init's space: the most any space may hold (init loads and maps for the system).
+    // Init's space: the most any space may hold (init loads and maps for
+    // the system), reserved like any other space's quota.
     CHECK(vm_space_create(&k->vm, k->frames, space.index, VM_QUOTA_MAX) == STATUS_OK);
     // A fresh table has room for four.
     CHECK(cap_insert_new(&k->caps, self.index, kernel, RIGHTS_ALL, &handles->kernel) == STATUS_OK);
@@ -416,9 +423,6 @@ status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *re
     return STATUS_OK;
 }
 
-/** Tables one page can need (a level-1, level-2 and level-3 table under the root). */
-#define SPAWN_TABLES_PER_PAGE 3
-
 /** Decodes the image of SYS_TASK_SPAWN: its name from x1/x2, found, checked, parsed, loadable. */
 static status_t spawn_image(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs,
                             char name[IMAGE_NAME_MAX], const uint8_t **image, size_t *size,
@@ -452,6 +456,28 @@ static status_t spawn_image(struct kernel_state *k, uint32_t task, const struct 
     // Every refusal the loader can make, found before anything is taken.
     elf_result why = ELF_OK;
     return loader_check(*image, *size, KERNEL_TASK_STACK_TOP, KERNEL_TASK_STACK_PAGES, elf, &why);
+}
+
+/**
+ * Tables loading the image's segments and the stack into an empty space
+ * can take, the root not counted: the sum of each range's tables in an
+ * empty space (hal_mmu_tables_needed), an upper bound for them together.
+ */
+static uint64_t spawn_tables(const struct elf_image *elf)
+{
+    uint64_t stack_size = (uint64_t)KERNEL_TASK_STACK_PAGES * HAL_MMU_PAGE_SIZE;
+    uint64_t tables = hal_mmu_tables_needed(KERNEL_TASK_STACK_TOP - stack_size, stack_size);
+    for (uint32_t i = 0; i < elf->segment_count; i++) {
+        const struct elf_segment *s = &elf->segments[i];
+        if (s->mem_size == 0) {
+            continue;
+        }
+        uint64_t first = s->vaddr & ~(uint64_t)(HAL_MMU_PAGE_SIZE - 1);
+        uint64_t end =
+            (s->vaddr + s->mem_size + HAL_MMU_PAGE_SIZE - 1) & ~(uint64_t)(HAL_MMU_PAGE_SIZE - 1);
+        tables += hal_mmu_tables_needed(first, end - first);
+    }
+    return tables;
 }
 
 /** Pages the image's segments and the stack take. */
@@ -492,19 +518,21 @@ status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscal
     if (cap_table_count(&k->caps, task) + 2 > CAP_TABLE_SLOTS) {
         return STATUS_TABLE_FULL;
     }
-    // Enough of everything that the load below cannot run short: a page
-    // and at most three tables per page, the root, and a record per page.
+    // The space's table quota: room for the load (its root and tables),
+    // and the default besides.
     uint64_t pages = spawn_pages(&elf);
+    uint64_t load_tables = 1 + spawn_tables(&elf);
+    uint64_t quota = load_tables + VM_QUOTA_DEFAULT;
+    quota = quota < VM_QUOTA_MAX ? quota : VM_QUOTA_MAX;
+    // Enough of everything that the load below cannot run short: the
+    // quota's reservation (the load's tables come out of it), a page per
+    // page from the frames no space has reserved, and a record per page.
     if (!obj_can_alloc(&k->caps.objects, OBJECT_ADDRESS_SPACE) ||
         !obj_can_alloc(&k->caps.objects, OBJECT_TASK) || k->frames == 0 ||
-        frame_alloc_free_count(k->frames) < 1 + pages * (1 + SPAWN_TABLES_PER_PAGE) ||
-        VM_MAX_MAPPINGS - vm_mapping_count(&k->vm) < pages ||
-        1 + pages * SPAWN_TABLES_PER_PAGE > VM_QUOTA_MAX) {
+        frame_alloc_available_count(k->frames) < quota + pages ||
+        VM_MAX_MAPPINGS - vm_mapping_count(&k->vm) < pages || load_tables > VM_QUOTA_MAX) {
         return STATUS_NO_MEMORY;
     }
-    // The space's table quota: room for the load, and the default besides.
-    uint64_t quota = 1 + pages * SPAWN_TABLES_PER_PAGE + VM_QUOTA_DEFAULT;
-    quota = quota < VM_QUOTA_MAX ? quota : VM_QUOTA_MAX;
     uint32_t priority = (uint32_t)regs->x[3];
     struct obj_ref space = create_object(k, task, OBJECT_ADDRESS_SPACE, RIGHTS_NEW_SPACE, regs);
     handle_t space_handle = regs->x[1];

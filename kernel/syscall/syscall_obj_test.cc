@@ -74,12 +74,44 @@ class ObjCallTest : public ::testing::Test {
         if (st == STATUS_OK) {
             st = kernel_check_links(k_.get());
         }
+        // The allocator's reservations are the spaces' unspent quotas, and
+        // free = reserved + available.
+        if (st == STATUS_OK &&
+            (frame_alloc_reserved_count(&ram_.fa) != vm_reserved_count(&k_->vm) ||
+             Free() != Available() + frame_alloc_reserved_count(&ram_.fa))) {
+            st = STATUS_BAD_FORMAT;
+        }
         return st;
     }
 
     uint64_t Free()
     {
         return frame_alloc_free_count(&ram_.fa);
+    }
+
+    // Free frames no space has reserved.
+    uint64_t Available()
+    {
+        return frame_alloc_available_count(&ram_.fa);
+    }
+
+    // Takes available frames until keep are left; give them back with Release.
+    std::vector<paddr_t> Exhaust(uint64_t keep)
+    {
+        std::vector<paddr_t> taken;
+        while (Available() > keep) {
+            paddr_t pa{};
+            EXPECT_EQ(STATUS_OK, frame_alloc_one(&ram_.fa, &pa));
+            taken.push_back(pa);
+        }
+        return taken;
+    }
+
+    void Release(const std::vector<paddr_t> &taken)
+    {
+        for (paddr_t pa : taken) {
+            EXPECT_EQ(STATUS_OK, frame_alloc_free(&ram_.fa, pa));
+        }
     }
 
     static syscall_regs Regs(uint64_t number, uint64_t x0 = 0, uint64_t x1 = 0, uint64_t x2 = 0,
@@ -115,6 +147,7 @@ class ObjCallTest : public ::testing::Test {
         k_->current = (int32_t)task;
         std::memcpy(before_.get(), k_.get(), sizeof(kernel_state));
         const uint64_t free_before = Free();
+        const uint64_t reserved_before = frame_alloc_reserved_count(&ram_.fa);
         syscall_regs in = r;
         syscall_dispatch(k_.get(), &r);
         EXPECT_EQ((uint64_t)(uint32_t)status, r.x[0]) << "call " << r.number;
@@ -124,6 +157,8 @@ class ObjCallTest : public ::testing::Test {
         EXPECT_EQ(0, std::memcmp(before_.get(), k_.get(), sizeof(kernel_state)))
             << "call " << r.number << " failed with " << status << " but changed the kernel";
         EXPECT_EQ(free_before, Free()) << "call " << r.number << " took or gave frames";
+        EXPECT_EQ(reserved_before, frame_alloc_reserved_count(&ram_.fa))
+            << "call " << r.number << " reserved or released frames";
     }
 
     void ExpectFails(status_t status, syscall_regs r)
@@ -178,7 +213,8 @@ class ObjCallTest : public ::testing::Test {
         return hal_mmu_user_translate(vm_space_root(&k_->vm, index), va, write, pa);
     }
 
-    fake_ram::Ram ram_{1024};
+    // Init's space reserves VM_QUOTA_MAX (1024) frames; the rest for the tests.
+    fake_ram::Ram ram_{2048};
     std::unique_ptr<kernel_state> k_;
     std::unique_ptr<kernel_state> before_;
     uint64_t initial_free_ = 0;
@@ -217,6 +253,15 @@ TEST_F(ObjCallTest, RootTaskErrors)
     EXPECT_EQ(STATUS_NO_MEMORY, kernel_create_root_task(fresh.get(), 10, &task, &h));
     EXPECT_EQ(0u, obj_count(&fresh->caps.objects, OBJECT_KERNEL));
     kernel_state_set_frames(fresh.get(), &ram_.fa);
+    // Init's space reserves VM_QUOTA_MAX frames: one short is refused, nothing taken.
+    std::vector<paddr_t> taken = Exhaust(VM_QUOTA_MAX - 1);
+    const uint64_t free = Free();
+    EXPECT_EQ(STATUS_NO_MEMORY, kernel_create_root_task(fresh.get(), 10, &task, &h));
+    EXPECT_EQ(0u, obj_count(&fresh->caps.objects, OBJECT_KERNEL));
+    EXPECT_EQ(0u, obj_count(&fresh->caps.objects, OBJECT_ADDRESS_SPACE));
+    EXPECT_EQ(free, Free());
+    EXPECT_EQ(VM_QUOTA_MAX - 1, Available());
+    Release(taken);
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_create_root_task(nullptr, 10, &task, &h));
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_create_root_task(fresh.get(), 10, nullptr, &h));
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, kernel_create_root_task(fresh.get(), 10, &task, nullptr));
@@ -309,18 +354,13 @@ TEST_F(ObjCallTest, CreationFailsWholeWhenAnythingIsShort)
         ASSERT_EQ(STATUS_OK, Call(del, root_));
     }
 
-    // No free page.
-    std::vector<paddr_t> taken;
-    while (Free() > 0) {
-        paddr_t pa{};
-        ASSERT_EQ(STATUS_OK, frame_alloc_one(&ram_.fa, &pa));
-        taken.push_back(pa);
-    }
+    // No available page (the free ones all reserved, by init's space).
+    std::vector<paddr_t> taken = Exhaust(0);
+    EXPECT_LT(0u, Free());
     ExpectFails(STATUS_NO_MEMORY, Regs(SYS_FRAME_CREATE, h_.kernel));
     ExpectFails(STATUS_NO_MEMORY, Regs(SYS_SPACE_CREATE, h_.kernel));
-    for (paddr_t pa : taken) {
-        ASSERT_EQ(STATUS_OK, frame_alloc_free(&ram_.fa, pa));
-    }
+    ExpectFails(STATUS_NO_MEMORY, Regs(SYS_SPACE_CREATE, h_.kernel, 1));
+    Release(taken);
 
     // No free slot of the kind.
     std::vector<handle_t> eps;
@@ -899,6 +939,80 @@ TEST_F(SpawnTest, SpawnLoadsTheImageAndStartsTheTask)
     EXPECT_EQ(0u, vm_anon_count(&k_->vm));
 }
 
+// Spawn's memory check counts its space's reservation with its pages,
+// before anything is taken: one frame short of both together is refused
+// with nothing changed (not a halt in the middle of the load).
+TEST_F(SpawnTest, SpawnCountsItsSpacesReservation)
+{
+    const uint64_t available = Available();
+    syscall_regs r = Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE);
+    ASSERT_EQ(STATUS_OK, Call(r, root_));
+    const uint64_t needed = available - Available();
+    const uint32_t space = Lookup(root_, r.x[2])->object.index;
+    const uint32_t quota = k_->vm.spaces[space].quota;
+    EXPECT_EQ(quota + 1u + KERNEL_TASK_STACK_PAGES, needed) << "its quota and its pages";
+    EXPECT_LE(VM_QUOTA_DEFAULT + 1, quota) << "room for the load and the default";
+    EXPECT_EQ(STATUS_OK, Invariants());
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, r.x[1])));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, r.x[2])));
+    ASSERT_EQ(available, Available());
+    std::vector<paddr_t> taken = Exhaust(needed - 1);
+    ExpectFails(STATUS_NO_MEMORY, Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE));
+    Release(taken);
+    taken = Exhaust(needed);
+    syscall_regs ok = Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE);
+    ASSERT_EQ(STATUS_OK, Call(ok, root_));
+    EXPECT_EQ(0u, Available());
+    EXPECT_EQ(STATUS_OK, Invariants());
+    Release(taken);
+}
+
+// One space filling its table quota takes nothing from the shared pool:
+// with the pool holding exactly what a spawn needs, a space mapping one
+// frame across its address space until STATUS_QUOTA leaves another
+// space's map and the spawn unhurt.
+TEST_F(SpawnTest, OneSpaceFillingItsQuotaHurtsNoOtherSpaceOrSpawn)
+{
+    // What a spawn needs, measured.
+    const uint64_t available = Available();
+    syscall_regs first = Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE);
+    ASSERT_EQ(STATUS_OK, Call(first, root_));
+    const uint64_t spawn_needs = available - Available();
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, first.x[1])));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, first.x[2])));
+
+    syscall_regs a = Regs(SYS_SPACE_CREATE, h_.kernel, 32);
+    ASSERT_EQ(STATUS_OK, Call(a, root_));
+    const handle_t greedy = a.x[1];
+    const handle_t other = Create(SYS_SPACE_CREATE);
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    std::vector<paddr_t> taken = Exhaust(spawn_needs);
+    // The greedy space maps 1 GiB apart until its quota refuses it.
+    uint64_t va = 0;
+    uint32_t mapped = 0;
+    status_t st = STATUS_OK;
+    while (st == STATUS_OK && mapped < 1000) {
+        syscall_regs m = Regs(SYS_MAP, greedy, f, va, SYS_MAP_READ);
+        st = Call(m, root_);
+        mapped += st == STATUS_OK ? 1 : 0;
+        va += 1ull << 30;
+    }
+    EXPECT_EQ(STATUS_QUOTA, st);
+    EXPECT_EQ(15u, mapped); // root + L1 + 15 * (L2 + L3) = 32
+    EXPECT_EQ(spawn_needs, Available()) << "the greedy space took nothing from the pool";
+    EXPECT_EQ(STATUS_OK, Invariants());
+    // The other space maps in fresh regions; the spawn still fits.
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, other, f, 0x7000000000, SYS_MAP_READ)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, other, f, 0x40000000, SYS_MAP_READ)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x7000000000, SYS_MAP_READ)));
+    EXPECT_EQ(spawn_needs, Available());
+    syscall_regs second = Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE);
+    ASSERT_EQ(STATUS_OK, Call(second, root_));
+    EXPECT_EQ(0u, Available());
+    EXPECT_EQ(STATUS_OK, Invariants());
+    Release(taken);
+}
+
 TEST_F(SpawnTest, EveryRefusalLeavesNothingBehind)
 {
     const handle_t no_grant = Derive(h_.console, RIGHT_WRITE, root_);
@@ -926,17 +1040,10 @@ TEST_F(SpawnTest, EveryRefusalLeavesNothingBehind)
     kernel_state_set_images(k_.get(), nullptr);
     ExpectFails(STATUS_NOT_FOUND, Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE));
     kernel_state_set_images(k_.get(), &table_);
-    // Short of memory: every page but a few taken.
-    std::vector<paddr_t> taken;
-    while (Free() > 8) {
-        paddr_t pa{};
-        ASSERT_EQ(STATUS_OK, frame_alloc_one(&ram_.fa, &pa));
-        taken.push_back(pa);
-    }
+    // Short of memory: every available page but a few taken.
+    std::vector<paddr_t> taken = Exhaust(8);
     ExpectFails(STATUS_NO_MEMORY, Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE));
-    for (paddr_t pa : taken) {
-        ASSERT_EQ(STATUS_OK, frame_alloc_free(&ram_.fa, pa));
-    }
+    Release(taken);
     // The caller's table without room for the two handles.
     std::vector<handle_t> fill;
     while (cap_table_count(&k_->caps, root_) < CAP_TABLE_SLOTS - 1) {
@@ -1153,7 +1260,42 @@ TEST_F(ObjCallTest, SpaceCreateTakesATableQuota)
     // Unmapping gives its tables back, and the quota with them.
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_UNMAP, small, 1ull << 30)));
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, small, f, 2ull << 30, R)));
-    EXPECT_EQ(STATUS_OK, vm_check_invariants(&k_->vm));
+    EXPECT_EQ(STATUS_OK, Invariants());
+}
+
+// The quota is reserved when the space is made: a quota the available
+// frames cannot cover is refused with STATUS_NO_MEMORY and nothing
+// changed, and what one space reserved is never counted as available.
+TEST_F(ObjCallTest, SpaceCreateReservesItsQuota)
+{
+    const uint64_t available = Available();
+    const uint64_t free = Free();
+    syscall_regs r = Regs(SYS_SPACE_CREATE, h_.kernel, 100);
+    ASSERT_EQ(STATUS_OK, Call(r, root_));
+    EXPECT_EQ(available - 100, Available()) << "the whole quota reserved";
+    EXPECT_EQ(free - 1, Free()) << "only its root taken";
+    EXPECT_EQ(STATUS_OK, Invariants());
+    // Leave 63 available: the default quota (64) cannot be covered, 63 can.
+    std::vector<paddr_t> taken = Exhaust(VM_QUOTA_DEFAULT - 1);
+    ExpectFails(STATUS_NO_MEMORY, Regs(SYS_SPACE_CREATE, h_.kernel));
+    ExpectFails(STATUS_NO_MEMORY, Regs(SYS_SPACE_CREATE, h_.kernel, VM_QUOTA_MAX));
+    syscall_regs fits = Regs(SYS_SPACE_CREATE, h_.kernel, VM_QUOTA_DEFAULT - 1);
+    ASSERT_EQ(STATUS_OK, Call(fits, root_));
+    EXPECT_EQ(0u, Available());
+    // Nothing is left for anyone else, yet both spaces map within their quotas.
+    ExpectFails(STATUS_NO_MEMORY, Regs(SYS_FRAME_CREATE, h_.kernel));
+    Release(taken);
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    taken = Exhaust(0);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, fits.x[1], f, 0x7000000000, SYS_MAP_READ)));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, r.x[1], f, 0x7000000000, SYS_MAP_READ)));
+    EXPECT_EQ(STATUS_OK, Invariants());
+    Release(taken);
+    // Destroying a space ends its reservation.
+    const uint64_t before = Available();
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, r.x[1])));
+    EXPECT_EQ(before + 100, Available());
+    EXPECT_EQ(STATUS_OK, Invariants());
 }
 
 } // namespace

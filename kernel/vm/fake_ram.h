@@ -22,12 +22,18 @@ constexpr uint64_t kBase = 0x40000000;
 class Ram {
   public:
     // frames pages of RAM, filled with 0x5a so that zeroing is visible.
-    explicit Ram(size_t frames)
+    explicit Ram(size_t frames) : frames_(frames)
     {
         ram_.reset(static_cast<uint8_t *>(std::aligned_alloc(kPage, frames * kPage)));
-        std::memset(ram_.get(), 0x5a, frames * kPage);
-        mmu_fake_init(ram_.get(), paddr_make(kBase), frames * kPage);
-        frame_range ram = {paddr_make(kBase), frames * kPage};
+        Reset();
+    }
+
+    // Starts over: every frame free, nothing reserved, the RAM filled again.
+    void Reset()
+    {
+        std::memset(ram_.get(), 0x5a, frames_ * kPage);
+        mmu_fake_init(ram_.get(), paddr_make(kBase), frames_ * kPage);
+        frame_range ram = {paddr_make(kBase), frames_ * kPage};
         uint64_t offset = reinterpret_cast<uintptr_t>(ram_.get()) - kBase;
         status = frame_alloc_init(&fa, &ram, 1, nullptr, 0, offset);
     }
@@ -48,6 +54,7 @@ class Ram {
             std::free(p);
         }
     };
+    size_t frames_;
     std::unique_ptr<uint8_t, Free> ram_;
 };
 

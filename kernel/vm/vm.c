@@ -141,21 +141,26 @@ status_t vm_space_create(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
         quota > VM_QUOTA_MAX) {
         return STATUS_INVALID_ARGUMENT;
     }
-    paddr_t table = {0};
-    status_t st = frame_alloc_one(fa, &table);
+    // The whole quota is reserved now, the root first spent from it: the
+    // space's later tables can only come out of its own reservation.
+    uint32_t q = quota == 0 ? VM_QUOTA_DEFAULT : quota;
+    status_t st = frame_alloc_reserve(fa, q);
     if (st != STATUS_OK) {
         return st;
     }
+    paddr_t table = {0};
+    CHECK(frame_alloc_one_reserved(fa, &table) == STATUS_OK);
     struct hal_mmu_frames f = {&table, 1, 0};
     paddr_t root = {0};
     hal_mmu_result r = hal_mmu_space_create(&f, &root);
     if (r != HAL_MMU_OK) {
-        CHECK(frame_alloc_free(fa, table) == STATUS_OK);
+        CHECK(frame_alloc_free_reserved(fa, table) == STATUS_OK);
+        CHECK(frame_alloc_unreserve(fa, q) == STATUS_OK);
         return mmu_status(r);
     }
     vm->spaces[space].root = root;
     vm->spaces[space].tables = 1;
-    vm->spaces[space].quota = quota == 0 ? VM_QUOTA_DEFAULT : quota;
+    vm->spaces[space].quota = q;
     vm->spaces[space].used = 1;
     return STATUS_OK;
 }
@@ -237,7 +242,8 @@ static void record_free(struct vm *vm, struct frame_alloc *fa, int32_t m)
 
 /**
  * After the page at va of space was unmapped: the tables on its path that
- * map nothing any more go back to fa, and the space is charged less.
+ * map nothing any more go back to fa, into the space's reservation, and
+ * the space is charged less.
  */
 static void tables_reclaim(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_t va)
 {
@@ -249,7 +255,7 @@ static void tables_reclaim(struct vm *vm, struct frame_alloc *fa, uint32_t space
     size_t n = hal_mmu_reclaim(s->root, vm_space_asid(space), va, out);
     CHECK(n <= HAL_MMU_RECLAIM_MAX && n < s->tables);
     for (size_t i = 0; i < n; i++) {
-        CHECK(frame_alloc_free(fa, out[i]) == STATUS_OK);
+        CHECK(frame_alloc_free_reserved(fa, out[i]) == STATUS_OK);
     }
     s->tables -= (uint32_t)n;
 }
@@ -309,12 +315,14 @@ status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space)
             hal_mmu_space_destroy(s->root, vm_space_asid(space), batch, VM_DESTROY_BATCH, &done);
         CHECK(n > 0 || done);
         for (size_t i = 0; i < n; i++) {
-            CHECK(frame_alloc_free(fa, batch[i]) == STATUS_OK);
+            CHECK(frame_alloc_free_reserved(fa, batch[i]) == STATUS_OK);
         }
         returned += (uint32_t)n;
         CHECK(returned <= s->tables);
     }
     CHECK(returned == s->tables);
+    // Its tables are back in its reservation, which now is the whole quota: end it.
+    CHECK(frame_alloc_unreserve(fa, s->quota) == STATUS_OK);
     space_clear(s);
     return STATUS_OK;
 }
@@ -366,30 +374,32 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
     if (st != STATUS_OK) {
         return st;
     }
-    // Take every table the walk may need, so the map itself cannot run short.
+    // Take every table the walk may need, so the map itself cannot run
+    // short, from the space's own reservation (quota - tables frames, set
+    // aside when it was made): never from the shared pool, never more than
+    // the quota has room for. need is an upper bound: a path shared with
+    // earlier mappings needs fewer, and hal_mmu_map refuses with nothing
+    // changed if the quota's room is short.
     size_t need = hal_mmu_tables_needed(va, HAL_MMU_PAGE_SIZE);
     CHECK(need <= VM_MAP_MAX_TABLES);
-    paddr_t tables[VM_MAP_MAX_TABLES];
-    size_t taken = 0;
-    while (taken < need && frame_alloc_one(fa, &tables[taken]) == STATUS_OK) {
-        taken++;
-    }
     struct vm_space *s = &vm->spaces[space];
-    // The walk may use no more tables than the space's quota has room for
-    // (need is an upper bound: a path shared with earlier mappings needs
-    // fewer, and hal_mmu_map refuses with nothing changed if short).
     CHECK(s->tables <= s->quota);
     size_t allowed = s->quota - s->tables;
-    struct hal_mmu_frames f = {tables, taken < allowed ? taken : allowed, 0};
+    size_t take = need < allowed ? need : allowed;
+    paddr_t tables[VM_MAP_MAX_TABLES];
+    for (size_t i = 0; i < take; i++) {
+        CHECK(frame_alloc_one_reserved(fa, &tables[i]) == STATUS_OK);
+    }
+    struct hal_mmu_frames f = {tables, take, 0};
     hal_mmu_result r =
         hal_mmu_map(s->root, vm_space_asid(space), va, pa, HAL_MMU_PAGE_SIZE, perms, &f);
     // Give back what the walk did not use (everything on failure).
     size_t used = r == HAL_MMU_OK ? f.used : 0;
-    for (size_t i = used; i < taken; i++) {
-        CHECK(frame_alloc_free(fa, tables[i]) == STATUS_OK);
+    for (size_t i = used; i < take; i++) {
+        CHECK(frame_alloc_free_reserved(fa, tables[i]) == STATUS_OK);
     }
-    if (r == HAL_MMU_ERR_NO_TABLES && allowed < taken) {
-        return STATUS_QUOTA; // the quota, not the allocator, was short
+    if (r == HAL_MMU_ERR_NO_TABLES) {
+        return STATUS_QUOTA; // only the quota can be short: its room is reserved
     }
     if (r != HAL_MMU_OK) {
         return mmu_status(r);
@@ -549,6 +559,17 @@ paddr_t vm_space_root(const struct vm *vm, uint32_t space)
 uint32_t vm_mapping_count(const struct vm *vm)
 {
     return vm == 0 ? 0 : vm->used;
+}
+
+uint64_t vm_reserved_count(const struct vm *vm)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; vm != 0 && i < OBJ_MAX_ADDRESS_SPACES; i++) {
+        if (vm->spaces[i].used && vm->spaces[i].tables <= vm->spaces[i].quota) {
+            n += vm->spaces[i].quota - vm->spaces[i].tables;
+        }
+    }
+    return n;
 }
 
 uint32_t vm_anon_count(const struct vm *vm)

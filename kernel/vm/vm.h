@@ -50,17 +50,25 @@
  * Kernel memory: the translation tables of a space are charged to it. Each
  * space has a table quota, fixed by its creator when it is made (0 means
  * VM_QUOTA_DEFAULT; at most VM_QUOTA_MAX), counting its root; `tables` is
- * what it holds now, never above the quota. A map that would take a table
- * past the quota fails with STATUS_QUOTA and changes nothing, so a task
- * that maps one frame across its space runs only its own space short.
- * Tables are taken from the frame allocator as a walk really needs them
- * (not reserved at creation), and a table an unmap leaves empty is
- * unlinked (its cached walks invalidated by ASID and address) and given
- * back to the allocator at once, the root excepted, so unmapping
- * everything brings the space back to its root alone. Not done: the sum
- * of the quotas is not bounded by the allocator's size, so many spaces,
- * each within its quota, can still together empty the shared pool; only
- * holders of a kernel capability create spaces.
+ * what it holds now, never above the quota. The quota is a reservation,
+ * not only a limit: vm_space_create reserves all of it in the frame
+ * allocator (frame_alloc_reserve: counted, not taken, see
+ * kernel/mm/frame_alloc.h) or fails with STATUS_NO_MEMORY, changing
+ * nothing. A space's tables are then taken only out of its own
+ * reservation (frame_alloc_one_reserved) and go back into it when an
+ * unmap empties them, so at every moment the allocator's reserved count
+ * is the sum over spaces of quota - tables (vm_reserved_count), and a map
+ * within the quota never fails for lack of memory: a map that would take a
+ * table past the quota fails with STATUS_QUOTA and changes nothing, and
+ * one space filling its quota takes nothing any other space, frame or
+ * spawn could have had. Destroying a space returns its tables and ends
+ * its reservation. A table an unmap leaves empty is unlinked (its cached
+ * walks invalidated by ASID and address) and given back at once, the root
+ * excepted, so unmapping everything brings the space back to its root
+ * alone. Frames and anonymous pages are not tables: they come from the
+ * unreserved pool (frame_alloc_one), so they can never eat a space's
+ * reservation. The mapping records (VM_MAX_MAPPINGS) are one pool shared
+ * by every space and are not charged to a quota.
  *
  * Every call checks everything, takes what it needs (records, frames) and
  * only then changes state; on error nothing changed: no record, frame or
@@ -196,17 +204,19 @@ status_t vm_frame_create(struct vm *vm, struct frame_alloc *fa, uint32_t frame);
 status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame);
 
 /**
- * Makes space object `space`: an empty root table from fa, with a table
- * quota of quota (0: VM_QUOTA_DEFAULT), the root counted. Returns
- * STATUS_INVALID_ARGUMENT (null pointer, index out of range, in use, quota
- * above VM_QUOTA_MAX) or STATUS_NO_MEMORY; on error nothing changed.
+ * Makes space object `space`: reserves its table quota (quota, 0 meaning
+ * VM_QUOTA_DEFAULT, the root counted) in fa and takes an empty root table
+ * out of that reservation. Returns STATUS_INVALID_ARGUMENT (null pointer,
+ * index out of range, in use, quota above VM_QUOTA_MAX) or
+ * STATUS_NO_MEMORY (fewer frames available than the quota); on error
+ * nothing changed, in fa either.
  */
 status_t vm_space_create(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t quota);
 
 /**
  * Destroys space object `space`: forgets its mappings (the frames stay,
- * its anonymous pages go back to fa), invalidates its ASID and gives every
- * table back to fa. Returns
+ * its anonymous pages go back to fa), invalidates its ASID, gives every
+ * table back to fa and ends its reservation. Returns
  * STATUS_INVALID_ARGUMENT (null pointer, out of range, not in use).
  */
 status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space);
@@ -216,7 +226,8 @@ status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space)
  * lie within max_perms; protect may later change perms within max_perms.
  * owner is what the mapping was made through (see Authority above), or
  * VM_NIL; it is not checked.
- * New tables come from fa; the ones not used go back. Returns, with nothing
+ * New tables come from the space's reservation in fa; the ones not used go
+ * back into it. Returns, with nothing
  * changed: STATUS_INVALID_ARGUMENT (null pointer, index out of range or
  * not in use, unknown bits in perms or max_perms), STATUS_PERMISSION
  * (perms not within max_perms, no READ, WRITE with EXEC),
@@ -224,8 +235,8 @@ status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space)
  * elsewhere, or EXEC while it is mapped writable), STATUS_MISALIGNED
  * (va), STATUS_OUT_OF_RANGE (va not below HAL_MMU_USER_TOP),
  * STATUS_ALREADY_MAPPED, STATUS_QUOTA (the tables the walk adds would
- * pass the space's quota), STATUS_NO_MEMORY (no free record, or fa short of
- * tables).
+ * pass the space's quota), STATUS_NO_MEMORY (no free record; never for
+ * tables, which the space's reservation holds).
  */
 status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame, uint64_t va,
                 uint32_t perms, uint32_t max_perms, int32_t owner);
@@ -253,8 +264,10 @@ const struct vm_mapping *vm_mapping_at(const struct vm *vm, uint32_t m);
  * with perms, which are also its ceiling for protect (a loaded segment
  * keeps its ELF permissions: text never writable, data and stack never
  * executable); its physical address goes to *pa (non-NULL) so the caller may
- * fill it through the direct map. Errors as vm_map (STATUS_NO_MEMORY also
- * when fa has no page for it), with nothing changed.
+ * fill it through the direct map. The page comes from fa's unreserved
+ * frames, its tables from the space's reservation. Errors as vm_map
+ * (STATUS_NO_MEMORY also when fa has no unreserved page), with nothing
+ * changed.
  */
 status_t vm_map_anon(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint64_t va,
                      uint32_t perms, paddr_t *pa);
@@ -278,6 +291,14 @@ status_t vm_protect(struct vm *vm, uint32_t space, uint64_t va, uint32_t perms);
 
 /** The root table of a space in use (for copy_from_user and TTBR0), or 0. */
 paddr_t vm_space_root(const struct vm *vm, uint32_t space);
+
+/**
+ * Frames the spaces have reserved and not yet spent on tables: the sum of
+ * quota - tables over every space in use. Equals
+ * frame_alloc_reserved_count of the allocator the spaces use when it has
+ * no other reservation (for tests and invariant checks).
+ */
+uint64_t vm_reserved_count(const struct vm *vm);
 
 /** Records in use (for tests and invariant checks). */
 uint32_t vm_mapping_count(const struct vm *vm);

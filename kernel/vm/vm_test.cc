@@ -26,6 +26,8 @@ constexpr uint32_t W = HAL_MMU_WRITE;
 constexpr uint32_t X = HAL_MMU_EXEC;
 constexpr uint32_t RWX = R | W | X;
 constexpr uint64_t kPage = HAL_MMU_PAGE_SIZE;
+// A quota the fake RAM (512 frames) can reserve for several spaces at once.
+constexpr uint32_t kQuota = 32;
 
 class VmTest : public ::testing::Test {
   protected:
@@ -40,11 +42,25 @@ class VmTest : public ::testing::Test {
     void TearDown() override
     {
         EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+        ExpectReservationsMatch();
     }
 
     uint64_t Free()
     {
         return frame_alloc_free_count(&ram_.fa);
+    }
+
+    // Free frames no space has reserved.
+    uint64_t Available()
+    {
+        return frame_alloc_available_count(&ram_.fa);
+    }
+
+    // The allocator's reservations are exactly the spaces' unspent quotas.
+    void ExpectReservationsMatch()
+    {
+        EXPECT_EQ(vm_reserved_count(vm_.get()), frame_alloc_reserved_count(&ram_.fa));
+        EXPECT_EQ(Free(), Available() + frame_alloc_reserved_count(&ram_.fa));
     }
 
     // Whether EL0 may read (or write) va of space, and the frame it reaches.
@@ -53,11 +69,11 @@ class VmTest : public ::testing::Test {
         return hal_mmu_user_translate(vm_space_root(vm_.get(), space), va, write, pa);
     }
 
-    // Takes every free frame but keep; returns them for Release.
+    // Takes every available (unreserved) frame but keep; returns them for Release.
     std::vector<paddr_t> Exhaust(uint64_t keep)
     {
         std::vector<paddr_t> taken;
-        while (Free() > keep) {
+        while (Available() > keep) {
             paddr_t pa{};
             EXPECT_EQ(STATUS_OK, frame_alloc_one(&ram_.fa, &pa));
             taken.push_back(pa);
@@ -118,26 +134,26 @@ TEST_F(VmTest, FrameErrorsChangeNothing)
 
 TEST_F(VmTest, SpaceCreateAndDestroyGiveEveryTableBack)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 5, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 5, kQuota));
     EXPECT_EQ(initial_free_ - 1, Free());
     EXPECT_NE(0u, vm_space_root(vm_.get(), 5).value);
-    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_space_create(vm_.get(), &ram_.fa, 5, VM_QUOTA_MAX));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_space_create(vm_.get(), &ram_.fa, 5, kQuota));
     EXPECT_EQ(STATUS_INVALID_ARGUMENT,
-              vm_space_create(vm_.get(), &ram_.fa, OBJ_MAX_ADDRESS_SPACES, VM_QUOTA_MAX));
+              vm_space_create(vm_.get(), &ram_.fa, OBJ_MAX_ADDRESS_SPACES, kQuota));
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_space_destroy(vm_.get(), &ram_.fa, 4));
     ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 5));
     EXPECT_EQ(initial_free_, Free());
     EXPECT_EQ(0u, vm_space_root(vm_.get(), 5).value);
 
     std::vector<paddr_t> taken = Exhaust(0);
-    EXPECT_EQ(STATUS_NO_MEMORY, vm_space_create(vm_.get(), &ram_.fa, 5, VM_QUOTA_MAX));
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_space_create(vm_.get(), &ram_.fa, 5, kQuota));
     EXPECT_EQ(0u, vm_->spaces[5].used);
     Release(taken);
 }
 
 TEST_F(VmTest, MapUnmapProtect)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     const uint64_t va = 0x400000;
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, va, R | W, R | W, VM_NIL));
@@ -183,7 +199,7 @@ std::vector<uint64_t> SyncedPages()
 // permissions, a page executable already, or a call that fails.
 TEST_F(VmTest, PagesMadeExecutableAreSynchronizedForInstructionFetch)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 1));
     const uint64_t f0 = vm_->frames[0].pa.value;
@@ -201,9 +217,14 @@ TEST_F(VmTest, PagesMadeExecutableAreSynchronizedForInstructionFetch)
               vm_map(vm_.get(), &ram_.fa, 0, 1, 0x500000, R | X, RWX, VM_NIL));
     EXPECT_EQ(STATUS_PERMISSION, vm_map(vm_.get(), &ram_.fa, 0, 1, 0x600000, R | X, R, VM_NIL));
     EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x400000, R | W | X));
+    // A space with room for its root only: the map is refused for its quota.
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, 1));
+    EXPECT_EQ(STATUS_QUOTA, vm_map(vm_.get(), &ram_.fa, 1, 1, 0x7000000000, R | X, RWX, VM_NIL));
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 1));
+    // No unreserved page for an anonymous executable page.
     std::vector<paddr_t> taken = Exhaust(0);
-    EXPECT_EQ(STATUS_NO_MEMORY,
-              vm_map(vm_.get(), &ram_.fa, 0, 1, 0x7000000000, R | X, RWX, VM_NIL));
+    paddr_t none{};
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x7000000000, R | X, &none));
     Release(taken);
     EXPECT_EQ(0u, cache_fake_count());
 
@@ -232,7 +253,7 @@ TEST_F(VmTest, PagesMadeExecutableAreSynchronizedForInstructionFetch)
 
 TEST_F(VmTest, MapErrorsChangeNothing)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x10000, R, R, VM_NIL));
     const uint64_t free_before = Free();
@@ -268,29 +289,71 @@ TEST_F(VmTest, MapErrorsChangeNothing)
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, vm_map(vm_.get(), nullptr, 0, 0, 0x20000, R, R, VM_NIL));
 }
 
-TEST_F(VmTest, MapShortOfTablesTakesNothing)
+// The tables of a map come out of its space's reservation: with every
+// unreserved frame taken by others, a map within the quota still succeeds,
+// and takes nothing from the shared pool.
+TEST_F(VmTest, MapWithinTheQuotaNeverRunsShortOfTables)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
+    EXPECT_EQ(initial_free_ - kQuota, Available()) << "the whole quota is reserved";
+    EXPECT_EQ(kQuota - 1, frame_alloc_reserved_count(&ram_.fa)) << "the root came out of it";
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
-    // A fresh address needs three tables under the root; leave two.
-    std::vector<paddr_t> taken = Exhaust(2);
-    EXPECT_EQ(STATUS_NO_MEMORY, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40000000, R, R, VM_NIL));
-    EXPECT_EQ(2u, Free());
-    EXPECT_EQ(0u, vm_mapping_count(vm_.get()));
-    EXPECT_EQ(1u, vm_->spaces[0].tables);
-    Release(taken);
+    std::vector<paddr_t> taken = Exhaust(0);
+    // A fresh address needs three tables under the root: all from the reservation.
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40000000, R, R, VM_NIL));
     EXPECT_EQ(4u, vm_->spaces[0].tables);
-    // Its neighbour shares every table: nothing more is kept.
-    const uint64_t before = Free();
+    EXPECT_EQ(0u, Available());
+    EXPECT_EQ(kQuota - 4, frame_alloc_reserved_count(&ram_.fa));
+    ExpectReservationsMatch();
+    // Its neighbour shares every table: nothing more is taken.
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40001000, R, R, VM_NIL));
-    EXPECT_EQ(before, Free());
     EXPECT_EQ(4u, vm_->spaces[0].tables);
+    // Unmapping gives the tables back to the reservation, not to the pool.
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 0x40001000));
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 0x40000000));
+    EXPECT_EQ(1u, vm_->spaces[0].tables);
+    EXPECT_EQ(0u, Available());
+    EXPECT_EQ(kQuota - 1, frame_alloc_reserved_count(&ram_.fa));
+    Release(taken);
+    // Destroying the space ends its reservation: everything is available again.
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
+    EXPECT_EQ(0u, frame_alloc_reserved_count(&ram_.fa));
+    EXPECT_EQ(initial_free_ - 1, Available());
+}
+
+// A space whose quota the available frames cannot cover is not made, and
+// the allocator is left as it was; other spaces' reservations are never
+// counted as available.
+TEST_F(VmTest, SpaceCreateReservesItsQuotaOrFailsWithNothingTaken)
+{
+    const uint64_t avail = Available();
+    ASSERT_GT(VM_QUOTA_MAX, avail);
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    EXPECT_EQ(0u, vm_->spaces[0].used);
+    EXPECT_EQ(avail, Available());
+    EXPECT_EQ(initial_free_, Free());
+    EXPECT_EQ(0u, frame_alloc_reserved_count(&ram_.fa));
+    // Exactly what is available can be reserved; then nothing more.
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, (uint32_t)(avail - kQuota)));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, kQuota));
+    EXPECT_EQ(0u, Available());
+    EXPECT_EQ(initial_free_ - 2, Free()) << "only the roots are taken";
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_space_create(vm_.get(), &ram_.fa, 2, 1));
+    EXPECT_EQ(0u, vm_->spaces[2].used);
+    EXPECT_EQ(STATUS_NO_MEMORY, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    paddr_t pa{};
+    EXPECT_EQ(STATUS_NO_MEMORY, frame_alloc_one(&ram_.fa, &pa));
+    ExpectReservationsMatch();
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 1));
+    EXPECT_EQ(kQuota, Available());
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
+    EXPECT_EQ(avail, Available());
+    EXPECT_EQ(initial_free_, Free());
 }
 
 TEST_F(VmTest, RecordPoolExhaustionIsAnError)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     for (uint64_t i = 0; i < VM_MAX_MAPPINGS; i++) {
         ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, i * kPage, R, R, VM_NIL)) << i;
@@ -306,7 +369,7 @@ TEST_F(VmTest, RecordPoolExhaustionIsAnError)
 
 TEST_F(VmTest, UnmapAndProtectErrorsChangeNothing)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x10000, R, R | X, VM_NIL));
     mmu_fake_reset();
@@ -331,8 +394,8 @@ TEST_F(VmTest, UnmapAndProtectErrorsChangeNothing)
 
 TEST_F(VmTest, DestroyingAFrameUnmapsItEverywhere)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, kQuota));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 9));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 10));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x1000, R, R, VM_NIL));
@@ -356,8 +419,8 @@ TEST_F(VmTest, DestroyingAFrameUnmapsItEverywhere)
 
 TEST_F(VmTest, UnmapOwnerUnmapsOnlyThatOwnersMappingsOfTheFrame)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, kQuota));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 9));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 10));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x1000, R, R, 5));
@@ -381,7 +444,7 @@ TEST_F(VmTest, UnmapOwnerUnmapsOnlyThatOwnersMappingsOfTheFrame)
 
 TEST_F(VmTest, RehomeGivesTheOwnersMappingsTheNewOwner)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 9));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x1000, R, R, 5));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 9, 0x2000, R, R, 6));
@@ -404,8 +467,8 @@ TEST_F(VmTest, RehomeGivesTheOwnersMappingsTheNewOwner)
 
 TEST_F(VmTest, AFrameIsNeverWritableAndExecutableAcrossItsMappings)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, kQuota));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 3));
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 3, 0x1000, R | W, RWX, VM_NIL));
     const uint64_t free_before = Free();
@@ -440,8 +503,8 @@ TEST_F(VmTest, DestroyingASpaceKeepsItsFramesAndFreesItsTables)
 {
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     const uint64_t with_frame = Free();
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 2, VM_QUOTA_MAX));
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 3, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 2, kQuota));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 3, kQuota));
     // Spread over several tables at every level.
     for (uint64_t va : {0x0ull, 0x200000ull, 0x40000000ull, 0x8000000000ull, 0xfffffffff000ull}) {
         ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 2, 0, va, R, R, VM_NIL)) << va;
@@ -458,7 +521,7 @@ TEST_F(VmTest, DestroyingASpaceKeepsItsFramesAndFreesItsTables)
     EXPECT_EQ(1u, vm_->frames[0].mappings);
     EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
     // The slot, and so ASID 3, can be used again at once.
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 2, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 2, kQuota));
     paddr_t pa{};
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(2, 0x200000, false, &pa));
     ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 2));
@@ -469,7 +532,7 @@ TEST_F(VmTest, DestroyingASpaceKeepsItsFramesAndFreesItsTables)
 
 TEST_F(VmTest, AnonymousPagesBelongToTheirSpace)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
     const uint64_t before = Free();
     paddr_t page{};
     ASSERT_EQ(STATUS_OK, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x400000, R | X, &page));
@@ -524,8 +587,8 @@ TEST_F(VmTest, AnonymousPagesBelongToTheirSpace)
 
 TEST_F(VmTest, DestroyingTheActiveSpaceLeavesTheCpuWithoutOne)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, kQuota));
     hal_mmu_activate(vm_space_root(vm_.get(), 1), vm_space_asid(1));
     ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
     EXPECT_EQ(vm_space_root(vm_.get(), 1).value, hal_mmu_active().value) << "another space";
@@ -558,7 +621,7 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
         switch (rng() % 8) {
         case 0:
             if (!vm_->spaces[space].used) {
-                ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, space, VM_QUOTA_MAX));
+                ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, space, kQuota));
             } else {
                 ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, space));
                 for (auto it = model.begin(); it != model.end();) {
@@ -647,7 +710,7 @@ TEST_F(VmTest, RandomOperationsKeepTheBookkeepingAndLeakNothing)
 
 TEST_F(VmTest, UnmapGivesEmptiedTablesBack)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, VM_QUOTA_MAX));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     const uint64_t start = Free();
     // Pages spread so that tables are shared at every level and not.
@@ -685,6 +748,7 @@ TEST_F(VmTest, QuotaExhaustionHurtsOnlyItsSpace)
     EXPECT_EQ(VM_QUOTA_DEFAULT, vm_->spaces[0].quota);
     ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, 8));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    const uint64_t available = Available();
     // Space 1 maps its one frame across the address space, 1 GiB apart
     // (each fresh 1 GiB region costs an L2 and an L3 table), until refused.
     uint64_t va = 0;
@@ -704,10 +768,18 @@ TEST_F(VmTest, QuotaExhaustionHurtsOnlyItsSpace)
     EXPECT_EQ(STATUS_QUOTA, vm_map(vm_.get(), &ram_.fa, 1, 0, va, R, R, VM_NIL));
     EXPECT_EQ(free_after, Free());
     EXPECT_EQ(mapped, vm_->spaces[1].mappings);
+    // Its tables came out of its own reservation: the shared pool is untouched.
+    EXPECT_EQ(available, Available());
+    ExpectReservationsMatch();
     // A page sharing its tables still maps: only new tables are charged.
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 0, 0x1000, R, R, VM_NIL));
-    // The other space is not hurt.
+    // The other space is not hurt, even with the pool emptied by others
+    // (frames, anonymous pages): its tables are reserved.
+    std::vector<paddr_t> taken = Exhaust(0);
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40000000, R, R, VM_NIL));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x7000000000, R, R, VM_NIL));
+    EXPECT_EQ(6u, vm_->spaces[0].tables);
+    Release(taken);
     // Unmapping gives the quota back.
     ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 1, 1ull << 30));
     EXPECT_EQ(6u, vm_->spaces[1].tables);

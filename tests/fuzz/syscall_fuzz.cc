@@ -61,7 +61,8 @@ namespace {
 constexpr int kTasks = 3;
 constexpr size_t kMaxHandles = 64;
 constexpr uint64_t kPage = HAL_MMU_PAGE_SIZE;
-constexpr size_t kRamPages = 256;
+// Init's space reserves VM_QUOTA_MAX (1024) frames, the others the default quota.
+constexpr size_t kRamPages = 2048;
 constexpr uint64_t kRamBase = 0x40000000;
 
 kernel_state g_kernel;
@@ -241,6 +242,7 @@ void OneCall(Input &in)
 
     memcpy(&g_before, &g_kernel, sizeof g_kernel);
     const uint64_t free_before = frame_alloc_free_count(&g_frames);
+    const uint64_t reserved_before = frame_alloc_reserved_count(&g_frames);
     const syscall_regs in_regs = regs;
     syscall_dispatch(&g_kernel, &regs);
 
@@ -254,6 +256,7 @@ void OneCall(Input &in)
         Check(memcmp(&g_before, &g_kernel, sizeof g_kernel) == 0);
         Check(memcmp(&in_regs.x[1], &regs.x[1], 7 * sizeof(uint64_t)) == 0);
         Check(frame_alloc_free_count(&g_frames) == free_before);
+        Check(frame_alloc_reserved_count(&g_frames) == reserved_before);
     } else if (in_regs.number == SYS_CAP_DERIVE || in_regs.number == SYS_ENDPOINT_CREATE ||
                in_regs.number == SYS_NOTIFY_CREATE || in_regs.number == SYS_FRAME_CREATE ||
                in_regs.number == SYS_SPACE_CREATE) {
@@ -285,6 +288,10 @@ void OneCall(Input &in)
     Check(kernel_check_links(&g_kernel) == STATUS_OK);
     Check(g_kernel.reaped == obj_destroyed_count(&g_kernel.caps.objects));
     Check(frame_alloc_free_count(&g_frames) + PagesHeld() == g_total_free);
+    // Reserved frames are the spaces' unspent quotas, and free = reserved + available.
+    Check(frame_alloc_reserved_count(&g_frames) == vm_reserved_count(&g_kernel.vm));
+    Check(frame_alloc_free_count(&g_frames) ==
+          frame_alloc_reserved_count(&g_frames) + frame_alloc_available_count(&g_frames));
 }
 
 } // namespace
