@@ -1,10 +1,19 @@
 /*
- * quota: run as init. A space's translation tables are charged to it
- * (kernel/vm/vm.h): init, with one frame and MAP on its own space, maps
- * that frame across its address space 1 GiB apart (two new tables each)
- * until the space's table quota refuses with STATUS_QUOTA. Then:
- *  - another space still maps, and a spawn (a new space, loaded) works:
- *    the exhaustion hurt only init's space;
+ * quota: run as init (at 128 MiB). A space's translation tables are
+ * charged to it, and its table quota is reserved when it is made
+ * (kernel/vm/vm.h):
+ *  - a quota above SYS_SPACE_QUOTA_MAX is refused (STATUS_INVALID_ARGUMENT);
+ *  - init fills memory with reservations (spaces with big quotas, then
+ *    halving), until even a one-table quota and a frame are refused with
+ *    STATUS_NO_MEMORY and nothing is created; then it lets one
+ *    SYS_SPACE_QUOTA_MAX space go, so the pool holds exactly its 1024
+ *    frames;
+ *  - init, with one frame and MAP on its own space, maps that frame
+ *    across its address space 1 GiB apart (two new tables each) until its
+ *    quota refuses with STATUS_QUOTA: about 1000 tables, which the pool
+ *    could not have given had they not been reserved. Then the pool is
+ *    still whole: another space still maps, a spawn (a new space, loaded)
+ *    works, and a SYS_SPACE_QUOTA_MAX space is refused cleanly;
  *  - init unmaps everything and maps the same pages again: as many as
  *    before, then refused again (the emptied tables came back).
  * Prints the outcome and powers off.
@@ -57,6 +66,38 @@ static uint32_t map_until_refused(handle_t frame, status_t *st)
     return n;
 }
 
+/** Handles of the spaces that hold memory's reservations. */
+#define MAX_FILLERS 48
+static handle_t fillers[MAX_FILLERS];
+static uint32_t filler_count;
+static uint32_t filler_max; /* fillers[0..filler_max) have SYS_SPACE_QUOTA_MAX */
+
+/**
+ * Reserves all of memory: spaces of SYS_SPACE_QUOTA_MAX tables until
+ * refused, then of half as many each time down to one. Returns whether
+ * every refusal was STATUS_NO_MEMORY with no handle given.
+ */
+static int fill_with_reservations(void)
+{
+    for (uint64_t quota = SYS_SPACE_QUOTA_MAX; quota >= 1; quota /= 2) {
+        while (filler_count < MAX_FILLERS) {
+            handle_t h = HANDLE_NONE;
+            status_t st = sys_space_create_quota(INIT_HANDLE_KERNEL, quota, &h);
+            if (st != STATUS_OK) {
+                if (!expect("filler refused for memory", st, STATUS_NO_MEMORY) ||
+                    !expect("no handle", h, HANDLE_NONE)) {
+                    return 0;
+                }
+                break;
+            }
+            fillers[filler_count++] = h;
+            filler_max += quota == SYS_SPACE_QUOTA_MAX;
+        }
+    }
+    return expect("memory filled before the fillers ran out", filler_count < MAX_FILLERS, 1) &&
+           expect("some quotas of the most", filler_max > 0, 1);
+}
+
 int main(uint64_t arg)
 {
     (void)arg; // 0 for init
@@ -64,16 +105,44 @@ int main(uint64_t arg)
     if (!expect("frame create", sys_frame_create(INIT_HANDLE_KERNEL, &frame), STATUS_OK)) {
         sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
     }
+    handle_t h = HANDLE_NONE;
+    if (expect("quota above the most",
+               sys_space_create_quota(INIT_HANDLE_KERNEL, SYS_SPACE_QUOTA_MAX + 1, &h),
+               STATUS_INVALID_ARGUMENT) &&
+        expect("huge quota", sys_space_create_quota(INIT_HANDLE_KERNEL, ~0ull, &h),
+               STATUS_INVALID_ARGUMENT)) {
+        sys_printf(INIT_HANDLE_CONSOLE, "quota: a quota above the most refused\n");
+    }
+    // The other space, made while there is room; it is hurt by nobody later.
+    handle_t other = HANDLE_NONE;
+    expect("space create", sys_space_create(INIT_HANDLE_KERNEL, &other), STATUS_OK);
+
+    // Every frame reserved: nothing more, not even one table or a frame.
+    if (fill_with_reservations() &&
+        expect("one-table quota", sys_space_create_quota(INIT_HANDLE_KERNEL, 1, &h),
+               STATUS_NO_MEMORY) &&
+        expect("frame", sys_frame_create(INIT_HANDLE_KERNEL, &h), STATUS_NO_MEMORY)) {
+        sys_printf(INIT_HANDLE_CONSOLE,
+                   "quota: memory all reserved, more refused cleanly; spaces: %u\n",
+                   filler_count);
+    }
+    // One SYS_SPACE_QUOTA_MAX reservation ends: the pool holds just that much.
+    expect("filler deleted", sys_cap_delete(fillers[0]), STATUS_OK);
+
     status_t st = STATUS_OK;
     uint32_t first = map_until_refused(frame, &st);
-    if (expect("refused by the quota", st, STATUS_QUOTA) && expect("maps", first > 100, 1)) {
-        sys_printf(INIT_HANDLE_CONSOLE, "quota: own space refused at its quota\n");
+    if (expect("refused by the quota", st, STATUS_QUOTA) && expect("maps", first > 400, 1)) {
+        sys_printf(INIT_HANDLE_CONSOLE, "quota: own space refused at its quota; maps: %u\n",
+                   first);
     }
 
-    // Another space maps, and a spawn (its own space and tables) works.
-    handle_t other = HANDLE_NONE;
-    if (expect("space create", sys_space_create(INIT_HANDLE_KERNEL, &other), STATUS_OK) &&
-        expect("map in another space", sys_map(other, frame, VA_FIRST, SYS_MAP_READ), STATUS_OK)) {
+    // The tables init took were its own reservation: the pool is whole.
+    // Another space maps (fresh tables), and a spawn (its own space,
+    // reservation and pages) works.
+    if (expect("map in another space", sys_map(other, frame, VA_FIRST, SYS_MAP_READ),
+               STATUS_OK) &&
+        expect("map in another space, far", sys_map(other, frame, 2 * VA_FIRST, SYS_MAP_READ),
+               STATUS_OK)) {
         sys_printf(INIT_HANDLE_CONSOLE, "quota: another space still maps\n");
     }
     handle_t task = HANDLE_NONE;
@@ -81,6 +150,14 @@ int main(uint64_t arg)
     if (expect("spawn", sys_task_spawn(INIT_HANDLE_KERNEL, "hello", 1, HANDLE_NONE, &task, &space),
                STATUS_OK)) {
         sys_printf(INIT_HANDLE_CONSOLE, "quota: spawn still works\n");
+    }
+    // The pool cannot cover the largest quota now: refused, nothing made.
+    h = HANDLE_NONE;
+    if (expect("largest quota",
+               sys_space_create_quota(INIT_HANDLE_KERNEL, SYS_SPACE_QUOTA_MAX, &h),
+               STATUS_NO_MEMORY) &&
+        expect("no handle", h, HANDLE_NONE)) {
+        sys_printf(INIT_HANDLE_CONSOLE, "quota: a quota the pool cannot cover refused\n");
     }
 
     // Unmap everything: the tables come back, and the same maps fit again.
@@ -93,6 +170,14 @@ int main(uint64_t arg)
     if (expect("maps again", again, first) && expect("refused again", st, STATUS_QUOTA)) {
         sys_printf(INIT_HANDLE_CONSOLE, "quota: after unmapping all, as many maps fit again: %u\n",
                    again);
+    }
+    // Letting the reservations go makes the memory available again.
+    for (uint32_t i = 1; i < filler_count; i++) {
+        expect("filler deleted", sys_cap_delete(fillers[i]), STATUS_OK);
+    }
+    if (expect("largest quota after",
+               sys_space_create_quota(INIT_HANDLE_KERNEL, SYS_SPACE_QUOTA_MAX, &h), STATUS_OK)) {
+        sys_printf(INIT_HANDLE_CONSOLE, "quota: reservations given back\n");
     }
     sys_printf(INIT_HANDLE_CONSOLE, "quota: %s\n", failures == 0 ? "done" : "FAILED");
     sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
