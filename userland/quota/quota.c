@@ -123,8 +123,7 @@ int main(uint64_t arg)
                STATUS_NO_MEMORY) &&
         expect("frame", sys_frame_create(INIT_HANDLE_KERNEL, &h), STATUS_NO_MEMORY)) {
         sys_printf(INIT_HANDLE_CONSOLE,
-                   "quota: memory all reserved, more refused cleanly; spaces: %u\n",
-                   filler_count);
+                   "quota: memory all reserved, more refused cleanly; spaces: %u\n", filler_count);
     }
     // One SYS_SPACE_QUOTA_MAX reservation ends: the pool holds just that much.
     expect("filler deleted", sys_cap_delete(fillers[0]), STATUS_OK);
@@ -132,15 +131,13 @@ int main(uint64_t arg)
     status_t st = STATUS_OK;
     uint32_t first = map_until_refused(frame, &st);
     if (expect("refused by the quota", st, STATUS_QUOTA) && expect("maps", first > 400, 1)) {
-        sys_printf(INIT_HANDLE_CONSOLE, "quota: own space refused at its quota; maps: %u\n",
-                   first);
+        sys_printf(INIT_HANDLE_CONSOLE, "quota: own space refused at its quota; maps: %u\n", first);
     }
 
     // The tables init took were its own reservation: the pool is whole.
     // Another space maps (fresh tables), and a spawn (its own space,
     // reservation and pages) works.
-    if (expect("map in another space", sys_map(other, frame, VA_FIRST, SYS_MAP_READ),
-               STATUS_OK) &&
+    if (expect("map in another space", sys_map(other, frame, VA_FIRST, SYS_MAP_READ), STATUS_OK) &&
         expect("map in another space, far", sys_map(other, frame, 2 * VA_FIRST, SYS_MAP_READ),
                STATUS_OK)) {
         sys_printf(INIT_HANDLE_CONSOLE, "quota: another space still maps\n");
@@ -153,8 +150,7 @@ int main(uint64_t arg)
     }
     // The pool cannot cover the largest quota now: refused, nothing made.
     h = HANDLE_NONE;
-    if (expect("largest quota",
-               sys_space_create_quota(INIT_HANDLE_KERNEL, SYS_SPACE_QUOTA_MAX, &h),
+    if (expect("largest quota", sys_space_create_quota(INIT_HANDLE_KERNEL, SYS_SPACE_QUOTA_MAX, &h),
                STATUS_NO_MEMORY) &&
         expect("no handle", h, HANDLE_NONE)) {
         sys_printf(INIT_HANDLE_CONSOLE, "quota: a quota the pool cannot cover refused\n");
