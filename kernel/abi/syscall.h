@@ -148,7 +148,11 @@ extern "C" {
 #define SYS_ENDPOINT_CREATE 19
 /** -> x1 handle of a new notification (SEND, RECV, GRANT, DERIVE, REVOKE). */
 #define SYS_NOTIFY_CREATE 20
-/** -> x1 handle of a new zeroed frame (READ, WRITE, EXECUTE, MAP, GRANT, DERIVE, REVOKE). */
+/**
+ * -> x1 handle of a new zeroed frame (READ, WRITE, EXECUTE, MAP, GRANT,
+ * DERIVE, REVOKE). Its page is one no space has reserved for its tables
+ * (see SYS_SPACE_CREATE): STATUS_NO_MEMORY when none is left.
+ */
 #define SYS_FRAME_CREATE 21
 /**
  * x1 its translation-table quota (tables the space may hold, its root

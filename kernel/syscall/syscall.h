@@ -160,6 +160,15 @@ void kernel_state_init(struct kernel_state *k);
  */
 status_t kernel_check_links(const struct kernel_state *k);
 
+/**
+ * Checks the memory accounting: the frame allocator's reserved frames are
+ * exactly the spaces' unspent table quotas (vm_reserved_count) and no
+ * more than its free frames (free = reserved + available). Returns
+ * STATUS_OK (also with no allocator and no space) or STATUS_BAD_FORMAT.
+ * For tests and fuzzers.
+ */
+status_t kernel_check_memory(const struct kernel_state *k);
+
 /** Gives k the frame allocator that frames, spaces and tables come from. */
 void kernel_state_set_frames(struct kernel_state *k, struct frame_alloc *fa);
 

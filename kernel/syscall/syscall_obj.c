@@ -3,6 +3,7 @@
  * and the teardown of the kernel's own state when an object is destroyed.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hal/mmu.h"
@@ -408,6 +409,18 @@ void kernel_reap(struct kernel_state *k)
         k->reaped = obj_destroyed_count(&k->caps.objects);
         reap_pass(k);
     }
+}
+
+status_t kernel_check_memory(const struct kernel_state *k)
+{
+    if (k == 0) {
+        return STATUS_BAD_FORMAT;
+    }
+    uint64_t reserved = frame_alloc_reserved_count(k->frames);
+    bool ok =
+        reserved == vm_reserved_count(&k->vm) &&
+        frame_alloc_free_count(k->frames) == reserved + frame_alloc_available_count(k->frames);
+    return ok ? STATUS_OK : STATUS_BAD_FORMAT;
 }
 
 /** SYS_POWER_OFF: x1 what. Only records the request: the board acts on it. */

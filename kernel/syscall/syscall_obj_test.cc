@@ -74,12 +74,8 @@ class ObjCallTest : public ::testing::Test {
         if (st == STATUS_OK) {
             st = kernel_check_links(k_.get());
         }
-        // The allocator's reservations are the spaces' unspent quotas, and
-        // free = reserved + available.
-        if (st == STATUS_OK &&
-            (frame_alloc_reserved_count(&ram_.fa) != vm_reserved_count(&k_->vm) ||
-             Free() != Available() + frame_alloc_reserved_count(&ram_.fa))) {
-            st = STATUS_BAD_FORMAT;
+        if (st == STATUS_OK) {
+            st = kernel_check_memory(k_.get());
         }
         return st;
     }
@@ -1296,6 +1292,12 @@ TEST_F(ObjCallTest, SpaceCreateReservesItsQuota)
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, r.x[1])));
     EXPECT_EQ(before + 100, Available());
     EXPECT_EQ(STATUS_OK, Invariants());
+    // The check catches a reservation no space accounts for.
+    ASSERT_EQ(STATUS_OK, frame_alloc_reserve(&ram_.fa, 1));
+    EXPECT_EQ(STATUS_BAD_FORMAT, kernel_check_memory(k_.get()));
+    ASSERT_EQ(STATUS_OK, frame_alloc_unreserve(&ram_.fa, 1));
+    EXPECT_EQ(STATUS_OK, kernel_check_memory(k_.get()));
+    EXPECT_EQ(STATUS_BAD_FORMAT, kernel_check_memory(nullptr));
 }
 
 } // namespace

@@ -99,7 +99,7 @@ extern "C" {
  * creator asks for 0 (room for a loaded program and some dozens of
  * mappings spread over the address space: a fresh 1 GiB region costs up to
  * 3 tables, a fresh 2 MiB region 1), VM_QUOTA_MAX at most (4 MiB of
- * tables).
+ * tables). The whole quota is reserved while the space exists.
  */
 #ifndef VM_QUOTA_DEFAULT
 #define VM_QUOTA_DEFAULT 64u

@@ -141,7 +141,9 @@ status_t sys_frame_create(handle_t kernel, handle_t *out);
 status_t sys_space_create(handle_t kernel, handle_t *out);
 /**
  * SYS_SPACE_CREATE with a table quota (translation tables the space may
- * hold, its root included; 0: the kernel's default) -> *out.
+ * hold, its root included; 0: the kernel's default) -> *out. The quota is
+ * reserved in kernel memory when the space is made: STATUS_NO_MEMORY, and
+ * no space, when memory cannot cover it.
  */
 status_t sys_space_create_quota(handle_t kernel, uint64_t quota, handle_t *out);
 
