@@ -15,9 +15,11 @@
 #   --input=FILE     feed FILE to the serial port's input (with --serial).
 #                    A line "@wait TEXT" is not sent: the feeder waits until
 #                    the serial output holds TEXT, then sends what follows.
-#                    Bytes go in only as fast as the UART takes them (QEMU
-#                    reads the pipe while the PL011's FIFO has room), so
-#                    input that comes before its driver is ready waits in
+#                    Nothing is sent before the kernel's first line (it
+#                    resets the UART's FIFOs before that); then bytes go in
+#                    only as fast as the UART takes them (QEMU reads the
+#                    pipe while the PL011's FIFO has room), so input that
+#                    comes before its driver is ready waits in the FIFO and
 #                    the pipe instead of being lost.
 #   --log=FILE       QEMU's -d int,guest_errors log to FILE
 #   --timeout=SECS   kill QEMU after SECS seconds (exit 124)
@@ -106,9 +108,14 @@ if [[ -z "$input" ]]; then
     exec "${cmd[@]}"
 fi
 
-# Feeds the input file, line by line, honouring "@wait TEXT" lines.
+# Feeds the input file, line by line, honouring "@wait TEXT" lines. Nothing
+# goes in before the kernel's first line: it sets the UART up (flushing its
+# FIFOs) before it prints.
 feed() {
     local line
+    until [[ -s "$serial" ]]; do
+        sleep 0.05
+    done
     while IFS= read -r line || [[ -n "$line" ]]; do
         if [[ "$line" == "@wait "* ]]; then
             until grep -qF -- "${line#@wait }" "$serial" 2>/dev/null; do
