@@ -58,7 +58,7 @@ extern "C" {
  * without it, Normal write-back cacheable RAM. hal_mmu_protect keeps the
  * memory type a page was mapped with and refuses this bit.
  */
-#define HAL_MMU_DEVICE 0x8u
+#define HAL_MMU_DEVICE 0x80000000u
 
 /** The result of every hal_mmu_ call that can fail: 0 or HAL_MMU_ERR_*. */
 typedef int hal_mmu_result;
