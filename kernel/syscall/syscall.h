@@ -228,7 +228,10 @@ void kernel_state_init(struct kernel_state *k);
  * mapping's owner is a used frame capability of that frame with RIGHT_MAP
  * and rights covering the mapping's ceiling; every watch names a task
  * capability to the watched task with RIGHT_WATCH and a notification
- * capability to the watch's notification with RIGHT_SEND. Returns
+ * capability to the watch's notification with RIGHT_SEND; every IRQ
+ * binding names an IRQ handler capability to its own object with
+ * RIGHT_CONTROL and a notification capability to its notification with
+ * RIGHT_SEND, and an unbound record names none and is not pending. Returns
  * STATUS_OK or STATUS_BAD_FORMAT. For tests and fuzzers.
  */
 status_t kernel_check_links(const struct kernel_state *k);
