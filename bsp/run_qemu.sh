@@ -12,6 +12,15 @@
 #   --el2            start the kernel at EL2 (virt,virtualization=on)
 #   --gdb[=PORT]     wait for gdb on localhost:PORT (default 1234)
 #   --serial=FILE    write the serial port to FILE instead of the terminal
+#   --input=FILE     feed FILE to the serial port's input (with --serial).
+#                    A line "@wait TEXT" is not sent: the feeder waits until
+#                    the serial output holds TEXT, then sends what follows.
+#                    Nothing is sent before the kernel's first line (it
+#                    resets the UART's FIFOs before that); then bytes go in
+#                    only as fast as the UART takes them (QEMU reads the
+#                    pipe while the PL011's FIFO has room), so input that
+#                    comes before its driver is ready waits in the FIFO and
+#                    the pipe instead of being lost.
 #   --log=FILE       QEMU's -d int,guest_errors log to FILE
 #   --timeout=SECS   kill QEMU after SECS seconds (exit 124)
 #   --icount         deterministic instruction counting (-icount shift=0,sleep=off)
@@ -20,6 +29,7 @@
 set -euo pipefail
 
 image="" cpu="cortex-a57" mem="128M" smp="1" gic="2" el2=0 gdb="" serial="" log="" timeout="" icount=0
+input=""
 extra=()
 
 usage() {
@@ -41,7 +51,7 @@ while [[ $# -gt 0 ]]; do
     --icount) icount=1; continue ;;
     --gdb) gdb=1234; continue ;;
     --*=*) name="${arg%%=*}" value="${arg#*=}" ;;
-    --image | --cpu | --mem | --smp | --gic | --serial | --log | --timeout)
+    --image | --cpu | --mem | --smp | --gic | --serial | --log | --timeout | --input)
         [[ $# -gt 0 ]] || die "$arg needs a value"
         name="$arg" value="$1"
         shift
@@ -58,6 +68,7 @@ while [[ $# -gt 0 ]]; do
     --serial) serial="$value" ;;
     --log) log="$value" ;;
     --timeout) timeout="$value" ;;
+    --input) input="$value" ;;
     *) die "unknown option '$name' (see --help)" ;;
     esac
 done
@@ -68,12 +79,20 @@ done
 [[ "$smp" =~ ^[1-9][0-9]*$ ]] || die "--smp must be a positive number, not '$smp'"
 [[ -z "$gdb" || "$gdb" =~ ^[0-9]+$ ]] || die "--gdb port must be a number, not '$gdb'"
 [[ -z "$timeout" || "$timeout" =~ ^[0-9]+$ ]] || die "--timeout must be a number of seconds"
+[[ -z "$input" || -n "$serial" ]] || die "--input needs --serial"
+[[ -z "$input" || -f "$input" ]] || die "input file '$input' does not exist"
 qemu=$(command -v qemu-system-aarch64) || die "qemu-system-aarch64 not found; tools/bazel installs it (Debian package qemu-system-arm)"
 
 machine="virt,gic-version=$gic"
 [[ "$el2" == 1 ]] && machine+=",virtualization=on"
 cmd=("$qemu" -M "$machine" -cpu "$cpu" -m "$mem" -smp "$smp" -nographic -no-reboot -nic none -kernel "$image")
-if [[ -n "$serial" ]]; then
+pipes=""
+if [[ -n "$input" ]]; then
+    # QEMU's pipe backend reads PATH.in and writes PATH.out.
+    pipes=$(mktemp -d "${TMPDIR:-/tmp}/run_qemu.XXXXXX")
+    mkfifo "$pipes/serial.in" "$pipes/serial.out"
+    cmd+=(-chardev "pipe,id=serial0,path=$pipes/serial" -serial chardev:serial0 -monitor none)
+elif [[ -n "$serial" ]]; then
     cmd+=(-serial "file:$serial" -monitor none)
 fi
 [[ -n "$log" ]] && cmd+=(-d int,guest_errors -D "$log")
@@ -84,7 +103,47 @@ cmd+=("${extra[@]}")
 if [[ -n "$gdb" ]]; then
     echo "run_qemu: waiting for gdb: target remote localhost:$gdb" >&2
 fi
-if [[ -n "$timeout" ]]; then
-    exec timeout --kill-after=5 "$timeout" "${cmd[@]}"
+[[ -n "$timeout" ]] && cmd=(timeout --kill-after=5 "$timeout" "${cmd[@]}")
+if [[ -z "$input" ]]; then
+    exec "${cmd[@]}"
 fi
-exec "${cmd[@]}"
+
+# Feeds the input file, line by line, honouring "@wait TEXT" lines. Nothing
+# goes in before the kernel's first line: it sets the UART up (flushing its
+# FIFOs) before it prints.
+feed() {
+    local line
+    until [[ -s "$serial" ]]; do
+        sleep 0.05
+    done
+    while IFS= read -r line || [[ -n "$line" ]]; do
+        if [[ "$line" == "@wait "* ]]; then
+            until grep -qF -- "${line#@wait }" "$serial" 2>/dev/null; do
+                sleep 0.05
+            done
+        else
+            printf '%s\n' "$line"
+        fi
+    done <"$input"
+}
+
+: >"$serial"
+cat "$pipes/serial.out" >>"$serial" &
+reader=$!
+# Opened read-write so that neither open blocks on the other side.
+exec 3<>"$pipes/serial.in"
+feed >&3 &
+feeder=$!
+"${cmd[@]}" &
+qemu_pid=$!
+trap 'kill "$qemu_pid" "$feeder" 2>/dev/null' TERM INT
+status=0
+wait "$qemu_pid" || status=$?
+kill "$feeder" 2>/dev/null || true
+# The reader ends when QEMU closes the pipe; should QEMU have failed before
+# opening it, it would wait for ever.
+{ sleep 2; kill "$reader" 2>/dev/null; } &
+wait "$reader" 2>/dev/null || true
+exec 3>&-
+rm -rf "$pipes"
+exit "$status"

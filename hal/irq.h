@@ -5,7 +5,10 @@
  *
  * Implemented by hal/aarch64 (PSTATE.I through DAIF) and by hal/fake.
  * Routing and acknowledging interrupts belongs to the board's interrupt
- * controller driver, not to this interface.
+ * controller driver, not to this interface; masking one line at the
+ * controller (for interrupts delivered to user drivers) is the one part of
+ * it the kernel needs, declared at the end of this header and implemented
+ * by the board (bsp/qemu_virt/gic.c: GICv2 and GICv3) and by hal/fake.
  */
 
 #include <stdint.h>
@@ -34,6 +37,35 @@ void hal_irq_restore(hal_irq_state_t state);
 
 /** Whether IRQs are masked on the calling CPU. */
 int hal_irq_disabled(void);
+
+/*
+ * Interrupt lines at the controller. An INTID names a line (GIC: 0-15
+ * SGIs, 16-31 PPIs, 32 and up SPIs). Calling context: the boot CPU, IRQs
+ * masked, after the board set the controller up.
+ */
+
+/**
+ * How many INTIDs the controller implements: every INTID below it exists
+ * (GIC: 32 * (GICD_TYPER.ITLinesNumber + 1), at most 1020). 0 before the
+ * controller is set up.
+ */
+uint32_t hal_irq_line_count(void);
+
+/**
+ * Masks line intid at the controller (GIC: GICD_ICENABLER, or
+ * GICR_ICENABLER0 for a PPI), and waits until the write has taken effect
+ * (GICv3: RWP), so the line cannot signal once this returns. An intid at or
+ * above hal_irq_line_count() is ignored.
+ */
+void hal_irq_line_mask(uint32_t intid);
+
+/**
+ * Routes line intid to the calling CPU in the non-secure group at the
+ * priority user-driver interrupts get (below the kernel's tick) and
+ * unmasks it (GICD_ISENABLER / GICR_ISENABLER0). An intid at or above
+ * hal_irq_line_count() is ignored.
+ */
+void hal_irq_line_unmask(uint32_t intid);
 
 #ifdef __cplusplus
 }

@@ -52,6 +52,13 @@ extern "C" {
 #define HAL_MMU_READ 0x1u
 #define HAL_MMU_WRITE 0x2u
 #define HAL_MMU_EXEC 0x4u
+/**
+ * hal_mmu_map only: the page is device memory (MMIO), mapped Device-nGnRE
+ * (Arm ARM B2.7.2), never executable (with HAL_MMU_EXEC: PERMISSION);
+ * without it, Normal write-back cacheable RAM. hal_mmu_protect keeps the
+ * memory type a page was mapped with and refuses this bit.
+ */
+#define HAL_MMU_DEVICE 0x80000000u
 
 /** The result of every hal_mmu_ call that can fail: 0 or HAL_MMU_ERR_*. */
 typedef int hal_mmu_result;

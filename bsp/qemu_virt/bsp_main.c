@@ -38,6 +38,14 @@ extern char __image_end[];
 
 /* What the kernel is told; filled once at boot, then read-only. */
 static struct boot_info bsp_boot_info;
+/* What user drivers may be given (bsp_fill_devices); then read-only. */
+static struct kernel_devices bsp_devices;
+
+_Static_assert(FDT_MAX_DEVICE_RANGES <= KERNEL_DEVICE_RANGES, "kernel_devices.mmio too small");
+_Static_assert(FDT_MAX_DEVICE_IRQS <= KERNEL_DEVICE_IRQS, "kernel_devices.irqs too small");
+_Static_assert(BOOT_INFO_MAX_RAM + BOOT_INFO_MAX_RESERVED + 2 + FDT_MAX_GICR_REGIONS <=
+                   KERNEL_REFUSED_RANGES,
+               "kernel_devices.refused too small");
 /* The user images linked into this kernel (its basalt_images library). */
 static struct image_table bsp_images;
 
@@ -125,6 +133,51 @@ static void bsp_init_interrupts(const struct fdt_platform *p)
     irq_set_timer_intid(p->timer_irq_virt);
 }
 
+static void bsp_refuse(struct kernel_devices *d, uint64_t base, uint64_t size)
+{
+    if (size != 0) {
+        d->refused[d->refused_count].base = base;
+        d->refused[d->refused_count].size = size;
+        d->refused_count++;
+    }
+}
+
+/*
+ * The devices the device tree declares, for user drivers: every device
+ * node's reg ranges and lines (fdt_platform.devices, device_irqs); refused
+ * to device frames: RAM, everything reserved (the image, the blob), the
+ * GIC; kept by the kernel: every generic-timer line (the tick is the
+ * virtual timer's).
+ */
+static void bsp_fill_devices(struct kernel_devices *d, const struct fdt_platform *p,
+                             const struct boot_info *info)
+{
+    for (uint32_t i = 0; i < p->device_count; i++) {
+        d->mmio[i].base = p->devices[i].base;
+        d->mmio[i].size = p->devices[i].size;
+    }
+    d->mmio_count = p->device_count;
+    for (uint32_t i = 0; i < p->device_irq_count; i++) {
+        d->irqs[i] = p->device_irqs[i];
+    }
+    d->irq_count = p->device_irq_count;
+    for (uint32_t i = 0; i < info->ram_count; i++) {
+        bsp_refuse(d, info->ram[i].base.value, info->ram[i].size);
+    }
+    for (uint32_t i = 0; i < info->reserved_count; i++) {
+        bsp_refuse(d, info->reserved[i].base.value, info->reserved[i].size);
+    }
+    bsp_refuse(d, p->gicd.base, p->gicd.size);
+    bsp_refuse(d, p->gicc.base, p->gicc.size);
+    for (uint32_t i = 0; i < p->gicr_count; i++) {
+        bsp_refuse(d, p->gicr[i].base, p->gicr[i].size);
+    }
+    d->own_irqs[0] = p->timer_irq_virt;
+    d->own_irqs[1] = p->timer_irq_phys_ns;
+    d->own_irqs[2] = p->timer_irq_hyp;
+    d->own_irq_count = 3;
+}
+
 void bsp_main(uint64_t boot_el, uint64_t dtb)
 {
     (void)dtb; /* boot_mmu_setup found and parsed the blob */
@@ -139,6 +192,8 @@ void bsp_main(uint64_t boot_el, uint64_t dtb)
     bsp_report_cpu_features();
     bsp_init_interrupts(&boot_platform);
     bsp_fill_boot_info(&bsp_boot_info, &boot_platform, boot_el);
+    bsp_fill_devices(&bsp_devices, &boot_platform, &bsp_boot_info);
+    bsp_boot_info.devices = &bsp_devices;
     image_table_linked(&bsp_images);
     bsp_boot_info.images = &bsp_images;
     user_run(kernel_main(&bsp_boot_info));

@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "bsp/qemu_virt/gic_priv.h"
+#include "hal/irq.h"
 
 /* The version in use; 0 until gic_init succeeds. Set once at boot. */
 static uint32_t gic_active_version;
@@ -52,4 +53,45 @@ void gic_end(uint32_t intid)
 uint32_t gic_version(void)
 {
     return gic_active_version;
+}
+
+void gic_disable(uint32_t intid)
+{
+    if (gic_active_version == 2) {
+        gicv2_disable(intid);
+    } else if (gic_active_version == 3) {
+        gicv3_disable(intid);
+    }
+}
+
+uint32_t gic_line_count(void)
+{
+    uint32_t n = 0;
+    if (gic_active_version == 2) {
+        n = gicv2_line_count();
+    } else if (gic_active_version == 3) {
+        n = gicv3_line_count();
+    }
+    return n > GIC_INTID_SPECIAL_FIRST ? GIC_INTID_SPECIAL_FIRST : n;
+}
+
+/* hal/irq.h: the lines of user drivers (kernel/syscall/syscall_irq.c). */
+
+uint32_t hal_irq_line_count(void)
+{
+    return gic_line_count();
+}
+
+void hal_irq_line_mask(uint32_t intid)
+{
+    if (intid < gic_line_count()) {
+        gic_disable(intid);
+    }
+}
+
+void hal_irq_line_unmask(uint32_t intid)
+{
+    if (intid < gic_line_count()) {
+        gic_enable(intid, GIC_USER_PRIORITY);
+    }
 }

@@ -38,6 +38,19 @@ int gic_init(const struct gic_config *config);
 /** Enables interrupt intid (PPI or SPI) at the given priority (0 highest). */
 void gic_enable(uint32_t intid, uint8_t priority);
 
+/** Masks interrupt intid (PPI or SPI); it no longer signals once this returns. */
+void gic_disable(uint32_t intid);
+
+/** INTIDs the distributor implements (GICD_TYPER), at most GIC_INTID_SPECIAL_FIRST; 0 before init.
+ */
+uint32_t gic_line_count(void);
+
+/**
+ * Priority of user-driver lines (hal_irq_line_unmask): lower (a larger
+ * number) than the kernel's tick (bsp_main.c), so the tick is never held up.
+ */
+#define GIC_USER_PRIORITY 0xa0
+
 /** Acknowledges the highest-priority pending interrupt; returns its INTID. */
 uint32_t gic_acknowledge(void);
 

@@ -35,8 +35,12 @@ int gicv2_init(const struct gic_config *config);
 void gicv2_enable(uint32_t intid, uint8_t priority);
 uint32_t gicv2_acknowledge(void);
 void gicv2_end(uint32_t intid);
+void gicv2_disable(uint32_t intid);
+uint32_t gicv2_line_count(void);
 
 int gicv3_init(const struct gic_config *config);
 void gicv3_enable(uint32_t intid, uint8_t priority);
 uint32_t gicv3_acknowledge(void);
 void gicv3_end(uint32_t intid);
+void gicv3_disable(uint32_t intid);
+uint32_t gicv3_line_count(void);

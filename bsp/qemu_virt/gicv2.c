@@ -11,7 +11,9 @@
 
 /* Distributor registers (IHI 0048B, 4.1.2). */
 #define GICD_CTLR 0x000
+#define GICD_TYPER 0x004      /* [4:0] ITLinesNumber: 32 * (N + 1) INTIDs */
 #define GICD_ISENABLER 0x100  /* one bit per INTID, 32 per word */
+#define GICD_ICENABLER 0x180  /* write 1 to mask */
 #define GICD_IPRIORITYR 0x400 /* one byte per INTID */
 #define GICD_ITARGETSR 0x800  /* one byte per INTID: CPU mask (SPIs) */
 
@@ -58,4 +60,19 @@ uint32_t gicv2_acknowledge(void)
 void gicv2_end(uint32_t intid)
 {
     gic_write32(gicv2_gicc + GICC_EOIR, intid);
+}
+
+void gicv2_disable(uint32_t intid)
+{
+    gic_write32(gicv2_gicd + GICD_ICENABLER + 4 * (intid / 32), 1u << (intid % 32));
+    /* The distributor is Device-nGnRE: DSB waits until the write has
+     * completed (Arm ARM B2.3.12); reading the register back then shows the
+     * line disabled, and it is no longer forwarded (IHI 0048B 4.3.6). */
+    __asm__ volatile("dsb sy" ::: "memory");
+    (void)gic_read32(gicv2_gicd + GICD_ICENABLER + 4 * (intid / 32));
+}
+
+uint32_t gicv2_line_count(void)
+{
+    return 32u * ((gic_read32(gicv2_gicd + GICD_TYPER) & 0x1fu) + 1u);
 }

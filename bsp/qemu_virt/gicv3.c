@@ -15,17 +15,22 @@
 #define GICD_CTLR_ENABLE_GRP1 (1u << 1)
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_CTLR_RWP (1u << 31) /* register write pending */
+#define GICD_TYPER 0x0004        /* [4:0] ITLinesNumber: 32 * (N + 1) INTIDs */
 #define GICD_IGROUPR 0x0080
 #define GICD_ISENABLER 0x0100
+#define GICD_ICENABLER 0x0180
 #define GICD_IPRIORITYR 0x0400
 #define GICD_IROUTER 0x6000 /* 8 bytes per SPI: target affinity */
 
 /* Redistributor (IHI 0069, 12.10 and 12.11); frame layout in gicv3_rd.h. */
+#define GICR_CTLR 0x0000
+#define GICR_CTLR_RWP (1u << 3)
 #define GICR_WAKER 0x0014
 #define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
 #define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
 #define GICR_IGROUPR0 0x0080
 #define GICR_ISENABLER0 0x0100
+#define GICR_ICENABLER0 0x0180
 #define GICR_IPRIORITYR 0x0400
 
 #define GIC_FIRST_SPI 32u
@@ -131,4 +136,27 @@ void gicv3_end(uint32_t intid)
 {
     /* ICC_EOIR1_EL1 (S3_0_C12_C12_1). */
     __asm__ volatile("msr s3_0_c12_c12_1, %0\n\tisb" ::"r"((uint64_t)intid) : "memory");
+}
+
+void gicv3_disable(uint32_t intid)
+{
+    uint32_t bit = 1u << (intid % 32);
+    if (intid < GIC_FIRST_SPI) {
+        gic_write32(gicv3_rd + GICR_SGI_BASE + GICR_ICENABLER0, bit);
+        /* GICR_CTLR.RWP: the disable has reached the redistributor (12.11.2). */
+        for (uint32_t i = 0; i < GIC_POLL_LIMIT; i++) {
+            if ((gic_read32(gicv3_rd + GICR_CTLR) & GICR_CTLR_RWP) == 0) {
+                break;
+            }
+        }
+        return;
+    }
+    gic_write32(gicv3_gicd + GICD_ICENABLER + 4 * (intid / 32), bit);
+    /* GICD_CTLR.RWP: the disable has taken effect everywhere (12.9.4). */
+    (void)gicv3_wait_rwp();
+}
+
+uint32_t gicv3_line_count(void)
+{
+    return 32u * ((gic_read32(gicv3_gicd + GICD_TYPER) & 0x1fu) + 1u);
 }

@@ -1,18 +1,27 @@
 #include "bsp/qemu_virt/irq.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bsp/qemu_virt/gic.h"
 #include "hal/timer.h"
 #include "kernel/console/kprintf.h"
+#include "kernel/syscall/syscall.h"
 #include "kernel/time/tick.h"
 
 /* The timer's INTID; 0 (an SGI, never routed here) until set at boot. */
 static uint32_t irq_timer_intid;
+/* The kernel whose user drivers get the other lines; NULL until tasks run. */
+static struct kernel_state *irq_kernel;
 
 void irq_set_timer_intid(uint32_t intid)
 {
     irq_timer_intid = intid;
+}
+
+void irq_set_kernel(struct kernel_state *k)
+{
+    irq_kernel = k;
 }
 
 void irq_handle(void)
@@ -25,9 +34,13 @@ void irq_handle(void)
         if (intid == irq_timer_intid) {
             hal_timer_rearm();
             kernel_tick();
-        } else {
+        } else if (irq_kernel == NULL || !kernel_irq_fired(irq_kernel, intid)) {
+            /* Masked now (kernel_irq_fired masks a line nobody takes). */
+            gic_disable(intid);
             kprintf("basalt: unexpected interrupt %u\n", intid);
         }
+        /* A user driver's line is masked until its SYS_IRQ_ACK: ending it
+         * here (priority drop and deactivate) cannot make it fire again. */
         gic_end(intid);
     }
 }

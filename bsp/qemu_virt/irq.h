@@ -8,8 +8,17 @@
 extern "C" {
 #endif
 
+struct kernel_state;
+
 /** Tells the dispatcher which INTID is the kernel's tick timer. */
 void irq_set_timer_intid(uint32_t intid);
+
+/**
+ * Gives the dispatcher the kernel whose user drivers take every line but
+ * the tick (kernel_irq_fired); before it, such a line is reported and
+ * masked.
+ */
+void irq_set_kernel(struct kernel_state *k);
 
 /**
  * Handles every pending interrupt: acknowledges each at the GIC, runs its

@@ -357,6 +357,7 @@ struct aarch64_frame *user_trap(struct aarch64_frame *frame, uint64_t kind)
 _Noreturn void user_run(struct kernel_state *k)
 {
     user_kernel = k;
+    irq_set_kernel(k);
     for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {
         user_regs[i] = &((union user_frame *)&user_contexts[i].frame)->regs;
     }

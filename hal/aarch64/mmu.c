@@ -54,7 +54,8 @@ static hal_mmu_result mmu_result(pt_result r)
 }
 
 /** Converts user perms (HAL_MMU_*) into PT_PERM_* in *out. Returns false
- * for unknown bits, no READ, or WRITE with EXEC. */
+ * for unknown bits (HAL_MMU_DEVICE included: callers take it out first),
+ * no READ, or WRITE with EXEC. */
 static bool mmu_perm(uint32_t perms, uint32_t *out)
 {
     const uint32_t known = HAL_MMU_READ | HAL_MMU_WRITE | HAL_MMU_EXEC;
@@ -105,11 +106,13 @@ hal_mmu_result hal_mmu_map(paddr_t root, uint32_t asid, uint64_t va, paddr_t pa,
     if (r != HAL_MMU_OK) {
         return r;
     }
-    if (!mmu_perm(perms, &perm)) {
+    uint32_t mem = (perms & HAL_MMU_DEVICE) != 0 ? PT_MEM_DEVICE : PT_MEM_NORMAL;
+    if (!mmu_perm(perms & ~HAL_MMU_DEVICE, &perm)) {
         return HAL_MMU_ERR_PERMISSION;
     }
     struct pt_pool pool = {f->frames, f->count, f->used, mmu_phys_to_virt};
-    r = mmu_result(pt_map(&pool, root, vaddr_make(va), pa, size, perm, PT_MEM_NORMAL, false));
+    // pt_map refuses executable device memory (pt_perm_check).
+    r = mmu_result(pt_map(&pool, root, vaddr_make(va), pa, size, perm, mem, false));
     f->used = pool.used;
     mmu_tlb_after_map();
     return r;

@@ -140,7 +140,7 @@ extern "C" {
 
 /*
  * Privileged calls: the numbers whose bit is set in SYS_PRIVILEGED_MASK
- * (19 to 25 and any later one listed there). Each takes in x0 a handle to
+ * (19 to 25, 26 and 27, and any later one listed there). Each takes in x0 a handle to
  * the kernel object (OBJECT_KERNEL) with RIGHT_CONTROL, checked before
  * anything else the call does; their arguments start at x1.
  */
@@ -201,14 +201,70 @@ extern "C" {
  * together (STATUS_NO_MEMORY) all leave nothing behind.
  */
 #define SYS_TASK_SPAWN 25
+/*
+ * Devices in user mode: an IRQ handler object (OBJECT_IRQ_HANDLER) stands
+ * for one interrupt line, a device frame (an OBJECT_FRAME over an MMIO page
+ * instead of RAM) for one page of a device's registers.
+ *
+ * An IRQ handler is made by SYS_IRQ_CREATE, bound to a notification by
+ * SYS_IRQ_BIND. When its line fires, the kernel masks the line at the
+ * interrupt controller, marks it pending and signals the notification with
+ * the bound bits; the driver serves its device, then SYS_IRQ_ACK clears
+ * pending and unmasks the line. A level-triggered line that is still
+ * asserted fires again at once. A binding lives exactly as long as both
+ * capabilities it was made through (as a mapping does): deleting or
+ * revoking either, or the driver's end (its table emptied), masks the line
+ * and unbinds it before the call returns; the line is free for a new
+ * SYS_IRQ_CREATE once its last IRQ capability is gone.
+ */
+/**
+ * x1 an INTID -> x1 handle of a new IRQ handler for that line (CONTROL,
+ * GRANT, DERIVE, REVOKE), unbound and masked. One handler object per line.
+ * Errors, with nothing changed: STATUS_OUT_OF_RANGE (an INTID the
+ * interrupt controller does not have), STATUS_PERMISSION (a line the
+ * kernel uses itself: SGIs 0-15 and every generic-timer line, its tick
+ * among them), STATUS_NOT_FOUND (no device node of the device tree
+ * declares the line in its interrupts), STATUS_BAD_STATE (the line has a
+ * handler object already), STATUS_NO_MEMORY, STATUS_TABLE_FULL.
+ */
+#define SYS_IRQ_CREATE 26
+/**
+ * x1 the physical address of one page of MMIO (page aligned) -> x1 handle
+ * of a new device frame (READ, WRITE, MAP, GRANT, DERIVE, REVOKE; never
+ * EXECUTE) for that page. It is an OBJECT_FRAME: SYS_MAP maps it, always
+ * as Device-nGnRE memory, user-only and never executable (SYS_MAP_EXEC is
+ * refused for lack of RIGHT_EXECUTE, whatever the caller asks); it is not
+ * zeroed, and destroying it gives no page to the frame allocator. One page
+ * per call: a larger device takes one frame per page. Errors, with nothing
+ * changed: STATUS_MISALIGNED (address not page aligned), STATUS_OUT_OF_RANGE
+ * (the page runs past 2^48), STATUS_PERMISSION (the page overlaps RAM, the
+ * kernel's image, a reserved range or a device the kernel drives itself:
+ * the GIC), STATUS_NOT_FOUND (no device node of the device tree has a reg
+ * range that holds the whole page), STATUS_NO_MEMORY, STATUS_TABLE_FULL.
+ */
+#define SYS_DEVICE_FRAME_CREATE 27
+/**
+ * x0 IRQ handler handle (needs RIGHT_CONTROL), x1 notification handle
+ * (needs RIGHT_SEND), x2 bits (not 0, else STATUS_INVALID_ARGUMENT): the
+ * line signals those bits from now on, and is unmasked unless it is
+ * pending. A new bind replaces the last.
+ */
+#define SYS_IRQ_BIND 28
+/**
+ * x0 IRQ handler handle (needs RIGHT_CONTROL): the line, pending since it
+ * fired, is unmasked. STATUS_BAD_STATE, with nothing changed, when it is
+ * not pending (it did not fire, or was acknowledged already, or was
+ * unbound since).
+ */
+#define SYS_IRQ_ACK 29
 /** Number of system calls; every number is below it and they are dense. */
-#define SYS_COUNT 26
+#define SYS_COUNT 30
 
 /** The privileged calls: bit n set when call n needs the kernel capability. */
 #define SYS_PRIVILEGED_MASK                                                                        \
     ((1ull << SYS_ENDPOINT_CREATE) | (1ull << SYS_NOTIFY_CREATE) | (1ull << SYS_FRAME_CREATE) |    \
      (1ull << SYS_SPACE_CREATE) | (1ull << SYS_TASK_CREATE) | (1ull << SYS_POWER_OFF) |            \
-     (1ull << SYS_TASK_SPAWN))
+     (1ull << SYS_TASK_SPAWN) | (1ull << SYS_IRQ_CREATE) | (1ull << SYS_DEVICE_FRAME_CREATE))
 
 /** SYS_CONSOLE_WRITE: bytes one call may write. */
 #define SYS_CONSOLE_WRITE_MAX 256
@@ -301,9 +357,11 @@ _Static_assert(
         SYS_TASK_WATCH == SYS_CONSOLE_WRITE + 1 && SYS_ENDPOINT_CREATE == SYS_TASK_WATCH + 1 &&
         SYS_NOTIFY_CREATE == SYS_ENDPOINT_CREATE + 1 && SYS_FRAME_CREATE == SYS_NOTIFY_CREATE + 1 &&
         SYS_SPACE_CREATE == SYS_FRAME_CREATE + 1 && SYS_TASK_CREATE == SYS_SPACE_CREATE + 1 &&
-        SYS_POWER_OFF == SYS_TASK_CREATE + 1 && SYS_TASK_SPAWN == SYS_POWER_OFF + 1,
+        SYS_POWER_OFF == SYS_TASK_CREATE + 1 && SYS_TASK_SPAWN == SYS_POWER_OFF + 1 &&
+        SYS_IRQ_CREATE == SYS_TASK_SPAWN + 1 && SYS_DEVICE_FRAME_CREATE == SYS_IRQ_CREATE + 1 &&
+        SYS_IRQ_BIND == SYS_DEVICE_FRAME_CREATE + 1 && SYS_IRQ_ACK == SYS_IRQ_BIND + 1,
     "syscall numbers are dense");
-_Static_assert(SYS_TASK_SPAWN + 1 == SYS_COUNT, "every number is below SYS_COUNT");
+_Static_assert(SYS_IRQ_ACK + 1 == SYS_COUNT, "every number is below SYS_COUNT");
 _Static_assert(SYS_COUNT <= 64 && (SYS_PRIVILEGED_MASK >> SYS_COUNT) == 0,
                "the privileged mask names only numbers below SYS_COUNT");
 _Static_assert(SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 1 &&

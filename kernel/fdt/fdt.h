@@ -53,6 +53,16 @@ extern "C" {
  */
 #define FDT_MAX_GICR_REGIONS 16
 
+/**
+ * Capacity of fdt_platform.devices (reg ranges of device nodes) and of
+ * fdt_platform.device_irqs (their INTIDs). Past it they are counted in
+ * devices_dropped / device_irqs_dropped and not reported: a device left
+ * out is one no user driver may be given, which is safe. QEMU virt has
+ * about 45 device ranges (32 virtio-mmio transports among them).
+ */
+#define FDT_MAX_DEVICE_RANGES 64
+#define FDT_MAX_DEVICE_IRQS 64
+
 /** Why a blob was rejected. 0 is success; the set is closed. */
 typedef enum {
     FDT_OK = 0,
@@ -230,6 +240,25 @@ struct fdt_platform {
     uint32_t psci_system_reset;
     /** Children of /cpus with device_type "cpu". */
     uint32_t cpu_count;
+    /**
+     * What user drivers may be given (kernel/abi/syscall.h: SYS_IRQ_CREATE,
+     * SYS_DEVICE_FRAME_CREATE). A device node is an available node below
+     * the root with a compatible property that is none of: a memory node,
+     * a CPU, a child of /reserved-memory, the GIC, the timer, PSCI. Its
+     * non-empty reg entries, translated like the kernel's own, go to
+     * devices[] (a node whose reg does not decode or translate is left out:
+     * not an error of the blob, since the kernel does not use it); the
+     * INTIDs of its interrupts entries, when its interrupt parent is the
+     * GIC (as for uart_irq; interrupts-extended is not read for devices),
+     * go to device_irqs[] once each (entries that do not decode are left
+     * out). In blob order.
+     */
+    struct fdt_range devices[FDT_MAX_DEVICE_RANGES];
+    uint32_t device_count;
+    uint32_t devices_dropped;
+    uint32_t device_irqs[FDT_MAX_DEVICE_IRQS];
+    uint32_t device_irq_count;
+    uint32_t device_irqs_dropped;
 };
 
 /**

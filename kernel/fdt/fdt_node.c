@@ -42,6 +42,13 @@
 #define NODE_RESERVED_MEMORY (1u << 10) /* it is /reserved-memory */
 #define NODE_DONE (1u << 11)            /* properties complete, node_finish ran */
 #define NODE_IRQ_CELLS (1u << 12)       /* has #interrupt-cells */
+#define NODE_COMPATIBLE (1u << 13)      /* has a compatible property */
+/* Nodes that are the kernel's or no device: never in fdt_platform.devices. */
+#define NODE_NOT_DEVICE                                                                            \
+    (NODE_GIC_V2 | NODE_GIC_V3 | NODE_TIMER | NODE_PSCI_0_2 | NODE_PSCI | NODE_MEMORY | NODE_CPU)
+
+/** Device nodes whose interrupts are decoded after the walk (more are left out). */
+#define MAX_DEVICE_IRQ_NODES FDT_MAX_DEVICE_IRQS
 
 /** #address-cells / #size-cells value of a malformed property: decoding reg under it fails. */
 #define CELLS_INVALID 0xffffffffu
@@ -88,6 +95,12 @@ struct uart_pick {
     uint32_t irq_parent;
 };
 
+/** A device node's interrupts, decoded once the GIC's phandle and cells are known. */
+struct device_irq_node {
+    struct fdt_span interrupts;
+    uint32_t irq_parent;
+};
+
 /** The state of the pass. */
 struct node_ctx {
     const struct fdt_blob *blob;
@@ -101,6 +114,9 @@ struct node_ctx {
     uint32_t gic_phandle;          /* 0 when the GIC has none */
     struct fdt_span gic_irq_cells; /* the GIC's #interrupt-cells; absent means 3 */
     struct fdt_span timer_interrupts;
+    /* Device nodes' interrupts and interrupt parents, decoded at the end. */
+    struct device_irq_node device_irq_nodes[MAX_DEVICE_IRQ_NODES];
+    uint32_t device_irq_node_count;
     struct node_state nodes[FDT_MAX_DEPTH]; /* nodes[d - 1]: the open node at depth d */
 };
 
@@ -121,6 +137,7 @@ static fdt_error read_compatible(const struct fdt_blob *b, struct node_state *n,
     if (e != FDT_OK) {
         return e;
     }
+    n->flags |= NODE_COMPATIBLE;
     if (has_any(b, v, "arm,pl011", NULL, NULL)) {
         n->flags |= NODE_PL011;
     }
@@ -464,6 +481,41 @@ static fdt_error take_psci(struct node_ctx *c, const struct node_state *n)
     return FDT_OK;
 }
 
+/**
+ * Records a device node (see fdt_platform.devices): its reg ranges now,
+ * its interrupts for after the walk. Never an error of the blob.
+ */
+static void take_device(struct node_ctx *c, uint32_t depth)
+{
+    const struct node_state *n = &c->nodes[depth - 1];
+    struct fdt_platform *out = c->out;
+    uint32_t entries = 0;
+    if (reg_count(c, depth, &entries) != FDT_OK) {
+        entries = 0;
+    }
+    for (uint32_t i = 0; i < entries; i++) {
+        struct fdt_range r;
+        if (reg_entry_empty(c, depth, i) || reg_entry(c, depth, i, &r) != FDT_OK) {
+            continue;
+        }
+        if (out->device_count < FDT_MAX_DEVICE_RANGES) {
+            out->devices[out->device_count++] = r;
+        } else {
+            out->devices_dropped++;
+        }
+    }
+    if (n->interrupts.off == 0) {
+        return;
+    }
+    if (c->device_irq_node_count < MAX_DEVICE_IRQ_NODES) {
+        struct device_irq_node *d = &c->device_irq_nodes[c->device_irq_node_count++];
+        d->interrupts = n->interrupts;
+        d->irq_parent = n->irq_parent;
+    } else {
+        out->device_irqs_dropped++;
+    }
+}
+
 /** Acts on the complete properties of the node at depth (>= 2). */
 static fdt_error take_node(struct node_ctx *c, uint32_t depth)
 {
@@ -487,6 +539,10 @@ static fdt_error take_node(struct node_ctx *c, uint32_t depth)
     }
     if (e == FDT_OK && (n->flags & (NODE_PSCI_0_2 | NODE_PSCI)) != 0 && !c->have_psci) {
         e = take_psci(c, n);
+    }
+    if (e == FDT_OK && (n->flags & NODE_COMPATIBLE) != 0 && (n->flags & NODE_NOT_DEVICE) == 0 &&
+        (parent->flags & NODE_RESERVED_MEMORY) == 0) {
+        take_device(c, depth);
     }
     return e;
 }
@@ -652,6 +708,43 @@ static fdt_error decode_uart_irq(const struct node_ctx *c, const struct uart_pic
     return fdt_prop_irq(c->blob, first, cells, 0, irq);
 }
 
+/** Adds intid to fdt_platform.device_irqs unless it is there already. */
+static void add_device_irq(struct fdt_platform *out, uint32_t intid)
+{
+    for (uint32_t i = 0; i < out->device_irq_count; i++) {
+        if (out->device_irqs[i] == intid) {
+            return;
+        }
+    }
+    if (out->device_irq_count < FDT_MAX_DEVICE_IRQS) {
+        out->device_irqs[out->device_irq_count++] = intid;
+    } else {
+        out->device_irqs_dropped++;
+    }
+}
+
+/** Decodes the device nodes' interrupts that go to the GIC; entries that do not decode are left
+ * out. */
+static void decode_device_irqs(const struct node_ctx *c)
+{
+    uint32_t cells = gic_irq_cells(c);
+    if (cells < FDT_GIC_IRQ_CELLS_MIN || cells > FDT_GIC_IRQ_CELLS_MAX) {
+        return;
+    }
+    for (uint32_t i = 0; i < c->device_irq_node_count; i++) {
+        const struct device_irq_node *d = &c->device_irq_nodes[i];
+        bool to_gic = d->irq_parent == IRQ_PARENT_DEFAULT ||
+                      (c->gic_phandle != 0 && d->irq_parent == c->gic_phandle);
+        uint32_t entries = d->interrupts.len / (cells * 4);
+        for (uint32_t e = 0; to_gic && e < entries; e++) {
+            uint32_t intid = 0;
+            if (fdt_prop_irq(c->blob, d->interrupts, cells, e, &intid) == FDT_OK) {
+                add_device_irq(c->out, intid);
+            }
+        }
+    }
+}
+
 /** The parts every platform must have, the UART choice and the deferred interrupts. */
 static fdt_error finish_platform(struct node_ctx *c)
 {
@@ -674,7 +767,13 @@ static fdt_error finish_platform(struct node_ctx *c)
         return FDT_ERR_NO_TIMER;
     }
     fdt_error e = decode_uart_irq(c, uart, &out->uart_irq);
-    return e == FDT_OK ? decode_timer(c) : e;
+    if (e == FDT_OK) {
+        e = decode_timer(c);
+    }
+    if (e == FDT_OK) {
+        decode_device_irqs(c);
+    }
+    return e;
 }
 
 fdt_error fdt_node_read_all(const struct fdt_blob *b, struct fdt_span stdout_path,
@@ -692,6 +791,7 @@ fdt_error fdt_node_read_all(const struct fdt_blob *b, struct fdt_span stdout_pat
     c.gic_phandle = 0;
     c.gic_irq_cells.off = c.gic_irq_cells.len = 0;
     c.timer_interrupts.off = c.timer_interrupts.len = 0;
+    c.device_irq_node_count = 0;
     fdt_walk_init(&w, b);
     for (;;) {
         fdt_error e = fdt_walk_next(&w, &t);

@@ -202,6 +202,52 @@ TEST_P(RealDtbTest, ParsesToWhatDtcShows)
     ExpectPlatform(p, 1 * kMiB);
 }
 
+/** Whether r is one of ranges[0 .. count). */
+bool HasRange(const fdt_range *ranges, uint32_t count, uint64_t base, uint64_t size)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        if (ranges[i].base == base && ranges[i].size == size) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool HasIrq(const fdt_platform &p, uint32_t intid)
+{
+    for (uint32_t i = 0; i < p.device_irq_count; i++) {
+        if (p.device_irqs[i] == intid) {
+            return true;
+        }
+    }
+    return false;
+}
+
+TEST_P(RealDtbTest, ListsTheDevicesUserDriversMayHave)
+{
+    fdt_platform p;
+    ASSERT_EQ(Parse(blob_, &p), FDT_OK);
+    // pl011, pl031 rtc, pl061 gpio, fw-cfg, 32 virtio-mmio, flash, pcie...
+    EXPECT_GE(p.device_count, 36u);
+    EXPECT_EQ(p.devices_dropped, 0u);
+    EXPECT_TRUE(HasRange(p.devices, p.device_count, 0x09000000, 0x1000)) << "the pl011";
+    EXPECT_TRUE(HasRange(p.devices, p.device_count, 0x09010000, 0x1000)) << "the pl031";
+    EXPECT_TRUE(HasRange(p.devices, p.device_count, 0x0a000000, 0x200)) << "a virtio-mmio";
+    // Never the kernel's own: the GIC, RAM.
+    for (uint32_t i = 0; i < p.device_count; i++) {
+        EXPECT_FALSE(p.devices[i].base < 0x08000000 + 0x10000 &&
+                     p.devices[i].base + p.devices[i].size > 0x08000000)
+            << "the GIC distributor is listed at " << i;
+        EXPECT_FALSE(p.devices[i].base == 0x40000000) << "RAM is listed at " << i;
+    }
+    EXPECT_TRUE(HasIrq(p, 33)) << "the pl011's <0 1 4>";
+    EXPECT_TRUE(HasIrq(p, 34)) << "the pl031's <0 2 4>";
+    EXPECT_TRUE(HasIrq(p, 48)) << "the first virtio-mmio's <0 16 1>";
+    EXPECT_FALSE(HasIrq(p, 27)) << "the timer's lines are not a device's";
+    EXPECT_FALSE(HasIrq(p, 30));
+    EXPECT_EQ(p.device_irqs_dropped, 0u);
+}
+
 TEST_P(RealDtbTest, CheckAcceptsAndReportsTotalsize)
 {
     ExactCopy c(blob_, blob_.size());

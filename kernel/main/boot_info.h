@@ -10,6 +10,7 @@
 
 #include "hal/addr.h"
 #include "kernel/images/images.h"
+#include "kernel/syscall/syscall.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,6 +50,8 @@ struct boot_info {
     paddr_t kernel_phys;
     /** The user images linked into the kernel (kernel/images), or NULL for none. */
     const struct image_table *images;
+    /** What user drivers may be given (devices, their lines), or NULL for nothing. */
+    const struct kernel_devices *devices;
 };
 
 #ifdef __cplusplus

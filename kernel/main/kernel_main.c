@@ -104,7 +104,8 @@ static void kernel_init_memory(const struct boot_info *info)
 static struct kernel_state kernel;
 
 /* Creates init from its image: see kernel_main.h. */
-static void kernel_start_init(const struct image_table *images)
+static void kernel_start_init(const struct image_table *images,
+                              const struct kernel_devices *devices)
 {
     const uint8_t *image = 0;
     size_t size = 0;
@@ -115,6 +116,7 @@ static void kernel_start_init(const struct image_table *images)
     kernel_state_init(&kernel);
     kernel_state_set_frames(&kernel, &kernel_frames);
     kernel_state_set_images(&kernel, images);
+    kernel_state_set_devices(&kernel, devices);
     uint32_t task = 0;
     struct kernel_root_handles handles;
     status = kernel_create_root_task(&kernel, KERNEL_INIT_PRIORITY, &task, &handles);
@@ -152,7 +154,7 @@ struct kernel_state *kernel_main(const struct boot_info *info)
     kernel_boot_test();
     kernel_wait_ticks(KERNEL_BOOT_TICKS);
     if (info->images != 0) {
-        kernel_start_init(info->images);
+        kernel_start_init(info->images, info->devices);
         return &kernel;
     }
     kprintf("%s\n", BOOT_MARKER_POWER_OFF);

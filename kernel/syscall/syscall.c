@@ -29,6 +29,10 @@ void kernel_state_init(struct kernel_state *k)
     }
     k->frames = 0;
     k->images = 0;
+    k->devices = 0;
+    for (uint32_t i = 0; i < OBJ_MAX_IRQ_HANDLERS; i++) {
+        syscall_irq_clear(&k->irqs[i]);
+    }
     k->current = KERNEL_NO_TASK;
     k->reaped = 0;
     k->power_request = KERNEL_POWER_NONE;
@@ -102,7 +106,9 @@ static status_t syscall_exit(struct kernel_state *k, uint32_t task)
     X(SYS_SPACE_CREATE)                                                                            \
     X(SYS_TASK_CREATE)                                                                             \
     X(SYS_POWER_OFF)                                                                               \
-    X(SYS_TASK_SPAWN)
+    X(SYS_TASK_SPAWN)                                                                              \
+    X(SYS_IRQ_CREATE)                                                                              \
+    X(SYS_DEVICE_FRAME_CREATE)
 
 #define SYSCALL_PRIV_BIT(n) | (1ull << (n))
 _Static_assert(SYS_COUNT <= 64, "the whitelist check uses a 64-bit mask");
@@ -178,6 +184,14 @@ static status_t syscall_invoke(struct kernel_state *k, uint32_t task, struct sys
         return syscall_space_create(k, task, regs);
     case SYS_TASK_CREATE:
         return syscall_task_create(k, task, regs);
+    case SYS_IRQ_CREATE:
+        return syscall_irq_create(k, task, regs);
+    case SYS_DEVICE_FRAME_CREATE:
+        return syscall_device_frame_create(k, task, regs);
+    case SYS_IRQ_BIND:
+        return syscall_irq_bind(k, task, regs);
+    case SYS_IRQ_ACK:
+        return syscall_irq_ack(k, task, regs);
     default:
         return STATUS_UNKNOWN_SYSCALL;
     }

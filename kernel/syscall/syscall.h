@@ -25,6 +25,7 @@
  * No global state, no allocation, no locking: the caller serialises calls.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kernel/cap/cap.h"
@@ -93,6 +94,69 @@ struct kernel_task {
 
 _Static_assert(sizeof(struct kernel_task) == 112, "struct kernel_task has no padding");
 
+/** A physical range [base, base + size). */
+struct kernel_range {
+    uint64_t base;
+    uint64_t size;
+};
+
+/** Capacities of struct kernel_devices. */
+#define KERNEL_DEVICE_RANGES 64
+#define KERNEL_DEVICE_IRQS 64
+#define KERNEL_REFUSED_RANGES 256
+#define KERNEL_OWN_IRQS 8
+
+/**
+ * The devices user drivers may be given, from the device tree (the board
+ * fills it at boot; read-only afterwards). SYS_DEVICE_FRAME_CREATE takes a
+ * page only inside one of mmio[] and overlapping none of refused[];
+ * SYS_IRQ_CREATE a line only in irqs[], not in own_irqs[], not an SGI and
+ * below hal_irq_line_count().
+ */
+struct kernel_devices {
+    /** reg ranges of the available device nodes (translated to CPU addresses). */
+    struct kernel_range mmio[KERNEL_DEVICE_RANGES];
+    /** Ranges no device frame may touch: RAM, reserved memory, the image, the GIC. */
+    struct kernel_range refused[KERNEL_REFUSED_RANGES];
+    /** INTIDs the available device nodes declare in their interrupts. */
+    uint32_t irqs[KERNEL_DEVICE_IRQS];
+    /** INTIDs the kernel keeps for itself: every generic-timer line (the tick among them). */
+    uint32_t own_irqs[KERNEL_OWN_IRQS];
+    uint32_t mmio_count;
+    uint32_t refused_count;
+    uint32_t irq_count;
+    uint32_t own_irq_count;
+};
+
+/**
+ * An IRQ handler object's line and binding (indexed like its arena slot).
+ * A record is used from SYS_IRQ_CREATE until the object is torn down
+ * (kernel_reap), so one line never has two records.
+ */
+struct kernel_irq {
+    /** 1 while the IRQ handler object exists (until torn down). */
+    uint32_t used;
+    /** The line (INTID). */
+    uint32_t intid;
+    /** 1 while bound to a notification (SYS_IRQ_BIND). */
+    uint32_t bound;
+    /** 1 from the line firing (masked) until SYS_IRQ_ACK; only while bound. */
+    uint32_t pending;
+    /** The bound notification and its bits, while bound. */
+    struct obj_ref note;
+    /**
+     * While bound: the positions (kernel/cap) of the IRQ and notification
+     * capabilities the binding was made through; it ends when either goes
+     * (syscall_links.c). Else CAP_NIL.
+     */
+    int32_t irq_cap;
+    int32_t note_cap;
+    uint32_t pad;
+    uint64_t bits;
+};
+
+_Static_assert(sizeof(struct kernel_irq) == 48, "struct kernel_irq has no padding");
+
 /** Everything one kernel instance has. No padding: two states compare with memcmp. */
 struct kernel_state {
     /** Members aligned to 8 first, so nothing pads between them. */
@@ -124,12 +188,21 @@ struct kernel_state {
      * itself has no side effect on the machine).
      */
     uint32_t power_request;
+    /*
+     * Last, so that the offsets of the members the system call paths use
+     * stay as they were (the benchmark counts their address arithmetic).
+     */
+    /** The devices user drivers may have (SYS_IRQ_CREATE, SYS_DEVICE_FRAME_CREATE), or NULL. */
+    const struct kernel_devices *devices;
+    /** IRQ handler objects (indexed like their arena slots). */
+    struct kernel_irq irqs[OBJ_MAX_IRQ_HANDLERS];
 };
 
 _Static_assert(sizeof(struct kernel_state) ==
                    sizeof(struct ipc) + sizeof(struct vm) +
                        OBJ_MAX_TASKS * sizeof(struct kernel_task) + sizeof(struct frame_alloc *) +
-                       sizeof(const struct image_table *) + sizeof(struct cap_space) +
+                       sizeof(const struct image_table *) + sizeof(const struct kernel_devices *) +
+                       OBJ_MAX_IRQ_HANDLERS * sizeof(struct kernel_irq) + sizeof(struct cap_space) +
                        sizeof(struct sched) + 3 * sizeof(uint32_t),
                "struct kernel_state has no padding (the size fits alignment 8)");
 
@@ -155,7 +228,10 @@ void kernel_state_init(struct kernel_state *k);
  * mapping's owner is a used frame capability of that frame with RIGHT_MAP
  * and rights covering the mapping's ceiling; every watch names a task
  * capability to the watched task with RIGHT_WATCH and a notification
- * capability to the watch's notification with RIGHT_SEND. Returns
+ * capability to the watch's notification with RIGHT_SEND; every IRQ
+ * binding names an IRQ handler capability to its own object with
+ * RIGHT_CONTROL and a notification capability to its notification with
+ * RIGHT_SEND, and an unbound record names none and is not pending. Returns
  * STATUS_OK or STATUS_BAD_FORMAT. For tests and fuzzers.
  */
 status_t kernel_check_links(const struct kernel_state *k);
@@ -174,6 +250,20 @@ void kernel_state_set_frames(struct kernel_state *k, struct frame_alloc *fa);
 
 /** Gives k the user images SYS_TASK_SPAWN loads from (NULL: none). */
 void kernel_state_set_images(struct kernel_state *k, const struct image_table *images);
+
+/** Gives k the devices user drivers may have (NULL: none; every such call fails STATUS_NOT_FOUND).
+ */
+void kernel_state_set_devices(struct kernel_state *k, const struct kernel_devices *devices);
+
+/**
+ * Line intid fired (the board's interrupt handler, IRQs masked, before it
+ * ends the interrupt at the controller). If an IRQ handler of that line is
+ * bound and not pending: masks the line, marks it pending and signals its
+ * notification (which may wake the driver: the board then runs
+ * kernel_run_next). Returns whether a handler took it; false for a line no
+ * handler is bound to, which this masks too, so it cannot storm.
+ */
+bool kernel_irq_fired(struct kernel_state *k, uint32_t intid);
 
 /** Where the stack of init and of a spawned task ends (a guard page lies below), and its pages. */
 #define KERNEL_TASK_STACK_TOP 0x0000fffffffff000ull

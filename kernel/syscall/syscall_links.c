@@ -1,6 +1,8 @@
 /*
  * What was made through a capability lives exactly as long as it: a frame
- * mapping (SYS_MAP) and a watch (SYS_TASK_WATCH). kernel/cap reports each
+ * mapping (SYS_MAP), a watch (SYS_TASK_WATCH) and an IRQ binding
+ * (SYS_IRQ_BIND: a removed IRQ or notification capability unbinds and
+ * masks the line). kernel/cap reports each
  * capability it removes or moves through the hooks set here (cap.h); a
  * removed frame capability's mappings are unmapped everywhere (TLB included,
  * vm_unmap_owner) and a removed task or notification capability's watches
@@ -54,6 +56,31 @@ static void watches_rehome(struct kernel_state *k, int32_t from, int32_t to)
     }
 }
 
+/** Ends every IRQ binding made through the capability at pos (the line is masked). */
+static void irq_bindings_end(struct kernel_state *k, int32_t pos)
+{
+    for (uint32_t i = 0; i < OBJ_MAX_IRQ_HANDLERS; i++) {
+        struct kernel_irq *irq = &k->irqs[i];
+        if (irq->bound && (irq->irq_cap == pos || irq->note_cap == pos)) {
+            syscall_irq_unbind(irq);
+        }
+    }
+}
+
+/** The IRQ bindings made through the capability at from now name it at to. */
+static void irq_bindings_rehome(struct kernel_state *k, int32_t from, int32_t to)
+{
+    for (uint32_t i = 0; i < OBJ_MAX_IRQ_HANDLERS; i++) {
+        struct kernel_irq *irq = &k->irqs[i];
+        if (irq->irq_cap == from) {
+            irq->irq_cap = to;
+        }
+        if (irq->note_cap == from) {
+            irq->note_cap = to;
+        }
+    }
+}
+
 /** cap_hooks.removed: the capability at pos is about to go. */
 static void links_removed(struct cap_space *space, int32_t pos)
 {
@@ -64,6 +91,9 @@ static void links_removed(struct cap_space *space, int32_t pos)
         (void)vm_unmap_owner(&k->vm, k->frames, c->object.index, pos);
     } else if (c->object.kind == OBJECT_TASK || c->object.kind == OBJECT_NOTIFICATION) {
         watches_end(k, pos);
+    }
+    if (c->object.kind == OBJECT_IRQ_HANDLER || c->object.kind == OBJECT_NOTIFICATION) {
+        irq_bindings_end(k, pos);
     }
 }
 
@@ -77,6 +107,9 @@ static void links_moved(struct cap_space *space, int32_t from, int32_t to)
         (void)vm_rehome(&k->vm, c->object.index, from, to);
     } else if (c->object.kind == OBJECT_TASK || c->object.kind == OBJECT_NOTIFICATION) {
         watches_rehome(k, from, to);
+    }
+    if (c->object.kind == OBJECT_IRQ_HANDLER || c->object.kind == OBJECT_NOTIFICATION) {
+        irq_bindings_rehome(k, from, to);
     }
 }
 
@@ -105,6 +138,25 @@ static int cap_names(const struct kernel_state *k, int32_t pos, uint32_t kind, u
     const struct cap *c = cap_at_pos(&k->caps, pos);
     return c != 0 && c->object.kind == kind && c->object.index == index &&
            (c->rights & needed) == needed;
+}
+
+/** Every IRQ binding names the capabilities it was made through; unbound records name none. */
+static status_t check_irq_links(const struct kernel_state *k)
+{
+    for (uint32_t i = 0; i < OBJ_MAX_IRQ_HANDLERS; i++) {
+        const struct kernel_irq *irq = &k->irqs[i];
+        if (!irq->bound) {
+            if (irq->irq_cap != CAP_NIL || irq->note_cap != CAP_NIL || irq->pending) {
+                return STATUS_BAD_FORMAT;
+            }
+            continue;
+        }
+        if (!irq->used || !cap_names(k, irq->irq_cap, OBJECT_IRQ_HANDLER, i, RIGHT_CONTROL) ||
+            !cap_names(k, irq->note_cap, OBJECT_NOTIFICATION, irq->note.index, RIGHT_SEND)) {
+            return STATUS_BAD_FORMAT;
+        }
+    }
+    return STATUS_OK;
 }
 
 status_t kernel_check_links(const struct kernel_state *k)
@@ -137,5 +189,5 @@ status_t kernel_check_links(const struct kernel_state *k)
             return STATUS_BAD_FORMAT;
         }
     }
-    return STATUS_OK;
+    return check_irq_links(k);
 }

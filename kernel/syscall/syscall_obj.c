@@ -381,6 +381,11 @@ static void reap_pass(struct kernel_state *k)
             CHECK(vm_frame_destroy(&k->vm, k->frames, i) == STATUS_OK);
         }
     }
+    for (uint32_t i = 0; i < OBJ_MAX_IRQ_HANDLERS; i++) {
+        if (k->irqs[i].used && !slot_live(k, OBJECT_IRQ_HANDLER, i)) {
+            syscall_irq_teardown(k, i);
+        }
+    }
     for (uint32_t i = 0; i < OBJ_MAX_ADDRESS_SPACES; i++) {
         if (k->vm.spaces[i].used && !slot_live(k, OBJECT_ADDRESS_SPACE, i)) {
             for (uint32_t t = 0; t < OBJ_MAX_TASKS; t++) {

@@ -44,6 +44,21 @@ status_t syscall_space_create(struct kernel_state *k, uint32_t task, struct sysc
 status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *regs);
 status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+status_t syscall_irq_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+status_t syscall_device_frame_create(struct kernel_state *k, uint32_t task,
+                                     struct syscall_regs *regs);
+
+status_t syscall_irq_bind(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+status_t syscall_irq_ack(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+
+/** Empties an IRQ record (unused, unbound, positions CAP_NIL). */
+void syscall_irq_clear(struct kernel_irq *irq);
+
+/** Ends irq's binding, if any: the line is masked, nothing pending, positions CAP_NIL. */
+void syscall_irq_unbind(struct kernel_irq *irq);
+
+/** Tears down IRQ record index (its object destroyed): unbound, masked, unused. */
+void syscall_irq_teardown(struct kernel_state *k, uint32_t index);
 
 /** Sets k->caps' hooks: a mapping or watch ends (or moves) with its capability. */
 void syscall_links_init(struct kernel_state *k);

@@ -46,7 +46,7 @@ static void frame_clear(struct vm_frame *f)
     f->used = 0;
     f->writable = 0;
     f->executable = 0;
-    f->pad = 0;
+    f->device = 0;
 }
 
 /** Makes a record free, next on the free list. */
@@ -132,6 +132,20 @@ status_t vm_frame_create(struct vm *vm, struct frame_alloc *fa, uint32_t frame)
     page_zero(pa);
     vm->frames[frame].pa = pa;
     vm->frames[frame].used = 1;
+    return STATUS_OK;
+}
+
+status_t vm_frame_create_device(struct vm *vm, uint32_t frame, paddr_t pa)
+{
+    if (vm == 0 || frame >= OBJ_MAX_FRAMES || vm->frames[frame].used) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    if (pa.value % HAL_MMU_PAGE_SIZE != 0) {
+        return STATUS_MISALIGNED;
+    }
+    vm->frames[frame].pa = pa;
+    vm->frames[frame].used = 1;
+    vm->frames[frame].device = 1;
     return STATUS_OK;
 }
 
@@ -283,7 +297,9 @@ status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame)
     while (f->first != VM_NIL) {
         frame_record_unmap(vm, fa, f->first);
     }
-    CHECK(frame_alloc_free(fa, f->pa) == STATUS_OK);
+    if (!f->device) {
+        CHECK(frame_alloc_free(fa, f->pa) == STATUS_OK);
+    }
     frame_clear(f);
     return STATUS_OK;
 }
@@ -391,8 +407,9 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
         CHECK(frame_alloc_one_reserved(fa, &tables[i]) == STATUS_OK);
     }
     struct hal_mmu_frames f = {tables, take, 0};
-    hal_mmu_result r =
-        hal_mmu_map(s->root, vm_space_asid(space), va, pa, HAL_MMU_PAGE_SIZE, perms, &f);
+    bool device = frame != VM_ANON && vm->frames[frame].device;
+    hal_mmu_result r = hal_mmu_map(s->root, vm_space_asid(space), va, pa, HAL_MMU_PAGE_SIZE,
+                                   perms | (device ? HAL_MMU_DEVICE : 0u), &f);
     // Give back what the walk did not use (everything on failure).
     size_t used = r == HAL_MMU_OK ? f.used : 0;
     for (size_t i = used; i < take; i++) {
@@ -448,6 +465,9 @@ status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t 
     if (vm == 0 || fa == 0 || space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[space].used ||
         frame >= OBJ_MAX_FRAMES || !vm->frames[frame].used) {
         return STATUS_INVALID_ARGUMENT;
+    }
+    if (vm->frames[frame].device) {
+        max_perms &= ~HAL_MMU_EXEC; // MMIO is never executable, whatever was allowed
     }
     return map_page(vm, fa, space, frame, vm->frames[frame].pa, va, perms, max_perms, owner);
 }

@@ -128,7 +128,11 @@ struct vm_frame {
     /** Mappings of this frame with HAL_MMU_WRITE, and with HAL_MMU_EXEC: never both non-zero. */
     uint32_t writable;
     uint32_t executable;
-    uint32_t pad;
+    /**
+     * 1 for a device frame (vm_frame_create_device): pa is a page of MMIO,
+     * mapped Device-nGnRE and never executable, not the allocator's.
+     */
+    uint32_t device;
 };
 
 /** One address-space object. */
@@ -197,9 +201,20 @@ uint32_t vm_space_asid(uint32_t space);
 status_t vm_frame_create(struct vm *vm, struct frame_alloc *fa, uint32_t frame);
 
 /**
+ * Makes frame object `frame` a device frame over the MMIO page at pa
+ * (page aligned; the caller checked that it is a device's, not RAM): no
+ * page is taken, nothing is written to it. Its mappings are Device-nGnRE
+ * and never executable (vm_map refuses HAL_MMU_EXEC and drops it from the
+ * ceiling). Returns STATUS_INVALID_ARGUMENT (null vm, index out of range,
+ * in use) or STATUS_MISALIGNED; on error nothing changed.
+ */
+status_t vm_frame_create_device(struct vm *vm, uint32_t frame, paddr_t pa);
+
+/**
  * Destroys frame object `frame`: unmaps it from every space (invalidating
  * each page in the TLB), then gives its page back to fa. Returns
- * STATUS_INVALID_ARGUMENT (null pointer, out of range, not in use).
+ * STATUS_INVALID_ARGUMENT (null pointer, out of range, not in use). A
+ * device frame's page is no RAM: it is only unmapped.
  */
 status_t vm_frame_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t frame);
 

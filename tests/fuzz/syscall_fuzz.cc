@@ -28,7 +28,8 @@
 //     tag 224-255  any value: 8 bytes, big-endian
 //   then a task byte (below 240: task (byte % 4) - 1, where -1 is no task;
 //   240 and up: that number, no task either) and a byte, below 32 to let the
-//   scheduler pick the next task before the call.
+//   scheduler pick the next task before the call, 64-95 to fire interrupt
+//   line 16 + (byte - 64) before it (kernel_irq_fired, as the board does).
 //
 // Handles 0-8 are those of the three tables to the notification, endpoint
 // and frame (3 per task, in that order); then root's kernel, space and
@@ -42,6 +43,7 @@
 #include <initializer_list>
 
 #include "hal/addr.h"
+#include "hal/fake/irq_fake.h"
 #include "hal/fake/mmu_fake.h"
 #include "hal/mmu.h"
 #include "kernel/abi/handle.h"
@@ -152,7 +154,7 @@ uint64_t PagesHeld()
 {
     uint64_t held = 0;
     for (const vm_frame &f : g_kernel.vm.frames) {
-        held += f.used;
+        held += f.used && !f.device; // a device frame's page is no RAM
     }
     for (const vm_space &s : g_kernel.vm.spaces) {
         held += s.tables;
@@ -160,10 +162,35 @@ uint64_t PagesHeld()
     return held + vm_anon_count(&g_kernel.vm);
 }
 
+// Devices for SYS_IRQ_CREATE and SYS_DEVICE_FRAME_CREATE: a page range
+// page-address operands reach, one only 8-byte values do, lines that small
+// numbers reach, the tick's line kept by the kernel, RAM refused.
+kernel_devices g_devices;
+
+void BootDevices()
+{
+    memset(&g_devices, 0, sizeof g_devices);
+    g_devices.mmio[0] = {0x20000, 0x4000};
+    g_devices.mmio[1] = {0x09000000, 0x1000};
+    g_devices.mmio_count = 2;
+    g_devices.refused[0] = {kRamBase, sizeof g_ram};
+    g_devices.refused[1] = {0x21000, 0x1000};
+    g_devices.refused_count = 2;
+    g_devices.irqs[0] = 33;
+    g_devices.irqs[1] = 34;
+    g_devices.irqs[2] = 27;
+    g_devices.irq_count = 3;
+    g_devices.own_irqs[0] = 27;
+    g_devices.own_irq_count = 1;
+    irq_fake_reset(IRQ_FAKE_DEFAULT_LINES);
+}
+
 void Boot()
 {
     memset(&g_kernel, 0, sizeof g_kernel);
     kernel_state_init(&g_kernel);
+    BootDevices();
+    kernel_state_set_devices(&g_kernel, &g_devices);
     mmu_fake_init(g_ram, paddr_make(kRamBase), sizeof g_ram);
     frame_range ram = {paddr_make(kRamBase), sizeof g_ram};
     Check(frame_alloc_init(&g_frames, &ram, 1, nullptr, 0,
@@ -236,8 +263,13 @@ void OneCall(Input &in)
     }
     uint8_t who = in.Byte();
     g_kernel.current = who < 240 ? (int32_t)(who % (kTasks + 1)) - 1 : (int32_t)who;
-    if (in.Byte() < 32) {
+    uint8_t board = in.Byte();
+    if (board < 32) {
         sched_pick_next(&g_kernel.sched); // as the board would, now and then
+    } else if (board >= 64 && board < 96) {
+        // As the board's interrupt handler: line 16 + (board - 64) fires
+        // (the PPIs and the first SPIs: the tick's 27, the devices' 33, 34).
+        (void)kernel_irq_fired(&g_kernel, 16u + (board - 64u));
     }
 
     memcpy(&g_before, &g_kernel, sizeof g_kernel);
@@ -259,7 +291,8 @@ void OneCall(Input &in)
         Check(frame_alloc_reserved_count(&g_frames) == reserved_before);
     } else if (in_regs.number == SYS_CAP_DERIVE || in_regs.number == SYS_ENDPOINT_CREATE ||
                in_regs.number == SYS_NOTIFY_CREATE || in_regs.number == SYS_FRAME_CREATE ||
-               in_regs.number == SYS_SPACE_CREATE) {
+               in_regs.number == SYS_SPACE_CREATE || in_regs.number == SYS_IRQ_CREATE ||
+               in_regs.number == SYS_DEVICE_FRAME_CREATE) {
         Remember(regs.x[1]);
     } else if (in_regs.number == SYS_TASK_CREATE) {
         Remember(regs.x[1]);
@@ -286,6 +319,15 @@ void OneCall(Input &in)
     Check(ipc_check_invariants(&g_kernel.ipc, &g_kernel.sched) == STATUS_OK);
     Check(vm_check_invariants(&g_kernel.vm) == STATUS_OK);
     Check(kernel_check_links(&g_kernel) == STATUS_OK);
+    // A line is unmasked exactly while a handler is bound to it and not
+    // pending; every other line (no handler, or its handler gone) is masked.
+    for (uint32_t line = 0; line < IRQ_FAKE_DEFAULT_LINES; line++) {
+        bool open = false;
+        for (const kernel_irq &q : g_kernel.irqs) {
+            open = open || (q.used && q.intid == line && q.bound && !q.pending);
+        }
+        Check(irq_fake_masked(line) == !open);
+    }
     Check(g_kernel.reaped == obj_destroyed_count(&g_kernel.caps.objects));
     Check(frame_alloc_free_count(&g_frames) + PagesHeld() == g_total_free);
     // Reserved frames are the spaces' unspent quotas, and free = reserved + available.

@@ -25,10 +25,17 @@ def _quote(arg):
         fail("qemu_test arguments cannot contain a single quote: " + arg)
     return "'" + arg + "'"
 
-def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0, allow_log = [], image = "//bsp:image", **kwargs):
-    """A sh_test that boots `image` with run_qemu options `qemu_args`."""
+def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0, allow_log = [], image = "//bsp:image", input = None, **kwargs):
+    """A sh_test that boots `image` with run_qemu options `qemu_args`.
+
+    `input`, a file label, is fed to the serial port (run_qemu --input).
+    """
     if expect == None:
         expect = boot_markers()
+    data = ["//bsp:run_qemu_lib", image]
+    if input != None:
+        qemu_args = qemu_args + ["--input=$(rootpath %s)" % input]
+        data.append(input)
     native.sh_test(
         name = name,
         srcs = ["//tests/qemu:qemu_test.sh"],
@@ -38,7 +45,7 @@ def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0,
                ["--expect-exit=%s" % expect_exit] +
                [_quote("--allow-log=" + a) for a in allow_log] +
                [_quote(a) for a in qemu_args],
-        data = ["//bsp:run_qemu_lib", image],
+        data = data,
         size = kwargs.pop("size", "small"),
         tags = ["qemu"] + kwargs.pop("tags", []),
         **kwargs

@@ -86,6 +86,8 @@
 #define R_SPACE (RIGHT_MAP | R_COMMON)
 #define R_TASK (RIGHT_CONTROL | RIGHT_WATCH | R_COMMON)
 #define R_CONSOLE (RIGHT_WRITE | R_COMMON)
+#define R_DEVICE_FRAME (RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | R_COMMON)
+#define R_IRQ (RIGHT_CONTROL | R_COMMON)
 
 /* Objects the model names: the fixed ones, then one number per new object. */
 enum {
@@ -517,6 +519,37 @@ static void pick_args(uint64_t n, uint64_t in[31])
             in[4] = bad_handle();
         }
         break;
+    case SYS_IRQ_CREATE: {
+        // Refused lines, and the RTC's (34), which never fires here: the
+        // fuzzer must not take the console UART's line.
+        static const uint64_t lines[] = {34, 27, 3, 5000, 100};
+        in[0] = pick_handle(OBJECT_KERNEL);
+        in[1] = below(4) ? lines[below(5)] : any();
+        if (in[1] == 33) {
+            in[1] = 100;
+        }
+        break;
+    }
+    case SYS_DEVICE_FRAME_CREATE: {
+        // RAM, the GIC, misaligned, nothing there, and the RTC's page,
+        // which the fuzzer may map but never writes: never the UART's.
+        static const uint64_t pages[] = {0x09010000, 0x40000000, 0x08000000, 0x09010008,
+                                         0x09100000};
+        in[0] = pick_handle(OBJECT_KERNEL);
+        in[1] = below(4) ? pages[below(5)] : any();
+        if ((in[1] & ~0xfffull) == 0x09000000) {
+            in[1] = 0x09100000;
+        }
+        break;
+    }
+    case SYS_IRQ_BIND:
+        in[0] = pick_handle(OBJECT_IRQ_HANDLER);
+        in[1] = pick_handle(OBJECT_NOTIFICATION);
+        in[2] = below(4) ? 1ull << below(64) : any();
+        break;
+    case SYS_IRQ_ACK:
+        in[0] = pick_handle(OBJECT_IRQ_HANDLER);
+        break;
     default: // yield, and numbers past the last: arguments are ignored
         break;
     }
@@ -555,6 +588,8 @@ static uint32_t results(uint64_t n)
     case SYS_NOTIFY_CREATE:
     case SYS_FRAME_CREATE:
     case SYS_SPACE_CREATE:
+    case SYS_IRQ_CREATE:
+    case SYS_DEVICE_FRAME_CREATE:
         return 1u << 1;
     case SYS_TASK_CREATE:
     case SYS_TASK_SPAWN:
@@ -675,6 +710,12 @@ static void update(const uint64_t in[31], const uint64_t out[33])
     case SYS_TASK_SPAWN:
         model_add(out[1], next_obj++, OBJECT_TASK, R_TASK, 0);
         model_add(out[2], next_obj++, OBJECT_ADDRESS_SPACE, R_SPACE, 0);
+        break;
+    case SYS_IRQ_CREATE:
+        model_add(out[1], next_obj++, OBJECT_IRQ_HANDLER, R_IRQ, 0);
+        break;
+    case SYS_DEVICE_FRAME_CREATE:
+        model_add(out[1], next_obj++, OBJECT_FRAME, R_DEVICE_FRAME, 0);
         break;
     default:
         break;

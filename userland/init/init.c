@@ -1,10 +1,12 @@
 /*
  * init: the first task, started by the kernel with the capabilities of
- * kernel/abi/init.h in fixed slots. It starts the process manager
- * (userland/procmgr), lends it a kernel and a console capability, then asks
- * it for hello, giving hello a console capability of its own, then for
- * crash, which faults: init watches it and learns when the kernel has
- * stopped it. Then it powers off.
+ * kernel/abi/init.h in fixed slots. It starts the UART driver
+ * (userland/uart), through which it and the programs it starts print from
+ * then on (the kernel's console when the driver cannot start), and the
+ * process manager (userland/procmgr), to which it lends a kernel and a
+ * console capability; then asks it for hello, giving hello an endpoint of
+ * the driver, then for crash, which faults: init watches it and learns
+ * when the kernel has stopped it. Then it powers off.
  */
 
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include "userland/libsys/print.h"
 #include "userland/libsys/sys.h"
 #include "userland/procmgr/procmgr.h"
+#include "userland/uart/uart_start.h"
 
 #include "kernel/abi/handle.h"
 #include "kernel/abi/init.h"
@@ -21,6 +24,11 @@
 
 /* The process manager runs above init (16) and below what it starts (20). */
 #define INIT_PROCMGR_PRIORITY 18
+/* The UART driver runs above every client, so it serves each call at once. */
+#define INIT_UART_PRIORITY 24
+
+/* Where init and what it starts print: the UART driver, or the console. */
+static handle_t out = INIT_HANDLE_CONSOLE;
 
 /* crash runs below init (16): it starts only once init waits. */
 #define INIT_CRASH_PRIORITY 10
@@ -30,7 +38,7 @@
 /* Reports a failed step and powers off: init has nothing else to do. */
 static void fail(const char *what, status_t st)
 {
-    sys_printf(INIT_HANDLE_CONSOLE, "init: %s failed (status %d)\n", what, st);
+    sys_printf(out, "init: %s failed (status %d)\n", what, st);
     sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
 }
 
@@ -46,7 +54,9 @@ static status_t spawn(handle_t ep, const char *name, uint64_t priority, handle_t
     if (!procmgr_pack_spawn(&request, name, priority)) {
         return STATUS_INVALID_ARGUMENT;
     }
-    status_t st = sys_cap_derive(INIT_HANDLE_CONSOLE, RIGHT_WRITE | RIGHT_GRANT, &request.caps[0]);
+    status_t st = out == INIT_HANDLE_CONSOLE
+                      ? sys_cap_derive(out, RIGHT_WRITE | RIGHT_GRANT, &request.caps[0])
+                      : sys_cap_derive(out, RIGHT_SEND | RIGHT_GRANT, &request.caps[0]);
     struct sys_msg reply;
     if (st == STATUS_OK) {
         st = sys_call_caps(ep, &request, 2, &reply);
@@ -65,6 +75,17 @@ int main(uint64_t arg)
 {
     (void)arg; // 0 for init
     sys_printf(INIT_HANDLE_CONSOLE, "init: hello from EL0\n");
+
+    // The UART driver: init's own output, and its programs', goes through it.
+    handle_t uart = HANDLE_NONE;
+    status_t ust = uart_start(INIT_HANDLE_KERNEL, INIT_UART_PRIORITY, &uart);
+    if (ust == STATUS_OK) {
+        out = uart;
+        sys_printf(out, "init: uart driver started, printing through it\n");
+    } else {
+        sys_printf(INIT_HANDLE_CONSOLE, "init: no uart driver (status %d), using the console\n",
+                   ust);
+    }
 
     // The process manager, serving an endpoint init shares with it.
     handle_t ep = HANDLE_NONE;
@@ -99,7 +120,7 @@ int main(uint64_t arg)
     if (st != STATUS_OK) {
         fail("spawning hello through procmgr", st);
     }
-    sys_printf(INIT_HANDLE_CONSOLE, "init: procmgr started hello\n");
+    sys_printf(out, "init: procmgr started hello\n");
 
     // crash faults on purpose. It runs below init, so init can watch it
     // first and then wait to be told it stopped; nothing else is disturbed.
@@ -118,8 +139,8 @@ int main(uint64_t arg)
     if (st != STATUS_OK || bits != INIT_CRASH_ENDED) {
         fail("watching crash", st);
     }
-    sys_printf(INIT_HANDLE_CONSOLE, "init: crash stopped, the rest goes on\n");
-    sys_printf(INIT_HANDLE_CONSOLE, "init: done\n");
+    sys_printf(out, "init: crash stopped, the rest goes on\n");
+    sys_printf(out, "init: done\n");
     sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
     // Only reached if power-off was refused; crt0 then exits the task.
     return 1;

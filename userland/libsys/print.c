@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "userland/libsys/format.h"
 #include "userland/libsys/sys.h"
@@ -21,12 +22,39 @@ struct console_out {
     status_t status;
 };
 
+/** Writes len bytes of buf as stream write calls on endpoint (print.h). */
+static status_t stream_write(handle_t endpoint, const char *buf, size_t len)
+{
+    while (len > 0) {
+        size_t n = len < SYS_PRINT_STREAM_INLINE ? len : SYS_PRINT_STREAM_INLINE;
+        struct sys_msg msg = {
+            SYS_PRINT_STREAM_WRITE, SYS_MSG_MAX_WORDS, 0, {n, 0, 0, 0}, {HANDLE_NONE, HANDLE_NONE}};
+        for (size_t i = 0; i < n; i++) {
+            msg.words[1 + i / 8] |= (uint64_t)(uint8_t)buf[i] << (8 * (i % 8));
+        }
+        struct sys_msg reply;
+        status_t st = sys_call(endpoint, &msg, &reply);
+        if (st == STATUS_OK) {
+            st = (status_t)(uint32_t)reply.label;
+        }
+        if (st != STATUS_OK) {
+            return st;
+        }
+        buf += n;
+        len -= n;
+    }
+    return STATUS_OK;
+}
+
 /** Writes the sink's bytes to its console (unless a write failed already) and empties it. */
 static void console_flush(struct sys_format_sink *sink)
 {
     struct console_out *out = sink->context;
     if (out->status == STATUS_OK && sink->len > 0) {
         out->status = sys_console_write(out->console, sink->buf, sink->len);
+        if (out->status == STATUS_WRONG_KIND) {
+            out->status = stream_write(out->console, sink->buf, sink->len);
+        }
     }
     sink->len = 0;
 }

@@ -23,6 +23,9 @@ struct Write {
 };
 
 std::vector<Write> writes;
+// What the fake sys_call was sent (stream writes), and the call that fails.
+std::vector<std::string> calls;
+size_t call_fail_at = SIZE_MAX;
 // The status the fake returns from its n-th call (0-based); OK otherwise.
 size_t fail_at = SIZE_MAX;
 status_t fail_with = STATUS_OK;
@@ -32,6 +35,8 @@ class Print : public ::testing::Test {
     void SetUp() override
     {
         writes.clear();
+        calls.clear();
+        call_fail_at = SIZE_MAX;
         fail_at = SIZE_MAX;
         fail_with = STATUS_OK;
     }
@@ -90,11 +95,47 @@ TEST_F(Print, FirstErrorIsReturnedAndStopsWriting)
     EXPECT_EQ(writes.size(), 1u);
 }
 
+TEST_F(Print, AnEndpointGetsStreamWriteCalls)
+{
+    // Handle 7 is no console: the fake answers WRONG_KIND, as the kernel
+    // does for an endpoint; print.c then calls it with stream writes.
+    std::string text(30, 'x');
+    text += "!\n";
+    EXPECT_EQ(sys_printf(7, "%s", text.c_str()), STATUS_OK);
+    ASSERT_EQ(calls.size(), 2u);
+    EXPECT_EQ(calls[0], text.substr(0, SYS_PRINT_STREAM_INLINE));
+    EXPECT_EQ(calls[1], text.substr(SYS_PRINT_STREAM_INLINE));
+    // A failing server stops the output at its first error.
+    SetUp();
+    fail_with = STATUS_NO_MEMORY; // the reply's label
+    call_fail_at = 0;
+    EXPECT_EQ(sys_printf(7, "%s", text.c_str()), STATUS_NO_MEMORY);
+    EXPECT_EQ(calls.size(), 1u);
+}
+
 } // namespace
 
-// The fake system call.
+// The fake system calls.
+extern "C" status_t sys_call(handle_t endpoint, const struct sys_msg *msg, struct sys_msg *reply)
+{
+    EXPECT_EQ(endpoint, 7u);
+    EXPECT_EQ(msg->label, uint64_t{SYS_PRINT_STREAM_WRITE});
+    std::string bytes;
+    for (uint64_t i = 0; i < msg->words[0]; i++) {
+        bytes += (char)(msg->words[1 + i / 8] >> (8 * (i % 8)));
+    }
+    size_t index = calls.size();
+    calls.push_back(bytes);
+    *reply = {};
+    reply->label = index == call_fail_at ? (uint64_t)(uint32_t)fail_with : STATUS_OK;
+    return STATUS_OK;
+}
+
 extern "C" status_t sys_console_write(handle_t console, const void *buf, size_t len)
 {
+    if (console == 7) {
+        return STATUS_WRONG_KIND;
+    }
     size_t index = writes.size();
     writes.push_back({console, std::string(static_cast<const char *>(buf), len)});
     return index == fail_at ? fail_with : STATUS_OK;

@@ -276,3 +276,23 @@ status_t sys_task_watch(handle_t task, handle_t notification, uint64_t bits)
 {
     return sys_call4(SYS_TASK_WATCH, task, notification, bits, 0);
 }
+
+status_t sys_irq_create(handle_t kernel, uint64_t intid, handle_t *out)
+{
+    return sys_call_out(SYS_IRQ_CREATE, kernel, intid, out);
+}
+
+status_t sys_device_frame_create(handle_t kernel, uint64_t pa, handle_t *out)
+{
+    return sys_call_out(SYS_DEVICE_FRAME_CREATE, kernel, pa, out);
+}
+
+status_t sys_irq_bind(handle_t irq, handle_t notification, uint64_t bits)
+{
+    return sys_call4(SYS_IRQ_BIND, irq, notification, bits, 0);
+}
+
+status_t sys_irq_ack(handle_t irq)
+{
+    return sys_call4(SYS_IRQ_ACK, irq, 0, 0, 0);
+}

@@ -170,6 +170,18 @@ status_t sys_task_watch(handle_t task, handle_t notification, uint64_t bits);
 status_t sys_task_spawn(handle_t kernel, const char *name, uint64_t priority, handle_t give,
                         handle_t *task, handle_t *space);
 
+/** SYS_IRQ_CREATE: an IRQ handler for line intid -> *out. */
+status_t sys_irq_create(handle_t kernel, uint64_t intid, handle_t *out);
+
+/** SYS_DEVICE_FRAME_CREATE: a device frame for the MMIO page at physical pa -> *out. */
+status_t sys_device_frame_create(handle_t kernel, uint64_t pa, handle_t *out);
+
+/** SYS_IRQ_BIND: irq's line signals bits (not 0) on notification. */
+status_t sys_irq_bind(handle_t irq, handle_t notification, uint64_t bits);
+
+/** SYS_IRQ_ACK: unmasks irq's line after it fired. */
+status_t sys_irq_ack(handle_t irq);
+
 #ifdef __cplusplus
 }
 #endif

@@ -50,3 +50,25 @@ status_t uart_read(handle_t endpoint, void *buf, size_t max, size_t *got)
     *got = (size_t)n;
     return STATUS_OK;
 }
+
+status_t uart_write_bulk(handle_t endpoint, handle_t frame, size_t offset, size_t len)
+{
+    if (len == 0 || offset >= UART_BULK_MAX || len > UART_BULK_MAX - offset) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    struct sys_msg msg = {.label = UART_BULK_WRITE, .word_count = 2, .cap_count = 1};
+    msg.words[0] = offset;
+    msg.words[1] = len;
+    msg.caps[1] = HANDLE_NONE;
+    status_t st = sys_cap_derive(frame, RIGHT_MAP | RIGHT_READ | RIGHT_GRANT, &msg.caps[0]);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    struct sys_msg reply;
+    st = sys_call(endpoint, &msg, &reply);
+    if (st != STATUS_OK) {
+        (void)sys_cap_delete(msg.caps[0]); // not delivered: still ours
+        return st;
+    }
+    return (status_t)(uint32_t)reply.label;
+}
