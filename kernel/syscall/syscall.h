@@ -251,6 +251,13 @@ void syscall_dispatch(struct kernel_state *k, struct syscall_regs *regs);
  */
 void syscall_regs_from_msg(struct syscall_regs *regs, const struct ipc_msg *msg);
 
+/**
+ * Writes a received message (SYS_RECV, SYS_REPLY_RECV) into x1-x7 as
+ * syscall_regs_from_msg, and its badge into x8 (regs->number): the badge
+ * of the capability its sender sent or called through, 0 for none.
+ */
+void syscall_regs_from_recv(struct syscall_regs *regs, const struct ipc_msg *msg);
+
 #ifdef __cplusplus
 }
 #endif
