@@ -29,7 +29,10 @@ extern "C" {
  * A message as user code sees it (syscall.h, "Messages"): the sender's
  * label (48 bits), up to SYS_MSG_MAX_WORDS words and SYS_MSG_MAX_CAPS
  * capability handles. Sent, words and caps beyond the counts are ignored;
- * received, they are 0 and HANDLE_NONE.
+ * received, they are 0 and HANDLE_NONE. The badge is the kernel's word,
+ * never the sender's: received by sys_recv or sys_reply_recv (and their
+ * _caps forms), the badge of the capability the sender used (x8; 0 for
+ * none; syscall.h, "Badges"); 0 in a reply to sys_call; ignored when sent.
  */
 struct sys_msg {
     uint64_t label;
@@ -37,6 +40,7 @@ struct sys_msg {
     uint32_t cap_count;
     uint64_t words[SYS_MSG_MAX_WORDS];
     handle_t caps[SYS_MSG_MAX_CAPS];
+    uint64_t badge;
 };
 
 /**
@@ -46,6 +50,9 @@ struct sys_msg {
  */
 status_t sys_raw(uint64_t number, uint64_t r[8]);
 
+/** sys_raw, and x8 as the call left it (a received badge) -> *x8. */
+status_t sys_raw_x8(uint64_t number, uint64_t r[8], uint64_t *x8);
+
 /** SYS_YIELD: gives up the CPU; the task stays runnable. */
 status_t sys_yield(void);
 
@@ -54,6 +61,14 @@ _Noreturn void sys_exit(void);
 
 /** SYS_CAP_DERIVE: a copy of handle with rights (a subset of its own) -> *out. */
 status_t sys_cap_derive(handle_t handle, rights_t rights, handle_t *out);
+
+/**
+ * SYS_CAP_BADGE: a copy of the endpoint capability handle with rights (a
+ * subset of its own) carrying badge (not 0) -> *out. Every message sent
+ * through it, or through what is derived from it, reaches its receiver
+ * with that badge.
+ */
+status_t sys_cap_badge(handle_t handle, rights_t rights, uint64_t badge, handle_t *out);
 
 /** SYS_CAP_DELETE: deletes the capability handle names. */
 status_t sys_cap_delete(handle_t handle);
