@@ -40,5 +40,4 @@ void sys_msg_unpack(const uint64_t regs[SYS_MSG_REGS], struct sys_msg *msg)
     for (uint32_t i = 0; i < SYS_MSG_MAX_CAPS; i++) {
         msg->caps[i] = i < caps ? regs[SYS_MSG_REG_CAP0 + i] : HANDLE_NONE;
     }
-    msg->badge = 0; // x8, not in regs: the receiving wrapper fills it in
 }

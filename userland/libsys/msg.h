@@ -31,8 +31,7 @@ status_t sys_msg_pack(const struct sys_msg *msg, uint64_t regs[SYS_MSG_REGS]);
 /**
  * Reads a received message from regs[1..7] into *msg, as the kernel
  * delivers it (counts within the maximums; words and handles beyond them
- * are cleared here as well, whatever the registers hold). The badge
- * (x8, not among regs) becomes 0: a receiving wrapper sets it.
+ * are cleared here as well, whatever the registers hold).
  */
 void sys_msg_unpack(const uint64_t regs[SYS_MSG_REGS], struct sys_msg *msg);
 

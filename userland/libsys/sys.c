@@ -130,11 +130,11 @@ status_t sys_notify_poll(handle_t notification, uint64_t *bits)
 /**
  * An IPC call: x0 the endpoint, x1-x7 the message `in` (or nothing when
  * in is NULL) with receive slots `slots` in the info word, and on success
- * the message in x1-x7 -> *out (when not NULL), with the badge from x8
- * for a receive (0 for SYS_CALL's reply, whose x8 is the caller's own).
+ * the message in x1-x7 -> *out (when not NULL) and x8 -> *x8 (a received
+ * message's badge; the caller's own x8 after SYS_CALL's reply).
  */
 static status_t sys_ipc(uint64_t number, handle_t endpoint, const struct sys_msg *in,
-                        uint32_t slots, struct sys_msg *out)
+                        uint32_t slots, struct sys_msg *out, uint64_t *x8_out)
 {
     uint64_t r[SYS_MSG_REGS] = {endpoint, 0, 0, 0, 0, 0, 0, 0};
     if (slots > SYS_MSG_MAX_CAPS) {
@@ -151,7 +151,7 @@ static status_t sys_ipc(uint64_t number, handle_t endpoint, const struct sys_msg
     status_t st = sys_raw_x8(number, r, &x8);
     if (st == STATUS_OK && out != NULL) {
         sys_msg_unpack(r, out);
-        out->badge = number == SYS_RECV || number == SYS_REPLY_RECV ? x8 : 0;
+        *x8_out = x8;
     }
     return st;
 }
@@ -161,7 +161,8 @@ status_t sys_send(handle_t endpoint, const struct sys_msg *msg)
     if (msg == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_SEND, endpoint, msg, 0, NULL);
+    uint64_t x8 = 0;
+    return sys_ipc(SYS_SEND, endpoint, msg, 0, NULL, &x8);
 }
 
 status_t sys_call(handle_t endpoint, const struct sys_msg *msg, struct sys_msg *reply)
@@ -175,7 +176,8 @@ status_t sys_call_caps(handle_t endpoint, const struct sys_msg *msg, uint32_t sl
     if (msg == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_CALL, endpoint, msg, slots, reply);
+    uint64_t x8 = 0;
+    return sys_ipc(SYS_CALL, endpoint, msg, slots, reply, &x8);
 }
 
 status_t sys_recv(handle_t endpoint, struct sys_msg *msg)
@@ -185,7 +187,13 @@ status_t sys_recv(handle_t endpoint, struct sys_msg *msg)
 
 status_t sys_recv_caps(handle_t endpoint, uint32_t slots, struct sys_msg *msg)
 {
-    return sys_ipc(SYS_RECV, endpoint, NULL, slots, msg);
+    uint64_t badge = 0;
+    return sys_recv_badged(endpoint, slots, msg, &badge);
+}
+
+status_t sys_recv_badged(handle_t endpoint, uint32_t slots, struct sys_msg *msg, uint64_t *badge)
+{
+    return sys_ipc(SYS_RECV, endpoint, NULL, slots, msg, badge);
 }
 
 status_t sys_reply(const struct sys_msg *reply)
@@ -193,7 +201,8 @@ status_t sys_reply(const struct sys_msg *reply)
     if (reply == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_REPLY, HANDLE_NONE, reply, 0, NULL);
+    uint64_t x8 = 0;
+    return sys_ipc(SYS_REPLY, HANDLE_NONE, reply, 0, NULL, &x8);
 }
 
 status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct sys_msg *msg)
@@ -204,10 +213,17 @@ status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct s
 status_t sys_reply_recv_caps(handle_t endpoint, const struct sys_msg *reply, uint32_t slots,
                              struct sys_msg *msg)
 {
+    uint64_t badge = 0;
+    return sys_reply_recv_badged(endpoint, reply, slots, msg, &badge);
+}
+
+status_t sys_reply_recv_badged(handle_t endpoint, const struct sys_msg *reply, uint32_t slots,
+                               struct sys_msg *msg, uint64_t *badge)
+{
     if (reply == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, slots, msg);
+    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, slots, msg, badge);
 }
 
 status_t sys_map(handle_t space, handle_t frame, uint64_t addr, uint32_t perms)

@@ -29,10 +29,10 @@ extern "C" {
  * A message as user code sees it (syscall.h, "Messages"): the sender's
  * label (48 bits), up to SYS_MSG_MAX_WORDS words and SYS_MSG_MAX_CAPS
  * capability handles. Sent, words and caps beyond the counts are ignored;
- * received, they are 0 and HANDLE_NONE. The badge is the kernel's word,
- * never the sender's: received by sys_recv or sys_reply_recv (and their
- * _caps forms), the badge of the capability the sender used (x8; 0 for
- * none; syscall.h, "Badges"); 0 in a reply to sys_call; ignored when sent.
+ * received, they are 0 and HANDLE_NONE. Its badge, which the kernel
+ * chooses and the sender cannot, comes apart: sys_recv_badged and
+ * sys_reply_recv_badged. (64 bytes: a `= {0}` of it needs no memset, which
+ * user programs do not have.)
  */
 struct sys_msg {
     uint64_t label;
@@ -40,7 +40,6 @@ struct sys_msg {
     uint32_t cap_count;
     uint64_t words[SYS_MSG_MAX_WORDS];
     handle_t caps[SYS_MSG_MAX_CAPS];
-    uint64_t badge;
 };
 
 /**
@@ -125,6 +124,16 @@ status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct s
 /** sys_reply_recv accepting up to slots capabilities in the message received. */
 status_t sys_reply_recv_caps(handle_t endpoint, const struct sys_msg *reply, uint32_t slots,
                              struct sys_msg *msg);
+
+/*
+ * Receiving with the badge: as sys_recv_caps and sys_reply_recv_caps, and
+ * on success *badge is the badge of the capability the message's sender
+ * sent or called through (x8; 0 for none; kernel/abi/syscall.h, "Badges"):
+ * how a server tells its clients apart, whatever label they choose.
+ */
+status_t sys_recv_badged(handle_t endpoint, uint32_t slots, struct sys_msg *msg, uint64_t *badge);
+status_t sys_reply_recv_badged(handle_t endpoint, const struct sys_msg *reply, uint32_t slots,
+                               struct sys_msg *msg, uint64_t *badge);
 
 /** SYS_MAP: maps frame at the page-aligned addr of space with perms (SYS_MAP_*). */
 status_t sys_map(handle_t space, handle_t frame, uint64_t addr, uint32_t perms);
