@@ -164,10 +164,14 @@ bool kernel_run_deliver(struct kernel_state *k, uint32_t task, struct syscall_re
     if (t->wake_status == STATUS_OK) {
         if (regs->number == SYS_NOTIFY_WAIT) {
             regs->x[1] = t->bits;
-        } else if (regs->number == SYS_CALL) {
+        } else if (regs->number == SYS_RECV || regs->number == SYS_CALL ||
+                   regs->number == SYS_REPLY_RECV) {
+            // A receive's x8 becomes the badge (syscall_regs_from_recv); a
+            // call's reply leaves it. One call of syscall_regs_from_msg, so
+            // that it stays inlined into the board's switch.
+            uint64_t x8 = regs->number == SYS_CALL ? regs->number : t->msg.badge;
             syscall_regs_from_msg(regs, &t->msg);
-        } else if (regs->number == SYS_RECV || regs->number == SYS_REPLY_RECV) {
-            syscall_regs_from_recv(regs, &t->msg); // x8 becomes the badge
+            regs->number = x8;
         }
     }
     return true;
