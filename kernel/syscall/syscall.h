@@ -20,7 +20,8 @@
  * runnable, calls sched_pick_next and switches. When the task is woken, the
  * board (a later issue) writes its registers from ipc.tasks[id]: x0 =
  * wake_status, then on STATUS_OK the bits (x1) or the message (x1-x7, as
- * syscall_regs_from_msg writes them) for the call the task was blocked in.
+ * syscall_regs_from_msg writes them; for a receive its badge in x8, as
+ * syscall_regs_from_recv) for the call the task was blocked in.
  *
  * No global state, no allocation, no locking: the caller serialises calls.
  */
