@@ -5,7 +5,8 @@
  *
  * A task calls the kernel with `svc #0`: the number in x8, arguments in
  * x0-x7. On return x0 holds a status_t (status.h; 0 is success) and x1-x7
- * the results listed below. Registers that are not results of the call
+ * the results listed below (and x8, for a received message, its badge:
+ * "Badges" below). Registers that are not results of the call
  * keep the values the caller put there; on any error every register but x0
  * keeps its value (the call had no effect at all).
  *
@@ -50,6 +51,20 @@
  * endpoint. A reply that does not fit its caller fails the replier
  * (STATUS_TABLE_FULL, no effect), who may reply again without capabilities.
  *
+ * Badges: an endpoint capability may carry a badge, a non-zero 64-bit
+ * word chosen by whoever derived it with SYS_CAP_BADGE (0 means none).
+ * A received message (SYS_RECV, SYS_REPLY_RECV's receive half) comes
+ * with the badge of the capability its sender sent or called through in
+ * x8, 0 when that one has none: a register the sender cannot write, so a
+ * server tells its clients apart by the capabilities it gave them, while
+ * the label stays whatever the sender chose. The reply to SYS_CALL leaves
+ * x8 as the caller set it. The capability a queued sender or caller sent
+ * through is checked again when a receiver comes, like the capabilities
+ * in its message: if it was deleted or revoked meanwhile, the message
+ * fails (STATUS_STALE_HANDLE) and is not delivered, so once a server has
+ * revoked a badged capability it never receives that badge again from a
+ * message sent through it.
+ *
  * A blocking call (SYS_NOTIFY_WAIT, SYS_SEND, SYS_CALL, SYS_RECV,
  * SYS_REPLY_RECV) that has to wait returns nothing yet: its outcome
  * (status, bits or message, in the same registers as an immediate result)
@@ -92,12 +107,12 @@ extern "C" {
 #define SYS_CALL 9
 /**
  * x0 endpoint handle (needs RIGHT_RECV), x1 receive slots (info word
- * field) -> x1-x7 the message received.
+ * field) -> x1-x7 the message received, x8 its badge.
  */
 #define SYS_RECV 10
 /** x0 ignored, x1-x7 the reply to the last call received. */
 #define SYS_REPLY 11
-/** x0 endpoint handle (needs RIGHT_RECV), x1-x7 reply -> x1-x7 next message. */
+/** x0 endpoint handle (needs RIGHT_RECV), x1-x7 reply -> x1-x7 next message, x8 its badge. */
 #define SYS_REPLY_RECV 12
 /**
  * x0 address-space handle (needs RIGHT_MAP), x1 frame handle (needs
@@ -257,8 +272,22 @@ extern "C" {
  * unbound since).
  */
 #define SYS_IRQ_ACK 29
+/**
+ * x0 endpoint handle (needs RIGHT_DERIVE), x1 rights (a subset of the
+ * handle's), x2 the badge (any word but 0) -> x1 handle of a new
+ * capability to the same endpoint carrying that badge: a child of x0 in
+ * the derivation tree, as SYS_CAP_DERIVE's, so revoking x0 deletes it.
+ * A badge is fixed once set: SYS_CAP_DERIVE and every move or copy keep
+ * it, and badging a badged capability again is STATUS_BAD_STATE. Errors,
+ * with no effect: STATUS_INVALID_ARGUMENT (badge 0, rights wider than 32
+ * bits), the lookup's errors (STATUS_WRONG_KIND for anything but an
+ * endpoint, STATUS_MISSING_RIGHT without RIGHT_DERIVE or for rights that
+ * are not a subset), STATUS_BAD_STATE, STATUS_TABLE_FULL. See "Badges"
+ * above.
+ */
+#define SYS_CAP_BADGE 30
 /** Number of system calls; every number is below it and they are dense. */
-#define SYS_COUNT 30
+#define SYS_COUNT 31
 
 /** The privileged calls: bit n set when call n needs the kernel capability. */
 #define SYS_PRIVILEGED_MASK                                                                        \
@@ -359,9 +388,10 @@ _Static_assert(
         SYS_SPACE_CREATE == SYS_FRAME_CREATE + 1 && SYS_TASK_CREATE == SYS_SPACE_CREATE + 1 &&
         SYS_POWER_OFF == SYS_TASK_CREATE + 1 && SYS_TASK_SPAWN == SYS_POWER_OFF + 1 &&
         SYS_IRQ_CREATE == SYS_TASK_SPAWN + 1 && SYS_DEVICE_FRAME_CREATE == SYS_IRQ_CREATE + 1 &&
-        SYS_IRQ_BIND == SYS_DEVICE_FRAME_CREATE + 1 && SYS_IRQ_ACK == SYS_IRQ_BIND + 1,
+        SYS_IRQ_BIND == SYS_DEVICE_FRAME_CREATE + 1 && SYS_IRQ_ACK == SYS_IRQ_BIND + 1 &&
+        SYS_CAP_BADGE == SYS_IRQ_ACK + 1,
     "syscall numbers are dense");
-_Static_assert(SYS_IRQ_ACK + 1 == SYS_COUNT, "every number is below SYS_COUNT");
+_Static_assert(SYS_CAP_BADGE + 1 == SYS_COUNT, "every number is below SYS_COUNT");
 _Static_assert(SYS_COUNT <= 64 && (SYS_PRIVILEGED_MASK >> SYS_COUNT) == 0,
                "the privileged mask names only numbers below SYS_COUNT");
 _Static_assert(SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 1 &&

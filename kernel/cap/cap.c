@@ -29,6 +29,7 @@ static void slot_clear(struct cap *c, uint32_t generation)
     c->first_child = CAP_NIL;
     c->next_sibling = CAP_NIL;
     c->prev_sibling = CAP_NIL;
+    c->badge = 0;
 }
 
 void cap_space_init(struct cap_space *space)
@@ -183,14 +184,16 @@ static handle_t handle_of(const struct cap_space *space, int32_t pos)
 
 /**
  * Invoke: fills the free slot at pos, as the first child of parent (or a
- * root for CAP_NIL), and takes a reference on obj, which decode found live.
+ * root for CAP_NIL), with badge, and takes a reference on obj, which
+ * decode found live.
  */
 static void fill(struct cap_space *space, int32_t pos, struct obj_ref obj, rights_t rights,
-                 int32_t parent)
+                 uint64_t badge, int32_t parent)
 {
     struct cap *c = cap_at(space, pos);
     c->object = obj;
     c->rights = rights;
+    c->badge = badge;
     c->used = 1;
     c->parent = parent;
     c->first_child = CAP_NIL;
@@ -223,9 +226,33 @@ status_t cap_insert_new(struct cap_space *space, uint32_t table, struct obj_ref 
     if (st != STATUS_OK) {
         return st;
     }
-    fill(space, pos, obj, rights, CAP_NIL);
+    fill(space, pos, obj, rights, 0, CAP_NIL);
     *out = handle_of(space, pos);
     return STATUS_OK;
+}
+
+/**
+ * Decode for a derive: the capability handle names is usable as kind with
+ * RIGHT_DERIVE, new_rights are a subset of its rights, it carries no badge
+ * if to_badge (STATUS_BAD_STATE: a badge is fixed once set), and the table
+ * has a free slot. *src is its position, *pos the free slot's.
+ */
+static status_t derive_find(const struct cap_space *space, uint32_t table, handle_t handle,
+                            uint32_t kind, rights_t new_rights, bool to_badge, int32_t *src,
+                            int32_t *pos)
+{
+    status_t st = usable_find(space, table, handle, kind, RIGHT_DERIVE, src);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    const struct cap *c = cap_at_const(space, *src);
+    if ((new_rights & ~c->rights) != 0) {
+        return STATUS_MISSING_RIGHT;
+    }
+    if (to_badge && c->badge != 0) {
+        return STATUS_BAD_STATE;
+    }
+    return free_slot(space, table, pos);
 }
 
 status_t cap_derive(struct cap_space *space, uint32_t table, handle_t handle, rights_t new_rights,
@@ -236,19 +263,30 @@ status_t cap_derive(struct cap_space *space, uint32_t table, handle_t handle, ri
     if (out == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    status_t st = usable_find(space, table, handle, OBJECT_NONE, RIGHT_DERIVE, &src);
+    status_t st = derive_find(space, table, handle, OBJECT_NONE, new_rights, false, &src, &pos);
     if (st != STATUS_OK) {
         return st;
     }
     const struct cap *c = cap_at(space, src);
-    if ((new_rights & ~c->rights) != 0) {
-        return STATUS_MISSING_RIGHT;
+    fill(space, pos, c->object, new_rights, c->badge, src);
+    *out = handle_of(space, pos);
+    return STATUS_OK;
+}
+
+status_t cap_badge(struct cap_space *space, uint32_t table, handle_t handle, rights_t new_rights,
+                   uint64_t badge, handle_t *out)
+{
+    int32_t src = CAP_NIL;
+    int32_t pos = CAP_NIL;
+    if (out == NULL || badge == 0) {
+        return STATUS_INVALID_ARGUMENT;
     }
-    st = free_slot(space, table, &pos);
+    status_t st = derive_find(space, table, handle, OBJECT_ENDPOINT, new_rights, true, &src, &pos);
     if (st != STATUS_OK) {
         return st;
     }
-    fill(space, pos, c->object, new_rights, src);
+    const struct cap *c = cap_at(space, src);
+    fill(space, pos, c->object, new_rights, badge, src);
     *out = handle_of(space, pos);
     return STATUS_OK;
 }
@@ -273,6 +311,7 @@ static void move_to(struct cap_space *space, int32_t from, int32_t to)
      * freestanding kernel does not have). */
     dst->object = src->object;
     dst->rights = src->rights;
+    dst->badge = src->badge;
     dst->used = 1;
     dst->parent = src->parent;
     dst->first_child = src->first_child;
@@ -315,7 +354,7 @@ status_t cap_transfer(struct cap_space *space, uint32_t from_table, handle_t han
         move_to(space, src, pos);
     } else {
         const struct cap *c = cap_at(space, src);
-        fill(space, pos, c->object, c->rights, src);
+        fill(space, pos, c->object, c->rights, c->badge, src);
     }
     *out = handle_of(space, pos);
     return STATUS_OK;

@@ -19,6 +19,10 @@
  *
  * Tree invariants (cap_check_invariants checks them all):
  *  - a child's rights are a subset of its parent's (rights only narrow);
+ *  - only endpoint capabilities carry a badge (not 0), and a child of a
+ *    badged capability carries its parent's badge (a badge is fixed once
+ *    set: derive, copy and move keep it, cap_badge sets it only on an
+ *    unbadged one);
  *  - links are consistent and name used slots, and the tree has no cycle:
  *    a new capability is only ever added as a leaf, and moves and deletes
  *    only splice links, so no operation can make one;
@@ -90,7 +94,11 @@ struct cap {
     int32_t first_child;
     int32_t next_sibling;
     int32_t prev_sibling;
+    /** The badge (endpoints only; cap_badge), 0 for none. */
+    uint64_t badge;
 };
+
+_Static_assert(sizeof(struct cap) == 48, "struct cap has no padding");
 
 /** A task's capability table. */
 struct cap_table {
@@ -172,6 +180,17 @@ status_t cap_insert_new(struct cap_space *space, uint32_t table, struct obj_ref 
  */
 status_t cap_derive(struct cap_space *space, uint32_t table, handle_t handle, rights_t new_rights,
                     handle_t *out);
+
+/**
+ * Derives a badged child of an unbadged endpoint capability with
+ * RIGHT_DERIVE, as cap_derive does (same table, new_rights a subset): the
+ * child carries badge, which nothing changes afterwards. Errors as
+ * cap_derive, with STATUS_WRONG_KIND for any other kind than an endpoint,
+ * STATUS_INVALID_ARGUMENT for badge 0, and STATUS_BAD_STATE when the
+ * capability carries a badge already. On error nothing changes.
+ */
+status_t cap_badge(struct cap_space *space, uint32_t table, handle_t handle, rights_t new_rights,
+                   uint64_t badge, handle_t *out);
 
 /**
  * Passes a capability with RIGHT_GRANT to another table (the IPC

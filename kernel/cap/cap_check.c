@@ -18,7 +18,7 @@ static bool link_ok(const struct cap_space *space, int32_t link)
 /** An empty slot: every field cleared, generation still valid. */
 static bool empty_ok(const struct cap *c)
 {
-    return c->generation != 0 && c->rights == 0 && c->object.kind == OBJECT_NONE &&
+    return c->generation != 0 && c->rights == 0 && c->badge == 0 && c->object.kind == OBJECT_NONE &&
            c->parent == CAP_NIL && c->first_child == CAP_NIL && c->next_sibling == CAP_NIL &&
            c->prev_sibling == CAP_NIL;
 }
@@ -54,12 +54,25 @@ static bool links_ok(const struct cap_space *space, int32_t pos)
     return true;
 }
 
-/** Checks one used capability: rights, object, links, attenuation. */
+/** A badge only on an endpoint, and a badged parent's badge on each child. */
+static bool badge_ok(const struct cap_space *space, const struct cap *c)
+{
+    if (c->badge != 0 && c->object.kind != OBJECT_ENDPOINT) {
+        return false;
+    }
+    if (c->parent == CAP_NIL) {
+        return true;
+    }
+    uint64_t inherited = cap_at_const(space, c->parent)->badge;
+    return inherited == 0 || inherited == c->badge;
+}
+
+/** Checks one used capability: rights, object, links, attenuation, badge. */
 static bool cap_ok(const struct cap_space *space, int32_t pos)
 {
     const struct cap *c = cap_at_const(space, pos);
     if (c->generation == 0 || (c->rights & ~RIGHTS_ALL) != 0 ||
-        !obj_ref_held(&space->objects, c->object) || !links_ok(space, pos)) {
+        !obj_ref_held(&space->objects, c->object) || !links_ok(space, pos) || !badge_ok(space, c)) {
         return false;
     }
     return c->parent == CAP_NIL || (c->rights & ~cap_at_const(space, c->parent)->rights) == 0;

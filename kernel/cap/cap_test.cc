@@ -520,6 +520,89 @@ TEST_F(CapTest, InvariantCheckerCatchesCorruption)
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, cap_check_invariants(nullptr));
 }
 
+TEST_F(CapTest, BadgeMakesABadgedChildKeptByDeriveCopyAndMove)
+{
+    handle_t a = NewCap(kA);
+    handle_t b = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_badge(space_.get(), kA, a, RIGHT_SEND | RIGHT_DERIVE | RIGHT_GRANT,
+                                   UINT64_MAX, &b));
+    EXPECT_EQ(UINT64_MAX, Get(kA, b)->badge);
+    EXPECT_EQ(0u, Get(kA, a)->badge);
+    EXPECT_EQ(cap_position(space_.get(), Get(kA, a)), Get(kA, b)->parent);
+    EXPECT_EQ(RIGHT_SEND | RIGHT_DERIVE | RIGHT_GRANT, Get(kA, b)->rights);
+    handle_t c = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_derive(space_.get(), kA, b, RIGHT_SEND | RIGHT_GRANT, &c));
+    EXPECT_EQ(UINT64_MAX, Get(kA, c)->badge);
+    handle_t copy = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_transfer(space_.get(), kA, c, kB, false, &copy));
+    EXPECT_EQ(UINT64_MAX, Get(kB, copy)->badge);
+    handle_t moved = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_transfer(space_.get(), kA, c, kC, true, &moved));
+    EXPECT_EQ(UINT64_MAX, Get(kC, moved)->badge);
+    // Revoking the unbadged source deletes every badged descendant.
+    ASSERT_EQ(STATUS_OK, cap_revoke(space_.get(), kA, a));
+    EXPECT_EQ(1u, cap_table_count(space_.get(), kA));
+    EXPECT_EQ(0u, cap_table_count(space_.get(), kB));
+    EXPECT_EQ(0u, cap_table_count(space_.get(), kC));
+}
+
+TEST_F(CapTest, BadgeErrorsChangeNothing)
+{
+    handle_t ep = NewCap(kA);
+    handle_t frame = NewCap(kA, RIGHTS_ALL, OBJECT_FRAME);
+    handle_t no_derive = NewCap(kA, RIGHT_SEND);
+    handle_t badged = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_badge(space_.get(), kA, ep, RIGHTS_ALL, 3, &badged));
+    handle_t out = HANDLE_NONE;
+    Snapshot();
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, cap_badge(space_.get(), kA, ep, RIGHT_SEND, 0, &out));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, cap_badge(space_.get(), kA, ep, RIGHT_SEND, 1, nullptr));
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, cap_badge(nullptr, kA, ep, RIGHT_SEND, 1, &out));
+    EXPECT_EQ(STATUS_WRONG_KIND, cap_badge(space_.get(), kA, frame, RIGHT_SEND, 1, &out));
+    EXPECT_EQ(STATUS_MISSING_RIGHT, cap_badge(space_.get(), kA, no_derive, RIGHT_SEND, 1, &out));
+    EXPECT_EQ(STATUS_BAD_STATE, cap_badge(space_.get(), kA, badged, RIGHT_SEND, 4, &out));
+    EXPECT_EQ(STATUS_BAD_HANDLE, cap_badge(space_.get(), kA, HANDLE_NONE, RIGHT_SEND, 1, &out));
+    EXPECT_EQ(STATUS_BAD_HANDLE, cap_badge(space_.get(), kB, ep, RIGHT_SEND, 1, &out));
+    EXPECT_EQ(HANDLE_NONE, out);
+    EXPECT_TRUE(Unchanged());
+    handle_t narrow = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_derive(space_.get(), kA, ep, RIGHT_SEND | RIGHT_DERIVE, &narrow));
+    Snapshot();
+    EXPECT_EQ(STATUS_MISSING_RIGHT, cap_badge(space_.get(), kA, narrow, RIGHT_RECV, 1, &out));
+    EXPECT_TRUE(Unchanged());
+    ASSERT_EQ(STATUS_OK, cap_delete(space_.get(), kA, narrow));
+    Snapshot();
+    EXPECT_EQ(STATUS_STALE_HANDLE, cap_badge(space_.get(), kA, narrow, RIGHT_SEND, 1, &out));
+    EXPECT_TRUE(Unchanged());
+    Fill(kA);
+    Snapshot();
+    EXPECT_EQ(STATUS_TABLE_FULL, cap_badge(space_.get(), kA, ep, RIGHT_SEND, 1, &out));
+    EXPECT_TRUE(Unchanged());
+}
+
+TEST_F(CapTest, InvariantCheckerCatchesBadBadges)
+{
+    handle_t a = NewCap(kA);
+    handle_t b = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_badge(space_.get(), kA, a, RIGHTS_ALL, 5, &b));
+    handle_t c = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_derive(space_.get(), kA, b, RIGHTS_ALL, &c));
+    handle_t f = NewCap(kA, RIGHTS_ALL, OBJECT_FRAME);
+    ASSERT_EQ(STATUS_OK, cap_check_invariants(space_.get()));
+
+    Get(kA, c)->badge = 6; // a child of a badged capability with another badge
+    EXPECT_EQ(STATUS_BAD_FORMAT, cap_check_invariants(space_.get()));
+    Get(kA, c)->badge = 5;
+    Get(kA, f)->badge = 1; // a badge on a frame
+    EXPECT_EQ(STATUS_BAD_FORMAT, cap_check_invariants(space_.get()));
+    Get(kA, f)->badge = 0;
+    ASSERT_EQ(STATUS_OK, cap_delete(space_.get(), kA, f));
+    space_->tables[kA].slots[handle_slot(f)].badge = 1; // an empty slot with a badge
+    EXPECT_EQ(STATUS_BAD_FORMAT, cap_check_invariants(space_.get()));
+    space_->tables[kA].slots[handle_slot(f)].badge = 0;
+    EXPECT_EQ(STATUS_OK, cap_check_invariants(space_.get()));
+}
+
 /** Random operations over a few small tables, invariants checked after each. */
 class CapRandomTest : public CapTest {
   protected:
@@ -597,7 +680,7 @@ class CapRandomTest : public CapTest {
             return cap_revoke(space_.get(), table, h);
         case 12:
         case 13:
-            return cap_derive(space_.get(), table, h, Rights(), &out);
+            return cap_badge(space_.get(), table, h, Rights(), rng_() % 4, &out);
         case 14: {
             cap *c = nullptr;
             status_t st = cap_lookup(space_.get(), table, h, OBJECT_NONE, 0, &c);
@@ -634,8 +717,8 @@ TEST_F(CapRandomTest, InvariantsHoldAfterEveryStep)
     // The sequence exercises both outcomes.
     EXPECT_GT(ok, 1000);
     EXPECT_GT(failed, 100);
-    for (status_t st :
-         {STATUS_TABLE_FULL, STATUS_STALE_HANDLE, STATUS_BAD_HANDLE, STATUS_MISSING_RIGHT}) {
+    for (status_t st : {STATUS_TABLE_FULL, STATUS_STALE_HANDLE, STATUS_BAD_HANDLE,
+                        STATUS_MISSING_RIGHT, STATUS_BAD_STATE, STATUS_WRONG_KIND}) {
         EXPECT_GT(seen[st], 0) << "status " << st << " never seen";
     }
     for (int st = 0; st < STATUS_COUNT; st++) {

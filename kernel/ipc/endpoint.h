@@ -18,7 +18,9 @@
  * receiver sets before recv, reply+recv or call, as seL4's receive slots)
  * or than its table's free slots (STATUS_TABLE_FULL). A sender's
  * capabilities are checked when it sends and again when a receiver takes
- * its message.
+ * its message; so is the endpoint capability it sent through, when its
+ * caller named one (ipc_msg.via), whose badge (ipc_msg.badge) goes to the
+ * receiver with the message.
  *
  * A message that cannot go to a receiver is always the sender's failure,
  * never the receiver's, so no message blocks an endpoint. Sent while a

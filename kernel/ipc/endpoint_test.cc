@@ -354,6 +354,73 @@ TEST_F(EndpointTest, QueuedCallerWhoseCapabilityWentStaleIsDropped)
     EXPECT_TRUE(Unchanged());
 }
 
+TEST_F(EndpointTest, TheBadgeGoesWithTheMessageAndItsCapabilityIsCheckedAgain)
+{
+    AddTask(0); // sends through an endpoint capability, which goes while it is queued
+    AddTask(1); // sends with no capability to check
+    AddTask(2); // receiver
+    const handle_t via = NewCap(0, RIGHT_SEND, OBJECT_ENDPOINT);
+    SetMsg(0, 5, 1);
+    Task(0).msg.via = via;
+    Task(0).msg.badge = 0x77;
+    ASSERT_EQ(STATUS_OK, Send(0, 0));
+    SetMsg(1, 6, 0);
+    Task(1).msg.badge = 0x88;
+    ASSERT_EQ(STATUS_OK, Send(0, 1));
+    ASSERT_EQ(STATUS_OK, Recv(0, 2));
+    ExpectMsg(2, 5, 1);
+    EXPECT_EQ(0x77u, Task(2).msg.badge);
+    EXPECT_EQ(HANDLE_NONE, Task(2).msg.via) << "a received message names no capability";
+    ASSERT_EQ(STATUS_OK, Recv(0, 2));
+    ExpectMsg(2, 6, 0);
+    EXPECT_EQ(0x88u, Task(2).msg.badge);
+
+    // Queued again; its capability goes: dropped, the receive blocks.
+    SetMsg(0, 7, 0);
+    Task(0).msg.via = via;
+    Task(0).msg.badge = 0x77;
+    ASSERT_EQ(STATUS_OK, Send(0, 0));
+    ASSERT_EQ(STATUS_OK, cap_delete(caps_.get(), 0, via));
+    ASSERT_EQ(STATUS_OK, Recv(0, 2));
+    EXPECT_EQ(STATUS_STALE_HANDLE, Task(0).wake_status);
+    EXPECT_EQ(SCHED_READY, State(0));
+    EXPECT_EQ(SCHED_BLOCKED, State(2));
+    EXPECT_EQ(uint32_t{IPC_WAIT_RECV}, Task(2).wait);
+}
+
+TEST_F(EndpointTest, ASendingCapabilityThatDoesNotSendIsRefused)
+{
+    AddTask(0);
+    AddTask(1);
+    ASSERT_EQ(STATUS_OK, Recv(1, 1)); // a receiver waits on endpoint 1
+    const handle_t frame = NewCap(0, RIGHTS_ALL, OBJECT_FRAME);
+    const handle_t no_send = NewCap(0, RIGHT_RECV, OBJECT_ENDPOINT);
+    const handle_t ok = NewCap(0, RIGHT_SEND, OBJECT_ENDPOINT);
+    struct Case {
+        handle_t via;
+        status_t want;
+    };
+    for (const Case &c : {Case{frame, STATUS_WRONG_KIND}, Case{no_send, STATUS_MISSING_RIGHT},
+                          Case{handle_make(40, 1), STATUS_BAD_HANDLE}}) {
+        for (uint32_t ep : {0u, 1u}) {
+            SetMsg(0, 1, 0);
+            Task(0).msg.via = c.via;
+            Snapshot();
+            EXPECT_EQ(c.want, Send(ep, 0));
+            EXPECT_EQ(c.want, Call(ep, 0));
+            EXPECT_TRUE(Unchanged());
+        }
+    }
+    // Without a capability space the capability cannot be checked: refused.
+    SetMsg(0, 1, 0);
+    Task(0).msg.via = ok;
+    Snapshot();
+    EXPECT_EQ(STATUS_INVALID_ARGUMENT, ipc_send(ipc_.get(), sched_.get(), nullptr, 1, 0));
+    EXPECT_TRUE(Unchanged());
+    ASSERT_EQ(STATUS_OK, Send(1, 0)); // with one, it goes
+    EXPECT_EQ(SCHED_READY, State(1));
+}
+
 TEST_F(EndpointTest, AllQueuedSendersAtFaultReceiverBlocks)
 {
     for (uint32_t id = 0; id < 4; id++) {

@@ -32,6 +32,8 @@ void ipc_init(struct ipc *ipc)
         for (uint32_t c = 0; c < IPC_MSG_CAPS; c++) {
             t->msg.caps[c] = HANDLE_NONE;
         }
+        t->msg.badge = 0;
+        t->msg.via = HANDLE_NONE;
         t->wait = IPC_WAIT_NONE;
         t->recv_slots = IPC_MSG_CAPS;
         t->wait_object = 0;

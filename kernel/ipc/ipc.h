@@ -66,7 +66,8 @@ enum ipc_wait {
 /**
  * A message: a label, word_count data words and cap_count capability
  * handles (in the sender's table when sent, in the receiver's when
- * received). The label is opaque here; messages from the system call ABI
+ * received), and the badge of the endpoint capability it was sent
+ * through. The label is opaque here; messages from the system call ABI
  * carry 48 bits of it. No padding, so messages compare with memcmp.
  */
 struct ipc_msg {
@@ -75,6 +76,20 @@ struct ipc_msg {
     uint32_t word_count;
     uint32_t cap_count;
     handle_t caps[IPC_MSG_CAPS];
+    /**
+     * Sent: the badge of the capability `via` names (0 for none), which
+     * the sender's caller (kernel/syscall) read from it; received: the
+     * sender's, passed on as it is. The sender never chooses it.
+     */
+    uint64_t badge;
+    /**
+     * Sent: the endpoint capability (a handle in the sender's table) the
+     * message goes through, checked again (kind endpoint, RIGHT_SEND) when
+     * a receiver takes a queued message, as its capabilities are; or
+     * HANDLE_NONE: nothing to check (a reply, or a caller that looked no
+     * capability up). Received: HANDLE_NONE.
+     */
+    handle_t via;
 };
 
 /** One task's IPC state. */
@@ -134,8 +149,8 @@ struct ipc {
     struct ipc_endpoint endpoints[IPC_MAX_ENDPOINTS];
 };
 
-_Static_assert(sizeof(struct ipc_msg) == 64, "struct ipc_msg has no padding");
-_Static_assert(sizeof(struct ipc_task) == 96, "struct ipc_task has no padding");
+_Static_assert(sizeof(struct ipc_msg) == 80, "struct ipc_msg has no padding");
+_Static_assert(sizeof(struct ipc_task) == 112, "struct ipc_task has no padding");
 
 /** Sets up ipc: no task waits, no reply right, every queue empty, no bit pending. */
 void ipc_init(struct ipc *ipc);

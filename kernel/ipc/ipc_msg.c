@@ -23,11 +23,20 @@ status_t ipc_msg_check_sender(struct ipc *ipc, struct cap_space *caps, uint32_t 
     if (m->word_count > IPC_MSG_WORDS || m->cap_count > IPC_MSG_CAPS) {
         return STATUS_INVALID_ARGUMENT;
     }
-    if (m->cap_count == 0) {
+    if (m->cap_count == 0 && m->via == HANDLE_NONE) {
         return STATUS_OK;
     }
     if (caps == 0) {
         return STATUS_INVALID_ARGUMENT;
+    }
+    if (m->via != HANDLE_NONE) {
+        // The capability it is sent through: deleted or revoked while the
+        // message waited, its badge must not reach a receiver any more.
+        struct cap *c = 0;
+        status_t st = cap_lookup(caps, from, m->via, OBJECT_ENDPOINT, RIGHT_SEND, &c);
+        if (st != STATUS_OK) {
+            return st;
+        }
     }
     for (uint32_t i = 0; i < m->cap_count; i++) {
         struct cap *c = 0;
@@ -88,4 +97,6 @@ void ipc_msg_transfer(struct ipc *ipc, struct cap_space *caps, uint32_t from, ui
         dst->caps[i] = out;
     }
     dst->cap_count = count;
+    dst->badge = src->badge;
+    dst->via = HANDLE_NONE;
 }

@@ -37,8 +37,10 @@ void ipc_wake_all(struct ipc *ipc, struct sched *s, struct ipc_queue *q, status_
 
 /**
  * Checks the sender's side of task from's message: word and cap counts in
- * range, caps not null when cap_count > 0, and every capability distinct,
- * live and with RIGHT_GRANT in table from. Returns STATUS_OK or the error
+ * range, caps not null when cap_count > 0 or via is set, the capability
+ * via names (if not HANDLE_NONE) a live endpoint capability with
+ * RIGHT_SEND in table from, and every capability distinct, live and with
+ * RIGHT_GRANT in table from. Returns STATUS_OK or the error
  * (STATUS_INVALID_ARGUMENT, cap_lookup's). Changes nothing.
  */
 status_t ipc_msg_check_sender(struct ipc *ipc, struct cap_space *caps, uint32_t from);

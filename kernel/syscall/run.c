@@ -38,10 +38,13 @@ bool kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_re
  * what kernel_run_syscall, kernel_run_next and kernel_run_deliver do after
  * the ipc module. The message goes register to register as
  * syscall_regs_from_msg would write it: the info word is the sender's (no
- * capability), words beyond the count 0, no handles.
+ * capability), words beyond the count 0, no handles; and for a woken
+ * receiver (badge not NULL) the badge in x8, as syscall_regs_from_recv
+ * (a woken caller's x8 stays).
  */
 static inline int32_t fast_finish(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
-                                  struct syscall_regs *const *contexts, int32_t next)
+                                  struct syscall_regs *const *contexts, int32_t next,
+                                  const uint64_t *badge)
 {
     // As kernel_run_syscall: the task blocked, owed its outcome; x0 says OK.
     // Nothing was destroyed, so kernel_reap has nothing to do.
@@ -63,6 +66,9 @@ static inline int32_t fast_finish(struct kernel_state *k, uint32_t task, struct 
         }
         for (uint32_t i = 0; i < SYS_MSG_MAX_CAPS; i++) {
             to->x[SYS_MSG_REG_CAP0 + i] = HANDLE_NONE;
+        }
+        if (badge != 0) {
+            to->number = *badge;
         }
     }
     return next;
@@ -93,11 +99,12 @@ int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_re
     }
     if (regs->number == SYS_CALL) {
         uint32_t ep = 0;
+        uint64_t badge = 0;
         int32_t next =
-            syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_SEND, &ep) != STATUS_OK
+            syscall_lookup_endpoint(k, task, regs->x[0], RIGHT_SEND, &ep, &badge) != STATUS_OK
                 ? -1
                 : ipc_call_fast(&k->ipc, &k->sched, ep, task);
-        return next < 0 ? -1 : fast_finish(k, task, regs, contexts, next);
+        return next < 0 ? -1 : fast_finish(k, task, regs, contexts, next, &badge);
     }
     if (regs->number == SYS_REPLY_RECV) {
         uint32_t ep = 0;
@@ -105,7 +112,7 @@ int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_re
             syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_RECV, &ep) != STATUS_OK
                 ? -1
                 : ipc_reply_recv_fast(&k->ipc, &k->sched, ep, task);
-        return next < 0 ? -1 : fast_finish(k, task, regs, contexts, next);
+        return next < 0 ? -1 : fast_finish(k, task, regs, contexts, next, 0);
     }
     return -1;
 }
@@ -159,7 +166,12 @@ bool kernel_run_deliver(struct kernel_state *k, uint32_t task, struct syscall_re
             regs->x[1] = t->bits;
         } else if (regs->number == SYS_RECV || regs->number == SYS_CALL ||
                    regs->number == SYS_REPLY_RECV) {
+            // A receive's x8 becomes the badge (syscall_regs_from_recv); a
+            // call's reply leaves it. One call of syscall_regs_from_msg, so
+            // that it stays inlined into the board's switch.
+            uint64_t x8 = regs->number == SYS_CALL ? regs->number : t->msg.badge;
             syscall_regs_from_msg(regs, &t->msg);
+            regs->number = x8;
         }
     }
     return true;

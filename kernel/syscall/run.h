@@ -43,7 +43,8 @@ bool kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_re
  * capability, by the running task, when the task it wakes is the one the
  * scheduler would run next. Then it does what kernel_run_syscall,
  * kernel_run_next and kernel_run_deliver for the woken task would do, byte
- * for byte in k and in both tasks' registers, but for the two tasks'
+ * for byte in k and in both tasks' registers (a woken receiver's x8 gets
+ * the badge of the capability the caller called through), but for the two tasks'
  * message buffers (ipc.h: scratch), since the message goes straight from
  * register to register; and returns the woken task: the board switches to
  * it. contexts[id] are the saved registers of each task id (OBJ_MAX_TASKS
@@ -78,7 +79,8 @@ bool kernel_run_alive(const struct kernel_state *k);
  * Writes into regs (the registers saved when task blocked in a system call:
  * x8 still holds the call's number) the outcome of that call, if the task
  * is owed one since it was woken: x0 the status, then on success the bits
- * (SYS_NOTIFY_WAIT) or the message (SYS_RECV, SYS_CALL, SYS_REPLY_RECV).
+ * (SYS_NOTIFY_WAIT) or the message (SYS_RECV, SYS_CALL, SYS_REPLY_RECV),
+ * with its badge in x8 for a receive (SYS_RECV, SYS_REPLY_RECV).
  * Returns whether it wrote anything.
  */
 bool kernel_run_deliver(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);

@@ -111,6 +111,27 @@ TEST_F(RunTest, AWokenReceiverGetsTheMessageInItsRegisters)
     EXPECT_EQ(0u, recv.x[4]);
 }
 
+TEST_F(RunTest, AWokenReceiverGetsTheBadgeInX8)
+{
+    const uint64_t ep = Call(root_, SYS_ENDPOINT_CREATE, INIT_HANDLE_KERNEL).x[1];
+    const uint64_t badged = Call(root_, SYS_CAP_BADGE, ep, RIGHT_SEND, 0xb0b).x[1];
+    syscall_regs r = Call(root_, SYS_TASK_CREATE, INIT_HANDLE_KERNEL, space_, 10, ep);
+    const uint32_t receiver = 2;
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), receiver, 0x1000, 0x2000, 0));
+    syscall_regs recv = Call(receiver, SYS_RECV, r.x[2]);
+    syscall_regs send{};
+    send.number = SYS_SEND;
+    send.x[0] = badged;
+    send.x[1] = sys_msg_info(0x42, 0, 0);
+    kernel_run_syscall(k_.get(), root_, &send);
+    ASSERT_EQ(0u, send.x[0]);
+    EXPECT_EQ((uint64_t)SYS_SEND, send.number) << "the sender's x8 stays";
+    ASSERT_TRUE(kernel_run_deliver(k_.get(), receiver, &recv));
+    EXPECT_EQ(0u, recv.x[0]);
+    EXPECT_EQ(0xb0bu, recv.number);
+    EXPECT_EQ(sys_msg_info(0x42, 0, 0), recv.x[1]);
+}
+
 TEST_F(RunTest, ATaskStoppedWhileBlockedIsOwedNothing)
 {
     syscall_regs wait = Call(child_, SYS_NOTIFY_WAIT, child_notif_);
@@ -265,6 +286,7 @@ TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
 {
     uint32_t taken = 0;
     uint32_t refused = 0;
+    uint32_t badged = 0;
     for (uint32_t seed = 1; seed <= 40; seed++) {
         if (seed > 1) {
             ram_.Reset(); // the last kernel's memory, reservations included, is dropped
@@ -276,8 +298,17 @@ TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
         std::vector<uint64_t> handle(OBJ_MAX_TASKS, HANDLE_NONE);
         handle[root_] = ep;
         for (int i = 0; i < 6; i++) {
+            // Most tasks get a badged capability (badges 1 and 2 shared by
+            // two tasks each), some the unbadged one: a receiver's x8 must
+            // come out the same both ways.
+            const uint32_t badge = rng() % 3;
+            const uint64_t given =
+                badge == 0 ? ep
+                           : Call(root_, SYS_CAP_BADGE, ep,
+                                  RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT | RIGHT_DERIVE, badge)
+                                 .x[1];
             syscall_regs r =
-                Call(root_, SYS_TASK_CREATE, INIT_HANDLE_KERNEL, space_, 8 + rng() % 6, ep);
+                Call(root_, SYS_TASK_CREATE, INIT_HANDLE_KERNEL, space_, 8 + rng() % 6, given);
             cap *c = nullptr;
             ASSERT_EQ(STATUS_OK, cap_lookup(&k_->caps, root_, r.x[1], OBJECT_TASK, 0, &c));
             ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c->object.index, 0x1000, 0x2000, 0));
@@ -351,6 +382,7 @@ TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
             ASSERT_EQ(STATUS_OK, ipc_check_invariants(&k_->ipc, &k_->sched));
             if (fast_next >= 0) {
                 taken++;
+                badged += r.number == SYS_CALL && regs[cur].number != 0 ? 1 : 0;
                 ASSERT_EQ(cur, fast_next) << "seed " << seed << " step " << step;
                 // The two message buffers are scratch the fast path leaves alone.
                 Snapshot slow(k_.get(), regs);
@@ -367,10 +399,11 @@ TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
             }
         }
     }
-    std::printf("fast path: %u taken, %u refused\n", taken, refused);
+    std::printf("fast path: %u taken, %u refused, %u badges received\n", taken, refused, badged);
     // Both outcomes were exercised, the fast one often.
     EXPECT_GT(taken, 1000u);
     EXPECT_GT(refused, 1000u);
+    EXPECT_GT(badged, 200u) << "fast calls through badged capabilities";
 }
 
 } // namespace

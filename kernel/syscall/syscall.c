@@ -142,6 +142,8 @@ static status_t syscall_invoke(struct kernel_state *k, uint32_t task, struct sys
         return syscall_cap_delete(k, task, regs);
     case SYS_CAP_REVOKE:
         return syscall_cap_revoke(k, task, regs);
+    case SYS_CAP_BADGE:
+        return syscall_cap_badge(k, task, regs);
     case SYS_NOTIFY_SIGNAL:
         return syscall_notify_signal(k, task, regs);
     case SYS_NOTIFY_WAIT:
@@ -235,5 +237,21 @@ __attribute__((always_inline)) status_t syscall_lookup_index(struct kernel_state
         return st;
     }
     *index = c->object.index;
+    return STATUS_OK;
+}
+
+/* Always inlined: the IPC fast path (run.c) looks its endpoint up with it. */
+__attribute__((always_inline)) status_t syscall_lookup_endpoint(struct kernel_state *k,
+                                                                uint32_t task, uint64_t handle,
+                                                                rights_t needed, uint32_t *index,
+                                                                uint64_t *badge)
+{
+    struct cap *c = 0;
+    status_t st = cap_lookup(&k->caps, task, (handle_t)handle, OBJECT_ENDPOINT, needed, &c);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    *index = c->object.index;
+    *badge = c->badge;
     return STATUS_OK;
 }

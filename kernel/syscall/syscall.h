@@ -20,7 +20,8 @@
  * runnable, calls sched_pick_next and switches. When the task is woken, the
  * board (a later issue) writes its registers from ipc.tasks[id]: x0 =
  * wake_status, then on STATUS_OK the bits (x1) or the message (x1-x7, as
- * syscall_regs_from_msg writes them) for the call the task was blocked in.
+ * syscall_regs_from_msg writes them; for a receive its badge in x8, as
+ * syscall_regs_from_recv) for the call the task was blocked in.
  *
  * No global state, no allocation, no locking: the caller serialises calls.
  */
@@ -349,6 +350,13 @@ void syscall_dispatch(struct kernel_state *k, struct syscall_regs *regs);
  * (HANDLE_NONE beyond cap_count). For the board, when it wakes a task.
  */
 void syscall_regs_from_msg(struct syscall_regs *regs, const struct ipc_msg *msg);
+
+/**
+ * Writes a received message (SYS_RECV, SYS_REPLY_RECV) into x1-x7 as
+ * syscall_regs_from_msg, and its badge into x8 (regs->number): the badge
+ * of the capability its sender sent or called through, 0 for none.
+ */
+void syscall_regs_from_recv(struct syscall_regs *regs, const struct ipc_msg *msg);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-/** Capability calls: derive, delete, revoke. */
+/** Capability calls: derive, badge, delete, revoke. */
 
 #include <stdint.h>
 
@@ -19,6 +19,24 @@ status_t syscall_cap_derive(struct kernel_state *k, uint32_t task, struct syscal
     // before it changes anything.
     handle_t out = HANDLE_NONE;
     status_t st = cap_derive(&k->caps, task, (handle_t)regs->x[0], (rights_t)regs->x[1], &out);
+    if (st == STATUS_OK) {
+        regs->x[1] = out;
+    }
+    return st;
+}
+
+/** x0 endpoint handle, x1 rights, x2 badge (not 0) -> x1 new badged handle. */
+status_t syscall_cap_badge(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+{
+    if (regs->x[1] > (uint64_t)UINT32_MAX) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    // cap_badge checks the badge, the handle, its kind, RIGHT_DERIVE, the
+    // subset, that it has no badge yet and the room before it changes
+    // anything.
+    handle_t out = HANDLE_NONE;
+    status_t st =
+        cap_badge(&k->caps, task, (handle_t)regs->x[0], (rights_t)regs->x[1], regs->x[2], &out);
     if (st == STATUS_OK) {
         regs->x[1] = out;
     }

@@ -71,6 +71,12 @@ void syscall_regs_from_msg(struct syscall_regs *regs, const struct ipc_msg *msg)
     }
 }
 
+void syscall_regs_from_recv(struct syscall_regs *regs, const struct ipc_msg *msg)
+{
+    syscall_regs_from_msg(regs, msg);
+    regs->number = msg->badge;
+}
+
 /**
  * Copies a message field by field: a struct assignment may compile into a
  * call to memcpy, which the freestanding kernel does not have.
@@ -86,6 +92,8 @@ static void msg_copy(struct ipc_msg *dst, const struct ipc_msg *src)
     for (uint32_t c = 0; c < IPC_MSG_CAPS; c++) {
         dst->caps[c] = src->caps[c];
     }
+    dst->badge = src->badge;
+    dst->via = src->via;
 }
 
 /** Which endpoint operation ipc_invoke runs. */
@@ -109,20 +117,23 @@ static status_t ipc_invoke(struct kernel_state *k, enum ipc_op op, uint32_t ep, 
 
 /**
  * Decodes the message registers, puts the message in the task's buffer
- * (and, for a call or reply+recv, which receive, the receive slots in its
- * recv_slots) and runs op. The ipc module checks the capability and the
- * receiver's room before it changes anything; if it refuses, the task's
- * buffer and slots get their old contents back, so an error changes
- * nothing.
+ * with the badge of the endpoint capability via it goes through
+ * (HANDLE_NONE and 0 for a reply) (and, for a call or reply+recv, which
+ * receive, the receive slots in its recv_slots) and runs op. The ipc
+ * module checks the capabilities and the receiver's room before it changes
+ * anything; if it refuses, the task's buffer and slots get their old
+ * contents back, so an error changes nothing.
  */
 static status_t send_message(struct kernel_state *k, enum ipc_op op, uint32_t ep, uint32_t task,
-                             const struct syscall_regs *regs)
+                             const struct syscall_regs *regs, handle_t via, uint64_t badge)
 {
     struct ipc_msg msg;
     status_t st = msg_decode(regs, &msg);
     if (st != STATUS_OK) {
         return st;
     }
+    msg.via = via;
+    msg.badge = badge;
     struct ipc_task *t = &k->ipc.tasks[task];
     struct ipc_msg saved;
     const uint16_t saved_slots = t->recv_slots;
@@ -139,25 +150,30 @@ static status_t send_message(struct kernel_state *k, enum ipc_op op, uint32_t ep
     return st;
 }
 
-/** x0 endpoint handle (RIGHT_SEND), x1-x7 message. */
+/** x0 endpoint handle (RIGHT_SEND), x1-x7 message, sent with x0's badge. */
 status_t syscall_ipc_send(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
 {
     uint32_t ep = 0;
-    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_SEND, &ep);
-    return st != STATUS_OK ? st : send_message(k, OP_SEND, ep, task, regs);
+    uint64_t badge = 0;
+    status_t st = syscall_lookup_endpoint(k, task, regs->x[0], RIGHT_SEND, &ep, &badge);
+    return st != STATUS_OK ? st
+                           : send_message(k, OP_SEND, ep, task, regs, (handle_t)regs->x[0], badge);
 }
 
-/** x0 endpoint handle (RIGHT_SEND), x1-x7 message; always blocks for the reply. */
+/** x0 endpoint handle (RIGHT_SEND), x1-x7 message, sent with x0's badge; always blocks. */
 status_t syscall_ipc_call(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
 {
     uint32_t ep = 0;
-    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_SEND, &ep);
-    return st != STATUS_OK ? st : send_message(k, OP_CALL, ep, task, regs);
+    uint64_t badge = 0;
+    status_t st = syscall_lookup_endpoint(k, task, regs->x[0], RIGHT_SEND, &ep, &badge);
+    return st != STATUS_OK ? st
+                           : send_message(k, OP_CALL, ep, task, regs, (handle_t)regs->x[0], badge);
 }
 
 /**
- * x0 endpoint handle (RIGHT_RECV), x1 receive slots -> x1-x7 the message,
- * unless the task blocked. On error the task's recv_slots are put back.
+ * x0 endpoint handle (RIGHT_RECV), x1 receive slots -> x1-x7 the message
+ * and x8 its badge, unless the task blocked. On error the task's
+ * recv_slots are put back.
  */
 status_t syscall_ipc_recv(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
 {
@@ -178,18 +194,21 @@ status_t syscall_ipc_recv(struct kernel_state *k, uint32_t task, struct syscall_
         *recv_slots = saved_slots;
     }
     if (st == STATUS_OK && k->ipc.tasks[task].wait == IPC_WAIT_NONE) {
-        syscall_regs_from_msg(regs, &k->ipc.tasks[task].msg);
+        syscall_regs_from_recv(regs, &k->ipc.tasks[task].msg);
     }
     return st;
 }
 
-/** x0 ignored, x1-x7 the reply. */
+/** x0 ignored, x1-x7 the reply (no badge: a reply goes through no capability). */
 status_t syscall_ipc_reply(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
 {
-    return send_message(k, OP_REPLY, 0, task, regs);
+    return send_message(k, OP_REPLY, 0, task, regs, HANDLE_NONE, 0);
 }
 
-/** x0 endpoint handle (RIGHT_RECV), x1-x7 reply -> x1-x7 the next message, unless blocked. */
+/**
+ * x0 endpoint handle (RIGHT_RECV), x1-x7 reply -> x1-x7 the next message
+ * and x8 its badge, unless blocked.
+ */
 status_t syscall_ipc_reply_recv(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
 {
     uint32_t ep = 0;
@@ -197,9 +216,9 @@ status_t syscall_ipc_reply_recv(struct kernel_state *k, uint32_t task, struct sy
     if (st != STATUS_OK) {
         return st;
     }
-    st = send_message(k, OP_REPLY_RECV, ep, task, regs);
+    st = send_message(k, OP_REPLY_RECV, ep, task, regs, HANDLE_NONE, 0);
     if (st == STATUS_OK && k->ipc.tasks[task].wait == IPC_WAIT_NONE) {
-        syscall_regs_from_msg(regs, &k->ipc.tasks[task].msg);
+        syscall_regs_from_recv(regs, &k->ipc.tasks[task].msg);
     }
     return st;
 }

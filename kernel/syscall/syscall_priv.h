@@ -15,6 +15,7 @@
 #include "kernel/abi/status.h"
 
 status_t syscall_cap_derive(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+status_t syscall_cap_badge(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 status_t syscall_cap_delete(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
 status_t syscall_cap_revoke(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
 
@@ -88,3 +89,11 @@ paddr_t syscall_task_root(const struct kernel_state *k, uint32_t task);
  */
 status_t syscall_lookup_index(struct kernel_state *k, uint32_t task, uint64_t handle, uint32_t kind,
                               rights_t needed, uint32_t *index);
+
+/**
+ * Looks up handle in task's table as an endpoint with the rights needed:
+ * its index in ipc.endpoints and the capability's badge (0 for none).
+ * Errors as cap_lookup. Changes nothing.
+ */
+status_t syscall_lookup_endpoint(struct kernel_state *k, uint32_t task, uint64_t handle,
+                                 rights_t needed, uint32_t *index, uint64_t *badge);

@@ -1,5 +1,5 @@
-// libFuzzer target: random sequences of capability operations on a small
-// capability space; after every step the invariants must hold, and a
+// libFuzzer target: random sequences of capability operations (badging
+// included) on a small capability space; after every step the invariants must hold, and a
 // failed operation must leave the space byte for byte unchanged.
 
 #include <cstddef>
@@ -61,8 +61,16 @@ status_t Step(Input &in)
         }
         return STATUS_OK;
     }
-    case 1:
-        return cap_derive(&g_space, table, handle, in.Byte() | (uint32_t)in.Byte() << 8, &out);
+    case 1: {
+        uint32_t rights = in.Byte() | (uint32_t)in.Byte() << 8;
+        if ((rights & 0x8000u) != 0) {
+            // Bit 15 is no right (a derive with it always failed): badge
+            // instead, with a badge of 0 (refused) to 3.
+            static_assert((RIGHTS_ALL & 0x8000u) == 0, "bit 15 is free");
+            return cap_badge(&g_space, table, handle, rights & 0x7fffu, in.Byte() % 4, &out);
+        }
+        return cap_derive(&g_space, table, handle, rights, &out);
+    }
     case 2:
         return cap_transfer(&g_space, table, handle, other, (in.Byte() & 1) != 0, &out);
     case 3:

@@ -24,7 +24,11 @@ static inline uint64_t bench_call2(uint64_t number, uint64_t a0, uint64_t a1)
     return x0;
 }
 
-/** An IPC call: x0 endpoint, x1 info, x2 one word; x1-x7 come back with the reply. */
+/**
+ * An IPC call: x0 endpoint, x1 info, x2 one word; x1-x7 come back with the
+ * reply, x8 with a received message's badge (so x8 is an output too: the
+ * compiler must not assume it still holds the number).
+ */
 static inline uint64_t bench_ipc(uint64_t number, uint64_t ep, uint64_t info, uint64_t word)
 {
     register uint64_t x0 __asm__("x0") = ep;
@@ -38,8 +42,8 @@ static inline uint64_t bench_ipc(uint64_t number, uint64_t ep, uint64_t info, ui
     register uint64_t x8 __asm__("x8") = number;
     __asm__ volatile("svc #0"
                      : "+r"(x0), "+r"(x1), "+r"(x2), "=r"(x3), "=r"(x4), "=r"(x5), "=r"(x6),
-                       "=r"(x7)
-                     : "r"(x8)
+                       "=r"(x7), "+r"(x8)
+                     :
                      : "memory");
     return x0;
 }

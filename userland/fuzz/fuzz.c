@@ -10,9 +10,9 @@
  * goes through fuzz_svc (fuzz_svc.S), which fills all 31 general registers
  * with known values before `svc #0` and saves them all after: every
  * register that is not a documented result of the call (kernel/abi/
- * syscall.h: x1-x7 only as each call lists, and only on success; x8-x30
- * and sp always) must come back unchanged, the status must be a defined
- * one, and a call naming no capability must fail.
+ * syscall.h: x1-x7 only as each call lists, and only on success, and x8
+ * for a message received; x9-x30 and sp always) must come back unchanged, the status must be a
+ * defined one, and a call naming no capability must fail.
  *
  * The seed is printed first; it is FUZZ_SEED, settable at build time
  * (`--copt=-DFUZZ_SEED=0x...`). A violation prints the seed, the call's
@@ -432,6 +432,11 @@ static void pick_args(uint64_t n, uint64_t in[31])
         in[0] = pick_handle(OBJECT_NONE);
         in[1] = below(2) ? next() & RIGHTS_ALL : any();
         break;
+    case SYS_CAP_BADGE:
+        in[0] = pick_handle(below(4) == 0 ? OBJECT_NONE : OBJECT_ENDPOINT);
+        in[1] = below(2) ? next() & RIGHTS_ALL : any();
+        in[2] = below(4) == 0 ? 0 : next();
+        break;
     case SYS_CAP_DELETE:
     case SYS_CAP_REVOKE: {
         in[0] = pick_handle(OBJECT_NONE);
@@ -582,6 +587,7 @@ static uint32_t results(uint64_t n)
 {
     switch (n) {
     case SYS_CAP_DERIVE:
+    case SYS_CAP_BADGE:
     case SYS_NOTIFY_WAIT:
     case SYS_NOTIFY_POLL:
     case SYS_ENDPOINT_CREATE:
@@ -595,9 +601,10 @@ static uint32_t results(uint64_t n)
     case SYS_TASK_SPAWN:
         return 1u << 1 | 1u << 2;
     case SYS_CALL:
+        return 0xfeu;
     case SYS_RECV:
     case SYS_REPLY_RECV:
-        return 0xfeu;
+        return 0x1feu; // x8: the badge of the message received
     default:
         return 0;
     }
@@ -675,6 +682,11 @@ static void update(const uint64_t in[31], const uint64_t out[33])
     const struct entry *e = model_find(in[0]);
     switch (n) {
     case SYS_CAP_DERIVE:
+        if (e != 0) {
+            model_add(out[1], e->obj, e->kind, (uint32_t)in[1], 0);
+        }
+        break;
+    case SYS_CAP_BADGE:
         if (e != 0) {
             model_add(out[1], e->obj, e->kind, (uint32_t)in[1], 0);
         }

@@ -15,11 +15,12 @@
 
 /**
  * Calls the kernel with number in x8 and r[0..7] in x0-x7, and puts x0-x7
- * back into r on return. All eight registers are inputs and outputs, so the
- * compiler keeps nothing in them across the call; "memory" because the
- * kernel reads (SYS_CONSOLE_WRITE) the caller's memory. Returns x0.
+ * back into r and x8 into *x8_out on return. All nine registers are inputs
+ * and outputs (a receive writes its badge into x8), so the compiler keeps
+ * nothing in them across the call; "memory" because the kernel reads
+ * (SYS_CONSOLE_WRITE) the caller's memory. Returns x0.
  */
-status_t sys_raw(uint64_t number, uint64_t r[SYS_MSG_REGS])
+status_t sys_raw_x8(uint64_t number, uint64_t r[SYS_MSG_REGS], uint64_t *x8_out)
 {
     register uint64_t x0 __asm__("x0") = r[0];
     register uint64_t x1 __asm__("x1") = r[1];
@@ -32,8 +33,8 @@ status_t sys_raw(uint64_t number, uint64_t r[SYS_MSG_REGS])
     register uint64_t x8 __asm__("x8") = number;
     __asm__ volatile("svc #0"
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
-                       "+r"(x7)
-                     : "r"(x8)
+                       "+r"(x7), "+r"(x8)
+                     :
                      : "memory");
     r[0] = x0;
     r[1] = x1;
@@ -43,8 +44,15 @@ status_t sys_raw(uint64_t number, uint64_t r[SYS_MSG_REGS])
     r[5] = x5;
     r[6] = x6;
     r[7] = x7;
+    *x8_out = x8;
     // The status is an int32_t in the low half of x0.
     return (status_t)(uint32_t)x0;
+}
+
+status_t sys_raw(uint64_t number, uint64_t r[SYS_MSG_REGS])
+{
+    uint64_t x8 = 0;
+    return sys_raw_x8(number, r, &x8);
 }
 
 /** A call with up to four arguments and no result but the status. */
@@ -84,6 +92,16 @@ status_t sys_cap_derive(handle_t handle, rights_t rights, handle_t *out)
     return sys_call_out(SYS_CAP_DERIVE, handle, rights, out);
 }
 
+status_t sys_cap_badge(handle_t handle, rights_t rights, uint64_t badge, handle_t *out)
+{
+    uint64_t r[SYS_MSG_REGS] = {handle, rights, badge, 0, 0, 0, 0, 0};
+    status_t st = sys_raw(SYS_CAP_BADGE, r);
+    if (st == STATUS_OK) {
+        *out = r[1];
+    }
+    return st;
+}
+
 status_t sys_cap_delete(handle_t handle)
 {
     return sys_call4(SYS_CAP_DELETE, handle, 0, 0, 0);
@@ -112,10 +130,11 @@ status_t sys_notify_poll(handle_t notification, uint64_t *bits)
 /**
  * An IPC call: x0 the endpoint, x1-x7 the message `in` (or nothing when
  * in is NULL) with receive slots `slots` in the info word, and on success
- * the message in x1-x7 -> *out (when not NULL).
+ * the message in x1-x7 -> *out (when not NULL) and x8 -> *x8 (a received
+ * message's badge; the caller's own x8 after SYS_CALL's reply).
  */
 static status_t sys_ipc(uint64_t number, handle_t endpoint, const struct sys_msg *in,
-                        uint32_t slots, struct sys_msg *out)
+                        uint32_t slots, struct sys_msg *out, uint64_t *x8_out)
 {
     uint64_t r[SYS_MSG_REGS] = {endpoint, 0, 0, 0, 0, 0, 0, 0};
     if (slots > SYS_MSG_MAX_CAPS) {
@@ -128,9 +147,11 @@ static status_t sys_ipc(uint64_t number, handle_t endpoint, const struct sys_msg
         }
     }
     r[SYS_MSG_REG_INFO] = sys_msg_with_slots(r[SYS_MSG_REG_INFO], slots);
-    status_t st = sys_raw(number, r);
+    uint64_t x8 = 0;
+    status_t st = sys_raw_x8(number, r, &x8);
     if (st == STATUS_OK && out != NULL) {
         sys_msg_unpack(r, out);
+        *x8_out = x8;
     }
     return st;
 }
@@ -140,7 +161,8 @@ status_t sys_send(handle_t endpoint, const struct sys_msg *msg)
     if (msg == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_SEND, endpoint, msg, 0, NULL);
+    uint64_t x8 = 0;
+    return sys_ipc(SYS_SEND, endpoint, msg, 0, NULL, &x8);
 }
 
 status_t sys_call(handle_t endpoint, const struct sys_msg *msg, struct sys_msg *reply)
@@ -154,7 +176,8 @@ status_t sys_call_caps(handle_t endpoint, const struct sys_msg *msg, uint32_t sl
     if (msg == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_CALL, endpoint, msg, slots, reply);
+    uint64_t x8 = 0;
+    return sys_ipc(SYS_CALL, endpoint, msg, slots, reply, &x8);
 }
 
 status_t sys_recv(handle_t endpoint, struct sys_msg *msg)
@@ -164,7 +187,13 @@ status_t sys_recv(handle_t endpoint, struct sys_msg *msg)
 
 status_t sys_recv_caps(handle_t endpoint, uint32_t slots, struct sys_msg *msg)
 {
-    return sys_ipc(SYS_RECV, endpoint, NULL, slots, msg);
+    uint64_t badge = 0;
+    return sys_recv_badged(endpoint, slots, msg, &badge);
+}
+
+status_t sys_recv_badged(handle_t endpoint, uint32_t slots, struct sys_msg *msg, uint64_t *badge)
+{
+    return sys_ipc(SYS_RECV, endpoint, NULL, slots, msg, badge);
 }
 
 status_t sys_reply(const struct sys_msg *reply)
@@ -172,7 +201,8 @@ status_t sys_reply(const struct sys_msg *reply)
     if (reply == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_REPLY, HANDLE_NONE, reply, 0, NULL);
+    uint64_t x8 = 0;
+    return sys_ipc(SYS_REPLY, HANDLE_NONE, reply, 0, NULL, &x8);
 }
 
 status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct sys_msg *msg)
@@ -183,10 +213,17 @@ status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct s
 status_t sys_reply_recv_caps(handle_t endpoint, const struct sys_msg *reply, uint32_t slots,
                              struct sys_msg *msg)
 {
+    uint64_t badge = 0;
+    return sys_reply_recv_badged(endpoint, reply, slots, msg, &badge);
+}
+
+status_t sys_reply_recv_badged(handle_t endpoint, const struct sys_msg *reply, uint32_t slots,
+                               struct sys_msg *msg, uint64_t *badge)
+{
     if (reply == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, slots, msg);
+    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, slots, msg, badge);
 }
 
 status_t sys_map(handle_t space, handle_t frame, uint64_t addr, uint32_t perms)

@@ -29,7 +29,10 @@ extern "C" {
  * A message as user code sees it (syscall.h, "Messages"): the sender's
  * label (48 bits), up to SYS_MSG_MAX_WORDS words and SYS_MSG_MAX_CAPS
  * capability handles. Sent, words and caps beyond the counts are ignored;
- * received, they are 0 and HANDLE_NONE.
+ * received, they are 0 and HANDLE_NONE. Its badge, which the kernel
+ * chooses and the sender cannot, comes apart: sys_recv_badged and
+ * sys_reply_recv_badged. (64 bytes: a `= {0}` of it needs no memset, which
+ * user programs do not have.)
  */
 struct sys_msg {
     uint64_t label;
@@ -46,6 +49,9 @@ struct sys_msg {
  */
 status_t sys_raw(uint64_t number, uint64_t r[8]);
 
+/** sys_raw, and x8 as the call left it (a received badge) -> *x8. */
+status_t sys_raw_x8(uint64_t number, uint64_t r[8], uint64_t *x8);
+
 /** SYS_YIELD: gives up the CPU; the task stays runnable. */
 status_t sys_yield(void);
 
@@ -54,6 +60,14 @@ _Noreturn void sys_exit(void);
 
 /** SYS_CAP_DERIVE: a copy of handle with rights (a subset of its own) -> *out. */
 status_t sys_cap_derive(handle_t handle, rights_t rights, handle_t *out);
+
+/**
+ * SYS_CAP_BADGE: a copy of the endpoint capability handle with rights (a
+ * subset of its own) carrying badge (not 0) -> *out. Every message sent
+ * through it, or through what is derived from it, reaches its receiver
+ * with that badge.
+ */
+status_t sys_cap_badge(handle_t handle, rights_t rights, uint64_t badge, handle_t *out);
 
 /** SYS_CAP_DELETE: deletes the capability handle names. */
 status_t sys_cap_delete(handle_t handle);
@@ -110,6 +124,16 @@ status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct s
 /** sys_reply_recv accepting up to slots capabilities in the message received. */
 status_t sys_reply_recv_caps(handle_t endpoint, const struct sys_msg *reply, uint32_t slots,
                              struct sys_msg *msg);
+
+/*
+ * Receiving with the badge: as sys_recv_caps and sys_reply_recv_caps, and
+ * on success *badge is the badge of the capability the message's sender
+ * sent or called through (x8; 0 for none; kernel/abi/syscall.h, "Badges"):
+ * how a server tells its clients apart, whatever label they choose.
+ */
+status_t sys_recv_badged(handle_t endpoint, uint32_t slots, struct sys_msg *msg, uint64_t *badge);
+status_t sys_reply_recv_badged(handle_t endpoint, const struct sys_msg *reply, uint32_t slots,
+                               struct sys_msg *msg, uint64_t *badge);
 
 /** SYS_MAP: maps frame at the page-aligned addr of space with perms (SYS_MAP_*). */
 status_t sys_map(handle_t space, handle_t frame, uint64_t addr, uint32_t perms);
