@@ -23,8 +23,10 @@ void irq_handle(void)
             return; /* nothing (more) pending */
         }
         if (intid == irq_timer_intid) {
-            hal_timer_rearm();
-            kernel_tick();
+            // A tick per period ended; none when only the alarm fired.
+            for (uint64_t n = hal_timer_rearm(); n > 0; n--) {
+                kernel_tick();
+            }
         } else {
             kprintf("basalt: unexpected interrupt %u\n", intid);
         }

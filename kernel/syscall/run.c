@@ -24,7 +24,9 @@ bool kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_re
     CHECK(k != 0 && regs != 0 && task < OBJ_MAX_TASKS);
     k->current = (int32_t)task;
     syscall_dispatch(k, regs);
-    if (regs->x[0] != STATUS_OK) {
+    // STATUS_TIMED_OUT from SYS_REPLY_RECV follows a reply that may have
+    // woken a more urgent caller: let the scheduler look.
+    if (regs->x[0] != STATUS_OK && regs->x[0] != STATUS_TIMED_OUT) {
         return true;
     }
     if (sched_state(&k->sched, task) == SCHED_BLOCKED) {
@@ -88,7 +90,8 @@ int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_re
     if (regs->number != SYS_CALL && regs->number != SYS_REPLY_RECV) {
         return -1;
     }
-    if (task >= OBJ_MAX_TASKS || !fast_msg(regs)) {
+    // A deadline (x9) takes the general path, which judges and records it.
+    if (task >= OBJ_MAX_TASKS || regs->deadline != 0 || !fast_msg(regs)) {
         return -1;
     }
     if (regs->number == SYS_CALL) {
@@ -115,6 +118,21 @@ void kernel_run_fault(struct kernel_state *k, uint32_t task)
     kernel_task_stop(k, task);
     // Its table was emptied: tear down what that destroyed.
     kernel_reap(k);
+}
+
+void kernel_run_clock(struct kernel_state *k, uint64_t now)
+{
+    CHECK(k != 0);
+    k->ipc.now = now;
+}
+
+uint64_t kernel_run_timeouts(struct kernel_state *k, uint64_t now)
+{
+    CHECK(k != 0);
+    uint64_t next = 0;
+    k->ipc.now = now;
+    (void)ipc_timeouts_expire(&k->ipc, &k->sched, now, &next);
+    return next;
 }
 
 void kernel_run_ticks(struct kernel_state *k, uint64_t n)

@@ -40,7 +40,7 @@ bool kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_re
  * The fast path of a client/server round trip (the IPC fast path of seL4
  * and its kin): SYS_CALL to an endpoint where a receiver waits, or
  * SYS_REPLY_RECV on an endpoint where nobody waits, with a message of no
- * capability, by the running task, when the task it wakes is the one the
+ * capability and no deadline (x9 0), by the running task, when the task it wakes is the one the
  * scheduler would run next. Then it does what kernel_run_syscall,
  * kernel_run_next and kernel_run_deliver for the woken task would do, byte
  * for byte in k and in both tasks' registers, but for the two tasks'
@@ -59,6 +59,24 @@ int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_re
  * (kernel_reap) before the call returns.
  */
 void kernel_run_fault(struct kernel_state *k, uint32_t task);
+
+/**
+ * The system counter reads now: the time against which the deadline (x9)
+ * of the next system call is judged (a deadline at or before it has
+ * passed). The board calls it before kernel_run_syscall when x9 is not 0;
+ * kernel_run_fast never takes a call with a deadline.
+ */
+void kernel_run_clock(struct kernel_state *k, uint64_t now);
+
+/**
+ * The system counter reads now: every task whose deadline is at or before
+ * it leaves what it waited in and is owed STATUS_TIMED_OUT (delivered by
+ * kernel_run_deliver when it next runs). Returns the earliest deadline
+ * still pending, for the board to program its timer with, or 0 when none
+ * is. The board calls it after each timer interrupt, and after a system
+ * call with a deadline (to learn the new earliest one).
+ */
+uint64_t kernel_run_timeouts(struct kernel_state *k, uint64_t now);
 
 /** Charges n timer ticks to the running task (time slices). */
 void kernel_run_ticks(struct kernel_state *k, uint64_t n);

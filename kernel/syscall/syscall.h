@@ -14,6 +14,10 @@
  * Fail closed: an error returns its status in x0 and changes nothing at
  * all, neither struct kernel_state nor x1-x7.
  *
+ * Deadlines: a blocking call's x9 (regs->deadline) becomes the task's
+ * ipc deadline for that call (kernel/ipc/ipc.h), judged against
+ * k->ipc.now, which the board sets first (kernel_run_clock, run.h).
+ *
  * Blocking: when a call blocks the caller (sched BLOCKED, ipc waiting), the
  * dispatcher returns STATUS_OK in x0 and writes no result. It leaves
  * kernel_state.current alone: the board sees the caller is no longer
@@ -138,9 +142,11 @@ struct syscall_regs {
     uint64_t x[8];
     /** x8. */
     uint64_t number;
+    /** x9: a blocking call's absolute deadline in counter ticks, 0 for none (never written). */
+    uint64_t deadline;
 };
 
-_Static_assert(sizeof(struct syscall_regs) == 9 * sizeof(uint64_t), "no padding");
+_Static_assert(sizeof(struct syscall_regs) == 10 * sizeof(uint64_t), "no padding");
 
 /**
  * Empties every capability table, the scheduler, the IPC and memory state;

@@ -88,6 +88,18 @@ static void msg_copy(struct ipc_msg *dst, const struct ipc_msg *src)
     }
 }
 
+void syscall_deadline_begin(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+{
+    k->ipc.tasks[task].deadline = regs->deadline;
+}
+
+void syscall_deadline_end(struct kernel_state *k, uint32_t task)
+{
+    if (k->ipc.tasks[task].wait == IPC_WAIT_NONE) {
+        k->ipc.tasks[task].deadline = 0;
+    }
+}
+
 /** Which endpoint operation ipc_invoke runs. */
 enum ipc_op { OP_SEND, OP_CALL, OP_REPLY, OP_REPLY_RECV };
 
@@ -131,7 +143,11 @@ static status_t send_message(struct kernel_state *k, enum ipc_op op, uint32_t ep
     if (op == OP_CALL || op == OP_REPLY_RECV) {
         t->recv_slots = (uint16_t)sys_msg_slots(regs->x[SYS_MSG_REG_INFO]);
     }
+    if (op != OP_REPLY) {
+        syscall_deadline_begin(k, task, regs);
+    }
     st = ipc_invoke(k, op, ep, task);
+    syscall_deadline_end(k, task);
     if (st != STATUS_OK) {
         msg_copy(&t->msg, &saved);
         t->recv_slots = saved_slots;
@@ -173,7 +189,9 @@ status_t syscall_ipc_recv(struct kernel_state *k, uint32_t task, struct syscall_
     uint16_t *recv_slots = &k->ipc.tasks[task].recv_slots;
     const uint16_t saved_slots = *recv_slots;
     *recv_slots = slots;
+    syscall_deadline_begin(k, task, regs);
     st = ipc_recv(&k->ipc, &k->sched, &k->caps, ep, task);
+    syscall_deadline_end(k, task);
     if (st != STATUS_OK) {
         *recv_slots = saved_slots;
     }

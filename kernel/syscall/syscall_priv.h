@@ -18,6 +18,14 @@ status_t syscall_cap_derive(struct kernel_state *k, uint32_t task, struct syscal
 status_t syscall_cap_delete(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
 status_t syscall_cap_revoke(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
 
+/**
+ * Gives task the deadline in regs (x9) for the blocking call about to be
+ * made; syscall_deadline_end after the call takes it back unless the task
+ * now waits (a deadline lives as long as the wait it bounds).
+ */
+void syscall_deadline_begin(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+void syscall_deadline_end(struct kernel_state *k, uint32_t task);
+
 status_t syscall_notify_signal(struct kernel_state *k, uint32_t task,
                                const struct syscall_regs *regs);
 status_t syscall_notify_wait(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
