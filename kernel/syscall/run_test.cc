@@ -235,6 +235,48 @@ TEST_F(RunTest, WatchingATaskObjectWithNoRecordIsABadState)
     EXPECT_EQ(0u, k_->tasks[bare.index].watch_set);
 }
 
+TEST_F(RunTest, AWaitThatTimesOutIsOwedTimedOut)
+{
+    kernel_run_clock(k_.get(), 100);
+    syscall_regs wait{};
+    wait.number = SYS_NOTIFY_WAIT;
+    wait.x[0] = child_notif_;
+    wait.x[1] = 0x77;
+    wait.deadline = 150;
+    kernel_run_syscall(k_.get(), child_, &wait);
+    ASSERT_EQ(0u, wait.x[0]);
+    ASSERT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, child_));
+    EXPECT_EQ(150u, k_->ipc.tasks[child_].deadline);
+    EXPECT_EQ(150u, kernel_run_timeouts(k_.get(), 149)) << "the alarm to program";
+    EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, child_));
+    EXPECT_EQ(0u, kernel_run_timeouts(k_.get(), 150)) << "none left";
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, child_));
+    syscall_regs saved = wait;
+    ASSERT_TRUE(kernel_run_deliver(k_.get(), child_, &saved));
+    EXPECT_EQ((uint64_t)STATUS_TIMED_OUT, saved.x[0]);
+    EXPECT_EQ(0x77u, saved.x[1]) << "no bits on a timeout";
+    EXPECT_EQ(150u, saved.deadline) << "x9 is never written";
+    // A signal now is only pending: nobody waits.
+    Call(root_, SYS_NOTIFY_SIGNAL, notif_, 1);
+    EXPECT_EQ(1u, k_->ipc.notifications[0].pending | k_->ipc.notifications[1].pending);
+}
+
+TEST_F(RunTest, APassedDeadlineTimesOutAtOnceAndTheTaskGoesOn)
+{
+    kernel_run_clock(k_.get(), 1000);
+    syscall_regs wait{};
+    wait.number = SYS_NOTIFY_WAIT;
+    wait.x[0] = child_notif_;
+    wait.deadline = 999;
+    // Not a failure to resume at once: SYS_REPLY_RECV's reply may have woken
+    // a more urgent task, so the scheduler is asked.
+    EXPECT_FALSE(kernel_run_syscall(k_.get(), child_, &wait));
+    EXPECT_EQ((uint64_t)STATUS_TIMED_OUT, wait.x[0]);
+    EXPECT_EQ(0u, k_->tasks[child_].waiting);
+    EXPECT_NE(SCHED_BLOCKED, sched_state(&k_->sched, child_));
+    EXPECT_EQ(0u, k_->ipc.tasks[child_].deadline);
+}
+
 /** A copy of a kernel state and of every task's registers, compared byte for byte. */
 struct Snapshot {
     std::unique_ptr<kernel_state> k = std::make_unique<kernel_state>();
@@ -284,10 +326,13 @@ TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
         std::vector<syscall_regs> regs(OBJ_MAX_TASKS);
         std::vector<syscall_regs *> contexts(OBJ_MAX_TASKS);
         int32_t cur = kernel_run_next(k_.get());
+        uint64_t now = 1000;
         for (int step = 0; step < 1500 && cur >= 0; step++) {
             if (rng() % 32 == 0) {
-                // A timer interrupt instead of a call: ticks, then the pick.
+                // A timer interrupt instead of a call: ticks, deadlines, then the pick.
                 kernel_run_ticks(k_.get(), 1 + rng() % SCHED_SLICE_TICKS);
+                now += rng() % 40;
+                (void)kernel_run_timeouts(k_.get(), now);
                 cur = kernel_run_next(k_.get());
                 if (cur >= 0) {
                     (void)kernel_run_deliver(k_.get(), static_cast<uint32_t>(cur), &regs[cur]);
@@ -322,6 +367,16 @@ TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
             // A message with a capability takes the general path; a bad
             // handle there keeps every task's endpoint where it is.
             r.x[6] = rng() % 2 ? rng() : HANDLE_NONE;
+            // A deadline now and then (passed, near or far): the general
+            // path's, which the fast path must leave to it.
+            const uint32_t deadline_dice = rng() % 16;
+            r.deadline = deadline_dice == 0   ? now - rng() % 100
+                         : deadline_dice == 1 ? now + 1 + rng() % 60
+                         : deadline_dice == 2 ? UINT64_MAX
+                                              : 0;
+            if (r.deadline != 0) {
+                kernel_run_clock(k_.get(), now); // as the board does
+            }
 
             Snapshot before(k_.get(), regs);
             Snapshot fast(k_.get(), regs);
