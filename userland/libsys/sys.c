@@ -13,13 +13,52 @@
 #include "kernel/abi/status.h"
 #include "kernel/abi/syscall.h"
 
+/* The counter's frequency in Hz, from x1 at the first instruction (crt0.S). */
+uint64_t sys_clock_hz_value;
+
+uint64_t sys_clock_hz(void)
+{
+    return sys_clock_hz_value;
+}
+
+uint64_t sys_clock_now(void)
+{
+    uint64_t value;
+    // The ISB keeps the read from being taken early (Arm ARM D11.2.2).
+    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(value)::"memory");
+    return value;
+}
+
+uint64_t sys_deadline_after(uint64_t ticks)
+{
+    uint64_t now = sys_clock_now();
+    return ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+}
+
+uint64_t sys_ticks_from_us(uint64_t us)
+{
+    uint64_t hz = sys_clock_hz_value;
+    // us * hz / 1e6 without overflow: whole seconds and the rest apart,
+    // saturating at UINT64_MAX.
+    uint64_t s = us / 1000000u;
+    uint64_t rest = us % 1000000u;
+    if (hz != 0 && s > UINT64_MAX / hz) {
+        return UINT64_MAX;
+    }
+    uint64_t ticks = s * hz;
+    uint64_t part = rest * (hz / 1000000u) + rest * (hz % 1000000u) / 1000000u;
+    return part > UINT64_MAX - ticks ? UINT64_MAX : ticks + part;
+}
+
 /**
- * Calls the kernel with number in x8 and r[0..7] in x0-x7, and puts x0-x7
- * back into r on return. All eight registers are inputs and outputs, so the
- * compiler keeps nothing in them across the call; "memory" because the
- * kernel reads (SYS_CONSOLE_WRITE) the caller's memory. Returns x0.
+ * Calls the kernel with number in x8, r[0..7] in x0-x7 and deadline in x9
+ * (kernel/abi/syscall.h: 0 for none; the kernel never changes x9), and
+ * puts x0-x7 back into r on return. All eight registers are inputs and
+ * outputs, so the compiler keeps nothing in them across the call; "memory"
+ * because the kernel reads (SYS_CONSOLE_WRITE) the caller's memory.
+ * Returns x0.
  */
-status_t sys_raw(uint64_t number, uint64_t r[SYS_MSG_REGS])
+status_t sys_raw_until(uint64_t number, uint64_t r[SYS_MSG_REGS], uint64_t deadline)
 {
     register uint64_t x0 __asm__("x0") = r[0];
     register uint64_t x1 __asm__("x1") = r[1];
@@ -30,10 +69,11 @@ status_t sys_raw(uint64_t number, uint64_t r[SYS_MSG_REGS])
     register uint64_t x6 __asm__("x6") = r[6];
     register uint64_t x7 __asm__("x7") = r[7];
     register uint64_t x8 __asm__("x8") = number;
+    register uint64_t x9 __asm__("x9") = deadline;
     __asm__ volatile("svc #0"
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
                        "+r"(x7)
-                     : "r"(x8)
+                     : "r"(x8), "r"(x9)
                      : "memory");
     r[0] = x0;
     r[1] = x1;
@@ -45,6 +85,11 @@ status_t sys_raw(uint64_t number, uint64_t r[SYS_MSG_REGS])
     r[7] = x7;
     // The status is an int32_t in the low half of x0.
     return (status_t)(uint32_t)x0;
+}
+
+status_t sys_raw(uint64_t number, uint64_t r[SYS_MSG_REGS])
+{
+    return sys_raw_until(number, r, 0);
 }
 
 /** A call with up to four arguments and no result but the status. */
@@ -104,6 +149,40 @@ status_t sys_notify_wait(handle_t notification, uint64_t *bits)
     return sys_call_out(SYS_NOTIFY_WAIT, notification, 0, bits);
 }
 
+status_t sys_notify_wait_until(handle_t notification, uint64_t deadline, uint64_t *bits)
+{
+    uint64_t r[SYS_MSG_REGS] = {notification, 0, 0, 0, 0, 0, 0, 0};
+    status_t st = sys_raw_until(SYS_NOTIFY_WAIT, r, deadline);
+    if (st == STATUS_OK) {
+        *bits = r[1];
+    }
+    return st;
+}
+
+status_t sys_sleep_until(handle_t notification, uint64_t deadline)
+{
+    if (deadline == 0) {
+        return STATUS_INVALID_ARGUMENT; // 0 is "no deadline": it would never end
+    }
+    for (;;) {
+        uint64_t bits = 0;
+        status_t st = sys_notify_wait_until(notification, deadline, &bits);
+        if (st == STATUS_TIMED_OUT) {
+            return STATUS_OK;
+        }
+        if (st != STATUS_OK) {
+            return st;
+        }
+        // Signalled after all: the bits are dropped, the sleep goes on.
+    }
+}
+
+status_t sys_sleep_ticks(handle_t notification, uint64_t ticks)
+{
+    uint64_t deadline = sys_deadline_after(ticks);
+    return sys_sleep_until(notification, deadline != 0 ? deadline : 1);
+}
+
 status_t sys_notify_poll(handle_t notification, uint64_t *bits)
 {
     return sys_call_out(SYS_NOTIFY_POLL, notification, 0, bits);
@@ -115,7 +194,7 @@ status_t sys_notify_poll(handle_t notification, uint64_t *bits)
  * the message in x1-x7 -> *out (when not NULL).
  */
 static status_t sys_ipc(uint64_t number, handle_t endpoint, const struct sys_msg *in,
-                        uint32_t slots, struct sys_msg *out)
+                        uint32_t slots, struct sys_msg *out, uint64_t deadline)
 {
     uint64_t r[SYS_MSG_REGS] = {endpoint, 0, 0, 0, 0, 0, 0, 0};
     if (slots > SYS_MSG_MAX_CAPS) {
@@ -128,7 +207,7 @@ static status_t sys_ipc(uint64_t number, handle_t endpoint, const struct sys_msg
         }
     }
     r[SYS_MSG_REG_INFO] = sys_msg_with_slots(r[SYS_MSG_REG_INFO], slots);
-    status_t st = sys_raw(number, r);
+    status_t st = sys_raw_until(number, r, deadline);
     if (st == STATUS_OK && out != NULL) {
         sys_msg_unpack(r, out);
     }
@@ -140,7 +219,15 @@ status_t sys_send(handle_t endpoint, const struct sys_msg *msg)
     if (msg == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_SEND, endpoint, msg, 0, NULL);
+    return sys_ipc(SYS_SEND, endpoint, msg, 0, NULL, 0);
+}
+
+status_t sys_send_until(handle_t endpoint, const struct sys_msg *msg, uint64_t deadline)
+{
+    if (msg == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    return sys_ipc(SYS_SEND, endpoint, msg, 0, NULL, deadline);
 }
 
 status_t sys_call(handle_t endpoint, const struct sys_msg *msg, struct sys_msg *reply)
@@ -154,7 +241,16 @@ status_t sys_call_caps(handle_t endpoint, const struct sys_msg *msg, uint32_t sl
     if (msg == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_CALL, endpoint, msg, slots, reply);
+    return sys_ipc(SYS_CALL, endpoint, msg, slots, reply, 0);
+}
+
+status_t sys_call_until(handle_t endpoint, const struct sys_msg *msg, uint64_t deadline,
+                        struct sys_msg *reply)
+{
+    if (msg == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    return sys_ipc(SYS_CALL, endpoint, msg, 0, reply, deadline);
 }
 
 status_t sys_recv(handle_t endpoint, struct sys_msg *msg)
@@ -164,7 +260,12 @@ status_t sys_recv(handle_t endpoint, struct sys_msg *msg)
 
 status_t sys_recv_caps(handle_t endpoint, uint32_t slots, struct sys_msg *msg)
 {
-    return sys_ipc(SYS_RECV, endpoint, NULL, slots, msg);
+    return sys_ipc(SYS_RECV, endpoint, NULL, slots, msg, 0);
+}
+
+status_t sys_recv_until(handle_t endpoint, uint64_t deadline, struct sys_msg *msg)
+{
+    return sys_ipc(SYS_RECV, endpoint, NULL, 0, msg, deadline);
 }
 
 status_t sys_reply(const struct sys_msg *reply)
@@ -172,7 +273,7 @@ status_t sys_reply(const struct sys_msg *reply)
     if (reply == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_REPLY, HANDLE_NONE, reply, 0, NULL);
+    return sys_ipc(SYS_REPLY, HANDLE_NONE, reply, 0, NULL, 0);
 }
 
 status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct sys_msg *msg)
@@ -186,7 +287,16 @@ status_t sys_reply_recv_caps(handle_t endpoint, const struct sys_msg *reply, uin
     if (reply == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, slots, msg);
+    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, slots, msg, 0);
+}
+
+status_t sys_reply_recv_until(handle_t endpoint, const struct sys_msg *reply, uint64_t deadline,
+                              struct sys_msg *msg)
+{
+    if (reply == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, 0, msg, deadline);
 }
 
 status_t sys_map(handle_t space, handle_t frame, uint64_t addr, uint32_t perms)
