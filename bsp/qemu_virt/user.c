@@ -133,9 +133,16 @@ static void user_fault(struct kernel_state *k, uint32_t task, const struct aarch
  * the timer's alarm for the earliest one left (none: 0), so that a wait
  * ends at its deadline, not at the next tick.
  */
-static void user_deadlines(struct kernel_state *k)
+__attribute__((noinline)) static void user_deadlines(struct kernel_state *k)
 {
     hal_timer_set_alarm(kernel_run_timeouts(k, hal_timer_count()));
+}
+
+/* The counter's value, for the deadline of the call about to be made. Out
+ * of line, as user_deadlines: calls without a deadline pay one test. */
+__attribute__((noinline)) static void user_clock(struct kernel_state *k)
+{
+    kernel_run_clock(k, hal_timer_count());
 }
 
 /* Charges the ticks that passed since the last look, and ends the waits
@@ -309,14 +316,14 @@ user_resume(struct kernel_state *k, uint32_t next, struct aarch64_frame *from)
 __attribute__((noinline)) static struct aarch64_frame *
 user_svc_general(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
 {
-    uint64_t deadline = regs->deadline;
-    if (deadline != 0) {
-        kernel_run_clock(k, hal_timer_count());
+    // x9 is never a result: the same before and after the call.
+    if (regs->deadline != 0) {
+        user_clock(k);
     }
     if (kernel_run_syscall(k, task, regs)) {
         return &user_contexts[task].frame; // it failed: nothing changed
     }
-    if (deadline != 0) {
+    if (regs->deadline != 0) {
         user_deadlines(k); // it may wait with a deadline earlier than the alarm
     }
     if (k->power_request != KERNEL_POWER_NONE) {
