@@ -44,15 +44,15 @@ uint32_t ipc_timeouts_expire(struct ipc *ipc, struct sched *s, uint64_t now, uin
     uint32_t expired = 0;
     uint64_t earliest = 0;
     for (uint32_t id = 0; id < SCHED_MAX_ENTITIES; id++) {
-        const struct ipc_task *t = &ipc->tasks[id];
-        if (t->wait == IPC_WAIT_NONE || t->deadline == 0) {
+        uint64_t d = ipc->deadline[id];
+        if (ipc->tasks[id].wait == IPC_WAIT_NONE || d == 0) {
             continue;
         }
-        if (t->deadline <= now) {
+        if (d <= now) {
             timeout_task(ipc, s, id);
             expired++;
-        } else if (earliest == 0 || t->deadline < earliest) {
-            earliest = t->deadline;
+        } else if (earliest == 0 || d < earliest) {
+            earliest = d;
         }
     }
     if (next != 0) {
