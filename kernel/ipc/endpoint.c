@@ -293,7 +293,7 @@ __attribute__((always_inline)) int32_t ipc_call_fast(struct ipc *ipc, struct sch
     to->wait = IPC_WAIT_NONE;
     to->wait_object = 0;
     to->wake_status = STATUS_OK;
-    ipc->deadline[r] = 0; /* as ipc_wake: a receive's deadline ends with it */
+    to->deadline = 0; /* as ipc_wake: a receive's deadline ends with it */
     to->reply_to = (int32_t)caller;
     from->wait = IPC_WAIT_REPLY;
     from->recv_slots = 0; /* the fast path's caller accepts no capability in the reply */
@@ -325,7 +325,7 @@ __attribute__((always_inline)) int32_t ipc_reply_recv_fast(struct ipc *ipc, stru
     to->wait = IPC_WAIT_NONE;
     to->wait_object = 0;
     to->wake_status = STATUS_OK;
-    ipc->deadline[c] = 0; /* as ipc_wake: a call's deadline ends with its reply */
+    to->deadline = 0; /* as ipc_wake: a call's deadline ends with its reply */
     from->wait = IPC_WAIT_RECV;
     from->recv_slots = 0; /* the fast path's receiver accepts no capability */
     from->wait_object = ep;

@@ -45,7 +45,7 @@
  * wake (ipc.h). Every call checks everything first and on error changes
  * nothing: not the ipc state, the scheduler or the capability space.
  *
- * Deadlines (deadline[id], ipc.h): when it has passed (at or before
+ * Deadlines (tasks[id].deadline, ipc.h): when it has passed (at or before
  * ipc.now), a call that would wait returns STATUS_TIMED_OUT with no effect,
  * after every other check: ipc_call always (it waits for its reply), and
  * ipc_send and ipc_recv when no receiver, or no deliverable sender, waits;
@@ -139,7 +139,7 @@ status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps
  * (sched_handoff), the receiver holds the reply right and runs (RUNNING,
  * current) and caller waits for the reply: byte for byte what ipc_call and
  * sched_pick_next would do, but that both message buffers are left as they
- * were. The caller has no deadline (deadline[caller] 0, as for
+ * were. The caller has no deadline (tasks[caller].deadline 0, as for
  * any task that waits on nothing); the receiver's ends. Returns the
  * receiver; otherwise IPC_NO_TASK with no effect (ipc_call decides then,
  * its errors included).

@@ -48,7 +48,7 @@ static bool task_ok(const struct ipc *ipc, const struct sched *s, uint32_t id)
     if (t->wait != IPC_WAIT_NONE && sched_state(s, id) != SCHED_BLOCKED) {
         return false;
     }
-    if (t->wait == IPC_WAIT_NONE && ipc->deadline[id] != 0) {
+    if (t->wait == IPC_WAIT_NONE && t->deadline != 0) {
         return false; // a deadline lives only as long as the wait it bounds
     }
     if (t->wait == IPC_WAIT_REPLY) {

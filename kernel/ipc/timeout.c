@@ -44,7 +44,7 @@ uint32_t ipc_timeouts_expire(struct ipc *ipc, struct sched *s, uint64_t now, uin
     uint32_t expired = 0;
     uint64_t earliest = 0;
     for (uint32_t id = 0; id < SCHED_MAX_ENTITIES; id++) {
-        uint64_t d = ipc->deadline[id];
+        uint64_t d = ipc->tasks[id].deadline;
         if (ipc->tasks[id].wait == IPC_WAIT_NONE || d == 0) {
             continue;
         }

@@ -44,13 +44,13 @@ class TimeoutTest : public IpcTest {
     /** The next call of task id waits at most until deadline (0: no deadline). */
     void Deadline(uint32_t id, uint64_t deadline)
     {
-        ipc_->deadline[id] = deadline;
+        Task(id).deadline = deadline;
     }
     /** As kernel/syscall after each call: the deadline ends unless the task waits. */
     void EndCall(uint32_t id)
     {
         if (Task(id).wait == IPC_WAIT_NONE) {
-            ipc_->deadline[id] = 0;
+            Task(id).deadline = 0;
         }
     }
     status_t Send(uint32_t ep, uint32_t id)
@@ -97,7 +97,7 @@ class TimeoutTest : public IpcTest {
         EXPECT_EQ(SCHED_READY, State(id));
         EXPECT_EQ(IPC_WAIT_NONE, Task(id).wait);
         EXPECT_EQ(status, Task(id).wake_status);
-        EXPECT_EQ(0u, ipc_->deadline[id]);
+        EXPECT_EQ(0u, Task(id).deadline);
         EXPECT_EQ(IPC_NO_TASK, Task(id).next);
         EXPECT_EQ(IPC_NO_TASK, Task(id).prev);
     }
@@ -250,7 +250,7 @@ TEST_F(TimeoutTest, FastPathsEndTheWokenTasksDeadline)
     ASSERT_EQ(STATUS_OK, Recv(0, 1));
     ASSERT_EQ(2, sched_pick_next(sched_.get()));
     ASSERT_EQ(1, ipc_call_fast(ipc_.get(), sched_.get(), 0, 2));
-    EXPECT_EQ(0u, ipc_->deadline[1]);
+    EXPECT_EQ(0u, Task(1).deadline);
     EXPECT_EQ(0u, Expire(1000));
     EXPECT_EQ(IPC_WAIT_REPLY, Task(2).wait);
     ASSERT_EQ(STATUS_OK, Invariants());
@@ -258,7 +258,7 @@ TEST_F(TimeoutTest, FastPathsEndTheWokenTasksDeadline)
     // with the fast reply.
     Deadline(2, 500);
     ASSERT_EQ(2, ipc_reply_recv_fast(ipc_.get(), sched_.get(), 0, 1));
-    EXPECT_EQ(0u, ipc_->deadline[2]);
+    EXPECT_EQ(0u, Task(2).deadline);
     EXPECT_EQ(0u, Expire(1000));
     EXPECT_EQ(IPC_WAIT_RECV, Task(1).wait);
 }
@@ -328,7 +328,7 @@ TEST_F(TimeoutTest, PassedDeadlineDoesNotStopACallThatNeedNotWait)
     Deadline(1, 50);
     EXPECT_EQ(STATUS_OK, Wait(1, 1));
     EXPECT_EQ(8u, Task(1).bits);
-    EXPECT_EQ(0u, ipc_->deadline[1]);
+    EXPECT_EQ(0u, Task(1).deadline);
 }
 
 TEST_F(TimeoutTest, PassedDeadlineWithOnlyUndeliverableSendersQueuedChangesNothing)
@@ -408,7 +408,7 @@ TEST_F(TimeoutTest, DestroyedWhileWaitingWithADeadline)
     ASSERT_EQ(STATUS_OK, Wait(1, 3));
     for (uint32_t id : {1u, 2u, 3u}) {
         ASSERT_EQ(STATUS_OK, ipc_task_destroy(ipc_.get(), sched_.get(), id));
-        EXPECT_EQ(0u, ipc_->deadline[id]);
+        EXPECT_EQ(0u, Task(id).deadline);
         ASSERT_EQ(STATUS_OK, sched_remove(sched_.get(), id));
     }
     uint64_t next = 1;

@@ -95,7 +95,7 @@ int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_re
         return -1;
     }
     // A deadline (x9) takes the general path, which judges and records it.
-    if (task >= OBJ_MAX_TASKS || regs->deadline != 0 || !fast_msg(regs)) {
+    if (regs->deadline != 0 || task >= OBJ_MAX_TASKS || !fast_msg(regs)) {
         return -1;
     }
     if (regs->number == SYS_CALL) {

@@ -246,7 +246,7 @@ TEST_F(RunTest, AWaitThatTimesOutIsOwedTimedOut)
     kernel_run_syscall(k_.get(), child_, &wait);
     ASSERT_EQ(0u, wait.x[0]);
     ASSERT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, child_));
-    EXPECT_EQ(150u, k_->ipc.deadline[child_]);
+    EXPECT_EQ(150u, k_->ipc.tasks[child_].deadline);
     EXPECT_EQ(150u, kernel_run_timeouts(k_.get(), 149)) << "the alarm to program";
     EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, child_));
     EXPECT_EQ(0u, kernel_run_timeouts(k_.get(), 150)) << "none left";
@@ -274,7 +274,7 @@ TEST_F(RunTest, APassedDeadlineTimesOutAtOnceAndTheTaskGoesOn)
     EXPECT_EQ((uint64_t)STATUS_TIMED_OUT, wait.x[0]);
     EXPECT_EQ(0u, k_->tasks[child_].waiting);
     EXPECT_NE(SCHED_BLOCKED, sched_state(&k_->sched, child_));
-    EXPECT_EQ(0u, k_->ipc.deadline[child_]);
+    EXPECT_EQ(0u, k_->ipc.tasks[child_].deadline);
 }
 
 /** A copy of a kernel state and of every task's registers, compared byte for byte. */

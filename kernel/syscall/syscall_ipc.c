@@ -90,13 +90,13 @@ static void msg_copy(struct ipc_msg *dst, const struct ipc_msg *src)
 
 void syscall_deadline_begin(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
 {
-    k->ipc.deadline[task] = regs->deadline;
+    k->ipc.tasks[task].deadline = regs->deadline;
 }
 
 void syscall_deadline_end(struct kernel_state *k, uint32_t task)
 {
     if (k->ipc.tasks[task].wait == IPC_WAIT_NONE) {
-        k->ipc.deadline[task] = 0;
+        k->ipc.tasks[task].deadline = 0;
     }
 }
 

@@ -720,7 +720,7 @@ TEST_F(SyscallTest, APassedDeadlineDoesNotStopACallThatNeedNotWait)
     send.deadline = 10;
     ASSERT_EQ(STATUS_OK, Call(send, 0));
     EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 1));
-    EXPECT_EQ(0u, k_->ipc.deadline[0]);
+    EXPECT_EQ(0u, k_->ipc.tasks[0].deadline);
     syscall_regs sig = Regs(SYS_NOTIFY_SIGNAL, nsend_, 6);
     sig.deadline = 10; // ignored by a call that never waits
     ASSERT_EQ(STATUS_OK, Call(sig, 0));
@@ -729,7 +729,7 @@ TEST_F(SyscallTest, APassedDeadlineDoesNotStopACallThatNeedNotWait)
     ASSERT_EQ(STATUS_OK, Call(wait, 0));
     EXPECT_EQ(6u, wait.x[1]);
     EXPECT_EQ(10u, wait.deadline);
-    EXPECT_EQ(0u, k_->ipc.deadline[0]);
+    EXPECT_EQ(0u, k_->ipc.tasks[0].deadline);
 }
 
 TEST_F(SyscallTest, AFutureDeadlineInX9BoundsTheWait)
@@ -739,7 +739,7 @@ TEST_F(SyscallTest, AFutureDeadlineInX9BoundsTheWait)
     r.deadline = UINT64_MAX;
     ASSERT_EQ(STATUS_OK, Call(r, 1));
     EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, 1));
-    EXPECT_EQ(UINT64_MAX, k_->ipc.deadline[1]);
+    EXPECT_EQ(UINT64_MAX, k_->ipc.tasks[1].deadline);
     syscall_regs w = Regs(SYS_NOTIFY_WAIT, n1_);
     w.deadline = 501;
     k_->current = 2;
