@@ -128,31 +128,16 @@ static void user_fault(struct kernel_state *k, uint32_t task, const struct aarch
     kernel_run_fault(k, task);
 }
 
-/*
- * Deadlines: times out the tasks whose deadline has passed and programs
- * the timer's alarm for the earliest one left (none: 0), so that a wait
- * ends at its deadline, not at the next tick.
- */
-__attribute__((noinline)) static void user_deadlines(struct kernel_state *k)
-{
-    hal_timer_set_alarm(kernel_run_timeouts(k, hal_timer_count()));
-}
-
-/* The counter's value, for the deadline of the call about to be made. Out
- * of line, as user_deadlines: calls without a deadline pay one test. */
-__attribute__((noinline)) static void user_clock(struct kernel_state *k)
-{
-    kernel_run_clock(k, hal_timer_count());
-}
-
 /* Charges the ticks that passed since the last look, and ends the waits
- * whose deadline passed. */
+ * whose deadline passed (the kernel then sets the timer's alarm for the
+ * earliest one left, so that a wait ends at its deadline, not at the next
+ * tick). */
 static void user_account_ticks(struct kernel_state *k)
 {
     uint64_t now = kernel_ticks();
     kernel_run_ticks(k, now - user_last_tick);
     user_last_tick = now;
-    user_deadlines(k);
+    (void)kernel_run_timeouts(k, hal_timer_count());
 }
 
 /* No task is ready: waits (interrupts on) until one is; returns it. */
@@ -316,15 +301,8 @@ user_resume(struct kernel_state *k, uint32_t next, struct aarch64_frame *from)
 __attribute__((noinline)) static struct aarch64_frame *
 user_svc_general(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
 {
-    // x9 is never a result: the same before and after the call.
-    if (regs->deadline != 0) {
-        user_clock(k);
-    }
     if (kernel_run_syscall(k, task, regs)) {
         return &user_contexts[task].frame; // it failed: nothing changed
-    }
-    if (regs->deadline != 0) {
-        user_deadlines(k); // it may wait with a deadline earlier than the alarm
     }
     if (k->power_request != KERNEL_POWER_NONE) {
         user_power(k);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hal/timer.h"
 #include "kernel/cap/cap.h"
 #include "kernel/check/check.h"
 #include "kernel/ipc/endpoint.h"
@@ -124,18 +125,15 @@ void kernel_run_fault(struct kernel_state *k, uint32_t task)
     kernel_reap(k);
 }
 
-void kernel_run_clock(struct kernel_state *k, uint64_t now)
-{
-    CHECK(k != 0);
-    k->ipc.now = now;
-}
-
 uint64_t kernel_run_timeouts(struct kernel_state *k, uint64_t now)
 {
     CHECK(k != 0);
     uint64_t next = 0;
-    k->ipc.now = now;
     (void)ipc_timeouts_expire(&k->ipc, &k->sched, now, &next);
+    if (next != k->alarm) {
+        k->alarm = next;
+        hal_timer_set_alarm(next);
+    }
     return next;
 }
 

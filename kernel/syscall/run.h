@@ -61,20 +61,14 @@ int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_re
 void kernel_run_fault(struct kernel_state *k, uint32_t task);
 
 /**
- * The system counter reads now: the time against which the deadline (x9)
- * of the next system call is judged (a deadline at or before it has
- * passed). The board calls it before kernel_run_syscall when x9 is not 0;
- * kernel_run_fast never takes a call with a deadline.
- */
-void kernel_run_clock(struct kernel_state *k, uint64_t now);
-
-/**
  * The system counter reads now: every task whose deadline is at or before
  * it leaves what it waited in and is owed STATUS_TIMED_OUT (delivered by
- * kernel_run_deliver when it next runs). Returns the earliest deadline
- * still pending, for the board to program its timer with, or 0 when none
- * is. The board calls it after each timer interrupt, and after a system
- * call with a deadline (to learn the new earliest one).
+ * kernel_run_deliver when it next runs), and the timer's alarm is set for
+ * the earliest deadline still pending (hal_timer_set_alarm; 0, none, when
+ * no waiting task has one). Returns that deadline. The board calls it
+ * after each timer interrupt (tick or alarm). A system call with a
+ * deadline (x9) reads the counter itself and brings the alarm forward
+ * when it waits; kernel_run_fast never takes one.
  */
 uint64_t kernel_run_timeouts(struct kernel_state *k, uint64_t now);
 

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "hal/fake/timer_fake.h"
 #include "kernel/cap/cap.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/obj/obj.h"
@@ -32,6 +33,7 @@ class RunTest : public ::testing::Test {
     void SetUp() override
     {
         ASSERT_EQ(STATUS_OK, ram_.status);
+        timer_fake_reset();
         k_ = std::make_unique<kernel_state>();
         std::memset(k_.get(), 0, sizeof(kernel_state));
         kernel_state_init(k_.get());
@@ -237,7 +239,7 @@ TEST_F(RunTest, WatchingATaskObjectWithNoRecordIsABadState)
 
 TEST_F(RunTest, AWaitThatTimesOutIsOwedTimedOut)
 {
-    kernel_run_clock(k_.get(), 100);
+    timer_fake_set_count(100);
     syscall_regs wait{};
     wait.number = SYS_NOTIFY_WAIT;
     wait.x[0] = child_notif_;
@@ -247,9 +249,14 @@ TEST_F(RunTest, AWaitThatTimesOutIsOwedTimedOut)
     ASSERT_EQ(0u, wait.x[0]);
     ASSERT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, child_));
     EXPECT_EQ(150u, k_->ipc.tasks[child_].deadline);
+    EXPECT_EQ(150u, timer_fake_alarm()) << "the alarm brought forward to it";
+    EXPECT_EQ(150u, k_->alarm);
+    EXPECT_EQ(0u, k_->ipc.now) << "scratch of the call";
     EXPECT_EQ(150u, kernel_run_timeouts(k_.get(), 149)) << "the alarm to program";
+    EXPECT_EQ(150u, timer_fake_alarm());
     EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, child_));
     EXPECT_EQ(0u, kernel_run_timeouts(k_.get(), 150)) << "none left";
+    EXPECT_EQ(0u, timer_fake_alarm()) << "no alarm without a deadline";
     EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, child_));
     syscall_regs saved = wait;
     ASSERT_TRUE(kernel_run_deliver(k_.get(), child_, &saved));
@@ -263,7 +270,7 @@ TEST_F(RunTest, AWaitThatTimesOutIsOwedTimedOut)
 
 TEST_F(RunTest, APassedDeadlineTimesOutAtOnceAndTheTaskGoesOn)
 {
-    kernel_run_clock(k_.get(), 1000);
+    timer_fake_set_count(1000);
     syscall_regs wait{};
     wait.number = SYS_NOTIFY_WAIT;
     wait.x[0] = child_notif_;
@@ -275,6 +282,45 @@ TEST_F(RunTest, APassedDeadlineTimesOutAtOnceAndTheTaskGoesOn)
     EXPECT_EQ(0u, k_->tasks[child_].waiting);
     EXPECT_NE(SCHED_BLOCKED, sched_state(&k_->sched, child_));
     EXPECT_EQ(0u, k_->ipc.tasks[child_].deadline);
+}
+
+TEST_F(RunTest, TheAlarmIsTheEarliestDeadline)
+{
+    const uint64_t ep = Call(root_, SYS_ENDPOINT_CREATE, INIT_HANDLE_KERNEL).x[1];
+    timer_fake_set_count(1000);
+    syscall_regs wait{};
+    wait.number = SYS_NOTIFY_WAIT;
+    wait.x[0] = child_notif_;
+    wait.deadline = 5000;
+    kernel_run_syscall(k_.get(), child_, &wait);
+    ASSERT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, child_));
+    EXPECT_EQ(5000u, timer_fake_alarm());
+    // A later deadline leaves the alarm; an earlier one brings it forward.
+    syscall_regs r = Call(root_, SYS_TASK_CREATE, INIT_HANDLE_KERNEL, space_, 10, ep);
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), 2, 0x1000, 0x2000, 0));
+    syscall_regs recv{};
+    recv.number = SYS_RECV;
+    recv.x[0] = r.x[2];
+    recv.deadline = 9000;
+    kernel_run_syscall(k_.get(), 2, &recv);
+    ASSERT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, 2));
+    EXPECT_EQ(5000u, timer_fake_alarm());
+    EXPECT_EQ(5000u, kernel_run_timeouts(k_.get(), 4999));
+    EXPECT_EQ(9000u, kernel_run_timeouts(k_.get(), 5000)) << "the next one";
+    EXPECT_EQ(9000u, timer_fake_alarm());
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, child_));
+    // The receiver woken in time: the alarm stays until it fires, finds nothing.
+    syscall_regs send{};
+    send.number = SYS_SEND;
+    send.x[0] = ep;
+    kernel_run_syscall(k_.get(), root_, &send);
+    ASSERT_EQ(0u, send.x[0]);
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 2));
+    EXPECT_EQ(9000u, timer_fake_alarm());
+    EXPECT_EQ(0u, kernel_run_timeouts(k_.get(), 9000));
+    EXPECT_EQ(0u, timer_fake_alarm());
+    ASSERT_TRUE(kernel_run_deliver(k_.get(), 2, &recv));
+    EXPECT_EQ(0u, recv.x[0]);
 }
 
 /** A copy of a kernel state and of every task's registers, compared byte for byte. */
@@ -375,7 +421,7 @@ TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
                          : deadline_dice == 2 ? UINT64_MAX
                                               : 0;
             if (r.deadline != 0) {
-                kernel_run_clock(k_.get(), now); // as the board does
+                timer_fake_set_count(now); // as the board does
             }
 
             Snapshot before(k_.get(), regs);

@@ -29,6 +29,7 @@ void kernel_state_init(struct kernel_state *k)
     }
     k->frames = 0;
     k->images = 0;
+    k->alarm = 0;
     k->current = KERNEL_NO_TASK;
     k->reaped = 0;
     k->power_request = KERNEL_POWER_NONE;

@@ -15,8 +15,11 @@
  * all, neither struct kernel_state nor x1-x7.
  *
  * Deadlines: a blocking call's x9 (regs->deadline) becomes the task's
- * ipc deadline for that call (kernel/ipc/ipc.h), judged against
- * k->ipc.now, which the board sets first (kernel_run_clock, run.h).
+ * ipc deadline for that call (kernel/ipc/ipc.h), judged against the
+ * counter (hal_timer_count) read when the call is made; when the task
+ * waits with it, the timer's alarm (hal_timer_set_alarm, k->alarm) is
+ * brought forward to it if it is the earliest. kernel_run_timeouts
+ * (run.h) ends the waits whose deadline passed.
  *
  * Blocking: when a call blocks the caller (sched BLOCKED, ipc waiting), the
  * dispatcher returns STATUS_OK in x0 and writes no result. It leaves
@@ -112,6 +115,13 @@ struct kernel_state {
     struct frame_alloc *frames;
     /** The embedded user images SYS_TASK_SPAWN loads from, or NULL (none). */
     const struct image_table *images;
+    /**
+     * The alarm the timer holds (hal_timer_set_alarm), 0 for none: never
+     * later than the earliest deadline of a waiting task (it may be
+     * earlier: a task woken before its deadline leaves it, and the
+     * interrupt then finds nothing to time out).
+     */
+    uint64_t alarm;
     /** Capability tables (indexed by task id) and the object arena. */
     struct cap_space caps;
     struct sched sched;
@@ -133,8 +143,8 @@ struct kernel_state {
 _Static_assert(sizeof(struct kernel_state) ==
                    sizeof(struct ipc) + sizeof(struct vm) +
                        OBJ_MAX_TASKS * sizeof(struct kernel_task) + sizeof(struct frame_alloc *) +
-                       sizeof(const struct image_table *) + sizeof(struct cap_space) +
-                       sizeof(struct sched) + 3 * sizeof(uint32_t),
+                       sizeof(const struct image_table *) + sizeof(uint64_t) +
+                       sizeof(struct cap_space) + sizeof(struct sched) + 3 * sizeof(uint32_t),
                "struct kernel_state has no padding (the size fits alignment 8)");
 
 /** The saved user argument registers of one call; x[0..7] receive the results. */

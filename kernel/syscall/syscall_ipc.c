@@ -2,6 +2,7 @@
 
 #include <stdint.h>
 
+#include "hal/timer.h"
 #include "kernel/check/check.h"
 #include "kernel/ipc/endpoint.h"
 #include "kernel/ipc/ipc.h"
@@ -90,13 +91,25 @@ static void msg_copy(struct ipc_msg *dst, const struct ipc_msg *src)
 
 void syscall_deadline_begin(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
 {
-    k->ipc.tasks[task].deadline = regs->deadline;
+    uint64_t deadline = regs->deadline;
+    k->ipc.tasks[task].deadline = deadline;
+    if (deadline != 0) {
+        k->ipc.now = hal_timer_count();
+    }
 }
 
 void syscall_deadline_end(struct kernel_state *k, uint32_t task)
 {
+    uint64_t deadline = k->ipc.tasks[task].deadline;
+    if (deadline == 0) {
+        return;
+    }
+    k->ipc.now = 0; // scratch of the call: the state is as before it
     if (k->ipc.tasks[task].wait == IPC_WAIT_NONE) {
-        k->ipc.tasks[task].deadline = 0;
+        k->ipc.tasks[task].deadline = 0; // it did not wait: nothing to bound
+    } else if (k->alarm == 0 || deadline < k->alarm) {
+        k->alarm = deadline;
+        hal_timer_set_alarm(deadline);
     }
 }
 

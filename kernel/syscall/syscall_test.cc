@@ -15,6 +15,7 @@
 #include <random>
 #include <vector>
 
+#include "hal/fake/timer_fake.h"
 #include "kernel/cap/cap.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/obj/obj.h"
@@ -47,6 +48,7 @@ class SyscallTest : public ::testing::Test {
     void Reset()
     {
         std::memset(k_.get(), 0, sizeof(kernel_state));
+        timer_fake_reset();
         kernel_state_init(k_.get());
         for (uint32_t t = 0; t < 3; t++) {
             ASSERT_EQ(STATUS_OK, sched_add(&k_->sched, t, 10));
@@ -680,7 +682,7 @@ TEST_F(SyscallTest, QueuedSenderWhoseCapabilityWasRevokedIsWokenWithTheError)
 
 TEST_F(SyscallTest, APassedDeadlineInX9FailsEveryCallThatWouldWaitWithNoEffect)
 {
-    k_->ipc.now = 500;
+    timer_fake_set_count(500);
     for (uint64_t d : {500ull, 499ull, 1ull}) {
         syscall_regs r = Regs(SYS_RECV, erecv_);
         r.deadline = d;
@@ -713,7 +715,7 @@ TEST_F(SyscallTest, APassedDeadlineInX9FailsEveryCallThatWouldWaitWithNoEffect)
 
 TEST_F(SyscallTest, APassedDeadlineDoesNotStopACallThatNeedNotWait)
 {
-    k_->ipc.now = 500;
+    timer_fake_set_count(500);
     syscall_regs recv = Regs(SYS_RECV, e1_);
     ASSERT_EQ(STATUS_OK, Call(recv, 1));
     syscall_regs send = Msg(SYS_SEND, esend_, 3, 2);
@@ -734,7 +736,7 @@ TEST_F(SyscallTest, APassedDeadlineDoesNotStopACallThatNeedNotWait)
 
 TEST_F(SyscallTest, AFutureDeadlineInX9BoundsTheWait)
 {
-    k_->ipc.now = 500;
+    timer_fake_set_count(500);
     syscall_regs r = Regs(SYS_RECV, e1_);
     r.deadline = UINT64_MAX;
     ASSERT_EQ(STATUS_OK, Call(r, 1));
