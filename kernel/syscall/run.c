@@ -130,10 +130,10 @@ uint64_t kernel_run_timeouts(struct kernel_state *k, uint64_t now)
     CHECK(k != 0);
     uint64_t next = 0;
     (void)ipc_timeouts_expire(&k->ipc, &k->sched, now, &next);
-    if (next != k->alarm) {
-        k->alarm = next;
-        hal_timer_set_alarm(next);
-    }
+    // Always written: the timer's own alarm may have been spent by the
+    // interrupt that brought us here (hal_timer_rearm).
+    k->alarm = next;
+    hal_timer_set_alarm(next);
     return next;
 }
 
