@@ -92,8 +92,10 @@ static void msg_copy(struct ipc_msg *dst, const struct ipc_msg *src)
 void syscall_deadline_begin(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
 {
     uint64_t deadline = regs->deadline;
-    k->ipc.tasks[task].deadline = deadline;
+    // Without one there is nothing to write: a task that waits on nothing
+    // has deadline 0 already (kernel/ipc/ipc.h, ipc_check_invariants).
     if (deadline != 0) {
+        k->ipc.tasks[task].deadline = deadline;
         k->ipc.now = hal_timer_count();
     }
 }
