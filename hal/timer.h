@@ -32,8 +32,23 @@ void hal_timer_init(uint64_t frequency_hz);
  */
 int hal_timer_start(uint32_t tick_hz);
 
-/** Re-arms the timer for the next period; called from the tick interrupt. */
-void hal_timer_rearm(void);
+/**
+ * Called from the timer interrupt: programs the next one (the next
+ * period's end, or the alarm if it comes first) and returns how many
+ * periods ended since the last call (0 when only the alarm fired; more
+ * than 1 if interrupts were held off for longer than a period). An alarm
+ * whose time has come is spent (no second interrupt for it).
+ */
+uint64_t hal_timer_rearm(void);
+
+/**
+ * An alarm: a timer interrupt at counter value `when` (absolute, the
+ * counter of hal_timer_count), besides the periodic tick, or none when
+ * when is 0; replaces the last one. A time already past fires at once;
+ * any value is valid (UINT64_MAX never comes). Only while the tick runs
+ * (hal_timer_start); hal_timer_stop drops it.
+ */
+void hal_timer_set_alarm(uint64_t when);
 
 /** Stops the tick on the calling CPU. */
 void hal_timer_stop(void);

@@ -32,8 +32,10 @@ void irq_handle(void)
             return; /* nothing (more) pending */
         }
         if (intid == irq_timer_intid) {
-            hal_timer_rearm();
-            kernel_tick();
+            // A tick per period ended; none when only the alarm fired.
+            for (uint64_t n = hal_timer_rearm(); n > 0; n--) {
+                kernel_tick();
+            }
         } else if (irq_kernel == NULL || !kernel_irq_fired(irq_kernel, intid)) {
             /* Masked now (kernel_irq_fired masks a line nobody takes). */
             gic_disable(intid);

@@ -75,7 +75,7 @@ _Static_assert(sizeof(struct user_context) % 16 == 0, "SP must stay 16-byte alig
 /* 16-byte aligned: SP_EL1 points into them (frame.h). */
 static _Alignas(16) struct user_context user_contexts[OBJ_MAX_TASKS];
 static uint32_t user_context_generation[OBJ_MAX_TASKS];
-/* The x0-x8 part of each context, for kernel_run_fast. */
+/* The x0-x9 part of each context, for kernel_run_fast. */
 static struct syscall_regs *user_regs[OBJ_MAX_TASKS];
 /* The task at EL0 (or whose trap this is), or -1 before the first. */
 static int32_t user_running = -1;
@@ -84,8 +84,8 @@ static uint64_t user_last_tick;
 static uint32_t user_spaces_reaped;
 
 /*
- * The first nine words of a trap frame are x0-x8, which is exactly a
- * struct syscall_regs (x0-x7, then the number in x8): the dispatcher works
+ * The first ten words of a trap frame are x0-x9, which is exactly a
+ * struct syscall_regs (x0-x7, the number in x8, the deadline in x9): the dispatcher works
  * on the frame in place, through this union (C11 6.7.2.1: a pointer to a
  * union, suitably converted, points to each member).
  */
@@ -95,8 +95,9 @@ union user_frame {
 };
 
 _Static_assert(offsetof(struct aarch64_frame, x) == 0 && offsetof(struct syscall_regs, x) == 0 &&
-                   offsetof(struct syscall_regs, number) == 8 * sizeof(uint64_t),
-               "x0-x8 of a frame are a struct syscall_regs");
+                   offsetof(struct syscall_regs, number) == 8 * sizeof(uint64_t) &&
+                   offsetof(struct syscall_regs, deadline) == 9 * sizeof(uint64_t),
+               "x0-x9 of a frame are a struct syscall_regs");
 
 /* The power request of the last call, carried out. */
 __attribute__((noinline)) static void user_power(const struct kernel_state *k)
@@ -127,12 +128,16 @@ static void user_fault(struct kernel_state *k, uint32_t task, const struct aarch
     kernel_run_fault(k, task);
 }
 
-/* Charges the ticks that passed since the last look. */
+/* Charges the ticks that passed since the last look, and ends the waits
+ * whose deadline passed (the kernel then sets the timer's alarm for the
+ * earliest one left, so that a wait ends at its deadline, not at the next
+ * tick). */
 static void user_account_ticks(struct kernel_state *k)
 {
     uint64_t now = kernel_ticks();
     kernel_run_ticks(k, now - user_last_tick);
     user_last_tick = now;
+    (void)kernel_run_timeouts(k, hal_timer_count());
 }
 
 /* No task is ready: waits (interrupts on) until one is; returns it. */
@@ -217,6 +222,7 @@ static struct aarch64_frame *user_context(struct kernel_state *k, uint32_t task)
             ctx->x[i] = 0;
         }
         ctx->x[0] = t->arg;
+        ctx->x[1] = hal_timer_frequency(); // kernel/abi/init.h: the counter's Hz
         ctx->sp = t->stack;
         ctx->elr = t->entry;
         ctx->spsr = USER_SPSR_EL0;

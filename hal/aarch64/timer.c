@@ -4,17 +4,27 @@
 
 /*
  * The Arm generic timer (Arm ARM D11 "The Generic Timer in AArch64 state"),
- * EL1 virtual timer: CNTV_TVAL_EL0 counts down from the programmed value,
- * CNTV_CTL_EL0.ENABLE (bit 0) runs it, IMASK (bit 1) masks its interrupt,
- * ISTATUS (bit 2) says it fired. The interrupt is a PPI (27 on QEMU virt,
- * from the device tree). The virtual counter equals the physical one: the
- * entry code sets CNTVOFF_EL2 to 0 when it starts at EL2.
+ * EL1 virtual timer: its condition is met, and its interrupt asserted
+ * (level), while CNTVCT_EL0 >= CNTV_CVAL_EL0 (an absolute compare value,
+ * D11.2.4); CNTV_CTL_EL0.ENABLE (bit 0) runs it, IMASK (bit 1) masks its
+ * interrupt, ISTATUS (bit 2) says the condition is met. The interrupt is a
+ * PPI (27 on QEMU virt, from the device tree). The virtual counter equals
+ * the physical one: the entry code sets CNTVOFF_EL2 to 0 when it starts at
+ * EL2.
+ *
+ * One compare value serves two clients: the periodic tick (timer_next_tick,
+ * advanced by whole periods so ticks do not drift) and the alarm (the
+ * kernel's earliest deadline): CVAL is the earlier of the two. The
+ * comparison is 64-bit and absolute, so an alarm far away (UINT64_MAX)
+ * simply never comes, with no overflow anywhere.
  */
 
 #define CNTV_CTL_ENABLE (1u << 0)
 
 static uint64_t timer_frequency;
 static uint64_t timer_period;
+static uint64_t timer_next_tick;
+static uint64_t timer_alarm;
 
 static uint64_t timer_read_cntfrq(void)
 {
@@ -42,9 +52,35 @@ uint64_t hal_timer_count(void)
     return value;
 }
 
-void hal_timer_rearm(void)
+/* Writes CVAL: the next tick, or the alarm if it comes first. */
+static void timer_program(void)
 {
-    __asm__ volatile("msr cntv_tval_el0, %0\n\tisb" ::"r"(timer_period) : "memory");
+    uint64_t when = timer_next_tick;
+    if (timer_alarm != 0 && timer_alarm < when) {
+        when = timer_alarm;
+    }
+    __asm__ volatile("msr cntv_cval_el0, %0\n\tisb" ::"r"(when) : "memory");
+}
+
+uint64_t hal_timer_rearm(void)
+{
+    uint64_t now = hal_timer_count();
+    uint64_t periods = 0;
+    if (timer_period != 0 && now >= timer_next_tick) {
+        periods = (now - timer_next_tick) / timer_period + 1;
+        timer_next_tick += periods * timer_period;
+    }
+    if (timer_alarm != 0 && timer_alarm <= now) {
+        timer_alarm = 0; // spent: its interrupt must not come again
+    }
+    timer_program();
+    return periods;
+}
+
+void hal_timer_set_alarm(uint64_t when)
+{
+    timer_alarm = when;
+    timer_program();
 }
 
 int hal_timer_start(uint32_t tick_hz)
@@ -53,7 +89,9 @@ int hal_timer_start(uint32_t tick_hz)
         return -1;
     }
     timer_period = timer_frequency / tick_hz;
-    hal_timer_rearm();
+    timer_next_tick = hal_timer_count() + timer_period;
+    timer_alarm = 0;
+    timer_program();
     __asm__ volatile("msr cntv_ctl_el0, %0\n\tisb" ::"r"((uint64_t)CNTV_CTL_ENABLE) : "memory");
     return 0;
 }
@@ -61,4 +99,5 @@ int hal_timer_start(uint32_t tick_hz)
 void hal_timer_stop(void)
 {
     __asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb" ::: "memory");
+    timer_alarm = 0;
 }

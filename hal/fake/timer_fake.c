@@ -11,6 +11,7 @@ static uint64_t timer_fake_frequency = TIMER_FAKE_DEFAULT_HZ;
 static uint64_t timer_fake_counter;
 static uint32_t timer_fake_hz;
 static int timer_fake_start_fails;
+static uint64_t timer_fake_alarm_value;
 
 void hal_timer_init(uint64_t frequency_hz)
 {
@@ -26,7 +27,7 @@ uint64_t hal_timer_frequency(void)
 
 uint64_t hal_timer_count(void)
 {
-    return timer_fake_counter++;
+    return timer_fake_counter;
 }
 
 int hal_timer_start(uint32_t tick_hz)
@@ -38,11 +39,30 @@ int hal_timer_start(uint32_t tick_hz)
     return 0;
 }
 
-void hal_timer_rearm(void) {}
+uint64_t hal_timer_rearm(void)
+{
+    return 1;
+}
+
+void hal_timer_set_alarm(uint64_t when)
+{
+    timer_fake_alarm_value = when;
+}
+
+uint64_t timer_fake_alarm(void)
+{
+    return timer_fake_alarm_value;
+}
+
+void timer_fake_set_count(uint64_t count)
+{
+    timer_fake_counter = count;
+}
 
 void hal_timer_stop(void)
 {
     timer_fake_hz = 0;
+    timer_fake_alarm_value = 0;
 }
 
 void timer_fake_set_start_fails(int fails)
@@ -61,4 +81,5 @@ void timer_fake_reset(void)
     timer_fake_counter = 0;
     timer_fake_hz = 0;
     timer_fake_start_fails = 0;
+    timer_fake_alarm_value = 0;
 }

@@ -6,9 +6,13 @@
  * fixed slots, so their handles are known constants. A task started with
  * SYS_TASK_START gets the argument of that call in x0 instead.
  *
- * At its first instruction a task has x0 its argument (for init: 0), sp
- * the top of its stack (16-byte aligned), and every other general register
- * 0.
+ * At its first instruction a task has x0 its argument (for init: 0), x1
+ * the frequency of the virtual counter CNTVCT_EL0 in Hz (the unit of
+ * deadlines, kernel/abi/syscall.h; EL0 may read the counter and
+ * CNTFRQ_EL0, but a firmware may leave CNTFRQ_EL0 wrong, and x1 is what
+ * the kernel itself uses), sp the top of its stack (16-byte aligned), and
+ * every other general register 0. This holds for init, spawned tasks and
+ * tasks started with SYS_TASK_START alike.
  *
  * The handles are plain integer constants (slot | generation 1 << 16,
  * kernel/abi/handle.h), so assembly can use them too.

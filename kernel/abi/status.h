@@ -80,9 +80,17 @@ typedef int32_t status_t;
  * this space is short; unmapping gives its emptied tables back.
  */
 #define STATUS_QUOTA 25
+/**
+ * The deadline of a blocking call (x9, kernel/abi/syscall.h) passed before
+ * the call could complete: at once, with no effect, when it was at or
+ * before the counter's value when the call was made and the call would have
+ * had to wait; or later, when the waiting task was taken out of every
+ * queue it was in.
+ */
+#define STATUS_TIMED_OUT 26
 
 /** Number of status codes defined above; every code is below it. */
-#define STATUS_COUNT 26
+#define STATUS_COUNT 27
 
 #ifdef __cplusplus
 }

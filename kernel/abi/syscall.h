@@ -69,6 +69,28 @@
  * SYS_REPLY_RECV) that has to wait returns nothing yet: its outcome
  * (status, bits or message, in the same registers as an immediate result)
  * is written into the task's registers when it is woken.
+ *
+ * Deadlines: x9 of a blocking call is an absolute deadline in ticks of the
+ * virtual counter CNTVCT_EL0 (which EL0 reads; its frequency in Hz is in
+ * x1 at a task's first instruction, kernel/abi/init.h), 0 for none. Every
+ * other call ignores x9, and no call changes it. When the deadline passes
+ * while the task waits, the call returns STATUS_TIMED_OUT and the task has
+ * left every queue it was in: a queued sender's message is not delivered
+ * (its capabilities stay its own), a caller gets no reply. A deadline at
+ * or before the counter's value when the call is made has passed already:
+ * the call returns STATUS_TIMED_OUT at once, with no effect, if it would
+ * have to wait (SYS_CALL always waits for its reply, so it never sends
+ * then), and completes as usual if it would not. Any value is valid: a
+ * deadline near UINT64_MAX never passes (no arithmetic is done on it).
+ * SYS_REPLY_RECV's deadline bounds its receive only: its reply never
+ * waits and is made first, so STATUS_TIMED_OUT from it means "replied,
+ * nothing received". A caller that timed out after its message was
+ * received takes its replier's reply right with it: the replier's later
+ * SYS_REPLY or SYS_REPLY_RECV fails with STATUS_BAD_HANDLE and no effect,
+ * exactly as when the caller was destroyed (a server in a reply+receive
+ * loop then receives with SYS_RECV). The deadline is exact to the counter
+ * tick: the kernel programs its timer for the earliest one; the wake-up
+ * comes after it by the interrupt's latency (README, Time).
  */
 
 #ifndef __ASSEMBLER__
@@ -310,6 +332,8 @@ extern "C" {
 #define SYS_MSG_REG_INFO 1
 #define SYS_MSG_REG_WORD0 2
 #define SYS_MSG_REG_CAP0 6
+/** The register of a blocking call's deadline (x9; 0: none). */
+#define SYS_REG_DEADLINE 9
 /** Words and capabilities a message may carry in registers. */
 #define SYS_MSG_MAX_WORDS 4
 #define SYS_MSG_MAX_CAPS 2

@@ -25,16 +25,22 @@ static status_t args_check(struct ipc *ipc, struct sched *s, uint32_t ep, uint32
 /**
  * Decodes a send or call: the message must be able to go to the first
  * waiting receiver, or, with none, be valid in the sender's own table.
+ * Then a deadline that has passed refuses the call if it would wait: a
+ * call always waits (for its reply), a send when no receiver waits.
  */
 static status_t send_check(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
-                           uint32_t sender)
+                           uint32_t sender, bool is_call)
 {
     status_t st = args_check(ipc, s, ep, sender);
     if (st != STATUS_OK) {
         return st;
     }
     int32_t r = ipc->endpoints[ep].receivers.head;
-    return ipc_msg_check(ipc, caps, sender, r == IPC_NO_TASK ? sender : (uint32_t)r);
+    st = ipc_msg_check(ipc, caps, sender, r == IPC_NO_TASK ? sender : (uint32_t)r);
+    if (st == STATUS_OK && (is_call || r == IPC_NO_TASK) && ipc_deadline_passed(ipc, sender)) {
+        return STATUS_TIMED_OUT;
+    }
+    return st;
 }
 
 /** Invokes a send (call when is_call): hands over or queues; the caller always blocks. */
@@ -61,7 +67,7 @@ static void send_invoke(struct ipc *ipc, struct sched *s, struct cap_space *caps
 status_t ipc_send(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                   uint32_t sender)
 {
-    status_t st = send_check(ipc, s, caps, ep, sender);
+    status_t st = send_check(ipc, s, caps, ep, sender, false);
     if (st == STATUS_OK) {
         send_invoke(ipc, s, caps, ep, sender, false);
     }
@@ -72,7 +78,7 @@ status_t ipc_send(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint
 status_t ipc_call(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                   uint32_t caller)
 {
-    status_t st = send_check(ipc, s, caps, ep, caller);
+    status_t st = send_check(ipc, s, caps, ep, caller, true);
     if (st == STATUS_OK) {
         send_invoke(ipc, s, caps, ep, caller, true);
     }
@@ -128,6 +134,24 @@ static void recv_drop_faulty(struct ipc *ipc, struct sched *s, struct cap_space 
 }
 
 /**
+ * Whether a receive by receiver on ep would take a message now rather
+ * than wait: some queued sender's message can go to it (ipc_msg_check).
+ * Changes nothing; bounded by the queue length.
+ */
+static bool recv_would_take(struct ipc *ipc, struct cap_space *caps, uint32_t ep, uint32_t receiver)
+{
+    uint32_t steps = 0;
+    for (int32_t id = ipc->endpoints[ep].senders.head; id != IPC_NO_TASK;
+         id = ipc->tasks[id].next) {
+        CHECK(++steps <= SCHED_MAX_ENTITIES);
+        if (ipc_msg_check(ipc, caps, (uint32_t)id, receiver) == STATUS_OK) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/**
  * Invokes a receive: drops the senders at fault, then takes the first
  * remaining sender's message, or queues the receiver.
  */
@@ -166,6 +190,10 @@ status_t ipc_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint
         return STATUS_INVALID_ARGUMENT;
     }
     st = recv_check(ipc, caps, ep);
+    if (st == STATUS_OK && ipc_deadline_passed(ipc, receiver) &&
+        !recv_would_take(ipc, caps, ep, receiver)) {
+        st = STATUS_TIMED_OUT; // it would wait, and its deadline has passed: no effect
+    }
     if (st == STATUS_OK) {
         recv_invoke(ipc, s, caps, ep, receiver);
     }
@@ -225,6 +253,12 @@ status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps
         return st;
     }
     reply_invoke(ipc, s, caps, task);
+    // The deadline bounds the receive only: the reply, which never waits,
+    // is made whatever it says (so STATUS_TIMED_OUT here means "replied,
+    // nothing received"). Judged after the reply, which may free slots.
+    if (ipc_deadline_passed(ipc, task) && !recv_would_take(ipc, caps, ep, task)) {
+        return STATUS_TIMED_OUT;
+    }
     recv_invoke(ipc, s, caps, ep, task);
     return STATUS_OK;
 }
@@ -259,6 +293,7 @@ __attribute__((always_inline)) int32_t ipc_call_fast(struct ipc *ipc, struct sch
     to->wait = IPC_WAIT_NONE;
     to->wait_object = 0;
     to->wake_status = STATUS_OK;
+    to->deadline = 0; /* as ipc_wake: a receive's deadline ends with it */
     to->reply_to = (int32_t)caller;
     from->wait = IPC_WAIT_REPLY;
     from->recv_slots = 0; /* the fast path's caller accepts no capability in the reply */
@@ -290,6 +325,7 @@ __attribute__((always_inline)) int32_t ipc_reply_recv_fast(struct ipc *ipc, stru
     to->wait = IPC_WAIT_NONE;
     to->wait_object = 0;
     to->wake_status = STATUS_OK;
+    to->deadline = 0; /* as ipc_wake: a call's deadline ends with its reply */
     from->wait = IPC_WAIT_RECV;
     from->recv_slots = 0; /* the fast path's receiver accepts no capability */
     from->wait_object = ep;

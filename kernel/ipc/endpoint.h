@@ -46,6 +46,16 @@
  * Blocking calls return STATUS_OK when they block; the outcome arrives on
  * wake (ipc.h). Every call checks everything first and on error changes
  * nothing: not the ipc state, the scheduler or the capability space.
+ *
+ * Deadlines (tasks[id].deadline, ipc.h): when it has passed (at or before
+ * ipc.now), a call that would wait returns STATUS_TIMED_OUT with no effect,
+ * after every other check: ipc_call always (it waits for its reply), and
+ * ipc_send and ipc_recv when no receiver, or no deliverable sender, waits;
+ * ipc_reply_recv makes its reply, then returns STATUS_TIMED_OUT if its
+ * receive would wait. One that passes while the task waits is
+ * ipc_timeouts_expire's (ipc.h): a caller whose message was received takes
+ * the replier's reply right with it, so that replier's ipc_reply fails with
+ * STATUS_BAD_HANDLE, as for a destroyed caller.
  */
 
 #include <stdint.h>
@@ -69,7 +79,8 @@ extern "C" {
  * too large, caps null while cap_count > 0, a handle named twice),
  * cap_lookup's errors for a capability (STATUS_MISSING_RIGHT without
  * RIGHT_GRANT), STATUS_TABLE_FULL (the waiting receiver does not accept that
- * many: its receive slots or its free table slots).
+ * many: its receive slots or its free table slots), STATUS_TIMED_OUT (no
+ * receiver waits and the sender's deadline has passed).
  */
 status_t ipc_send(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                   uint32_t sender);
@@ -84,7 +95,9 @@ status_t ipc_send(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint
  * Errors, with no effect (no sender dropped either):
  * STATUS_INVALID_ARGUMENT (null ipc or sched, ep or receiver out of range,
  * receiver not READY or RUNNING or already waiting, or holding a reply
- * right, caps null while a queued message carries capabilities).
+ * right, caps null while a queued message carries capabilities),
+ * STATUS_TIMED_OUT (no queued message can go to it and its deadline has
+ * passed).
  */
 status_t ipc_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                   uint32_t receiver);
@@ -92,7 +105,8 @@ status_t ipc_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint
 /**
  * Sends as ipc_send, then waits for the reply: the caller always blocks.
  * When a receiver waits, it gets the message and the reply right at once.
- * The reply arrives in tasks[caller].msg. Errors as ipc_send.
+ * The reply arrives in tasks[caller].msg. Errors as ipc_send, and
+ * STATUS_TIMED_OUT whenever the caller's deadline has passed.
  */
 status_t ipc_call(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                   uint32_t caller);
@@ -112,7 +126,9 @@ status_t ipc_reply(struct ipc *ipc, struct sched *s, struct cap_space *caps, uin
  * error, neither. The reply is all or nothing: a bad reply message fails
  * the call, whatever the senders. The receive half drops queued senders
  * whose message cannot go as ipc_recv does, after the reply (which may
- * free slots of task's table). Errors as ipc_reply and ipc_recv.
+ * free slots of task's table). Errors as ipc_reply and ipc_recv, but
+ * STATUS_TIMED_OUT comes after the reply was made (the deadline bounds
+ * the receive only).
  */
 status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps, uint32_t ep,
                         uint32_t task);
@@ -125,8 +141,10 @@ status_t ipc_reply_recv(struct ipc *ipc, struct sched *s, struct cap_space *caps
  * (sched_handoff), the receiver holds the reply right and runs (RUNNING,
  * current) and caller waits for the reply: byte for byte what ipc_call and
  * sched_pick_next would do, but that both message buffers are left as they
- * were. Returns the receiver; otherwise IPC_NO_TASK with no effect
- * (ipc_call decides then, its errors included).
+ * were. The caller has no deadline (tasks[caller].deadline 0, as for
+ * any task that waits on nothing); the receiver's ends. Returns the
+ * receiver; otherwise IPC_NO_TASK with no effect (ipc_call decides then,
+ * its errors included).
  */
 int32_t ipc_call_fast(struct ipc *ipc, struct sched *s, uint32_t ep, uint32_t caller);
 

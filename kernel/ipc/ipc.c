@@ -42,7 +42,12 @@ void ipc_init(struct ipc *ipc)
         t->next = IPC_NO_TASK;
         t->prev = IPC_NO_TASK;
         t->bits = 0;
+        t->deadline = 0;
+        for (uint32_t r = 0; r < 3; r++) {
+            t->reserved[r] = 0;
+        }
     }
+    ipc->now = 0;
     for (uint32_t i = 0; i < IPC_MAX_NOTIFICATIONS; i++) {
         ipc->notifications[i].pending = 0;
         queue_init(&ipc->notifications[i].waiters);
@@ -136,6 +141,7 @@ void ipc_wake(struct ipc *ipc, struct sched *s, uint32_t id, status_t status)
     ipc->tasks[id].wait = IPC_WAIT_NONE;
     ipc->tasks[id].wait_object = 0;
     ipc->tasks[id].wake_status = status;
+    ipc->tasks[id].deadline = 0;
     CHECK(sched_unblock(s, id) == STATUS_OK);
 }
 
@@ -149,8 +155,15 @@ void ipc_wake_all(struct ipc *ipc, struct sched *s, struct ipc_queue *q, status_
     }
 }
 
+/** Whether id's deadline is set and at or before ipc->now: see ipc_priv.h. */
+bool ipc_deadline_passed(const struct ipc *ipc, uint32_t id)
+{
+    uint64_t d = ipc->tasks[id].deadline;
+    return d != 0 && d <= ipc->now;
+}
+
 /** The queue a waiting task is in, or NULL (not waiting, or waiting for a reply). */
-static struct ipc_queue *queue_of(struct ipc *ipc, const struct ipc_task *t)
+struct ipc_queue *ipc_queue_of(struct ipc *ipc, const struct ipc_task *t)
 {
     switch (t->wait) {
     case IPC_WAIT_SEND:
@@ -172,7 +185,7 @@ status_t ipc_task_destroy(struct ipc *ipc, struct sched *s, uint32_t task)
         return STATUS_INVALID_ARGUMENT;
     }
     struct ipc_task *t = &ipc->tasks[task];
-    struct ipc_queue *q = queue_of(ipc, t);
+    struct ipc_queue *q = ipc_queue_of(ipc, t);
     if (q != 0) {
         ipc_queue_remove(ipc, q, task);
     }
@@ -182,6 +195,7 @@ status_t ipc_task_destroy(struct ipc *ipc, struct sched *s, uint32_t task)
     }
     t->wait = IPC_WAIT_NONE;
     t->wait_object = 0;
+    t->deadline = 0;
     if (t->reply_to != IPC_NO_TASK) {
         uint32_t caller = (uint32_t)t->reply_to;
         t->reply_to = IPC_NO_TASK;

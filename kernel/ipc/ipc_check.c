@@ -48,6 +48,9 @@ static bool task_ok(const struct ipc *ipc, const struct sched *s, uint32_t id)
     if (t->wait != IPC_WAIT_NONE && sched_state(s, id) != SCHED_BLOCKED) {
         return false;
     }
+    if (t->wait == IPC_WAIT_NONE && t->deadline != 0) {
+        return false; // a deadline lives only as long as the wait it bounds
+    }
     if (t->wait == IPC_WAIT_REPLY) {
         if (t->wait_object >= SCHED_MAX_ENTITIES ||
             ipc->tasks[t->wait_object].reply_to != (int32_t)id) {

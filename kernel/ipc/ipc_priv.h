@@ -14,6 +14,12 @@
 /** Whether id names a task that may start an IPC call: READY or RUNNING, waiting on nothing. */
 bool ipc_task_can_act(const struct ipc *ipc, const struct sched *s, uint32_t id);
 
+/** Whether task id's deadline is set (not 0) and at or before ipc->now: it has passed. */
+bool ipc_deadline_passed(const struct ipc *ipc, uint32_t id);
+
+/** The queue waiting task t is in, or NULL (not waiting, or waiting for a reply). */
+struct ipc_queue *ipc_queue_of(struct ipc *ipc, const struct ipc_task *t);
+
 /** Appends task id at the tail of q (a plain FIFO). */
 void ipc_queue_push(struct ipc *ipc, struct ipc_queue *q, uint32_t id);
 

@@ -32,7 +32,9 @@ status_t ipc_notify_signal(struct ipc *ipc, struct sched *s, uint32_t id, uint64
  * at once and are cleared, the task keeps running. Otherwise the task
  * blocks at the tail of the waiters (ipc.h: the outcome arrives on wake).
  * Returns STATUS_OK; with no effect: STATUS_INVALID_ARGUMENT (null pointer,
- * id or task out of range, task not READY or RUNNING, or already waiting).
+ * id or task out of range, task not READY or RUNNING, or already waiting),
+ * STATUS_TIMED_OUT (no bit pending and the task's deadline, ipc.h, has
+ * passed).
  */
 status_t ipc_notify_wait(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t task);
 

@@ -40,7 +40,7 @@ bool kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_re
  * The fast path of a client/server round trip (the IPC fast path of seL4
  * and its kin): SYS_CALL to an endpoint where a receiver waits, or
  * SYS_REPLY_RECV on an endpoint where nobody waits, with a message of no
- * capability, by the running task, when the task it wakes is the one the
+ * capability and no deadline (x9 0), by the running task, when the task it wakes is the one the
  * scheduler would run next. Then it does what kernel_run_syscall,
  * kernel_run_next and kernel_run_deliver for the woken task would do, byte
  * for byte in k and in both tasks' registers (a woken receiver's x8 gets
@@ -60,6 +60,18 @@ int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_re
  * (kernel_reap) before the call returns.
  */
 void kernel_run_fault(struct kernel_state *k, uint32_t task);
+
+/**
+ * The system counter reads now: every task whose deadline is at or before
+ * it leaves what it waited in and is owed STATUS_TIMED_OUT (delivered by
+ * kernel_run_deliver when it next runs), and the timer's alarm is set for
+ * the earliest deadline still pending (hal_timer_set_alarm; 0, none, when
+ * no waiting task has one). Returns that deadline. The board calls it
+ * after each timer interrupt (tick or alarm). A system call with a
+ * deadline (x9) reads the counter itself and brings the alarm forward
+ * when it waits; kernel_run_fast never takes one.
+ */
+uint64_t kernel_run_timeouts(struct kernel_state *k, uint64_t now);
 
 /** Charges n timer ticks to the running task (time slices). */
 void kernel_run_ticks(struct kernel_state *k, uint64_t n);

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "hal/fake/timer_fake.h"
 #include "kernel/cap/cap.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/obj/obj.h"
@@ -32,6 +33,7 @@ class RunTest : public ::testing::Test {
     void SetUp() override
     {
         ASSERT_EQ(STATUS_OK, ram_.status);
+        timer_fake_reset();
         k_ = std::make_unique<kernel_state>();
         std::memset(k_.get(), 0, sizeof(kernel_state));
         kernel_state_init(k_.get());
@@ -257,6 +259,92 @@ TEST_F(RunTest, WatchingATaskObjectWithNoRecordIsABadState)
     EXPECT_EQ(0u, k_->tasks[bare.index].watch_set);
 }
 
+TEST_F(RunTest, AWaitThatTimesOutIsOwedTimedOut)
+{
+    timer_fake_set_count(100);
+    syscall_regs wait{};
+    wait.number = SYS_NOTIFY_WAIT;
+    wait.x[0] = child_notif_;
+    wait.x[1] = 0x77;
+    wait.deadline = 150;
+    kernel_run_syscall(k_.get(), child_, &wait);
+    ASSERT_EQ(0u, wait.x[0]);
+    ASSERT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, child_));
+    EXPECT_EQ(150u, k_->ipc.tasks[child_].deadline);
+    EXPECT_EQ(150u, timer_fake_alarm()) << "the alarm brought forward to it";
+    EXPECT_EQ(150u, k_->alarm);
+    EXPECT_EQ(0u, k_->ipc.now) << "scratch of the call";
+    EXPECT_EQ(150u, kernel_run_timeouts(k_.get(), 149)) << "the alarm to program";
+    EXPECT_EQ(150u, timer_fake_alarm());
+    EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, child_));
+    EXPECT_EQ(0u, kernel_run_timeouts(k_.get(), 150)) << "none left";
+    EXPECT_EQ(0u, timer_fake_alarm()) << "no alarm without a deadline";
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, child_));
+    syscall_regs saved = wait;
+    ASSERT_TRUE(kernel_run_deliver(k_.get(), child_, &saved));
+    EXPECT_EQ((uint64_t)STATUS_TIMED_OUT, saved.x[0]);
+    EXPECT_EQ(0x77u, saved.x[1]) << "no bits on a timeout";
+    EXPECT_EQ(150u, saved.deadline) << "x9 is never written";
+    // A signal now is only pending: nobody waits.
+    Call(root_, SYS_NOTIFY_SIGNAL, notif_, 1);
+    EXPECT_EQ(1u, k_->ipc.notifications[0].pending | k_->ipc.notifications[1].pending);
+}
+
+TEST_F(RunTest, APassedDeadlineTimesOutAtOnceAndTheTaskGoesOn)
+{
+    timer_fake_set_count(1000);
+    syscall_regs wait{};
+    wait.number = SYS_NOTIFY_WAIT;
+    wait.x[0] = child_notif_;
+    wait.deadline = 999;
+    // Not a failure to resume at once: SYS_REPLY_RECV's reply may have woken
+    // a more urgent task, so the scheduler is asked.
+    EXPECT_FALSE(kernel_run_syscall(k_.get(), child_, &wait));
+    EXPECT_EQ((uint64_t)STATUS_TIMED_OUT, wait.x[0]);
+    EXPECT_EQ(0u, k_->tasks[child_].waiting);
+    EXPECT_NE(SCHED_BLOCKED, sched_state(&k_->sched, child_));
+    EXPECT_EQ(0u, k_->ipc.tasks[child_].deadline);
+}
+
+TEST_F(RunTest, TheAlarmIsTheEarliestDeadline)
+{
+    const uint64_t ep = Call(root_, SYS_ENDPOINT_CREATE, INIT_HANDLE_KERNEL).x[1];
+    timer_fake_set_count(1000);
+    syscall_regs wait{};
+    wait.number = SYS_NOTIFY_WAIT;
+    wait.x[0] = child_notif_;
+    wait.deadline = 5000;
+    kernel_run_syscall(k_.get(), child_, &wait);
+    ASSERT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, child_));
+    EXPECT_EQ(5000u, timer_fake_alarm());
+    // A later deadline leaves the alarm; an earlier one brings it forward.
+    syscall_regs r = Call(root_, SYS_TASK_CREATE, INIT_HANDLE_KERNEL, space_, 10, ep);
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), 2, 0x1000, 0x2000, 0));
+    syscall_regs recv{};
+    recv.number = SYS_RECV;
+    recv.x[0] = r.x[2];
+    recv.deadline = 9000;
+    kernel_run_syscall(k_.get(), 2, &recv);
+    ASSERT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, 2));
+    EXPECT_EQ(5000u, timer_fake_alarm());
+    EXPECT_EQ(5000u, kernel_run_timeouts(k_.get(), 4999));
+    EXPECT_EQ(9000u, kernel_run_timeouts(k_.get(), 5000)) << "the next one";
+    EXPECT_EQ(9000u, timer_fake_alarm());
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, child_));
+    // The receiver woken in time: the alarm stays until it fires, finds nothing.
+    syscall_regs send{};
+    send.number = SYS_SEND;
+    send.x[0] = ep;
+    kernel_run_syscall(k_.get(), root_, &send);
+    ASSERT_EQ(0u, send.x[0]);
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 2));
+    EXPECT_EQ(9000u, timer_fake_alarm());
+    EXPECT_EQ(0u, kernel_run_timeouts(k_.get(), 9000));
+    EXPECT_EQ(0u, timer_fake_alarm());
+    ASSERT_TRUE(kernel_run_deliver(k_.get(), 2, &recv));
+    EXPECT_EQ(0u, recv.x[0]);
+}
+
 /** A copy of a kernel state and of every task's registers, compared byte for byte. */
 struct Snapshot {
     std::unique_ptr<kernel_state> k = std::make_unique<kernel_state>();
@@ -317,10 +405,13 @@ TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
         std::vector<syscall_regs> regs(OBJ_MAX_TASKS);
         std::vector<syscall_regs *> contexts(OBJ_MAX_TASKS);
         int32_t cur = kernel_run_next(k_.get());
+        uint64_t now = 1000;
         for (int step = 0; step < 1500 && cur >= 0; step++) {
             if (rng() % 32 == 0) {
-                // A timer interrupt instead of a call: ticks, then the pick.
+                // A timer interrupt instead of a call: ticks, deadlines, then the pick.
                 kernel_run_ticks(k_.get(), 1 + rng() % SCHED_SLICE_TICKS);
+                now += rng() % 40;
+                (void)kernel_run_timeouts(k_.get(), now);
                 cur = kernel_run_next(k_.get());
                 if (cur >= 0) {
                     (void)kernel_run_deliver(k_.get(), static_cast<uint32_t>(cur), &regs[cur]);
@@ -355,6 +446,16 @@ TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
             // A message with a capability takes the general path; a bad
             // handle there keeps every task's endpoint where it is.
             r.x[6] = rng() % 2 ? rng() : HANDLE_NONE;
+            // A deadline now and then (passed, near or far): the general
+            // path's, which the fast path must leave to it.
+            const uint32_t deadline_dice = rng() % 16;
+            r.deadline = deadline_dice == 0   ? now - rng() % 100
+                         : deadline_dice == 1 ? now + 1 + rng() % 60
+                         : deadline_dice == 2 ? UINT64_MAX
+                                              : 0;
+            if (r.deadline != 0) {
+                timer_fake_set_count(now); // as the board does
+            }
 
             Snapshot before(k_.get(), regs);
             Snapshot fast(k_.get(), regs);

@@ -33,6 +33,7 @@ void kernel_state_init(struct kernel_state *k)
     for (uint32_t i = 0; i < OBJ_MAX_IRQ_HANDLERS; i++) {
         syscall_irq_clear(&k->irqs[i]);
     }
+    k->alarm = 0;
     k->current = KERNEL_NO_TASK;
     k->reaped = 0;
     k->power_request = KERNEL_POWER_NONE;

@@ -14,6 +14,13 @@
  * Fail closed: an error returns its status in x0 and changes nothing at
  * all, neither struct kernel_state nor x1-x7.
  *
+ * Deadlines: a blocking call's x9 (regs->deadline) becomes the task's
+ * ipc deadline for that call (kernel/ipc/ipc.h), judged against the
+ * counter (hal_timer_count) read when the call is made; when the task
+ * waits with it, the timer's alarm (hal_timer_set_alarm, k->alarm) is
+ * brought forward to it if it is the earliest. kernel_run_timeouts
+ * (run.h) ends the waits whose deadline passed.
+ *
  * Blocking: when a call blocks the caller (sched BLOCKED, ipc waiting), the
  * dispatcher returns STATUS_OK in x0 and writes no result. It leaves
  * kernel_state.current alone: the board sees the caller is no longer
@@ -173,6 +180,13 @@ struct kernel_state {
     struct frame_alloc *frames;
     /** The embedded user images SYS_TASK_SPAWN loads from, or NULL (none). */
     const struct image_table *images;
+    /**
+     * The alarm the timer holds (hal_timer_set_alarm), 0 for none: never
+     * later than the earliest deadline of a waiting task (it may be
+     * earlier: a task woken before its deadline leaves it, and the
+     * interrupt then finds nothing to time out).
+     */
+    uint64_t alarm;
     /** Capability tables (indexed by task id) and the object arena. */
     struct cap_space caps;
     struct sched sched;
@@ -202,7 +216,8 @@ struct kernel_state {
 _Static_assert(sizeof(struct kernel_state) ==
                    sizeof(struct ipc) + sizeof(struct vm) +
                        OBJ_MAX_TASKS * sizeof(struct kernel_task) + sizeof(struct frame_alloc *) +
-                       sizeof(const struct image_table *) + sizeof(const struct kernel_devices *) +
+                       sizeof(const struct image_table *) + sizeof(uint64_t) +
+                       sizeof(const struct kernel_devices *) +
                        OBJ_MAX_IRQ_HANDLERS * sizeof(struct kernel_irq) + sizeof(struct cap_space) +
                        sizeof(struct sched) + 3 * sizeof(uint32_t),
                "struct kernel_state has no padding (the size fits alignment 8)");
@@ -212,9 +227,11 @@ struct syscall_regs {
     uint64_t x[8];
     /** x8. */
     uint64_t number;
+    /** x9: a blocking call's absolute deadline in counter ticks, 0 for none (never written). */
+    uint64_t deadline;
 };
 
-_Static_assert(sizeof(struct syscall_regs) == 9 * sizeof(uint64_t), "no padding");
+_Static_assert(sizeof(struct syscall_regs) == 10 * sizeof(uint64_t), "no padding");
 
 /**
  * Empties every capability table, the scheduler, the IPC and memory state;

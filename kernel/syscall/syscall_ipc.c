@@ -2,6 +2,7 @@
 
 #include <stdint.h>
 
+#include "hal/timer.h"
 #include "kernel/check/check.h"
 #include "kernel/ipc/endpoint.h"
 #include "kernel/ipc/ipc.h"
@@ -96,6 +97,32 @@ static void msg_copy(struct ipc_msg *dst, const struct ipc_msg *src)
     dst->via = src->via;
 }
 
+void syscall_deadline_begin(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+{
+    uint64_t deadline = regs->deadline;
+    // Without one there is nothing to write: a task that waits on nothing
+    // has deadline 0 already (kernel/ipc/ipc.h, ipc_check_invariants).
+    if (deadline != 0) {
+        k->ipc.tasks[task].deadline = deadline;
+        k->ipc.now = hal_timer_count();
+    }
+}
+
+void syscall_deadline_end(struct kernel_state *k, uint32_t task)
+{
+    uint64_t deadline = k->ipc.tasks[task].deadline;
+    if (deadline == 0) {
+        return;
+    }
+    k->ipc.now = 0; // scratch of the call: the state is as before it
+    if (k->ipc.tasks[task].wait == IPC_WAIT_NONE) {
+        k->ipc.tasks[task].deadline = 0; // it did not wait: nothing to bound
+    } else if (k->alarm == 0 || deadline < k->alarm) {
+        k->alarm = deadline;
+        hal_timer_set_alarm(deadline);
+    }
+}
+
 /** Which endpoint operation ipc_invoke runs. */
 enum ipc_op { OP_SEND, OP_CALL, OP_REPLY, OP_REPLY_RECV };
 
@@ -142,7 +169,11 @@ static status_t send_message(struct kernel_state *k, enum ipc_op op, uint32_t ep
     if (op == OP_CALL || op == OP_REPLY_RECV) {
         t->recv_slots = (uint16_t)sys_msg_slots(regs->x[SYS_MSG_REG_INFO]);
     }
+    if (op != OP_REPLY) {
+        syscall_deadline_begin(k, task, regs);
+    }
     st = ipc_invoke(k, op, ep, task);
+    syscall_deadline_end(k, task);
     if (st != STATUS_OK) {
         msg_copy(&t->msg, &saved);
         t->recv_slots = saved_slots;
@@ -189,7 +220,9 @@ status_t syscall_ipc_recv(struct kernel_state *k, uint32_t task, struct syscall_
     uint16_t *recv_slots = &k->ipc.tasks[task].recv_slots;
     const uint16_t saved_slots = *recv_slots;
     *recv_slots = slots;
+    syscall_deadline_begin(k, task, regs);
     st = ipc_recv(&k->ipc, &k->sched, &k->caps, ep, task);
+    syscall_deadline_end(k, task);
     if (st != STATUS_OK) {
         *recv_slots = saved_slots;
     }

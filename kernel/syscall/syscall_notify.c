@@ -31,12 +31,16 @@ status_t syscall_notify_wait(struct kernel_state *k, uint32_t task, struct sysca
         return st;
     }
     // The current task is READY or RUNNING, so it waits on nothing: the
-    // only error left (INVALID_ARGUMENT) cannot happen.
-    CHECK(ipc_notify_wait(&k->ipc, &k->sched, id, task) == STATUS_OK);
-    if (k->ipc.tasks[task].wait == IPC_WAIT_NONE) {
+    // only errors left are INVALID_ARGUMENT, which cannot happen, and a
+    // deadline that has passed (x9).
+    syscall_deadline_begin(k, task, regs);
+    st = ipc_notify_wait(&k->ipc, &k->sched, id, task);
+    syscall_deadline_end(k, task);
+    CHECK(st == STATUS_OK || st == STATUS_TIMED_OUT);
+    if (st == STATUS_OK && k->ipc.tasks[task].wait == IPC_WAIT_NONE) {
         regs->x[1] = k->ipc.tasks[task].bits;
     }
-    return STATUS_OK;
+    return st;
 }
 
 /** x0 notification handle (RIGHT_RECV) -> x1 bits; STATUS_WOULD_BLOCK when none. */

@@ -19,6 +19,17 @@ status_t syscall_cap_badge(struct kernel_state *k, uint32_t task, struct syscall
 status_t syscall_cap_delete(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
 status_t syscall_cap_revoke(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
 
+/**
+ * Gives task the deadline in regs (x9) for the blocking call about to be
+ * made, and with one, reads the counter into k->ipc.now (hal_timer_count)
+ * for the call to judge it by. syscall_deadline_end after the call takes
+ * the deadline back unless the task now waits (a deadline lives as long as
+ * the wait it bounds), or else brings the alarm forward to it; and sets
+ * k->ipc.now back to 0, so that a call that failed changed nothing.
+ */
+void syscall_deadline_begin(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
+void syscall_deadline_end(struct kernel_state *k, uint32_t task);
+
 status_t syscall_notify_signal(struct kernel_state *k, uint32_t task,
                                const struct syscall_regs *regs);
 status_t syscall_notify_wait(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);

@@ -15,6 +15,7 @@
 #include <random>
 #include <vector>
 
+#include "hal/fake/timer_fake.h"
 #include "kernel/cap/cap.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/obj/obj.h"
@@ -47,6 +48,7 @@ class SyscallTest : public ::testing::Test {
     void Reset()
     {
         std::memset(k_.get(), 0, sizeof(kernel_state));
+        timer_fake_reset();
         kernel_state_init(k_.get());
         for (uint32_t t = 0; t < 3; t++) {
             ASSERT_EQ(STATUS_OK, sched_add(&k_->sched, t, 10));
@@ -676,6 +678,79 @@ TEST_F(SyscallTest, QueuedSenderWhoseCapabilityWasRevokedIsWokenWithTheError)
     EXPECT_EQ(STATUS_STALE_HANDLE, k_->ipc.tasks[0].wake_status);
     EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 1));
     EXPECT_EQ(STATUS_OK, k_->ipc.tasks[1].wake_status);
+}
+
+TEST_F(SyscallTest, APassedDeadlineInX9FailsEveryCallThatWouldWaitWithNoEffect)
+{
+    timer_fake_set_count(500);
+    for (uint64_t d : {500ull, 499ull, 1ull}) {
+        syscall_regs r = Regs(SYS_RECV, erecv_);
+        r.deadline = d;
+        ExpectFails(STATUS_TIMED_OUT, r);
+        r = Msg(SYS_SEND, esend_, 3, 1, {fcap_});
+        r.deadline = d;
+        ExpectFails(STATUS_TIMED_OUT, r);
+        r = Msg(SYS_CALL, esend_, 3, 1);
+        r.deadline = d;
+        ExpectFails(STATUS_TIMED_OUT, r);
+        r = Regs(SYS_NOTIFY_WAIT, nrecv_);
+        r.deadline = d;
+        ExpectFails(STATUS_TIMED_OUT, r);
+    }
+    // A call always waits: refused even with a receiver there, which keeps waiting.
+    syscall_regs recv = Regs(SYS_RECV, e1_);
+    ASSERT_EQ(STATUS_OK, Call(recv, 1));
+    syscall_regs call = Msg(SYS_CALL, esend_, 3, 1);
+    call.deadline = 10;
+    ExpectFails(STATUS_TIMED_OUT, call);
+    EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, 1));
+    // Other errors come first.
+    syscall_regs bad = Regs(SYS_RECV, Stale());
+    bad.deadline = 10;
+    ExpectFails(STATUS_STALE_HANDLE, bad);
+    syscall_regs reply_recv = Msg(SYS_REPLY_RECV, erecv_, 3, 1);
+    reply_recv.deadline = 10;
+    ExpectFails(STATUS_BAD_HANDLE, reply_recv);
+}
+
+TEST_F(SyscallTest, APassedDeadlineDoesNotStopACallThatNeedNotWait)
+{
+    timer_fake_set_count(500);
+    syscall_regs recv = Regs(SYS_RECV, e1_);
+    ASSERT_EQ(STATUS_OK, Call(recv, 1));
+    syscall_regs send = Msg(SYS_SEND, esend_, 3, 2);
+    send.deadline = 10;
+    ASSERT_EQ(STATUS_OK, Call(send, 0));
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, 1));
+    EXPECT_EQ(0u, k_->ipc.tasks[0].deadline);
+    syscall_regs sig = Regs(SYS_NOTIFY_SIGNAL, nsend_, 6);
+    sig.deadline = 10; // ignored by a call that never waits
+    ASSERT_EQ(STATUS_OK, Call(sig, 0));
+    syscall_regs wait = Regs(SYS_NOTIFY_WAIT, nrecv_);
+    wait.deadline = 10;
+    ASSERT_EQ(STATUS_OK, Call(wait, 0));
+    EXPECT_EQ(6u, wait.x[1]);
+    EXPECT_EQ(10u, wait.deadline);
+    EXPECT_EQ(0u, k_->ipc.tasks[0].deadline);
+}
+
+TEST_F(SyscallTest, AFutureDeadlineInX9BoundsTheWait)
+{
+    timer_fake_set_count(500);
+    syscall_regs r = Regs(SYS_RECV, e1_);
+    r.deadline = UINT64_MAX;
+    ASSERT_EQ(STATUS_OK, Call(r, 1));
+    EXPECT_EQ(SCHED_BLOCKED, sched_state(&k_->sched, 1));
+    EXPECT_EQ(UINT64_MAX, k_->ipc.tasks[1].deadline);
+    syscall_regs w = Regs(SYS_NOTIFY_WAIT, n1_);
+    w.deadline = 501;
+    k_->current = 2;
+    ASSERT_EQ(STATUS_OK, cap_insert_new(&k_->caps, 2, notif_, RIGHT_RECV, &w.x[0]));
+    ASSERT_EQ(STATUS_OK, Call(w, 2));
+    uint64_t next = 0;
+    EXPECT_EQ(1u, ipc_timeouts_expire(&k_->ipc, &k_->sched, 501, &next));
+    EXPECT_EQ(STATUS_TIMED_OUT, k_->ipc.tasks[2].wake_status);
+    EXPECT_EQ(UINT64_MAX, next);
 }
 
 TEST_F(SyscallTest, YieldAndExit)

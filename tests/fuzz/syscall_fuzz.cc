@@ -29,7 +29,12 @@
 //   then a task byte (below 240: task (byte % 4) - 1, where -1 is no task;
 //   240 and up: that number, no task either) and a byte, below 32 to let the
 //   scheduler pick the next task before the call, 64-95 to fire interrupt
-//   line 16 + (byte - 64) before it (kernel_irq_fired, as the board does).
+//   line 16 + (byte - 64) before it (kernel_irq_fired, as the board does),
+//   192-223 a deadline in x9
+//   that has passed (now minus 0-31), 224-253 one 1-30 ticks ahead, 254
+//   UINT64_MAX, 255 a timer interrupt first (kernel_run_timeouts: the
+//   waits whose deadline passed end). The counter (the fake timer's)
+//   advances by one each call.
 //
 // Handles 0-8 are those of the three tables to the notification, endpoint
 // and frame (3 per task, in that order); then root's kernel, space and
@@ -45,6 +50,7 @@
 #include "hal/addr.h"
 #include "hal/fake/irq_fake.h"
 #include "hal/fake/mmu_fake.h"
+#include "hal/fake/timer_fake.h"
 #include "hal/mmu.h"
 #include "kernel/abi/handle.h"
 #include "kernel/abi/object.h"
@@ -55,6 +61,7 @@
 #include "kernel/mm/frame_alloc.h"
 #include "kernel/obj/obj.h"
 #include "kernel/sched/sched.h"
+#include "kernel/syscall/run.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/vm/vm.h"
 
@@ -74,6 +81,8 @@ size_t g_handle_count;
 alignas(4096) uint8_t g_ram[kRamPages * kPage];
 frame_alloc g_frames;
 uint64_t g_total_free;
+// The fake counter's value, advanced by one each call.
+uint64_t g_now = 1000;
 // SYSCALL_FUZZ_TRACE=1 prints each call and its status (for writing seeds).
 const bool g_trace = getenv("SYSCALL_FUZZ_TRACE") != nullptr;
 
@@ -188,6 +197,8 @@ void BootDevices()
 void Boot()
 {
     memset(&g_kernel, 0, sizeof g_kernel);
+    timer_fake_reset();
+    g_now = 1000;
     kernel_state_init(&g_kernel);
     BootDevices();
     kernel_state_set_devices(&g_kernel, &g_devices);
@@ -263,13 +274,25 @@ void OneCall(Input &in)
     }
     uint8_t who = in.Byte();
     g_kernel.current = who < 240 ? (int32_t)(who % (kTasks + 1)) - 1 : (int32_t)who;
-    uint8_t board = in.Byte();
-    if (board < 32) {
+    const uint8_t when = in.Byte();
+    if (when < 32) {
         sched_pick_next(&g_kernel.sched); // as the board would, now and then
-    } else if (board >= 64 && board < 96) {
-        // As the board's interrupt handler: line 16 + (board - 64) fires
+    } else if (when >= 64 && when < 96) {
+        // As the board's interrupt handler: line 16 + (when - 64) fires
         // (the PPIs and the first SPIs: the tick's 27, the devices' 33, 34).
-        (void)kernel_irq_fired(&g_kernel, 16u + (board - 64u));
+        (void)kernel_irq_fired(&g_kernel, 16u + (when - 64u));
+    }
+    timer_fake_set_count(++g_now);
+    if (when >= 192 && when < 224) {
+        regs.deadline = g_now - (when - 192); // passed
+    } else if (when >= 224 && when < 254) {
+        regs.deadline = g_now + (when - 223); // a little ahead
+    } else if (when == 254) {
+        regs.deadline = UINT64_MAX;
+    } else if (when == 255) {
+        uint64_t next = kernel_run_timeouts(&g_kernel, g_now); // a timer interrupt
+        Check(next == 0 || next > g_now);
+        Check(g_kernel.alarm == next);
     }
 
     memcpy(&g_before, &g_kernel, sizeof g_kernel);
@@ -284,7 +307,14 @@ void OneCall(Input &in)
         fprintf(stderr, "task %d call %llu -> status %d x1 %#llx\n", g_before.current,
                 (unsigned long long)in_regs.number, status, (unsigned long long)regs.x[1]);
     }
-    if (status != STATUS_OK) {
+    if (status == STATUS_TIMED_OUT && in_regs.number == SYS_REPLY_RECV) {
+        // Its reply was made (the deadline bounds the receive only): it
+        // holds no reply right any more and waits on nothing.
+        Check(g_kernel.ipc.tasks[g_before.current].reply_to == IPC_NO_TASK);
+        Check(g_kernel.ipc.tasks[g_before.current].wait == IPC_WAIT_NONE);
+        Check(in_regs.deadline != 0 && in_regs.deadline <= g_now);
+    } else if (status != STATUS_OK) {
+        Check(status != STATUS_TIMED_OUT || (in_regs.deadline != 0 && in_regs.deadline <= g_now));
         Check(memcmp(&g_before, &g_kernel, sizeof g_kernel) == 0);
         Check(memcmp(&in_regs.x[1], &regs.x[1], 7 * sizeof(uint64_t)) == 0);
         Check(frame_alloc_free_count(&g_frames) == free_before);

@@ -42,6 +42,14 @@
  *   has just signalled. With any other endpoint or notification capability
  *   those calls get a handle that names nothing instead.
  * - The console gets whole lines only.
+ * - x9, a blocking call's deadline, is 0, one that has passed already, a
+ *   far one (near UINT64_MAX), or (not for SYS_CALL) one a little ahead:
+ *   calls are made only where they cannot wait, so only SYS_CALL, which
+ *   always waits for its reply, can time out, and then only at once,
+ *   with nothing sent (a call timed out after the helper received it
+ *   would have moved its capabilities behind the model's back). A call
+ *   with no deadline must never time out, and a call with a passed one
+ *   must never be sent.
  * FP/SIMD registers are not used or checked: FP access at EL0 traps today
  * and the task is stopped (README, issue 11 item 6).
  */
@@ -634,11 +642,39 @@ static void violation(const char *what, const uint64_t in[31], const uint64_t ou
     }
 }
 
+/* The counter when the last call's deadline was chosen. */
+static uint64_t deadline_now;
+
+/** A deadline for x9 (kernel/abi/syscall.h), as the header says. */
+static uint64_t pick_deadline(uint64_t n)
+{
+    deadline_now = sys_clock_now();
+    switch (below(4)) {
+    case 0:
+        return 0;
+    case 1: // passed: at or before now
+        return below(2) ? 1 : deadline_now - below(1000);
+    case 2: // far: never comes, and nothing may overflow
+        return UINT64_MAX - below(4);
+    default: // a little ahead (a call would wait for its reply: far instead)
+        return n == SYS_CALL ? UINT64_MAX / 2 + below(1000) : deadline_now + 1 + below(100000);
+    }
+}
+
 /** Checks the registers after call in[8]. */
 static void check(const uint64_t in[31], const uint64_t out[33])
 {
     uint64_t n = in[8];
     uint64_t st = out[0];
+    if (st == STATUS_TIMED_OUT && in[9] == 0) {
+        violation("a call with no deadline timed out", in, out);
+    }
+    if (st == STATUS_TIMED_OUT && in[9] > deadline_now) {
+        violation("a call timed out before its deadline", in, out);
+    }
+    if (st == STATUS_OK && n == SYS_CALL && in[9] != 0 && in[9] <= deadline_now) {
+        violation("a call whose deadline had passed was made", in, out);
+    }
     uint32_t may = st == STATUS_OK ? results(n) : 0;
     if (st >= STATUS_COUNT) {
         violation("status out of range", in, out);
@@ -741,9 +777,10 @@ static void one_call(void)
     uint64_t n = pick_number();
     pick_args(n, in);
     in[8] = n;
-    for (int i = 9; i < 31; i++) {
+    for (int i = 10; i < 31; i++) {
         in[i] = next();
     }
+    in[9] = pick_deadline(n);
     if (call_index >= FUZZ_TRACE_FROM) {
         sys_printf(INIT_HANDLE_CONSOLE,
                    "fuzz: call %llu number %llu: 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx "

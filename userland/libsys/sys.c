@@ -13,14 +13,53 @@
 #include "kernel/abi/status.h"
 #include "kernel/abi/syscall.h"
 
+/* The counter's frequency in Hz, from x1 at the first instruction (crt0.S). */
+uint64_t sys_clock_hz_value;
+
+uint64_t sys_clock_hz(void)
+{
+    return sys_clock_hz_value;
+}
+
+uint64_t sys_clock_now(void)
+{
+    uint64_t value;
+    // The ISB keeps the read from being taken early (Arm ARM D11.2.2).
+    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(value)::"memory");
+    return value;
+}
+
+uint64_t sys_deadline_after(uint64_t ticks)
+{
+    uint64_t now = sys_clock_now();
+    return ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+}
+
+uint64_t sys_ticks_from_us(uint64_t us)
+{
+    uint64_t hz = sys_clock_hz_value;
+    // us * hz / 1e6 without overflow: whole seconds and the rest apart,
+    // saturating at UINT64_MAX.
+    uint64_t s = us / 1000000u;
+    uint64_t rest = us % 1000000u;
+    if (hz != 0 && s > UINT64_MAX / hz) {
+        return UINT64_MAX;
+    }
+    uint64_t ticks = s * hz;
+    uint64_t part = rest * (hz / 1000000u) + rest * (hz % 1000000u) / 1000000u;
+    return part > UINT64_MAX - ticks ? UINT64_MAX : ticks + part;
+}
+
 /**
- * Calls the kernel with number in x8 and r[0..7] in x0-x7, and puts x0-x7
- * back into r and x8 into *x8_out on return. All nine registers are inputs
+ * Calls the kernel with number in x8, r[0..7] in x0-x7 and deadline in x9
+ * (kernel/abi/syscall.h: 0 for none; the kernel never changes x9), and
+ * puts x0-x7 back into r and x8 into *x8_out on return. x0-x8 are inputs
  * and outputs (a receive writes its badge into x8), so the compiler keeps
  * nothing in them across the call; "memory" because the kernel reads
  * (SYS_CONSOLE_WRITE) the caller's memory. Returns x0.
  */
-status_t sys_raw_x8(uint64_t number, uint64_t r[SYS_MSG_REGS], uint64_t *x8_out)
+static status_t sys_svc(uint64_t number, uint64_t r[SYS_MSG_REGS], uint64_t deadline,
+                        uint64_t *x8_out)
 {
     register uint64_t x0 __asm__("x0") = r[0];
     register uint64_t x1 __asm__("x1") = r[1];
@@ -31,10 +70,11 @@ status_t sys_raw_x8(uint64_t number, uint64_t r[SYS_MSG_REGS], uint64_t *x8_out)
     register uint64_t x6 __asm__("x6") = r[6];
     register uint64_t x7 __asm__("x7") = r[7];
     register uint64_t x8 __asm__("x8") = number;
+    register uint64_t x9 __asm__("x9") = deadline;
     __asm__ volatile("svc #0"
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
                        "+r"(x7), "+r"(x8)
-                     :
+                     : "r"(x9)
                      : "memory");
     r[0] = x0;
     r[1] = x1;
@@ -52,7 +92,18 @@ status_t sys_raw_x8(uint64_t number, uint64_t r[SYS_MSG_REGS], uint64_t *x8_out)
 status_t sys_raw(uint64_t number, uint64_t r[SYS_MSG_REGS])
 {
     uint64_t x8 = 0;
-    return sys_raw_x8(number, r, &x8);
+    return sys_svc(number, r, 0, &x8);
+}
+
+status_t sys_raw_x8(uint64_t number, uint64_t r[SYS_MSG_REGS], uint64_t *x8)
+{
+    return sys_svc(number, r, 0, x8);
+}
+
+status_t sys_raw_until(uint64_t number, uint64_t r[SYS_MSG_REGS], uint64_t deadline)
+{
+    uint64_t x8 = 0;
+    return sys_svc(number, r, deadline, &x8);
 }
 
 /** A call with up to four arguments and no result but the status. */
@@ -122,6 +173,40 @@ status_t sys_notify_wait(handle_t notification, uint64_t *bits)
     return sys_call_out(SYS_NOTIFY_WAIT, notification, 0, bits);
 }
 
+status_t sys_notify_wait_until(handle_t notification, uint64_t deadline, uint64_t *bits)
+{
+    uint64_t r[SYS_MSG_REGS] = {notification, 0, 0, 0, 0, 0, 0, 0};
+    status_t st = sys_raw_until(SYS_NOTIFY_WAIT, r, deadline);
+    if (st == STATUS_OK) {
+        *bits = r[1];
+    }
+    return st;
+}
+
+status_t sys_sleep_until(handle_t notification, uint64_t deadline)
+{
+    if (deadline == 0) {
+        return STATUS_INVALID_ARGUMENT; // 0 is "no deadline": it would never end
+    }
+    for (;;) {
+        uint64_t bits = 0;
+        status_t st = sys_notify_wait_until(notification, deadline, &bits);
+        if (st == STATUS_TIMED_OUT) {
+            return STATUS_OK;
+        }
+        if (st != STATUS_OK) {
+            return st;
+        }
+        // Signalled after all: the bits are dropped, the sleep goes on.
+    }
+}
+
+status_t sys_sleep_ticks(handle_t notification, uint64_t ticks)
+{
+    uint64_t deadline = sys_deadline_after(ticks);
+    return sys_sleep_until(notification, deadline != 0 ? deadline : 1);
+}
+
 status_t sys_notify_poll(handle_t notification, uint64_t *bits)
 {
     return sys_call_out(SYS_NOTIFY_POLL, notification, 0, bits);
@@ -134,7 +219,8 @@ status_t sys_notify_poll(handle_t notification, uint64_t *bits)
  * message's badge; the caller's own x8 after SYS_CALL's reply).
  */
 static status_t sys_ipc(uint64_t number, handle_t endpoint, const struct sys_msg *in,
-                        uint32_t slots, struct sys_msg *out, uint64_t *x8_out)
+                        uint32_t slots, struct sys_msg *out, uint64_t deadline,
+                        uint64_t *x8_out)
 {
     uint64_t r[SYS_MSG_REGS] = {endpoint, 0, 0, 0, 0, 0, 0, 0};
     if (slots > SYS_MSG_MAX_CAPS) {
@@ -148,7 +234,7 @@ static status_t sys_ipc(uint64_t number, handle_t endpoint, const struct sys_msg
     }
     r[SYS_MSG_REG_INFO] = sys_msg_with_slots(r[SYS_MSG_REG_INFO], slots);
     uint64_t x8 = 0;
-    status_t st = sys_raw_x8(number, r, &x8);
+    status_t st = sys_svc(number, r, deadline, &x8);
     if (st == STATUS_OK && out != NULL) {
         sys_msg_unpack(r, out);
         *x8_out = x8;
@@ -162,7 +248,16 @@ status_t sys_send(handle_t endpoint, const struct sys_msg *msg)
         return STATUS_INVALID_ARGUMENT;
     }
     uint64_t x8 = 0;
-    return sys_ipc(SYS_SEND, endpoint, msg, 0, NULL, &x8);
+    return sys_ipc(SYS_SEND, endpoint, msg, 0, NULL, 0, &x8);
+}
+
+status_t sys_send_until(handle_t endpoint, const struct sys_msg *msg, uint64_t deadline)
+{
+    if (msg == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    uint64_t x8 = 0;
+    return sys_ipc(SYS_SEND, endpoint, msg, 0, NULL, deadline, &x8);
 }
 
 status_t sys_call(handle_t endpoint, const struct sys_msg *msg, struct sys_msg *reply)
@@ -177,7 +272,17 @@ status_t sys_call_caps(handle_t endpoint, const struct sys_msg *msg, uint32_t sl
         return STATUS_INVALID_ARGUMENT;
     }
     uint64_t x8 = 0;
-    return sys_ipc(SYS_CALL, endpoint, msg, slots, reply, &x8);
+    return sys_ipc(SYS_CALL, endpoint, msg, slots, reply, 0, &x8);
+}
+
+status_t sys_call_until(handle_t endpoint, const struct sys_msg *msg, uint64_t deadline,
+                        struct sys_msg *reply)
+{
+    if (msg == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    uint64_t x8 = 0;
+    return sys_ipc(SYS_CALL, endpoint, msg, 0, reply, deadline, &x8);
 }
 
 status_t sys_recv(handle_t endpoint, struct sys_msg *msg)
@@ -193,7 +298,13 @@ status_t sys_recv_caps(handle_t endpoint, uint32_t slots, struct sys_msg *msg)
 
 status_t sys_recv_badged(handle_t endpoint, uint32_t slots, struct sys_msg *msg, uint64_t *badge)
 {
-    return sys_ipc(SYS_RECV, endpoint, NULL, slots, msg, badge);
+    return sys_ipc(SYS_RECV, endpoint, NULL, slots, msg, 0, badge);
+}
+
+status_t sys_recv_until(handle_t endpoint, uint64_t deadline, struct sys_msg *msg)
+{
+    uint64_t badge = 0;
+    return sys_ipc(SYS_RECV, endpoint, NULL, 0, msg, deadline, &badge);
 }
 
 status_t sys_reply(const struct sys_msg *reply)
@@ -202,7 +313,7 @@ status_t sys_reply(const struct sys_msg *reply)
         return STATUS_INVALID_ARGUMENT;
     }
     uint64_t x8 = 0;
-    return sys_ipc(SYS_REPLY, HANDLE_NONE, reply, 0, NULL, &x8);
+    return sys_ipc(SYS_REPLY, HANDLE_NONE, reply, 0, NULL, 0, &x8);
 }
 
 status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct sys_msg *msg)
@@ -223,7 +334,17 @@ status_t sys_reply_recv_badged(handle_t endpoint, const struct sys_msg *reply, u
     if (reply == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, slots, msg, badge);
+    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, slots, msg, 0, badge);
+}
+
+status_t sys_reply_recv_until(handle_t endpoint, const struct sys_msg *reply, uint64_t deadline,
+                              struct sys_msg *msg)
+{
+    if (reply == NULL) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    uint64_t badge = 0;
+    return sys_ipc(SYS_REPLY_RECV, endpoint, reply, 0, msg, deadline, &badge);
 }
 
 status_t sys_map(handle_t space, handle_t frame, uint64_t addr, uint32_t perms)

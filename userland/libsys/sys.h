@@ -4,8 +4,9 @@
  * System call wrappers: one function per call of kernel/abi/syscall.h.
  *
  * Each wrapper puts its arguments in x0-x7 as syscall.h lists them, the
- * number in x8, executes `svc #0` and returns the status_t the kernel left
- * in x0. Results come back through out-pointers, which are written only
+ * number in x8, the deadline in x9 (always: 0, none, but for the _until
+ * forms), executes `svc #0` and returns the status_t the kernel left in
+ * x0. Results come back through out-pointers, which are written only
  * when the call returns STATUS_OK (syscall.h: on an error no register but
  * x0 changes). Out-pointers must not be NULL.
  *
@@ -52,6 +53,41 @@ status_t sys_raw(uint64_t number, uint64_t r[8]);
 /** sys_raw, and x8 as the call left it (a received badge) -> *x8. */
 status_t sys_raw_x8(uint64_t number, uint64_t r[8], uint64_t *x8);
 
+/** sys_raw with x9 (a blocking call's deadline, 0 for none) chosen too. */
+status_t sys_raw_until(uint64_t number, uint64_t r[8], uint64_t deadline);
+
+/*
+ * Time: the virtual counter CNTVCT_EL0, read at EL0 without a system call.
+ * Deadlines (the _until forms) are absolute counter values; a blocking
+ * call whose deadline passes returns STATUS_TIMED_OUT (kernel/abi/
+ * syscall.h: at once, with no effect, if it had passed already and the
+ * call would wait). Deadline 0 means none.
+ */
+
+/** The counter's frequency in Hz, as the kernel gave it in x1 at the first instruction (crt0). */
+uint64_t sys_clock_hz(void);
+
+/** The counter now (monotonic; sys_clock_hz() ticks a second). */
+uint64_t sys_clock_now(void);
+
+/** The deadline `ticks` from now, UINT64_MAX if that would overflow. */
+uint64_t sys_deadline_after(uint64_t ticks);
+
+/** Microseconds in counter ticks (rounded down, UINT64_MAX if too many). */
+uint64_t sys_ticks_from_us(uint64_t us);
+
+/**
+ * Sleeps until the counter reaches deadline (not 0, else
+ * STATUS_INVALID_ARGUMENT): a wait with that deadline on notification,
+ * which needs RIGHT_RECV and which nobody should signal (bits that arrive
+ * are taken and dropped, and the sleep goes on). Returns STATUS_OK once
+ * the deadline has passed, or the wait's error (a bad handle).
+ */
+status_t sys_sleep_until(handle_t notification, uint64_t deadline);
+
+/** sys_sleep_until(notification, ticks from now). */
+status_t sys_sleep_ticks(handle_t notification, uint64_t ticks);
+
 /** SYS_YIELD: gives up the CPU; the task stays runnable. */
 status_t sys_yield(void);
 
@@ -81,6 +117,9 @@ status_t sys_notify_signal(handle_t notification, uint64_t bits);
 /** SYS_NOTIFY_WAIT: blocks until a bit is set -> *bits (cleared in the notification). */
 status_t sys_notify_wait(handle_t notification, uint64_t *bits);
 
+/** sys_notify_wait that gives up at deadline: STATUS_TIMED_OUT. */
+status_t sys_notify_wait_until(handle_t notification, uint64_t deadline, uint64_t *bits);
+
 /** SYS_NOTIFY_POLL: like sys_notify_wait, or STATUS_WOULD_BLOCK at once if no bit is set. */
 status_t sys_notify_poll(handle_t notification, uint64_t *bits);
 
@@ -92,6 +131,9 @@ status_t sys_notify_poll(handle_t notification, uint64_t *bits);
  * the excess bits).
  */
 status_t sys_send(handle_t endpoint, const struct sys_msg *msg);
+
+/** sys_send that gives up at deadline: STATUS_TIMED_OUT, the message not sent. */
+status_t sys_send_until(handle_t endpoint, const struct sys_msg *msg, uint64_t deadline);
 
 /*
  * Receiving calls say how many capabilities (receive slots, 0 to
@@ -105,12 +147,23 @@ status_t sys_send(handle_t endpoint, const struct sys_msg *msg);
 /** SYS_CALL: sends msg (checked as for sys_send) and waits for the reply -> *reply. */
 status_t sys_call(handle_t endpoint, const struct sys_msg *msg, struct sys_msg *reply);
 
+/**
+ * sys_call that gives up at deadline: STATUS_TIMED_OUT, and no reply will
+ * come (the server's reply right went; its reply fails with
+ * STATUS_BAD_HANDLE).
+ */
+status_t sys_call_until(handle_t endpoint, const struct sys_msg *msg, uint64_t deadline,
+                        struct sys_msg *reply);
+
 /** sys_call accepting up to slots capabilities in the reply. */
 status_t sys_call_caps(handle_t endpoint, const struct sys_msg *msg, uint32_t slots,
                        struct sys_msg *reply);
 
 /** SYS_RECV: blocks until a message comes on endpoint -> *msg. */
 status_t sys_recv(handle_t endpoint, struct sys_msg *msg);
+
+/** sys_recv that gives up at deadline: STATUS_TIMED_OUT. */
+status_t sys_recv_until(handle_t endpoint, uint64_t deadline, struct sys_msg *msg);
 
 /** sys_recv accepting up to slots capabilities. */
 status_t sys_recv_caps(handle_t endpoint, uint32_t slots, struct sys_msg *msg);
@@ -120,6 +173,13 @@ status_t sys_reply(const struct sys_msg *reply);
 
 /** SYS_REPLY_RECV: replies, then waits on endpoint for the next message -> *msg. */
 status_t sys_reply_recv(handle_t endpoint, const struct sys_msg *reply, struct sys_msg *msg);
+
+/**
+ * sys_reply_recv whose receive gives up at deadline: STATUS_TIMED_OUT
+ * means the reply was made and nothing was received.
+ */
+status_t sys_reply_recv_until(handle_t endpoint, const struct sys_msg *reply, uint64_t deadline,
+                              struct sys_msg *msg);
 
 /** sys_reply_recv accepting up to slots capabilities in the message received. */
 status_t sys_reply_recv_caps(handle_t endpoint, const struct sys_msg *reply, uint32_t slots,
