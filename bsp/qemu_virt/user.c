@@ -217,6 +217,7 @@ static struct aarch64_frame *user_context(struct kernel_state *k, uint32_t task)
             ctx->x[i] = 0;
         }
         ctx->x[0] = t->arg;
+        ctx->x[2] = t->boot_flags;
         ctx->sp = t->stack;
         ctx->elr = t->entry;
         ctx->spsr = USER_SPSR_EL0;

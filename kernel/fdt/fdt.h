@@ -52,6 +52,8 @@ extern "C" {
  * holds the redistributors of CPUs 124 and up).
  */
 #define FDT_MAX_GICR_REGIONS 16
+/** Bytes of /chosen bootargs kept, its NUL included. */
+#define FDT_BOOTARGS_MAX 256
 
 /** Why a blob was rejected. 0 is success; the set is closed. */
 typedef enum {
@@ -230,6 +232,14 @@ struct fdt_platform {
     uint32_t psci_system_reset;
     /** Children of /cpus with device_type "cpu". */
     uint32_t cpu_count;
+    /**
+     * /chosen bootargs (3.6; QEMU fills it from -append), NUL-terminated:
+     * its first FDT_BOOTARGS_MAX - 1 bytes, up to its first NUL. Empty
+     * when absent; a value that is not a string is BAD_PROPERTY.
+     */
+    char bootargs[FDT_BOOTARGS_MAX];
+    /** 1 when bootargs was longer than FDT_BOOTARGS_MAX - 1 bytes and was cut. */
+    uint32_t bootargs_truncated;
 };
 
 /**

@@ -111,6 +111,25 @@ static fdt_error find_stdout_path(const struct fdt_blob *b, struct fdt_span *pat
     return FDT_OK;
 }
 
+/** Copies /chosen bootargs (if any) into out->bootargs, cut at FDT_BOOTARGS_MAX - 1 bytes. */
+static fdt_error read_bootargs(const struct fdt_blob *b, struct fdt_platform *out)
+{
+    struct fdt_span v;
+    struct fdt_span none = {0, 0};
+    fdt_error e = find_top_string(b, "chosen", "bootargs", none, &v);
+    if (e != FDT_OK || v.off == 0) {
+        return e;
+    }
+    struct fdt_span s = string_until(b, v, 0);
+    uint32_t n = 0;
+    for (; n < s.len && n < FDT_BOOTARGS_MAX - 1; n++) {
+        out->bootargs[n] = (char)b->base[s.off + n];
+    }
+    out->bootargs[n] = 0;
+    out->bootargs_truncated = s.len > n ? 1u : 0u;
+    return FDT_OK;
+}
+
 /** Adds the memory reservation block's entries (5.3), empty ones skipped, to out->reserved. */
 static fdt_error read_rsvmap(const struct fdt_blob *b, struct fdt_platform *out)
 {
@@ -155,6 +174,9 @@ fdt_error fdt_parse_platform(const void *blob, size_t size, struct fdt_platform 
     }
     if (e == FDT_OK) {
         e = find_stdout_path(&b, &stdout_path);
+    }
+    if (e == FDT_OK) {
+        e = read_bootargs(&b, out);
     }
     if (e == FDT_OK) {
         e = read_rsvmap(&b, out);

@@ -10,6 +10,7 @@
 #include "kernel/elf/elf.h"
 #include "kernel/images/images.h"
 #include "kernel/loader/loader.h"
+#include "kernel/main/boot_flags.h"
 #include "kernel/main/boot_markers.h"
 #include "kernel/main/boot_test.h"
 #include "kernel/mm/frame_alloc.h"
@@ -104,7 +105,7 @@ static void kernel_init_memory(const struct boot_info *info)
 static struct kernel_state kernel;
 
 /* Creates init from its image: see kernel_main.h. */
-static void kernel_start_init(const struct image_table *images)
+static void kernel_start_init(const struct image_table *images, uint64_t boot_flags)
 {
     const uint8_t *image = 0;
     size_t size = 0;
@@ -132,6 +133,7 @@ static void kernel_start_init(const struct image_table *images)
         }
         kernel_fail("init: cannot load its image", status);
     }
+    kernel.tasks[task].boot_flags = boot_flags;
     status = kernel_task_start(&kernel, task, loaded.entry, loaded.stack, 0);
     if (status != STATUS_OK) {
         kernel_fail("init: cannot start it", status);
@@ -152,7 +154,8 @@ struct kernel_state *kernel_main(const struct boot_info *info)
     kernel_boot_test();
     kernel_wait_ticks(KERNEL_BOOT_TICKS);
     if (info->images != 0) {
-        kernel_start_init(info->images);
+        kernel_start_init(info->images,
+                          kernel_boot_flags(info->bootargs, info->bootargs_truncated));
         return &kernel;
     }
     kprintf("%s\n", BOOT_MARKER_POWER_OFF);

@@ -76,6 +76,8 @@ struct kernel_task {
     uint64_t entry;
     uint64_t stack;
     uint64_t arg;
+    /** Its x2 at its first instruction: init's boot flags (kernel/abi/init.h), else 0. */
+    uint64_t boot_flags;
     /** The notification signalled with watch_bits when it faults or exits (SYS_TASK_WATCH). */
     struct obj_ref watch;
     uint32_t watch_set;
@@ -91,7 +93,7 @@ struct kernel_task {
     int32_t watch_note_cap;
 };
 
-_Static_assert(sizeof(struct kernel_task) == 112, "struct kernel_task has no padding");
+_Static_assert(sizeof(struct kernel_task) == 120, "struct kernel_task has no padding");
 
 /** Everything one kernel instance has. No padding: two states compare with memcmp. */
 struct kernel_state {

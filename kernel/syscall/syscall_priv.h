@@ -44,6 +44,8 @@ status_t syscall_space_create(struct kernel_state *k, uint32_t task, struct sysc
 status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *regs);
 status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+status_t syscall_kernel_stats(struct kernel_state *k, uint32_t task,
+                              const struct syscall_regs *regs);
 
 /** Sets k->caps' hooks: a mapping or watch ends (or moves) with its capability. */
 void syscall_links_init(struct kernel_state *k);
