@@ -133,8 +133,9 @@ extern "C" {
 /**
  * x0 task handle (needs RIGHT_WATCH), x1 notification handle (needs
  * RIGHT_SEND), x2 bits (not 0): when the task faults, is stopped or exits,
- * the notification is signalled with those bits. One watcher per task: a
- * new call replaces the last.
+ * the notification is signalled with those bits (at once if it has
+ * stopped already, so a watch set late misses nothing). One watcher per
+ * task: a new call replaces the last.
  */
 #define SYS_TASK_WATCH 18
 

@@ -1166,6 +1166,36 @@ TEST_F(LinkTest, AWatchEndsWithTheTaskCapabilityItWasMadeThrough)
     EXPECT_EQ(STATUS_WOULD_BLOCK, Poll(n, &bits)) << "bits " << bits;
 }
 
+TEST_F(LinkTest, AWatchSetAfterTheTaskStoppedFiresAtOnce)
+{
+    const handle_t n = Create(SYS_NOTIFY_CREATE);
+    // Exited before anyone watched it (as a spawned task more urgent than
+    // its spawner can).
+    Mapper b = NewMapper();
+    syscall_regs ex = Regs(SYS_EXIT);
+    ASSERT_EQ(STATUS_OK, Call(ex, b.c.id));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_TASK_WATCH, b.c.task, n, 0x8)));
+    uint64_t bits = 0;
+    ASSERT_EQ(STATUS_OK, Poll(n, &bits));
+    EXPECT_EQ(0x8u, bits);
+    // Faulted (its space gone), then watched.
+    Mapper c = NewMapper();
+    kernel_task_stop(k_.get(), c.c.id);
+    kernel_reap(k_.get());
+    ASSERT_EQ(SCHED_FAULTED, sched_state(&k_->sched, c.c.id));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_TASK_WATCH, c.c.task, n, 0x10)));
+    ASSERT_EQ(STATUS_OK, Poll(n, &bits));
+    EXPECT_EQ(0x10u, bits);
+    // A running task is not reported until it stops.
+    Mapper d = NewMapper();
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_TASK_WATCH, d.c.task, n, 0x20)));
+    EXPECT_EQ(STATUS_WOULD_BLOCK, Poll(n, &bits));
+    syscall_regs ex2 = Regs(SYS_EXIT);
+    ASSERT_EQ(STATUS_OK, Call(ex2, d.c.id));
+    ASSERT_EQ(STATUS_OK, Poll(n, &bits));
+    EXPECT_EQ(0x20u, bits);
+}
+
 TEST_F(LinkTest, AWatchEndsWithTheNotificationCapabilityItWasMadeThrough)
 {
     const handle_t n = Create(SYS_NOTIFY_CREATE);
