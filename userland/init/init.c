@@ -4,7 +4,9 @@
  * (userland/procmgr), lends it a kernel and a console capability, then asks
  * it for hello, giving hello a console capability of its own, then for
  * crash, which faults: init watches it and learns when the kernel has
- * stopped it. Then it powers off.
+ * stopped it. Then it powers off, or, when its boot flags (x2,
+ * kernel/abi/init.h) ask for the shell, starts the UART driver and the
+ * interactive shell (userland/shell) and leaves the machine to them.
  */
 
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include "userland/libsys/print.h"
 #include "userland/libsys/sys.h"
 #include "userland/procmgr/procmgr.h"
+#include "userland/shell/shell.h"
 
 #include "kernel/abi/handle.h"
 #include "kernel/abi/init.h"
@@ -22,10 +25,20 @@
 /* The process manager runs above init (16) and below what it starts (20). */
 #define INIT_PROCMGR_PRIORITY 18
 
+/* init's own priority (the kernel's KERNEL_INIT_PRIORITY), for the process manager's list. */
+#define INIT_PRIORITY 16
+
 /* crash runs below init (16): it starts only once init waits. */
 #define INIT_CRASH_PRIORITY 10
-/* The bit init's watch notification gets when crash stops. */
-#define INIT_CRASH_ENDED 0x1
+
+/*
+ * The UART driver above the shell, so that what the shell asks of it is
+ * served at once; the shell below what it spawns by default (20), so that
+ * `spawn hello` prints before the next prompt, and below init, which only
+ * waits once the shell runs.
+ */
+#define INIT_UART_PRIORITY 19
+#define INIT_SHELL_PRIORITY 14
 
 /* Reports a failed step and powers off: init has nothing else to do. */
 static void fail(const char *what, status_t st)
@@ -36,17 +49,18 @@ static void fail(const char *what, status_t st)
 
 /*
  * Asks the process manager on ep for the image name at priority (0: its
- * default), giving the new task a console capability of its own; the
- * task's and its space's capabilities come back in *task and *space.
+ * default), giving the new task the capability give (made with status
+ * made: not OK means give is not there); the task's and its space's
+ * capabilities come back in *task and *space, its id in *id (may be NULL).
  */
-static status_t spawn(handle_t ep, const char *name, uint64_t priority, handle_t *task,
-                      handle_t *space)
+static status_t spawn_giving(handle_t ep, const char *name, uint64_t priority, handle_t give,
+                             status_t made, handle_t *task, handle_t *space, uint64_t *id)
 {
-    struct sys_msg request = {PROCMGR_SPAWN, 0, 1, {0, 0, 0, 0}, {HANDLE_NONE, HANDLE_NONE}};
+    struct sys_msg request = {PROCMGR_SPAWN, 0, 1, {0, 0, 0, 0}, {give, HANDLE_NONE}};
     if (!procmgr_pack_spawn(&request, name, priority)) {
         return STATUS_INVALID_ARGUMENT;
     }
-    status_t st = sys_cap_derive(INIT_HANDLE_CONSOLE, RIGHT_WRITE | RIGHT_GRANT, &request.caps[0]);
+    status_t st = made;
     struct sys_msg reply;
     if (st == STATUS_OK) {
         st = sys_call_caps(ep, &request, 2, &reply);
@@ -57,13 +71,102 @@ static status_t spawn(handle_t ep, const char *name, uint64_t priority, handle_t
     if (st == STATUS_OK) {
         *task = reply.caps[0];
         *space = reply.caps[1];
+        if (id != 0) {
+            *id = reply.words[0];
+        }
     }
     return st;
 }
 
-int main(uint64_t arg)
+/*
+ * Asks the process manager on ep for the image name at priority (0: its
+ * default), giving the new task a console capability of its own; the
+ * task's and its space's capabilities come back in *task and *space.
+ */
+static status_t spawn(handle_t ep, const char *name, uint64_t priority, handle_t *task,
+                      handle_t *space)
 {
-    (void)arg; // 0 for init
+    handle_t give = HANDLE_NONE;
+    status_t st = sys_cap_derive(INIT_HANDLE_CONSOLE, RIGHT_WRITE | RIGHT_GRANT, &give);
+    return spawn_giving(ep, name, priority, give, st, task, space, 0);
+}
+
+/* Sends the setup message label with two capabilities derived from a and b on ep. */
+static status_t send_two(handle_t ep, uint64_t label, handle_t a, rights_t ra, handle_t b,
+                         rights_t rb)
+{
+    struct sys_msg m = {label, 0, 2, {0, 0, 0, 0}, {HANDLE_NONE, HANDLE_NONE}};
+    status_t st = sys_cap_derive(a, ra, &m.caps[0]);
+    if (st == STATUS_OK) {
+        st = sys_cap_derive(b, rb, &m.caps[1]);
+    }
+    if (st == STATUS_OK) {
+        st = sys_send(ep, &m);
+    }
+    return st;
+}
+
+/*
+ * Starts the UART driver (the image named "uart", given an endpoint it
+ * serves and, in one setup message, a console capability) and the shell
+ * (shell.h), then waits for good: the machine is the shell's to power off.
+ * Returns only on failure.
+ */
+static status_t start_shell(handle_t pm)
+{
+    handle_t uart = HANDLE_NONE;
+    handle_t setup = HANDLE_NONE;
+    handle_t task = HANDLE_NONE;
+    handle_t space = HANDLE_NONE;
+    handle_t give = HANDLE_NONE;
+    status_t st = sys_endpoint_create(INIT_HANDLE_KERNEL, &uart);
+    if (st == STATUS_OK) {
+        st = sys_cap_derive(uart, RIGHT_RECV | RIGHT_GRANT, &give);
+        st = spawn_giving(pm, "uart", INIT_UART_PRIORITY, give, st, &task, &space, 0);
+        if (st != STATUS_OK) {
+            sys_printf(INIT_HANDLE_CONSOLE, "init: no UART driver (image \"uart\"): status %d\n",
+                       st);
+            return st;
+        }
+    }
+    if (st == STATUS_OK) {
+        struct sys_msg m = {1, 0, 1, {0, 0, 0, 0}, {HANDLE_NONE, HANDLE_NONE}};
+        st = sys_cap_derive(INIT_HANDLE_CONSOLE, RIGHT_WRITE | RIGHT_GRANT, &m.caps[0]);
+        if (st == STATUS_OK) {
+            st = sys_send(uart, &m);
+        }
+    }
+    if (st == STATUS_OK) {
+        st = sys_endpoint_create(INIT_HANDLE_KERNEL, &setup);
+    }
+    if (st == STATUS_OK) {
+        st = sys_cap_derive(setup, RIGHT_RECV | RIGHT_GRANT, &give);
+        st = spawn_giving(pm, "shell", INIT_SHELL_PRIORITY, give, st, &task, &space, 0);
+    }
+    if (st == STATUS_OK) {
+        st = send_two(setup, SHELL_SETUP_SYSTEM, INIT_HANDLE_KERNEL, RIGHT_CONTROL | RIGHT_GRANT,
+                      pm, RIGHT_SEND | RIGHT_GRANT);
+    }
+    if (st == STATUS_OK) {
+        st = send_two(setup, SHELL_SETUP_TERMINAL, uart, RIGHT_SEND | RIGHT_GRANT,
+                      INIT_HANDLE_CONSOLE, RIGHT_WRITE | RIGHT_GRANT | RIGHT_DERIVE);
+    }
+    handle_t forever = HANDLE_NONE;
+    if (st == STATUS_OK) {
+        st = sys_notify_create(INIT_HANDLE_KERNEL, &forever);
+    }
+    // init stays: it holds the process manager's space. Nothing signals this.
+    uint64_t bits = 0;
+    while (st == STATUS_OK) {
+        st = sys_notify_wait(forever, &bits);
+    }
+    return st;
+}
+
+int main(uint64_t arg, uint64_t frequency, uint64_t flags)
+{
+    (void)arg;       // 0 for init
+    (void)frequency; // x1: the counter's frequency (issue 12 item 5)
     sys_printf(INIT_HANDLE_CONSOLE, "init: hello from EL0\n");
 
     // The process manager, serving an endpoint init shares with it.
@@ -79,7 +182,11 @@ int main(uint64_t arg)
         fail("starting procmgr", st);
     }
     // Lend it a kernel and a console capability (copies: init keeps its own).
-    struct sys_msg setup = {PROCMGR_SETUP, 0, 2, {0, 0, 0, 0}, {HANDLE_NONE, HANDLE_NONE}};
+    struct sys_msg setup = {PROCMGR_SETUP,
+                            2,
+                            2,
+                            {INIT_PRIORITY, INIT_PROCMGR_PRIORITY, 0, 0},
+                            {HANDLE_NONE, HANDLE_NONE}};
     st = sys_cap_derive(INIT_HANDLE_KERNEL, RIGHTS_ALL, &setup.caps[0]);
     if (st == STATUS_OK) {
         st = sys_cap_derive(INIT_HANDLE_CONSOLE, RIGHT_WRITE | RIGHT_GRANT, &setup.caps[1]);
@@ -101,24 +208,29 @@ int main(uint64_t arg)
     }
     sys_printf(INIT_HANDLE_CONSOLE, "init: procmgr started hello\n");
 
-    // crash faults on purpose. It runs below init, so init can watch it
-    // first and then wait to be told it stopped; nothing else is disturbed.
-    handle_t ended = HANDLE_NONE;
-    st = sys_notify_create(INIT_HANDLE_KERNEL, &ended);
+    // crash faults on purpose. It runs below init, so it starts only once
+    // init waits: the process manager, which watches every task it
+    // spawns, answers init's wait when the kernel has stopped crash.
+    uint64_t crash = 0;
+    handle_t give = HANDLE_NONE;
+    st = sys_cap_derive(INIT_HANDLE_CONSOLE, RIGHT_WRITE | RIGHT_GRANT, &give);
+    st = spawn_giving(ep, "crash", INIT_CRASH_PRIORITY, give, st, &task, &space, &crash);
+    struct sys_msg wait = {PROCMGR_WAIT, 1, 0, {crash, 0, 0, 0}, {HANDLE_NONE, HANDLE_NONE}};
+    struct sys_msg reply;
     if (st == STATUS_OK) {
-        st = spawn(ep, "crash", INIT_CRASH_PRIORITY, &task, &space);
+        st = sys_call(ep, &wait, &reply);
     }
     if (st == STATUS_OK) {
-        st = sys_task_watch(task, ended, INIT_CRASH_ENDED);
+        st = (status_t)(uint32_t)reply.label;
     }
-    uint64_t bits = 0;
-    if (st == STATUS_OK) {
-        st = sys_notify_wait(ended, &bits);
-    }
-    if (st != STATUS_OK || bits != INIT_CRASH_ENDED) {
-        fail("watching crash", st);
+    if (st != STATUS_OK) {
+        fail("waiting for crash", st);
     }
     sys_printf(INIT_HANDLE_CONSOLE, "init: crash stopped, the rest goes on\n");
+    if ((flags & INIT_FLAG_SHELL) != 0) {
+        sys_printf(INIT_HANDLE_CONSOLE, "init: starting the shell\n");
+        fail("starting the shell", start_shell(ep));
+    }
     sys_printf(INIT_HANDLE_CONSOLE, "init: done\n");
     sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
     // Only reached if power-off was refused; crt0 then exits the task.

@@ -276,3 +276,8 @@ status_t sys_task_watch(handle_t task, handle_t notification, uint64_t bits)
 {
     return sys_call4(SYS_TASK_WATCH, task, notification, bits, 0);
 }
+
+status_t sys_kernel_stats(handle_t kernel, struct sys_kernel_stats *out)
+{
+    return sys_call4(SYS_KERNEL_STATS, kernel, (uint64_t)(uintptr_t)out, sizeof *out, 0);
+}

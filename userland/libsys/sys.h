@@ -168,6 +168,9 @@ status_t sys_task_watch(handle_t task, handle_t notification, uint64_t bits);
 status_t sys_task_spawn(handle_t kernel, const char *name, uint64_t priority, handle_t give,
                         handle_t *task, handle_t *space);
 
+/** SYS_KERNEL_STATS: the kernel's counts (frames, objects per kind) into *out. */
+status_t sys_kernel_stats(handle_t kernel, struct sys_kernel_stats *out);
+
 #ifdef __cplusplus
 }
 #endif
