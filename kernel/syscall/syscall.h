@@ -91,9 +91,11 @@ struct kernel_task {
      */
     int32_t watch_task_cap;
     int32_t watch_note_cap;
+    /** Unused, always 0: keeps the record 128 bytes, so indexing it is a shift. */
+    uint64_t spare;
 };
 
-_Static_assert(sizeof(struct kernel_task) == 120, "struct kernel_task has no padding");
+_Static_assert(sizeof(struct kernel_task) == 128, "struct kernel_task has no padding");
 
 /** Everything one kernel instance has. No padding: two states compare with memcmp. */
 struct kernel_state {

@@ -252,6 +252,7 @@ void syscall_task_clear(struct kernel_task *t)
     v->stack = 0;
     v->arg = 0;
     v->boot_flags = 0;
+    v->spare = 0;
     v->watch.kind = OBJECT_NONE;
     v->watch.index = 0;
     v->watch.generation = 0;
