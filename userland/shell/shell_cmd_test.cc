@@ -69,8 +69,9 @@ TEST(CmdTest, Kill)
     EXPECT_EQ(4u, c.id);
     EXPECT_EQ(4294967295u, Parse("kill 4294967295").id);
     EXPECT_EQ(7u, Parse("kill 0007").id);
-    for (const char *bad : {"kill", "kill 0", "kill -1", "kill 4294967296", "kill 99999999999",
-                            "kill 3x", "kill x", "kill 3 4", "kill 0x10"}) {
+    for (const char *bad :
+         {"kill", "kill 0", "kill -1", "kill 4294967296", "kill 4294967297", "kill 9999999999",
+          "kill 99999999999", "kill 3x", "kill x", "kill 3 4", "kill 0x10"}) {
         c = Parse(bad);
         EXPECT_EQ((uint32_t)SHELL_CMD_USAGE, c.kind) << bad;
         EXPECT_STREQ("usage: kill ID (a task id from ps)", c.usage);
