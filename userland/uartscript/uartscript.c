@@ -58,6 +58,8 @@ static const struct piece script[] = {
     {TEXT("e\x01"
           "ch\x1b[Ao x\x7fyz\n"),
      1},
+    {TEXT("spawn crash\n"), 1}, // 9: faults at once, reported; the shell goes on
+    {TEXT("ps\n"), 1},
     {TEXT("bench\n"), 1},
     {TEXT("poweroff\n"), 1},
 };
