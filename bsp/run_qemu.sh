@@ -24,12 +24,19 @@
 #   --log=FILE       QEMU's -d int,guest_errors log to FILE
 #   --timeout=SECS   kill QEMU after SECS seconds (exit 124)
 #   --icount         deterministic instruction counting (-icount shift=0,sleep=off)
+#   --shell          boot into the interactive shell (-append basalt.shell=1):
+#                    init starts it after its scenario instead of powering
+#                    off. The default when standard input is a terminal and
+#                    the serial port is not sent to a file; --shell forces
+#                    it (piped input), --no-shell turns it off.
+#   --no-shell       never ask for the shell (the scenario powers off)
 #   --help           this text
 #   -- ARGS          further arguments passed to QEMU as they are
 set -euo pipefail
 
 image="" cpu="cortex-a57" mem="128M" smp="1" gic="2" el2=0 gdb="" serial="" log="" timeout="" icount=0
 input=""
+shell=""
 extra=()
 
 usage() {
@@ -49,6 +56,8 @@ while [[ $# -gt 0 ]]; do
     --help | -h) usage; exit 0 ;;
     --el2) el2=1; continue ;;
     --icount) icount=1; continue ;;
+    --shell) shell=1; continue ;;
+    --no-shell) shell=0; continue ;;
     --gdb) gdb=1234; continue ;;
     --*=*) name="${arg%%=*}" value="${arg#*=}" ;;
     --image | --cpu | --mem | --smp | --gic | --serial | --log | --timeout | --input)
@@ -83,6 +92,12 @@ done
 [[ -z "$input" || -f "$input" ]] || die "input file '$input' does not exist"
 qemu=$(command -v qemu-system-aarch64) || die "qemu-system-aarch64 not found; tools/bazel installs it (Debian package qemu-system-arm)"
 
+# The shell by default on a terminal (someone can type), never into a file.
+if [[ -z "$shell" ]]; then
+    shell=0
+    [[ -t 0 && -z "$serial" ]] && shell=1
+fi
+
 machine="virt,gic-version=$gic"
 [[ "$el2" == 1 ]] && machine+=",virtualization=on"
 cmd=("$qemu" -M "$machine" -cpu "$cpu" -m "$mem" -smp "$smp" -nographic -no-reboot -nic none -kernel "$image")
@@ -98,6 +113,10 @@ fi
 [[ -n "$log" ]] && cmd+=(-d int,guest_errors -D "$log")
 [[ -n "$gdb" ]] && cmd+=(-gdb "tcp:127.0.0.1:$gdb" -S)
 [[ "$icount" == 1 ]] && cmd+=(-icount shift=0,sleep=off)
+# The kernel reads /chosen/bootargs, which QEMU fills from -append
+# (kernel/main/boot_flags.h); -nographic already puts the serial port on
+# standard input and output.
+[[ "$shell" == 1 ]] && cmd+=(-append basalt.shell=1)
 cmd+=("${extra[@]}")
 
 if [[ -n "$gdb" ]]; then

@@ -26,6 +26,7 @@
  * two more reserved ranges), and every redistributor region reaches the GIC
  * driver. */
 _Static_assert(FDT_MAX_RAM_RANGES <= BOOT_INFO_MAX_RAM, "boot_info.ram too small");
+_Static_assert(FDT_BOOTARGS_MAX == BOOT_INFO_BOOTARGS_MAX, "boot_info.bootargs holds the line");
 _Static_assert(FDT_MAX_RESERVED + 2 <= BOOT_INFO_MAX_RESERVED, "boot_info.reserved too small");
 _Static_assert(FDT_MAX_GICR_REGIONS <= GIC_MAX_RD_REGIONS, "gic_config.gicr too small");
 
@@ -84,6 +85,10 @@ static void bsp_fill_boot_info(struct boot_info *info, const struct fdt_platform
     for (uint32_t i = 0; i < p->reserved_count; i++) {
         bsp_add_reserved(info, p->reserved[i].base, p->reserved[i].size);
     }
+    for (uint32_t i = 0; i < FDT_BOOTARGS_MAX; i++) {
+        info->bootargs[i] = p->bootargs[i];
+    }
+    info->bootargs_truncated = p->bootargs_truncated;
     info->phys_to_virt = PHYS_MAP_BASE;
     info->kernel_virt = vaddr_make(image);
     info->kernel_phys = paddr_make(image_pa);

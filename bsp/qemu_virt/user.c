@@ -223,6 +223,7 @@ static struct aarch64_frame *user_context(struct kernel_state *k, uint32_t task)
         }
         ctx->x[0] = t->arg;
         ctx->x[1] = hal_timer_frequency(); // kernel/abi/init.h: the counter's Hz
+        ctx->x[2] = t->boot_flags;
         ctx->sp = t->stack;
         ctx->elr = t->entry;
         ctx->spsr = USER_SPSR_EL0;

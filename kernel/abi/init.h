@@ -11,8 +11,11 @@
  * deadlines, kernel/abi/syscall.h; EL0 may read the counter and
  * CNTFRQ_EL0, but a firmware may leave CNTFRQ_EL0 wrong, and x1 is what
  * the kernel itself uses), sp the top of its stack (16-byte aligned), and
- * every other general register 0. This holds for init, spawned tasks and
- * tasks started with SYS_TASK_START alike.
+ * every other general register 0, but for init's x2: its boot flags
+ * (INIT_FLAG_*), which the kernel takes from the device tree's /chosen
+ * bootargs (QEMU's -append): whitespace-separated tokens, each matched
+ * whole; unknown tokens are ignored. This holds for init, spawned tasks
+ * and tasks started with SYS_TASK_START alike.
  *
  * The handles are plain integer constants (slot | generation 1 << 16,
  * kernel/abi/handle.h), so assembly can use them too.
@@ -34,6 +37,13 @@ _Static_assert(INIT_HANDLE_KERNEL == (1 << HANDLE_SLOT_BITS | 0) &&
                    INIT_HANDLE_CONSOLE == (1 << HANDLE_SLOT_BITS | 3),
                "init's handles: generation 1, slots 0-3");
 #endif
+
+/**
+ * Boot flag: start the interactive shell after the scenario instead of
+ * powering off. Set by the token INIT_BOOTARG_SHELL.
+ */
+#define INIT_FLAG_SHELL 0x1
+#define INIT_BOOTARG_SHELL "basalt.shell=1"
 
 /** The name of init's image in the embedded image table. */
 #define INIT_IMAGE_NAME "init"

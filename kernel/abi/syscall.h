@@ -170,8 +170,9 @@ extern "C" {
 /**
  * x0 task handle (needs RIGHT_WATCH), x1 notification handle (needs
  * RIGHT_SEND), x2 bits (not 0): when the task faults, is stopped or exits,
- * the notification is signalled with those bits. One watcher per task: a
- * new call replaces the last.
+ * the notification is signalled with those bits (at once if it has
+ * stopped already, so a watch set late misses nothing). One watcher per
+ * task: a new call replaces the last.
  */
 #define SYS_TASK_WATCH 18
 
@@ -308,20 +309,54 @@ extern "C" {
  * above.
  */
 #define SYS_CAP_BADGE 30
-/** Number of system calls; every number is below it and they are dense. */
-#define SYS_COUNT 31
+/**
+ * x1 user address, x2 length (exactly sizeof(struct sys_kernel_stats)):
+ * writes the kernel's counts there (free and total frames, objects in use
+ * and slots of each kind), all or nothing: STATUS_INVALID_ARGUMENT for
+ * another length, STATUS_BAD_BUFFER if any byte is not writable by the
+ * caller. Privileged. Changes nothing in the kernel.
+ */
+#define SYS_KERNEL_STATS 31
+/** Number of system calls; every number is below it. */
+#define SYS_COUNT 32
 
 /** The privileged calls: bit n set when call n needs the kernel capability. */
 #define SYS_PRIVILEGED_MASK                                                                        \
     ((1ull << SYS_ENDPOINT_CREATE) | (1ull << SYS_NOTIFY_CREATE) | (1ull << SYS_FRAME_CREATE) |    \
      (1ull << SYS_SPACE_CREATE) | (1ull << SYS_TASK_CREATE) | (1ull << SYS_POWER_OFF) |            \
-     (1ull << SYS_TASK_SPAWN) | (1ull << SYS_IRQ_CREATE) | (1ull << SYS_DEVICE_FRAME_CREATE))
+     (1ull << SYS_TASK_SPAWN) | (1ull << SYS_IRQ_CREATE) | (1ull << SYS_DEVICE_FRAME_CREATE) |
+     (1ull << SYS_KERNEL_STATS))
 
 /** SYS_CONSOLE_WRITE: bytes one call may write. */
 #define SYS_CONSOLE_WRITE_MAX 256
 /** SYS_POWER_OFF: what to do. */
 #define SYS_POWER_OFF_HALT 0
 #define SYS_POWER_OFF_RESET 1
+
+/** SYS_KERNEL_STATS: room for kinds (object.h's OBJECT_KIND_COUNT may grow up to it). */
+#define SYS_KERNEL_STATS_KINDS 16
+
+#ifndef __ASSEMBLER__
+/**
+ * What SYS_KERNEL_STATS writes: a snapshot taken inside the call. Entries
+ * of objects_used and objects_max at kind_count and above are 0.
+ */
+struct sys_kernel_stats {
+    /** 4 KiB frames the allocator has free, and all it manages. */
+    uint64_t frames_free;
+    uint64_t frames_total;
+    /** OBJECT_KIND_COUNT of the kernel that answered. */
+    uint32_t kind_count;
+    uint32_t reserved;
+    /** Live objects of each kind (object.h's OBJECT_*), indexed by kind. */
+    uint32_t objects_used[SYS_KERNEL_STATS_KINDS];
+    /** Slots of each kind (its arena's size). */
+    uint32_t objects_max[SYS_KERNEL_STATS_KINDS];
+};
+_Static_assert(sizeof(struct sys_kernel_stats) == 8 + 8 + 8 + 8 * SYS_KERNEL_STATS_KINDS,
+               "struct sys_kernel_stats has no padding");
+_Static_assert(OBJECT_KIND_COUNT <= SYS_KERNEL_STATS_KINDS, "every kind has an entry");
+#endif
 
 /** Permissions of a mapping (SYS_MAP, SYS_PROTECT). */
 #define SYS_MAP_READ 0x1u
@@ -413,9 +448,9 @@ _Static_assert(
         SYS_POWER_OFF == SYS_TASK_CREATE + 1 && SYS_TASK_SPAWN == SYS_POWER_OFF + 1 &&
         SYS_IRQ_CREATE == SYS_TASK_SPAWN + 1 && SYS_DEVICE_FRAME_CREATE == SYS_IRQ_CREATE + 1 &&
         SYS_IRQ_BIND == SYS_DEVICE_FRAME_CREATE + 1 && SYS_IRQ_ACK == SYS_IRQ_BIND + 1 &&
-        SYS_CAP_BADGE == SYS_IRQ_ACK + 1,
+        SYS_CAP_BADGE == SYS_IRQ_ACK + 1 && SYS_KERNEL_STATS == SYS_CAP_BADGE + 1,
     "syscall numbers are dense");
-_Static_assert(SYS_CAP_BADGE + 1 == SYS_COUNT, "every number is below SYS_COUNT");
+_Static_assert(SYS_KERNEL_STATS + 1 == SYS_COUNT, "every number is below SYS_COUNT");
 _Static_assert(SYS_COUNT <= 64 && (SYS_PRIVILEGED_MASK >> SYS_COUNT) == 0,
                "the privileged mask names only numbers below SYS_COUNT");
 _Static_assert(SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 1 &&

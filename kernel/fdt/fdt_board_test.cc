@@ -546,3 +546,71 @@ TEST(IrqTest, TimerWithFourCellGic)
 }
 
 } // namespace
+
+// ---- /chosen bootargs (QEMU's -append) ---------------------------------------
+
+namespace {
+
+Bytes WithChosen(const std::function<void(FdtBuilder &)> &props)
+{
+    return Board(Parts(), [&](FdtBuilder &b) {
+        b.Begin("chosen");
+        props(b);
+        b.End();
+    });
+}
+
+TEST(BootargsTest, CopiedFromChosen)
+{
+    fdt_platform p;
+    ASSERT_EQ(Parse(WithChosen([](FdtBuilder &b) { b.Str("bootargs", "basalt.shell=1 x=y"); }), &p),
+              FDT_OK);
+    EXPECT_STREQ(p.bootargs, "basalt.shell=1 x=y");
+    EXPECT_EQ(p.bootargs_truncated, 0u);
+}
+
+TEST(BootargsTest, AbsentIsEmpty)
+{
+    fdt_platform p;
+    ASSERT_EQ(Parse(WithChosen([](FdtBuilder &b) { b.Str("stdout-path", "/pl011@9000000"); }), &p),
+              FDT_OK);
+    EXPECT_STREQ(p.bootargs, "");
+    EXPECT_EQ(p.bootargs_truncated, 0u);
+    ASSERT_EQ(Parse(Board(Parts(), nullptr), &p), FDT_OK);
+    EXPECT_STREQ(p.bootargs, "");
+}
+
+TEST(BootargsTest, LongValueIsCutAndSaysSo)
+{
+    const std::string exact(FDT_BOOTARGS_MAX - 1, 'a');
+    fdt_platform p;
+    ASSERT_EQ(Parse(WithChosen([&](FdtBuilder &b) { b.Str("bootargs", exact); }), &p), FDT_OK);
+    EXPECT_EQ(std::string(p.bootargs), exact);
+    EXPECT_EQ(p.bootargs_truncated, 0u);
+    const std::string longer(10000, 'b');
+    ASSERT_EQ(Parse(WithChosen([&](FdtBuilder &b) { b.Str("bootargs", longer); }), &p), FDT_OK);
+    EXPECT_EQ(std::string(p.bootargs), longer.substr(0, FDT_BOOTARGS_MAX - 1));
+    EXPECT_EQ(p.bootargs_truncated, 1u);
+}
+
+TEST(BootargsTest, NotAStringIsABadProperty)
+{
+    // No NUL at its end: not a string (2.2.4).
+    EXPECT_EQ(Parse(WithChosen([](FdtBuilder &b) { b.Prop("bootargs", Bytes{'a', 'b'}); })),
+              FDT_ERR_BAD_PROPERTY);
+}
+
+TEST(BootargsTest, OnlyTheRootsChosenCounts)
+{
+    fdt_platform p;
+    ASSERT_EQ(Parse(Board(Parts(),
+                          [](FdtBuilder &b) {
+                              b.Begin("soc").Begin("chosen").Str("bootargs", "basalt.shell=1");
+                              b.End().End();
+                          }),
+                    &p),
+              FDT_OK);
+    EXPECT_STREQ(p.bootargs, "");
+}
+
+} // namespace

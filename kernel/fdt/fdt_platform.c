@@ -55,6 +55,41 @@ static fdt_error find_top_prop(const struct fdt_blob *b, const char *node, const
     }
 }
 
+/**
+ * /chosen's stdout-path and bootargs in one walk (the tree is walked once
+ * for both: each walk of a real tree costs tens of thousands of
+ * instructions at boot). Each is absent when /chosen lacks it; the first of
+ * each name counts.
+ */
+static fdt_error find_chosen(const struct fdt_blob *b, struct fdt_span *stdout_path,
+                             struct fdt_span *bootargs)
+{
+    struct fdt_walk w;
+    struct fdt_token t;
+    bool in_node = false;
+    struct fdt_span none = {0, 0};
+    *stdout_path = none;
+    *bootargs = none;
+    fdt_walk_init(&w, b);
+    for (;;) {
+        fdt_error e = fdt_walk_next(&w, &t);
+        if (e != FDT_OK || t.kind == FDT_END) {
+            return e;
+        }
+        if (t.kind == FDT_BEGIN_NODE && w.depth == 2) {
+            in_node = fdt_span_is(b, t.name, "chosen");
+        }
+        if (t.kind != FDT_PROP || w.depth != 2 || !in_node) {
+            continue;
+        }
+        if (stdout_path->off == 0 && fdt_span_is(b, t.name, "stdout-path")) {
+            *stdout_path = t.value;
+        } else if (bootargs->off == 0 && fdt_span_is(b, t.name, "bootargs")) {
+            *bootargs = t.value;
+        }
+    }
+}
+
 /** find_top_prop, then checks that the value found (if any) is a string. */
 static fdt_error find_top_string(const struct fdt_blob *b, const char *node, const char *key,
                                  struct fdt_span key_span, struct fdt_span *value)
@@ -88,13 +123,16 @@ static bool is_path(const struct fdt_blob *b, struct fdt_span s)
  * path. *path is left empty when there is none or it does not resolve; a
  * stdout-path or alias value that is not a string is BAD_PROPERTY.
  */
-static fdt_error find_stdout_path(const struct fdt_blob *b, struct fdt_span *path)
+static fdt_error find_stdout_path(const struct fdt_blob *b, struct fdt_span v,
+                                  struct fdt_span *path)
 {
-    struct fdt_span v;
     struct fdt_span none = {0, 0};
     *path = none;
-    fdt_error e = find_top_string(b, "chosen", "stdout-path", none, &v);
-    if (e != FDT_OK || v.off == 0) {
+    if (v.off == 0) {
+        return FDT_OK;
+    }
+    fdt_error e = fdt_prop_check_string(b, v);
+    if (e != FDT_OK) {
         return e;
     }
     struct fdt_span p = string_until(b, v, ':');
@@ -108,6 +146,27 @@ static fdt_error find_stdout_path(const struct fdt_blob *b, struct fdt_span *pat
     if (is_path(b, p)) {
         *path = p;
     }
+    return FDT_OK;
+}
+
+/** Copies /chosen bootargs v (if any) into out->bootargs, cut at FDT_BOOTARGS_MAX - 1 bytes. */
+static fdt_error read_bootargs(const struct fdt_blob *b, struct fdt_span v,
+                               struct fdt_platform *out)
+{
+    if (v.off == 0) {
+        return FDT_OK;
+    }
+    fdt_error e = fdt_prop_check_string(b, v);
+    if (e != FDT_OK) {
+        return e;
+    }
+    struct fdt_span s = string_until(b, v, 0);
+    uint32_t n = 0;
+    for (; n < s.len && n < FDT_BOOTARGS_MAX - 1; n++) {
+        out->bootargs[n] = (char)b->base[s.off + n];
+    }
+    out->bootargs[n] = 0;
+    out->bootargs_truncated = s.len > n ? 1u : 0u;
     return FDT_OK;
 }
 
@@ -148,13 +207,21 @@ fdt_error fdt_parse_platform(const void *blob, size_t size, struct fdt_platform 
     }
     platform_zero(out);
     struct fdt_blob b;
+    struct fdt_span stdout_value;
+    struct fdt_span bootargs;
     struct fdt_span stdout_path;
     fdt_error e = fdt_check(blob, size, &out->totalsize);
     if (e == FDT_OK) {
         e = fdt_blob_open(blob, size, &b);
     }
     if (e == FDT_OK) {
-        e = find_stdout_path(&b, &stdout_path);
+        e = find_chosen(&b, &stdout_value, &bootargs);
+    }
+    if (e == FDT_OK) {
+        e = find_stdout_path(&b, stdout_value, &stdout_path);
+    }
+    if (e == FDT_OK) {
+        e = read_bootargs(&b, bootargs, out);
     }
     if (e == FDT_OK) {
         e = read_rsvmap(&b, out);

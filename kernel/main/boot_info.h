@@ -22,6 +22,8 @@ extern "C" {
  * checks both statically. */
 #define BOOT_INFO_MAX_RAM 64
 #define BOOT_INFO_MAX_RESERVED 130
+/** Bytes of the kernel command line kept, its NUL included. */
+#define BOOT_INFO_BOOTARGS_MAX 256
 
 /** A physical memory range [base, base + size). */
 struct boot_range {
@@ -48,6 +50,13 @@ struct boot_info {
     /** Where the kernel image is: its first byte's virtual and physical address. */
     vaddr_t kernel_virt;
     paddr_t kernel_phys;
+    /**
+     * The kernel command line (/chosen bootargs), NUL-terminated, and
+     * whether it was cut to fit; init's boot flags come from it
+     * (kernel/main/boot_flags.h).
+     */
+    char bootargs[BOOT_INFO_BOOTARGS_MAX];
+    uint32_t bootargs_truncated;
     /** The user images linked into the kernel (kernel/images), or NULL for none. */
     const struct image_table *images;
     /** What user drivers may be given (devices, their lines), or NULL for nothing. */

@@ -10,6 +10,7 @@
 #include "kernel/elf/elf.h"
 #include "kernel/images/images.h"
 #include "kernel/loader/loader.h"
+#include "kernel/main/boot_flags.h"
 #include "kernel/main/boot_markers.h"
 #include "kernel/main/boot_test.h"
 #include "kernel/mm/frame_alloc.h"
@@ -105,7 +106,7 @@ static struct kernel_state kernel;
 
 /* Creates init from its image: see kernel_main.h. */
 static void kernel_start_init(const struct image_table *images,
-                              const struct kernel_devices *devices)
+                              const struct kernel_devices *devices, uint64_t boot_flags)
 {
     const uint8_t *image = 0;
     size_t size = 0;
@@ -134,6 +135,7 @@ static void kernel_start_init(const struct image_table *images,
         }
         kernel_fail("init: cannot load its image", status);
     }
+    kernel.tasks[task].boot_flags = boot_flags;
     status = kernel_task_start(&kernel, task, loaded.entry, loaded.stack, 0);
     if (status != STATUS_OK) {
         kernel_fail("init: cannot start it", status);
@@ -154,7 +156,8 @@ struct kernel_state *kernel_main(const struct boot_info *info)
     kernel_boot_test();
     kernel_wait_ticks(KERNEL_BOOT_TICKS);
     if (info->images != 0) {
-        kernel_start_init(info->images, info->devices);
+        kernel_start_init(info->images, info->devices,
+                          kernel_boot_flags(info->bootargs, info->bootargs_truncated));
         return &kernel;
     }
     kprintf("%s\n", BOOT_MARKER_POWER_OFF);

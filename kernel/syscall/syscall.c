@@ -109,7 +109,8 @@ static status_t syscall_exit(struct kernel_state *k, uint32_t task)
     X(SYS_POWER_OFF)                                                                               \
     X(SYS_TASK_SPAWN)                                                                              \
     X(SYS_IRQ_CREATE)                                                                              \
-    X(SYS_DEVICE_FRAME_CREATE)
+    X(SYS_DEVICE_FRAME_CREATE)                                                                     \
+    X(SYS_KERNEL_STATS)
 
 #define SYSCALL_PRIV_BIT(n) | (1ull << (n))
 _Static_assert(SYS_COUNT <= 64, "the whitelist check uses a 64-bit mask");
@@ -195,6 +196,8 @@ static status_t syscall_invoke(struct kernel_state *k, uint32_t task, struct sys
         return syscall_irq_bind(k, task, regs);
     case SYS_IRQ_ACK:
         return syscall_irq_ack(k, task, regs);
+    case SYS_KERNEL_STATS:
+        return syscall_kernel_stats(k, task, regs);
     default:
         return STATUS_UNKNOWN_SYSCALL;
     }

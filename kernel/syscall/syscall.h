@@ -85,6 +85,8 @@ struct kernel_task {
     uint64_t entry;
     uint64_t stack;
     uint64_t arg;
+    /** Its x2 at its first instruction: init's boot flags (kernel/abi/init.h), else 0. */
+    uint64_t boot_flags;
     /** The notification signalled with watch_bits when it faults or exits (SYS_TASK_WATCH). */
     struct obj_ref watch;
     uint32_t watch_set;
@@ -98,9 +100,11 @@ struct kernel_task {
      */
     int32_t watch_task_cap;
     int32_t watch_note_cap;
+    /** Unused, always 0: keeps the record 128 bytes, so indexing it is a shift. */
+    uint64_t spare;
 };
 
-_Static_assert(sizeof(struct kernel_task) == 112, "struct kernel_task has no padding");
+_Static_assert(sizeof(struct kernel_task) == 128, "struct kernel_task has no padding");
 
 /** A physical range [base, base + size). */
 struct kernel_range {

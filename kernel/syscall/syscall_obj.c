@@ -259,6 +259,8 @@ void syscall_task_clear(struct kernel_task *t)
     v->entry = 0;
     v->stack = 0;
     v->arg = 0;
+    v->boot_flags = 0;
+    v->spare = 0;
     v->watch.kind = OBJECT_NONE;
     v->watch.index = 0;
     v->watch.generation = 0;
@@ -348,6 +350,13 @@ status_t syscall_task_watch(struct kernel_state *k, uint32_t task, const struct 
     // The watch lives as long as both capabilities it was made through.
     t->watch_task_cap = cap_position(&k->caps, w);
     t->watch_note_cap = cap_position(&k->caps, n);
+    // A task that stopped before the watch was set (a spawned task more
+    // urgent than its spawner can run and exit before the spawner watches
+    // it) is reported at once, so a watcher never misses an end.
+    enum sched_entity_state state = sched_state(&k->sched, target);
+    if (state == SCHED_EXITED || state == SCHED_FAULTED) {
+        syscall_task_notify_watcher(k, target);
+    }
     return STATUS_OK;
 }
 

@@ -843,6 +843,93 @@ TEST_F(ObjCallTest, PowerOffIsARequestForTheBoard)
     EXPECT_EQ(KERNEL_POWER_OFF, k_->power_request);
 }
 
+TEST_F(ObjCallTest, KernelStatsReportsFramesAndObjectsPerKind)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x1000, SYS_MAP_READ | SYS_MAP_WRITE)));
+    Create(SYS_ENDPOINT_CREATE);
+    Create(SYS_ENDPOINT_CREATE);
+    Create(SYS_NOTIFY_CREATE);
+    uint8_t *page = ram_.At(k_->vm.frames[Lookup(root_, f)->object.index].pa);
+    std::memset(page, 0xa5, kPage);
+    const uint64_t free_now = Free();
+    syscall_regs r = Regs(SYS_KERNEL_STATS, h_.kernel, 0x1000, sizeof(sys_kernel_stats));
+    const syscall_regs in = r;
+    std::memcpy(before_.get(), k_.get(), sizeof(kernel_state));
+    ASSERT_EQ(STATUS_OK, Call(r, root_));
+    EXPECT_EQ(0, std::memcmp(before_.get(), k_.get(), sizeof(kernel_state)))
+        << "a statistics call changes nothing in the kernel";
+    for (int i = 1; i < 8; i++) {
+        EXPECT_EQ(in.x[i], r.x[i]) << "x" << i << ": the call has no result registers";
+    }
+    sys_kernel_stats s{};
+    std::memcpy(&s, page, sizeof s);
+    EXPECT_EQ(free_now, s.frames_free);
+    EXPECT_EQ(frame_alloc_total_count(&ram_.fa), s.frames_total);
+    EXPECT_EQ((uint32_t)OBJECT_KIND_COUNT, s.kind_count);
+    EXPECT_EQ(0u, s.reserved);
+    EXPECT_EQ(1u, s.objects_used[OBJECT_TASK]);
+    EXPECT_EQ(2u, s.objects_used[OBJECT_ENDPOINT]);
+    EXPECT_EQ(1u, s.objects_used[OBJECT_NOTIFICATION]);
+    EXPECT_EQ(1u, s.objects_used[OBJECT_ADDRESS_SPACE]);
+    EXPECT_EQ(1u, s.objects_used[OBJECT_FRAME]);
+    EXPECT_EQ(1u, s.objects_used[OBJECT_KERNEL]);
+    EXPECT_EQ(1u, s.objects_used[OBJECT_CONSOLE]);
+    EXPECT_EQ(0u, s.objects_used[OBJECT_NONE]);
+    EXPECT_EQ((uint32_t)OBJ_MAX_TASKS, s.objects_max[OBJECT_TASK]);
+    EXPECT_EQ((uint32_t)OBJ_MAX_FRAMES, s.objects_max[OBJECT_FRAME]);
+    for (uint32_t kind = OBJECT_KIND_COUNT; kind < SYS_KERNEL_STATS_KINDS; kind++) {
+        EXPECT_EQ(0u, s.objects_used[kind]);
+        EXPECT_EQ(0u, s.objects_max[kind]);
+    }
+    EXPECT_EQ(0xa5, page[sizeof s]) << "nothing written past the structure";
+
+    // Another object, another count.
+    Create(SYS_NOTIFY_CREATE);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_KERNEL_STATS, h_.kernel, 0x1000, sizeof s)));
+    std::memcpy(&s, page, sizeof s);
+    EXPECT_EQ(2u, s.objects_used[OBJECT_NOTIFICATION]);
+}
+
+TEST_F(ObjCallTest, KernelStatsErrorsChangeNothing)
+{
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x1000, SYS_MAP_READ | SYS_MAP_WRITE)));
+    const handle_t ro = Create(SYS_FRAME_CREATE);
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, ro, 0x3000, SYS_MAP_READ)));
+    uint8_t *page = ram_.At(k_->vm.frames[Lookup(root_, f)->object.index].pa);
+    std::memset(page, 0xa5, kPage);
+    const uint64_t size = sizeof(sys_kernel_stats);
+    // The kernel capability (wrong kind, missing right, none).
+    ExpectFails(STATUS_WRONG_KIND, Regs(SYS_KERNEL_STATS, h_.space, 0x1000, size));
+    ExpectFails(STATUS_MISSING_RIGHT,
+                Regs(SYS_KERNEL_STATS, Derive(h_.kernel, RIGHTS_ALL & ~RIGHT_CONTROL, root_),
+                     0x1000, size));
+    ExpectFails(STATUS_BAD_HANDLE, Regs(SYS_KERNEL_STATS, HANDLE_NONE, 0x1000, size));
+    // A length that is not the structure's.
+    for (uint64_t len : {(uint64_t)0, size - 1, size + 1, (uint64_t)kPage, UINT64_MAX}) {
+        ExpectFails(STATUS_INVALID_ARGUMENT, Regs(SYS_KERNEL_STATS, h_.kernel, 0x1000, len));
+    }
+    // Unmapped, running into an unmapped page, read-only, kernel, wrapping.
+    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_KERNEL_STATS, h_.kernel, 0x5000, size));
+    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_KERNEL_STATS, h_.kernel, 0x2000 - 8, size));
+    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_KERNEL_STATS, h_.kernel, 0x3000, size));
+    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_KERNEL_STATS, h_.kernel, 0xffff000000001000ull, size));
+    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_KERNEL_STATS, h_.kernel, ~0ull - 8, size));
+    for (uint64_t i = 0; i < kPage; i++) {
+        ASSERT_EQ(0xa5, page[i]) << "byte " << i << " written by a failed call";
+    }
+    // A task holding a kernel capability whose space is gone has nowhere to write.
+    Child c = NewChild(h_.kernel);
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c.id, 0x1000, 0x2000, 0));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, c.space)));
+    ASSERT_EQ(STATUS_OK, sched_remove(&k_->sched, c.id));
+    ASSERT_EQ(STATUS_OK, sched_add(&k_->sched, c.id, 10));
+    handle_t kernel = HANDLE_NONE;
+    ASSERT_EQ(STATUS_OK, cap_transfer(&k_->caps, root_, h_.kernel, c.id, false, &kernel));
+    ExpectFails(STATUS_BAD_BUFFER, Regs(SYS_KERNEL_STATS, kernel, 0x1000, size), c.id);
+}
+
 // A static ELF64 AArch64 executable: one segment at 0x400000 with flags
 // (PF_R 4 | PF_X 1 by default), 0x100 bytes, entry at its start.
 std::vector<uint8_t> Program(uint32_t flags = 5)
@@ -1180,6 +1267,36 @@ TEST_F(LinkTest, AWatchEndsWithTheTaskCapabilityItWasMadeThrough)
     ASSERT_EQ(STATUS_OK, Call(ex, b.c.id));
     uint64_t bits = 0;
     EXPECT_EQ(STATUS_WOULD_BLOCK, Poll(n, &bits)) << "bits " << bits;
+}
+
+TEST_F(LinkTest, AWatchSetAfterTheTaskStoppedFiresAtOnce)
+{
+    const handle_t n = Create(SYS_NOTIFY_CREATE);
+    // Exited before anyone watched it (as a spawned task more urgent than
+    // its spawner can).
+    Mapper b = NewMapper();
+    syscall_regs ex = Regs(SYS_EXIT);
+    ASSERT_EQ(STATUS_OK, Call(ex, b.c.id));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_TASK_WATCH, b.c.task, n, 0x8)));
+    uint64_t bits = 0;
+    ASSERT_EQ(STATUS_OK, Poll(n, &bits));
+    EXPECT_EQ(0x8u, bits);
+    // Faulted (its space gone), then watched.
+    Mapper c = NewMapper();
+    kernel_task_stop(k_.get(), c.c.id);
+    kernel_reap(k_.get());
+    ASSERT_EQ(SCHED_FAULTED, sched_state(&k_->sched, c.c.id));
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_TASK_WATCH, c.c.task, n, 0x10)));
+    ASSERT_EQ(STATUS_OK, Poll(n, &bits));
+    EXPECT_EQ(0x10u, bits);
+    // A running task is not reported until it stops.
+    Mapper d = NewMapper();
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_TASK_WATCH, d.c.task, n, 0x20)));
+    EXPECT_EQ(STATUS_WOULD_BLOCK, Poll(n, &bits));
+    syscall_regs ex2 = Regs(SYS_EXIT);
+    ASSERT_EQ(STATUS_OK, Call(ex2, d.c.id));
+    ASSERT_EQ(STATUS_OK, Poll(n, &bits));
+    EXPECT_EQ(0x20u, bits);
 }
 
 TEST_F(LinkTest, AWatchEndsWithTheNotificationCapabilityItWasMadeThrough)

@@ -72,6 +72,9 @@ void syscall_irq_unbind(struct kernel_irq *irq);
 /** Tears down IRQ record index (its object destroyed): unbound, masked, unused. */
 void syscall_irq_teardown(struct kernel_state *k, uint32_t index);
 
+status_t syscall_kernel_stats(struct kernel_state *k, uint32_t task,
+                              const struct syscall_regs *regs);
+
 /** Sets k->caps' hooks: a mapping or watch ends (or moves) with its capability. */
 void syscall_links_init(struct kernel_state *k);
 

@@ -307,6 +307,40 @@ static void check_privileged(struct tally *t)
            STATUS_WRONG_KIND);
 }
 
+/** Where SYS_KERNEL_STATS writes in check_stats (static: no memset for a local). */
+static struct sys_kernel_stats stats;
+
+/** SYS_KERNEL_STATS: refusals write nothing; the counts it gives make sense. */
+static void check_stats(struct tally *t)
+{
+    const handle_t k = INIT_HANDLE_KERNEL;
+    const uint64_t size = sizeof stats;
+    const uint64_t at = (uint64_t)(uintptr_t)&stats;
+    stats.frames_free = 0x5a5a;
+    expect(t, "stats: with the console", sys_kernel_stats(INIT_HANDLE_CONSOLE, &stats),
+           STATUS_WRONG_KIND);
+    expect(t, "stats: short length", raw5(SYS_KERNEL_STATS, k, at, size - 1, 0, 0),
+           STATUS_INVALID_ARGUMENT);
+    expect(t, "stats: long length", raw5(SYS_KERNEL_STATS, k, at, size + 1, 0, 0),
+           STATUS_INVALID_ARGUMENT);
+    expect(t, "stats: unmapped", raw5(SYS_KERNEL_STATS, k, 0x1000, size, 0, 0), STATUS_BAD_BUFFER);
+    // The program's text is mapped read-only.
+    expect(t, "stats: read-only", raw5(SYS_KERNEL_STATS, k, 0x400000, size, 0, 0),
+           STATUS_BAD_BUFFER);
+    expect(t, "stats: in the kernel", raw5(SYS_KERNEL_STATS, k, 0xffff000000000000ull, size, 0, 0),
+           STATUS_BAD_BUFFER);
+    expect(t, "stats: nothing written by a refusal", (int64_t)stats.frames_free, 0x5a5a);
+    expect(t, "stats: ok", sys_kernel_stats(k, &stats), STATUS_OK);
+    expect(t, "stats: free frames within the total", stats.frames_free <= stats.frames_total, 1);
+    expect(t, "stats: some frames free", stats.frames_free > 0, 1);
+    expect(t, "stats: kinds", stats.kind_count, OBJECT_KIND_COUNT);
+    expect(t, "stats: one task (init)", stats.objects_used[OBJECT_TASK], 1);
+    expect(t, "stats: one kernel", stats.objects_used[OBJECT_KERNEL], 1);
+    expect(t, "stats: the endpoint and notification made",
+           stats.objects_used[OBJECT_ENDPOINT] >= 1 && stats.objects_used[OBJECT_NOTIFICATION] >= 1,
+           1);
+}
+
 /** Spawns that cannot be done: nothing is started. */
 static void check_spawn(struct tally *t)
 {
@@ -353,6 +387,7 @@ int main(uint64_t arg)
     check_messages(&t, ep);
     check_maps(&t);
     check_privileged(&t);
+    check_stats(&t);
     check_spawn(&t);
     if (t.failed == 0) {
         sys_printf(INIT_HANDLE_CONSOLE, "errors: all %u checks passed\n", t.run);

@@ -343,6 +343,33 @@ static void pick_name(uint64_t *addr, uint64_t *len)
 }
 
 /** x1/x2 of a console write: a whole line, nothing, or buffers that must be refused. */
+/** Where SYS_KERNEL_STATS may write: a buffer of its own, so nothing else is overwritten. */
+static struct sys_kernel_stats stats_scratch[2];
+
+/**
+ * SYS_KERNEL_STATS's buffer and length: the scratch buffer (at an offset
+ * that keeps it inside), the read-only text, unmapped or kernel addresses,
+ * the right length or not.
+ */
+static void pick_stats(uint64_t *addr, uint64_t *len)
+{
+    switch (below(4)) {
+    case 0:
+        *addr = (uint64_t)(uintptr_t)&stats_scratch[0] + below(sizeof stats_scratch[0]);
+        break;
+    case 1:
+        *addr = 0x400000 + 8 * below(64);
+        break;
+    case 2:
+        *addr = 0xffff000000000000ull + below(0x100000);
+        break;
+    default:
+        *addr = any();
+        break;
+    }
+    *len = below(2) ? sizeof stats_scratch[0] : (below(2) ? below(400) : any());
+}
+
 static void pick_console(handle_t console, uint64_t *addr, uint64_t *len)
 {
     if (!holds(console, OBJECT_CONSOLE, RIGHT_WRITE)) {
@@ -562,6 +589,10 @@ static void pick_args(uint64_t n, uint64_t in[31])
         break;
     case SYS_IRQ_ACK:
         in[0] = pick_handle(OBJECT_IRQ_HANDLER);
+        break;
+    case SYS_KERNEL_STATS:
+        in[0] = pick_handle(OBJECT_KERNEL);
+        pick_stats(&in[1], &in[2]);
         break;
     default: // yield, and numbers past the last: arguments are ignored
         break;

@@ -454,3 +454,8 @@ status_t sys_irq_ack(handle_t irq)
 {
     return sys_call4(SYS_IRQ_ACK, irq, 0, 0, 0);
 }
+
+status_t sys_kernel_stats(handle_t kernel, struct sys_kernel_stats *out)
+{
+    return sys_call4(SYS_KERNEL_STATS, kernel, (uint64_t)(uintptr_t)out, sizeof *out, 0);
+}

@@ -266,6 +266,9 @@ status_t sys_irq_bind(handle_t irq, handle_t notification, uint64_t bits);
 /** SYS_IRQ_ACK: unmasks irq's line after it fired. */
 status_t sys_irq_ack(handle_t irq);
 
+/** SYS_KERNEL_STATS: the kernel's counts (frames, objects per kind) into *out. */
+status_t sys_kernel_stats(handle_t kernel, struct sys_kernel_stats *out);
+
 #ifdef __cplusplus
 }
 #endif

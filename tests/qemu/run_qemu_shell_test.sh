@@ -1,0 +1,58 @@
+#!/bin/bash
+# bsp/run_qemu.sh asks for the shell (-append basalt.shell=1) exactly when it
+# should: with --shell, or by default when standard input is a terminal and
+# the serial port is not sent to a file; never with --no-shell, piped input
+# or --serial. A stand-in qemu-system-aarch64 records its arguments.
+set -uo pipefail
+runner="$1"
+tmp=$(mktemp -d "${TEST_TMPDIR:-/tmp}/run_qemu_shell.XXXXXX")
+mkdir -p "$tmp/bin"
+cat >"$tmp/bin/qemu-system-aarch64" <<'FAKE'
+#!/bin/bash
+printf '%s\n' "$@" >"$ARGS_OUT"
+FAKE
+chmod +x "$tmp/bin/qemu-system-aarch64"
+: >"$tmp/image.elf"
+export PATH="$tmp/bin:$PATH" ARGS_OUT="$tmp/args"
+status=0
+
+# run WANT(shell|none) DESCRIPTION TTY(tty|pipe) ARGS...
+run() {
+    local want="$1" what="$2" how="$3" got=none
+    shift 3
+    rm -f "$ARGS_OUT"
+    if [[ "$how" == tty ]]; then
+        # script(1) gives the runner a pseudo-terminal on standard input.
+        local cmd
+        printf -v cmd '%q ' "$runner" --image="$tmp/image.elf" "$@"
+        script -qec "$cmd" /dev/null </dev/null >/dev/null 2>&1
+    else
+        echo ps | "$runner" --image="$tmp/image.elf" "$@" >/dev/null 2>&1
+    fi
+    if [[ ! -f "$ARGS_OUT" ]]; then
+        echo "FAIL: $what: QEMU was not started"
+        status=1
+        return
+    fi
+    grep -qx -- '-append' "$ARGS_OUT" && grep -qx 'basalt.shell=1' "$ARGS_OUT" && got=shell
+    if [[ "$got" != "$want" ]]; then
+        echo "FAIL: $what: got $got, expected $want"
+        status=1
+    fi
+}
+
+run none "piped input" pipe
+run shell "piped input with --shell" pipe --shell
+run none "--shell then --no-shell" pipe --shell --no-shell
+run shell "a terminal" tty
+run none "a terminal with --no-shell" tty --no-shell
+run none "a terminal with --serial" tty --serial="$tmp/serial.txt"
+run shell "a terminal with --serial and --shell" tty --serial="$tmp/serial.txt" --shell
+
+# The other options still reach QEMU.
+echo | "$runner" --image="$tmp/image.elf" --shell --gic=3 --cpu=cortex-a53 -- -d int >/dev/null 2>&1
+for want in virt,gic-version=3 cortex-a53 basalt.shell=1 int; do
+    grep -qx -- "$want" "$ARGS_OUT" || { echo "FAIL: '$want' not passed to QEMU"; status=1; }
+done
+[[ "$status" == 0 ]] && echo "run_qemu.sh asks for the shell exactly when it should"
+exit "$status"
