@@ -66,5 +66,28 @@ fi
 prefix pass 'basalt: memory: 128 MiB RAM, 1 of 2 frames free\r\n'
 prefix fail 'basalt: memory: 1024 MiB RAM, 1 of 2 frames free\r\n'
 prefix fail 'xbasalt: memory: 128 MiB RAM, 1 of 2 frames free\r\n'
-[[ "$status" == 0 ]] && echo "qemu_test.sh rejects every bad run and accepts a clean one"
+# qemu_suite.sh: passes when every case passes, fails when any one fails,
+# runs only the cases --test_filter (TESTBRIDGE_TEST_ONLY) names.
+suite() { # suite WANT(pass|fail) DESCRIPTION ARGS...
+    local want="$1" what="$2" got
+    shift 2
+    if FAKE_SERIAL="$good" "$dir/qemu_suite.sh" "$dir/qemu_test.sh" "$@" >/dev/null 2>&1; then
+        got=pass
+    else
+        got=fail
+    fi
+    [[ "$got" == "$want" ]] || { echo "suite did $got, expected $want: $what"; status=1; }
+}
+good_case=("$dir/fake_run_qemu.sh" /dev/null "--expect=basalt: power off")
+bad_case=("$dir/fake_run_qemu.sh" /dev/null "--expect=basalt: never printed")
+suite pass "two good cases" --case=a "${good_case[@]}" --case=b "${good_case[@]}"
+suite fail "one bad case among good ones" --case=a "${good_case[@]}" --case=bad "${bad_case[@]}" --case=c "${good_case[@]}"
+suite fail "one bad case, one job at a time" --case=bad "${bad_case[@]}" --case=a "${good_case[@]}"
+QEMU_SUITE_JOBS=1 suite fail "one bad case, QEMU_SUITE_JOBS=1" --case=a "${good_case[@]}" --case=bad "${bad_case[@]}"
+TESTBRIDGE_TEST_ONLY='^a$' suite pass "filter leaves the bad case out" --case=a "${good_case[@]}" --case=bad "${bad_case[@]}"
+TESTBRIDGE_TEST_ONLY='^nothing$' suite fail "filter that matches no case" --case=a "${good_case[@]}"
+suite fail "no case at all"
+suite fail "argument before the first case" "${good_case[@]}"
+suite fail "case given twice" --case=a "${good_case[@]}" --case=a "${good_case[@]}"
+[[ "$status" == 0 ]] && echo "qemu_test.sh rejects every bad run and accepts a clean one; qemu_suite.sh fails with any failed case"
 exit "$status"
