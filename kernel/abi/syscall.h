@@ -324,7 +324,7 @@ extern "C" {
 #define SYS_PRIVILEGED_MASK                                                                        \
     ((1ull << SYS_ENDPOINT_CREATE) | (1ull << SYS_NOTIFY_CREATE) | (1ull << SYS_FRAME_CREATE) |    \
      (1ull << SYS_SPACE_CREATE) | (1ull << SYS_TASK_CREATE) | (1ull << SYS_POWER_OFF) |            \
-     (1ull << SYS_TASK_SPAWN) | (1ull << SYS_IRQ_CREATE) | (1ull << SYS_DEVICE_FRAME_CREATE) |
+     (1ull << SYS_TASK_SPAWN) | (1ull << SYS_IRQ_CREATE) | (1ull << SYS_DEVICE_FRAME_CREATE) |     \
      (1ull << SYS_KERNEL_STATS))
 
 /** SYS_CONSOLE_WRITE: bytes one call may write. */

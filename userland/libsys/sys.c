@@ -219,8 +219,7 @@ status_t sys_notify_poll(handle_t notification, uint64_t *bits)
  * message's badge; the caller's own x8 after SYS_CALL's reply).
  */
 static status_t sys_ipc(uint64_t number, handle_t endpoint, const struct sys_msg *in,
-                        uint32_t slots, struct sys_msg *out, uint64_t deadline,
-                        uint64_t *x8_out)
+                        uint32_t slots, struct sys_msg *out, uint64_t deadline, uint64_t *x8_out)
 {
     uint64_t r[SYS_MSG_REGS] = {endpoint, 0, 0, 0, 0, 0, 0, 0};
     if (slots > SYS_MSG_MAX_CAPS) {
