@@ -261,10 +261,12 @@ struct fdt_platform {
     uint32_t device_irqs[FDT_MAX_DEVICE_IRQS];
     uint32_t device_irq_count;
     uint32_t device_irqs_dropped;
-    */ chosen bootargs(3.6; QEMU fills it from - append),
-        NUL - terminated : *its first FDT_BOOTARGS_MAX - 1 bytes,
-        up to its first NUL.Empty *when absent;
-    a value that is not a string is BAD_PROPERTY.* / char bootargs[FDT_BOOTARGS_MAX];
+    /**
+     * /chosen bootargs (3.6; QEMU fills it from -append), NUL-terminated:
+     * its first FDT_BOOTARGS_MAX - 1 bytes, up to its first NUL. Empty
+     * when absent; a value that is not a string is BAD_PROPERTY.
+     */
+    char bootargs[FDT_BOOTARGS_MAX];
     /** 1 when bootargs was longer than FDT_BOOTARGS_MAX - 1 bytes and was cut. */
     uint32_t bootargs_truncated;
 };
