@@ -167,7 +167,7 @@ class IrqCallTest : public ::testing::Test {
         return c == nullptr ? nullptr : &k_->irqs[c->object.index];
     }
 
-    fake_ram::Ram ram_{1024};
+    fake_ram::Ram ram_{2048}; // init reserves a quota of 1024 tables
     std::unique_ptr<kernel_state> k_;
     std::unique_ptr<kernel_state> before_;
     std::unique_ptr<kernel_devices> devices_;
