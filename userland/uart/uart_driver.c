@@ -59,7 +59,7 @@ struct uart {
     int device; /* the registers are mapped */
     uint32_t rx_head;
     uint32_t rx_count;
-    uint32_t rx_dropped;
+    int rx_pending; /* the line fired and is not acknowledged yet */
     uint8_t rx[UART_RX_RING];
 };
 
@@ -93,37 +93,48 @@ static void tx(const uint8_t *b, size_t n)
     }
 }
 
-/* Moves the FIFO's bytes into the ring (the newest are dropped when full). */
-static void rx_drain(void)
+/*
+ * Moves the FIFO's bytes into the ring while it has room. The interrupt is
+ * cleared first, so a byte that arrives during the drain raises it again
+ * rather than waiting unseen. Returns 1 if bytes stay in the FIFO (the ring
+ * is full): they wait there, and the sender with them, since QEMU's PL011
+ * takes no byte into a full FIFO (on hardware without flow control they
+ * would overrun it).
+ */
+static int rx_drain(void)
 {
-    while ((reg_read(UARTFR) & UARTFR_RXFE) == 0) {
-        uint8_t c = (uint8_t)reg_read(UARTDR);
-        if (uart.rx_count < UART_RX_RING) {
-            uart.rx[(uart.rx_head + uart.rx_count) % UART_RX_RING] = c;
-            uart.rx_count++;
-        } else {
-            uart.rx_dropped++;
-        }
-    }
     reg_write(UARTICR, UART_INT_RX | UART_INT_RT);
+    while ((reg_read(UARTFR) & UARTFR_RXFE) == 0) {
+        if (uart.rx_count == UART_RX_RING) {
+            return 1;
+        }
+        uart.rx[(uart.rx_head + uart.rx_count) % UART_RX_RING] = (uint8_t)reg_read(UARTDR);
+        uart.rx_count++;
+    }
+    return 0;
 }
 
-/* The line fired (bits from the notification): drain, then let it fire again. */
-static void rx_interrupt(uint64_t bits)
+/*
+ * Drains the FIFO if the line fired (rx_pending), and lets it fire again
+ * once the FIFO is empty; while the ring is full the line stays masked.
+ */
+static void rx_service(void)
 {
-    if ((bits & UART_IRQ_BIT) != 0) {
-        rx_drain();
+    if (uart.rx_pending && !rx_drain()) {
+        uart.rx_pending = 0;
         (void)sys_irq_ack(uart.irq);
     }
 }
 
-/* Takes a pending interrupt, if any, without waiting. */
+/* Takes the line's signal, if any, without waiting. */
 static void rx_poll(void)
 {
     uint64_t bits = 0;
-    if (uart.irq != HANDLE_NONE && sys_notify_poll(uart.note, &bits) == STATUS_OK) {
-        rx_interrupt(bits);
+    if (uart.irq != HANDLE_NONE && sys_notify_poll(uart.note, &bits) == STATUS_OK &&
+        (bits & UART_IRQ_BIT) != 0) {
+        uart.rx_pending = 1;
     }
+    rx_service();
 }
 
 /* Deletes what a request carried that the driver does not keep. */
@@ -155,7 +166,7 @@ static status_t setup_irq(const struct sys_msg *msg)
     // Receive interrupts only. What came before the driver is in the FIFO
     // already: taken now, since QEMU's PL011 raises its receive interrupt
     // only as the FIFO goes from empty to one byte.
-    rx_drain();
+    (void)rx_drain();
     reg_write(UARTIMSC, UART_INT_RX | UART_INT_RT);
     status_t st = sys_irq_bind(msg->caps[0], msg->caps[1], UART_IRQ_BIT);
     if (st == STATUS_OK) {
@@ -186,14 +197,16 @@ static status_t do_read(const struct sys_msg *msg, struct sys_msg *reply)
     if (want == 0 || want > UART_INLINE_MAX || uart.irq == HANDLE_NONE) {
         return STATUS_INVALID_ARGUMENT;
     }
-    rx_drain(); // whatever the FIFO holds, interrupt or not
     while (uart.rx_count == 0) {
         uint64_t bits = 0;
         status_t st = sys_notify_wait(uart.note, &bits);
         if (st != STATUS_OK) {
             return st;
         }
-        rx_interrupt(bits);
+        if ((bits & UART_IRQ_BIT) != 0) {
+            uart.rx_pending = 1;
+        }
+        rx_service();
     }
     // Copied, not taken: they leave the ring once the reply is delivered
     // (main), so a reader that went away meanwhile loses nobody's bytes.
@@ -280,6 +293,7 @@ int main(uint64_t ep)
             uint32_t n = (uint32_t)reply.words[0];
             uart.rx_head = (uart.rx_head + n) % UART_RX_RING;
             uart.rx_count -= n;
+            rx_service(); // room again for what waits in the FIFO
         }
     }
 }
