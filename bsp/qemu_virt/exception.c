@@ -84,7 +84,7 @@ void bsp_exception(struct aarch64_frame *frame, uint64_t kind)
     uint64_t type = kind & 3;
     if ((kind & AARCH64_VECTOR_STACK_OVERFLOW) == 0 && type == AARCH64_VECTOR_IRQ &&
         group == AARCH64_VECTOR_GROUP_EL1_SPX) {
-        irq_handle();
+        (void)irq_handle();
         return;
     }
     exception_report(frame, kind);

@@ -24,14 +24,16 @@ void irq_set_kernel(struct kernel_state *k)
     irq_kernel = k;
 }
 
-void irq_handle(void)
+bool irq_handle(void)
 {
+    bool timer = false;
     for (;;) {
         uint32_t intid = gic_acknowledge();
         if (intid >= GIC_INTID_SPECIAL_FIRST) {
-            return; /* nothing (more) pending */
+            return timer; /* nothing (more) pending */
         }
         if (intid == irq_timer_intid) {
+            timer = true;
             // A tick per period ended; none when only the alarm fired.
             for (uint64_t n = hal_timer_rearm(); n > 0; n--) {
                 kernel_tick();

@@ -2,6 +2,7 @@
 
 /** Interrupt dispatch on the QEMU virt board. */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -24,9 +25,10 @@ void irq_set_kernel(struct kernel_state *k);
  * Handles every pending interrupt: acknowledges each at the GIC, runs its
  * handler, signals its end. Called from the IRQ vector with IRQs masked.
  * An interrupt nobody handles is reported once and stays acknowledged
- * (ended), so it cannot storm.
+ * (ended), so it cannot storm. Returns whether the timer's interrupt was
+ * among them (a tick, or the alarm of a deadline).
  */
-void irq_handle(void);
+bool irq_handle(void);
 
 #ifdef __cplusplus
 }

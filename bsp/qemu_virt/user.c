@@ -351,8 +351,11 @@ struct aarch64_frame *user_trap(struct aarch64_frame *frame, uint64_t kind)
         bsp_exception(frame, kind); // reports and halts: tasks run in AArch64 only
     }
     if (type == AARCH64_VECTOR_IRQ) {
-        irq_handle();
-        user_account_ticks(k);
+        // Only the timer's interrupt brings ticks or a deadline's alarm: a
+        // device's line leaves both as they were (no pass over the waiters).
+        if (irq_handle()) {
+            user_account_ticks(k);
+        }
     } else if (type == AARCH64_VECTOR_SYNC) {
         user_fault(k, task, frame); // not a system call: user_svc takes those
     } else {
