@@ -6,7 +6,8 @@
 #        [--allow-log=REGEX]... [run_qemu options]
 #   --expect=LINE      a line that must appear on the serial port, in order;
 #                      a LINE ending in "*" matches any line it begins
-#   --forbid=LINE      a line that must not appear on the serial port
+#   --forbid=LINE      a line that must not appear on the serial port (a
+#                      trailing * matches any line that starts with the rest)
 #   --expect-exit=N    QEMU's expected exit status (default 0), or "halted":
 #                      the kernel printed its halt marker, and the test
 #                      stopped QEMU then (a halted kernel never exits)
@@ -89,7 +90,7 @@ awk '
         for (i = 1; i <= n; i++) {
             if (kind[i] != "F") continue
             for (j = 1; j <= lines; j++)
-                if (line[j] == want[i]) { print "FAIL: forbidden serial line: " want[i]; failed = 1; break }
+                if (matches(line[j], want[i])) { print "FAIL: forbidden serial line: " line[j]; failed = 1; break }
         }
         exit failed
     }' /dev/stdin "$serial" <<<"$wanted" || failed=1

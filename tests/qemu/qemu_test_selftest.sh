@@ -63,6 +63,17 @@ if FAKE_SERIAL="$good" "$dir/qemu_test.sh" "$dir/fake_run_qemu.sh" /dev/null --f
     echo "checker accepted a forbidden line"
     status=1
 fi
+# A forbidden line ending in * refuses every line that starts with the rest.
+forbid() { # forbid WANT(pass|fail) SERIAL
+    local want="$1"
+    if FAKE_SERIAL="$2" "$dir/qemu_test.sh" "$dir/fake_run_qemu.sh" /dev/null --forbid="wx: FAIL*" >/dev/null 2>&1; then
+        [[ "$want" == pass ]] || { echo "forbidden prefix accepted: $2"; status=1; }
+    else
+        [[ "$want" == fail ]] || { echo "forbidden prefix refused: $2"; status=1; }
+    fi
+}
+forbid fail 'basalt: boot\r\nwx: FAIL: mapped twice\r\nbasalt: power off\r\n'
+forbid pass 'basalt: boot\r\nwx: ok, FAIL never printed\r\nbasalt: power off\r\n'
 prefix pass 'basalt: memory: 128 MiB RAM, 1 of 2 frames free\r\n'
 prefix fail 'basalt: memory: 1024 MiB RAM, 1 of 2 frames free\r\n'
 prefix fail 'xbasalt: memory: 128 MiB RAM, 1 of 2 frames free\r\n'
