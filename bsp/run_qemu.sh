@@ -28,7 +28,9 @@
 #                    init starts it after its scenario instead of powering
 #                    off. The default when standard input is a terminal and
 #                    the serial port is not sent to a file; --shell forces
-#                    it (piped input), --no-shell turns it off.
+#                    it (piped input, fed as --input feeds its file, so
+#                    that no byte is lost to the kernel's UART set-up),
+#                    --no-shell turns it off.
 #   --no-shell       never ask for the shell (the scenario powers off)
 #   --help           this text
 #   -- ARGS          further arguments passed to QEMU as they are
@@ -98,6 +100,17 @@ if [[ -z "$shell" ]]; then
     [[ -t 0 && -z "$serial" ]] && shell=1
 fi
 
+# Piped input for the shell (--shell, standard input not a terminal, no
+# --input) is fed as an --input file is: QEMU's own standard input would
+# hand the first byte to the UART at once, and the kernel's UART set-up
+# (which resets the FIFOs) would lose it. The output still goes to standard
+# output (and to --serial's file, if given).
+piped=0
+if [[ "$shell" == 1 && -z "$input" && -z "$gdb" && ! -t 0 ]]; then
+    piped=1
+    input=/dev/stdin
+fi
+
 machine="virt,gic-version=$gic"
 [[ "$el2" == 1 ]] && machine+=",virtualization=on"
 cmd=("$qemu" -M "$machine" -cpu "$cpu" -m "$mem" -smp "$smp" -nographic -no-reboot -nic none -kernel "$image")
@@ -143,11 +156,21 @@ feed() {
         else
             printf '%s\n' "$line"
         fi
-    done <"$input"
+    done <&4
 }
 
-: >"$serial"
-cat "$pipes/serial.out" >>"$serial" &
+if [[ "$piped" == 1 ]]; then
+    exec 4<&0 # a background job's standard input is /dev/null
+    if [[ -z "$serial" ]]; then
+        serial="$pipes/serial.txt"
+    fi
+    : >"$serial"
+    tee -a "$serial" <"$pipes/serial.out" &
+else
+    exec 4<"$input"
+    : >"$serial"
+    cat "$pipes/serial.out" >>"$serial" &
+fi
 reader=$!
 # Opened read-write so that neither open blocks on the other side.
 exec 3<>"$pipes/serial.in"
@@ -163,6 +186,6 @@ kill "$feeder" 2>/dev/null || true
 # opening it, it would wait for ever.
 { sleep 2; kill "$reader" 2>/dev/null; } &
 wait "$reader" 2>/dev/null || true
-exec 3>&-
+exec 3>&- 4<&-
 rm -rf "$pipes"
 exit "$status"

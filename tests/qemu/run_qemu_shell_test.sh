@@ -54,5 +54,11 @@ echo | "$runner" --image="$tmp/image.elf" --shell --gic=3 --cpu=cortex-a53 -- -d
 for want in virt,gic-version=3 cortex-a53 basalt.shell=1 int; do
     grep -qx -- "$want" "$ARGS_OUT" || { echo "FAIL: '$want' not passed to QEMU"; status=1; }
 done
+# Piped input for the shell goes through QEMU's pipe backend (fed after the
+# kernel's first line), never through QEMU's own standard input.
+echo ps | "$runner" --image="$tmp/image.elf" --shell >/dev/null 2>&1
+grep -q '^pipe,id=serial0,path=' "$ARGS_OUT" || { echo "FAIL: piped input with --shell not fed through a pipe chardev"; status=1; }
+echo ps | "$runner" --image="$tmp/image.elf" >/dev/null 2>&1
+grep -q '^pipe,' "$ARGS_OUT" && { echo "FAIL: piped input without the shell fed through a pipe chardev"; status=1; }
 [[ "$status" == 0 ]] && echo "run_qemu.sh asks for the shell exactly when it should"
 exit "$status"
