@@ -36,12 +36,6 @@
 
 /* The UART driver runs above every client, so it serves each call at once. */
 #define INIT_UART_PRIORITY 24
-/*
- * The shell below what it spawns by default (20), so that `spawn hello`
- * prints before the next prompt, and below init, which only waits once the
- * shell runs.
- */
-#define INIT_SHELL_PRIORITY 14
 
 /* Where init and what it starts print: the UART driver, or the console. */
 static handle_t out = INIT_HANDLE_CONSOLE;
@@ -140,7 +134,7 @@ static status_t start_shell(handle_t pm, handle_t uart)
     }
     if (st == STATUS_OK) {
         st = sys_cap_derive(setup, RIGHT_RECV | RIGHT_GRANT, &give);
-        st = spawn_giving(pm, "shell", INIT_SHELL_PRIORITY, give, st, &task, &space, 0);
+        st = spawn_giving(pm, "shell", SHELL_PRIORITY, give, st, &task, &space, 0);
     }
     if (st == STATUS_OK) {
         st = send_two(setup, SHELL_SETUP_SYSTEM, INIT_HANDLE_KERNEL, RIGHT_CONTROL | RIGHT_GRANT,

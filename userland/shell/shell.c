@@ -15,6 +15,7 @@
 #include "userland/libsys/sys.h"
 #include "userland/procmgr/procmgr.h"
 #include "userland/shell/shell.h"
+#include "userland/shell/shell_bench.h"
 #include "userland/shell/shell_cmd.h"
 #include "userland/shell/shell_line.h"
 #include "userland/uart/uart_proto.h"
@@ -215,28 +216,124 @@ static void cmd_mem(void)
     }
 }
 
-/* bench: the benchmark program, when this kernel embeds it, waited for. */
+/*
+ * bench: the operations of the benchmark kernel's program (userland/bench,
+ * tools/bazel run //bsp:bench), timed with the counter instead of counting
+ * instructions (only the benchmark kernel lets EL0 read the PMU): against
+ * the same helper images, echo and waiter, which run just above the shell
+ * so that each call hands the CPU straight over. Each figure is the median
+ * of SHELL_BENCH_RUNS runs of SHELL_BENCH_OPS operations, in nanoseconds
+ * of the counter: wall-clock time under QEMU, so it varies with the host.
+ */
+#define SHELL_BENCH_RUNS 11u
+#define SHELL_BENCH_OPS 1000u
+
+/* The operations: one each; a status other than expected ends the run. */
+enum bench_op { BENCH_NULL, BENCH_YIELD, BENCH_IPC, BENCH_SIGNAL };
+
+static status_t bench_once(enum bench_op op, handle_t ep, handle_t note)
+{
+    switch (op) {
+    case BENCH_NULL: {
+        uint64_t r[8] = {0};
+        status_t st = sys_raw(SYS_COUNT, r); // no such call: refused at once
+        return st == STATUS_UNKNOWN_SYSCALL ? STATUS_OK : st;
+    }
+    case BENCH_YIELD:
+        return sys_yield();
+    case BENCH_IPC: {
+        struct sys_msg msg = {1, 1, 0, {42, 0, 0, 0}, {HANDLE_NONE, HANDLE_NONE}};
+        struct sys_msg reply;
+        return sys_call(ep, &msg, &reply);
+    }
+    default:
+        return sys_notify_signal(note, 1);
+    }
+}
+
+/* Times op: the median nanoseconds of one, or the status that stopped it. */
+static status_t bench_time(enum bench_op op, handle_t ep, handle_t note, uint64_t *ns)
+{
+    uint64_t runs[SHELL_BENCH_RUNS];
+    for (uint32_t r = 0; r < SHELL_BENCH_RUNS; r++) {
+        uint64_t t0 = sys_clock_now();
+        for (uint32_t i = 0; i < SHELL_BENCH_OPS; i++) {
+            status_t st = bench_once(op, ep, note);
+            if (st != STATUS_OK) {
+                return st;
+            }
+        }
+        runs[r] = sys_clock_now() - t0;
+    }
+    *ns =
+        shell_bench_ns(shell_bench_median(runs, SHELL_BENCH_RUNS), sys_clock_hz(), SHELL_BENCH_OPS);
+    return STATUS_OK;
+}
+
+/* A helper image at priority, given arg; its task and space into h[0], h[1]. */
+static status_t bench_helper(const char *name, handle_t arg, handle_t h[2])
+{
+    return sys_task_spawn(sh.kernel, name, SHELL_PRIORITY + 1, arg, &h[0], &h[1]);
+}
+
+/* Revokes and deletes every handle of h[0..n) that is set: a helper ends
+ * when its space goes (the shell holds the only capabilities to both). */
+static void bench_drop(handle_t *h, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (h[i] != HANDLE_NONE) {
+            (void)sys_cap_revoke(h[i]);
+            (void)sys_cap_delete(h[i]);
+        }
+    }
+}
+
 static void cmd_bench(void)
 {
-    struct sys_msg msg = {PROCMGR_SPAWN, 0, 0, {0, 0, 0, 0}, {HANDLE_NONE, HANDLE_NONE}};
-    procmgr_pack_spawn(&msg, "bench", 0);
-    struct sys_msg reply;
-    status_t st = sys_call_caps(sh.procmgr, &msg, 2, &reply);
-    st = st == STATUS_OK ? (status_t)(uint32_t)reply.label : st;
-    if (st == STATUS_NOT_FOUND) {
-        out("bench: this kernel embeds no benchmark image; tools/bazel run //bsp:bench runs "
-            "it\n");
-        return;
+    static const struct {
+        enum bench_op op;
+        const char *what;
+    } rows[] = {
+        {BENCH_NULL, "null system call round trip"},
+        {BENCH_YIELD, "yield with no other task ready"},
+        {BENCH_IPC, "IPC call + reply round trip"},
+        {BENCH_SIGNAL, "notification signal, wake, wait again"},
+    };
+    // ep, note, echo's task and space, waiter's task and space.
+    handle_t h[6] = {HANDLE_NONE, HANDLE_NONE, HANDLE_NONE, HANDLE_NONE, HANDLE_NONE, HANDLE_NONE};
+    const char *step = "creating an endpoint";
+    status_t st = sys_endpoint_create(sh.kernel, &h[0]);
+    if (st == STATUS_OK) {
+        step = "creating a notification";
+        st = sys_notify_create(sh.kernel, &h[1]);
     }
+    if (st == STATUS_OK) {
+        step = "starting echo";
+        st = bench_helper("echo", h[0], &h[2]);
+    }
+    if (st == STATUS_OK) {
+        step = "starting waiter";
+        st = bench_helper("waiter", h[1], &h[4]);
+    }
+    uint64_t ns[sizeof rows / sizeof rows[0]];
+    for (uint32_t i = 0; st == STATUS_OK && i < sizeof rows / sizeof rows[0]; i++) {
+        step = rows[i].what;
+        st = bench_time(rows[i].op, h[0], h[1], &ns[i]);
+    }
+    // The helpers first (tasks and spaces): an endpoint or a
+    // notification destroyed under them would make their loops spin.
+    bench_drop(&h[2], 4);
+    bench_drop(h, 2);
     if (st != STATUS_OK) {
-        out("bench: %s\n", status_name(st));
+        out("bench: %s: %s\n", step, status_name(st));
         return;
     }
-    for (uint32_t i = 0; i < reply.cap_count && i < SYS_MSG_MAX_CAPS; i++) {
-        sys_cap_delete(reply.caps[i]);
+    out("bench: nanoseconds (counter at %llu Hz), median of %u runs of %u\n",
+        (unsigned long long)sys_clock_hz(), SHELL_BENCH_RUNS, SHELL_BENCH_OPS);
+    for (uint32_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        out("bench: %-40s %8llu\n", rows[i].what, (unsigned long long)ns[i]);
     }
-    st = pm_call(PROCMGR_WAIT, reply.words[0], &reply);
-    out("bench: done (%s)\n", status_name(st));
+    out("bench: instructions, the same on every machine: tools/bazel run //bsp:bench\n");
 }
 
 /* Runs one complete line. */

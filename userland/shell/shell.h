@@ -16,5 +16,12 @@
 #define SHELL_SETUP_SYSTEM 1
 #define SHELL_SETUP_TERMINAL 2
 
+/*
+ * The shell's priority (init starts it there): below what it spawns by
+ * default (20), so that `spawn hello` prints before the next prompt, and
+ * below init, which only waits once the shell runs.
+ */
+#define SHELL_PRIORITY 14
+
 /** The prompt, exactly. */
 #define SHELL_PROMPT "basalt> "
