@@ -193,20 +193,23 @@ extern "C" {
  */
 #define SYS_FRAME_CREATE 21
 /**
- * x1 its translation-table quota (tables the space may hold, its root
- * included: 0 for the kernel's default, 64; at most 1024, else
+ * x1 its quota of kernel pages (translation tables, its root included,
+ * and pages of mapping records, 64 mappings each, at most 64 such pages:
+ * 0 for the kernel's default, 64; at most 1024, else
  * STATUS_INVALID_ARGUMENT) -> x1 handle of a new empty address space (MAP,
  * GRANT, DERIVE, REVOKE). The quota is reserved whole, in 4 KiB pages of
  * kernel memory, when the space is made: if the memory no other space has
  * reserved cannot cover it the call fails with STATUS_NO_MEMORY and
- * nothing is created. The space's tables come only out of that
- * reservation, so a map within the quota never fails for lack of memory
- * whatever other spaces do; a map that would pass the quota fails with
- * STATUS_QUOTA; unmapping gives emptied tables back to the reservation,
- * and the reservation ends when the space is destroyed.
+ * nothing is created. The space's tables and mapping records come only
+ * out of that reservation, so a map within the quota never fails for lack
+ * of memory whatever other spaces do; a map that would pass the quota (or
+ * need a 65th page of records) fails with STATUS_QUOTA; unmapping gives
+ * emptied tables back to the reservation (record pages stay with the
+ * space, their records reused), and the reservation ends when the space
+ * is destroyed.
  */
 #define SYS_SPACE_CREATE 22
-/** SYS_SPACE_CREATE's table quotas: the default (x1 0) and the most. */
+/** SYS_SPACE_CREATE's quotas: the default (x1 0) and the most. */
 #define SYS_SPACE_QUOTA_DEFAULT 64u
 #define SYS_SPACE_QUOTA_MAX 1024u
 /**

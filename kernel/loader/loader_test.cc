@@ -325,8 +325,8 @@ TEST_F(LoaderTest, APageMappedAlreadyUndoesTheLoad)
 
 // The load's pages come from the allocator's unreserved frames, its tables
 // from the space's reservation: memory running out at each page undoes the
-// load, and the tables it took stay in the space (charged, reusable), not
-// in the shared pool.
+// load, and the tables and record pages it took stay in the space
+// (charged, reusable), not in the shared pool.
 TEST_F(LoaderTest, RunningOutOfMemoryAtEachPageUndoesTheLoad)
 {
     const std::vector<uint8_t> image = Program();
@@ -334,8 +334,9 @@ TEST_F(LoaderTest, RunningOutOfMemoryAtEachPageUndoesTheLoad)
     const uint64_t available_start = frame_alloc_available_count(&ram_.fa);
     ASSERT_EQ(STATUS_OK, Load(image));
     const uint64_t needed = available_start - frame_alloc_available_count(&ram_.fa);
-    EXPECT_EQ(result_.pages, needed) << "the pages only: tables are reserved";
-    EXPECT_EQ(kQuota - vm_->spaces[0].tables, frame_alloc_reserved_count(&ram_.fa));
+    EXPECT_EQ(result_.pages, needed) << "the pages only: tables and records are reserved";
+    EXPECT_EQ(kQuota - vm_->spaces[0].tables - vm_->spaces[0].record_pages,
+              frame_alloc_reserved_count(&ram_.fa));
     ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
     for (uint64_t budget = 0; budget < needed; budget++) {
         ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
@@ -348,9 +349,11 @@ TEST_F(LoaderTest, RunningOutOfMemoryAtEachPageUndoesTheLoad)
         EXPECT_EQ(STATUS_NO_MEMORY, Load(image)) << "budget " << budget;
         EXPECT_EQ(0u, vm_mapping_count(vm_.get())) << "budget " << budget;
         EXPECT_EQ(0u, vm_anon_count(vm_.get()));
-        // Every page is back; only tables stay, with the space and out of its reservation.
+        // Every page is back; only tables and record pages stay, with the
+        // space and out of its reservation.
         EXPECT_EQ(budget, frame_alloc_available_count(&ram_.fa)) << "budget " << budget;
-        EXPECT_EQ(kQuota - vm_->spaces[0].tables, frame_alloc_reserved_count(&ram_.fa));
+        EXPECT_EQ(kQuota - vm_->spaces[0].tables - vm_->spaces[0].record_pages,
+                  frame_alloc_reserved_count(&ram_.fa));
         ASSERT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
         for (paddr_t pa : taken) {
             ASSERT_EQ(STATUS_OK, frame_alloc_free(&ram_.fa, pa));

@@ -164,16 +164,22 @@ status_t kernel_check_links(const struct kernel_state *k)
     if (k == 0 || k->caps.hooks != &links_hooks) {
         return STATUS_BAD_FORMAT;
     }
-    for (uint32_t m = 0; m < VM_MAX_MAPPINGS; m++) {
-        const struct vm_mapping *r = vm_mapping_at(&k->vm, m);
-        if (r == 0 || r->frame == VM_ANON) {
-            continue;
-        }
-        if (!cap_names(k, r->owner, OBJECT_FRAME, r->frame, RIGHT_MAP)) {
-            return STATUS_BAD_FORMAT;
-        }
-        if ((r->max_perms & ~rights_perms(cap_at_pos(&k->caps, r->owner)->rights)) != 0) {
-            return STATUS_BAD_FORMAT;
+    for (uint32_t s = 0; s < OBJ_MAX_ADDRESS_SPACES; s++) {
+        const struct vm_mapping *r = 0;
+        for (int32_t m = vm_space_first_mapping(&k->vm, s); m != VM_NIL; m = r->next_in_space) {
+            r = vm_mapping_at(&k->vm, m);
+            if (r == 0) {
+                return STATUS_BAD_FORMAT;
+            }
+            if (r->frame == VM_ANON) {
+                continue;
+            }
+            if (!cap_names(k, r->owner, OBJECT_FRAME, r->frame, RIGHT_MAP)) {
+                return STATUS_BAD_FORMAT;
+            }
+            if ((r->max_perms & ~rights_perms(cap_at_pos(&k->caps, r->owner)->rights)) != 0) {
+                return STATUS_BAD_FORMAT;
+            }
         }
     }
     for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {

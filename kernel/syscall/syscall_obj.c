@@ -545,19 +545,20 @@ status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscal
     if (cap_table_count(&k->caps, task) + 2 > CAP_TABLE_SLOTS) {
         return STATUS_TABLE_FULL;
     }
-    // The space's table quota: room for the load (its root and tables),
-    // and the default besides.
+    // The space's quota: room for the load (its root, tables and the
+    // record pages of its pages), and the default besides.
     uint64_t pages = spawn_pages(&elf);
-    uint64_t load_tables = 1 + spawn_tables(&elf);
-    uint64_t quota = load_tables + VM_QUOTA_DEFAULT;
+    uint64_t load_record_pages = (pages + VM_RECORDS_PER_PAGE - 1) / VM_RECORDS_PER_PAGE;
+    uint64_t load_kernel_pages = 1 + spawn_tables(&elf) + load_record_pages;
+    uint64_t quota = load_kernel_pages + VM_QUOTA_DEFAULT;
     quota = quota < VM_QUOTA_MAX ? quota : VM_QUOTA_MAX;
     // Enough of everything that the load below cannot run short: the
-    // quota's reservation (the load's tables come out of it), a page per
-    // page from the frames no space has reserved, and a record per page.
+    // quota's reservation (the load's tables and records come out of it)
+    // and a page per page from the frames no space has reserved.
     if (!obj_can_alloc(&k->caps.objects, OBJECT_ADDRESS_SPACE) ||
         !obj_can_alloc(&k->caps.objects, OBJECT_TASK) || k->frames == 0 ||
         frame_alloc_available_count(k->frames) < quota + pages ||
-        VM_MAX_MAPPINGS - vm_mapping_count(&k->vm) < pages || load_tables > VM_QUOTA_MAX) {
+        load_kernel_pages > VM_QUOTA_MAX || load_record_pages > VM_RECORD_PAGES_MAX) {
         return STATUS_NO_MEMORY;
     }
     uint32_t priority = (uint32_t)regs->x[3];

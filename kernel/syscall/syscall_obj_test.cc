@@ -1081,7 +1081,7 @@ TEST_F(SpawnTest, OneSpaceFillingItsQuotaHurtsNoOtherSpaceOrSpawn)
         va += 1ull << 30;
     }
     EXPECT_EQ(STATUS_QUOTA, st);
-    EXPECT_EQ(15u, mapped); // root + L1 + 15 * (L2 + L3) = 32
+    EXPECT_EQ(14u, mapped); // root + L1 + 14 * (L2 + L3) + a record page = 31; 33 for 15
     EXPECT_EQ(spawn_needs, Available()) << "the greedy space took nothing from the pool";
     EXPECT_EQ(STATUS_OK, Invariants());
     // The other space maps in fresh regions; the spawn still fits.
@@ -1357,13 +1357,14 @@ TEST_F(ObjCallTest, SpaceCreateTakesATableQuota)
     // Above the bound: refused, nothing changed.
     ExpectFails(STATUS_INVALID_ARGUMENT, Regs(SYS_SPACE_CREATE, h_.kernel, VM_QUOTA_MAX + 1));
     ExpectFails(STATUS_INVALID_ARGUMENT, Regs(SYS_SPACE_CREATE, h_.kernel, ~0ull));
-    syscall_regs r = Regs(SYS_SPACE_CREATE, h_.kernel, 6);
+    syscall_regs r = Regs(SYS_SPACE_CREATE, h_.kernel, 7);
     ASSERT_EQ(STATUS_OK, Call(r, root_));
     const handle_t small = r.x[1];
     const handle_t other = Create(SYS_SPACE_CREATE); // x1 0: the default quota
     const handle_t f = Create(SYS_FRAME_CREATE);
     constexpr uint64_t R = SYS_MAP_READ;
-    // root + L1 + 2 * (L2 + L3) = 6: the third 1 GiB region is refused.
+    // root + L1 + 2 * (L2 + L3) = 6, and a page of mapping records: 7; the
+    // third 1 GiB region is refused.
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, small, f, 0, R)));
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, small, f, 1ull << 30, R)));
     ExpectFails(STATUS_QUOTA, Regs(SYS_MAP, small, f, 2ull << 30, R));
@@ -1379,6 +1380,31 @@ TEST_F(ObjCallTest, SpaceCreateTakesATableQuota)
 // The quota is reserved when the space is made: a quota the available
 // frames cannot cover is refused with STATUS_NO_MEMORY and nothing
 // changed, and what one space reserved is never counted as available.
+// Mapping records are charged to the space that maps: one space mapping
+// all it may (more than the 2,048 records the kernel once shared between
+// every space) leaves another space's maps unhurt.
+TEST_F(ObjCallTest, OneSpacesMappingRecordsHurtNoOtherSpace)
+{
+    syscall_regs r = Regs(SYS_SPACE_CREATE, h_.kernel, 128);
+    ASSERT_EQ(STATUS_OK, Call(r, root_));
+    const handle_t greedy = r.x[1];
+    const handle_t other = Create(SYS_SPACE_CREATE);
+    const handle_t f = Create(SYS_FRAME_CREATE);
+    constexpr uint64_t R = SYS_MAP_READ;
+    constexpr uint64_t kMost = VM_RECORD_PAGES_MAX * VM_RECORDS_PER_PAGE;
+    static_assert(kMost > 2048, "more than the old shared pool");
+    for (uint64_t i = 0; i < kMost; i++) {
+        ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, greedy, f, i * HAL_MMU_PAGE_SIZE, R))) << i;
+    }
+    ExpectFails(STATUS_QUOTA, Regs(SYS_MAP, greedy, f, kMost * HAL_MMU_PAGE_SIZE, R));
+    EXPECT_EQ(STATUS_OK, Invariants());
+    for (uint64_t i = 0; i < 100; i++) {
+        ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, other, f, i * HAL_MMU_PAGE_SIZE, R))) << i;
+    }
+    ASSERT_EQ(STATUS_OK, Call(Regs(SYS_MAP, h_.space, f, 0x7000000000, R)));
+    EXPECT_EQ(STATUS_OK, Invariants());
+}
+
 TEST_F(ObjCallTest, SpaceCreateReservesItsQuota)
 {
     const uint64_t available = Available();

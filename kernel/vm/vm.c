@@ -35,6 +35,11 @@ static void space_clear(struct vm_space *s)
     s->tables = 0;
     s->quota = 0;
     s->used = 0;
+    s->record_pages = 0;
+    for (uint32_t i = 0; i < VM_RECORD_PAGES_MAX; i++) {
+        s->pages[i] = paddr_make(0);
+    }
+    s->free = VM_NIL;
 }
 
 /** Makes a frame slot unused. */
@@ -64,6 +69,16 @@ static void record_clear(struct vm_mapping *r, int32_t next)
     r->next_in_frame = VM_NIL;
     r->prev_in_frame = VM_NIL;
     r->owner = VM_NIL;
+    r->pad[0] = 0;
+    r->pad[1] = 0;
+}
+
+/** Record m (in a record page of a space in use: the caller knows). */
+static struct vm_mapping *rec(const struct vm *vm, int32_t m)
+{
+    const struct vm_space *s = &vm->spaces[VM_RECORD_SPACE(m)];
+    struct vm_mapping *page = hal_mmu_phys_to_virt(s->pages[VM_RECORD_PAGE(m)]);
+    return &page[VM_RECORD_SLOT(m)];
 }
 
 void vm_init(struct vm *vm)
@@ -75,13 +90,8 @@ void vm_init(struct vm *vm)
     for (uint32_t i = 0; i < OBJ_MAX_FRAMES; i++) {
         frame_clear(&vm->frames[i]);
     }
-    for (uint32_t i = 0; i < VM_MAX_MAPPINGS; i++) {
-        record_clear(&vm->mappings[i], i + 1 < VM_MAX_MAPPINGS ? (int32_t)(i + 1) : VM_NIL);
-    }
-    vm->free = 0;
     vm->used = 0;
     vm->anon = 0;
-    vm->pad = 0;
 }
 
 uint32_t vm_space_asid(uint32_t space)
@@ -182,15 +192,15 @@ status_t vm_space_create(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
 /** Takes record m out of its space's list. */
 static void unlink_space(struct vm *vm, int32_t m)
 {
-    struct vm_mapping *r = &vm->mappings[m];
+    struct vm_mapping *r = rec(vm, m);
     struct vm_space *s = &vm->spaces[r->space];
     if (r->prev_in_space == VM_NIL) {
         s->first = r->next_in_space;
     } else {
-        vm->mappings[r->prev_in_space].next_in_space = r->next_in_space;
+        rec(vm, r->prev_in_space)->next_in_space = r->next_in_space;
     }
     if (r->next_in_space != VM_NIL) {
-        vm->mappings[r->next_in_space].prev_in_space = r->prev_in_space;
+        rec(vm, r->next_in_space)->prev_in_space = r->prev_in_space;
     }
     s->mappings--;
 }
@@ -225,7 +235,7 @@ static status_t frame_wx_check(const struct vm_frame *f, uint32_t perms, uint32_
 /** Takes record m out of its frame's list. */
 static void unlink_frame(struct vm *vm, int32_t m)
 {
-    struct vm_mapping *r = &vm->mappings[m];
+    struct vm_mapping *r = rec(vm, m);
     if (r->frame == VM_ANON) {
         return;
     }
@@ -233,25 +243,46 @@ static void unlink_frame(struct vm *vm, int32_t m)
     if (r->prev_in_frame == VM_NIL) {
         f->first = r->next_in_frame;
     } else {
-        vm->mappings[r->prev_in_frame].next_in_frame = r->next_in_frame;
+        rec(vm, r->prev_in_frame)->next_in_frame = r->next_in_frame;
     }
     if (r->next_in_frame != VM_NIL) {
-        vm->mappings[r->next_in_frame].prev_in_frame = r->prev_in_frame;
+        rec(vm, r->next_in_frame)->prev_in_frame = r->prev_in_frame;
     }
     f->mappings--;
     frame_count_perms(f, r->perms, -1);
 }
 
-/** Puts an unlinked record back on the free list; an anonymous page goes back to fa. */
+/** Puts an unlinked record back on its space's free list; an anonymous page goes back to fa. */
 static void record_free(struct vm *vm, struct frame_alloc *fa, int32_t m)
 {
-    if (vm->mappings[m].frame == VM_ANON) {
-        CHECK(fa != 0 && frame_alloc_free(fa, vm->mappings[m].pa) == STATUS_OK);
+    struct vm_mapping *r = rec(vm, m);
+    struct vm_space *s = &vm->spaces[r->space];
+    if (r->frame == VM_ANON) {
+        CHECK(fa != 0 && frame_alloc_free(fa, r->pa) == STATUS_OK);
         vm->anon--;
     }
-    record_clear(&vm->mappings[m], vm->free);
-    vm->free = m;
+    record_clear(r, s->free);
+    s->free = m;
     vm->used--;
+}
+
+/**
+ * Adds a record page to space, taken from its reservation (the caller
+ * checked there is room): its records go on the space's free list.
+ */
+static void record_page_add(struct vm *vm, struct frame_alloc *fa, uint32_t space)
+{
+    struct vm_space *s = &vm->spaces[space];
+    CHECK(s->free == VM_NIL && s->record_pages < VM_RECORD_PAGES_MAX &&
+          s->tables + s->record_pages < s->quota);
+    paddr_t pa = {0};
+    CHECK(frame_alloc_one_reserved(fa, &pa) == STATUS_OK);
+    uint32_t page = s->record_pages++;
+    s->pages[page] = pa;
+    for (uint32_t slot = VM_RECORDS_PER_PAGE; slot-- > 0;) {
+        record_clear(rec(vm, VM_RECORD_INDEX(space, page, slot)), s->free);
+        s->free = VM_RECORD_INDEX(space, page, slot);
+    }
 }
 
 /**
@@ -278,7 +309,7 @@ static void tables_reclaim(struct vm *vm, struct frame_alloc *fa, uint32_t space
  * the tables it emptied, and frees the record. */
 static void frame_record_unmap(struct vm *vm, struct frame_alloc *fa, int32_t m)
 {
-    const struct vm_mapping *r = &vm->mappings[m];
+    const struct vm_mapping *r = rec(vm, m);
     CHECK(r->frame != VM_ANON);
     CHECK(hal_mmu_unmap(vm->spaces[r->space].root, vm_space_asid(r->space), r->va,
                         HAL_MMU_PAGE_SIZE) == HAL_MMU_OK);
@@ -323,6 +354,9 @@ status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space)
         unlink_frame(vm, m);
         record_free(vm, fa, m);
     }
+    for (uint32_t i = 0; i < s->record_pages; i++) {
+        CHECK(frame_alloc_free_reserved(fa, s->pages[i]) == STATUS_OK);
+    }
     uint32_t returned = 0;
     bool done = false;
     while (!done) {
@@ -337,7 +371,8 @@ status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space)
         CHECK(returned <= s->tables);
     }
     CHECK(returned == s->tables);
-    // Its tables are back in its reservation, which now is the whole quota: end it.
+    // Its tables and record pages are back in its reservation, which now is
+    // the whole quota: end it.
     CHECK(frame_alloc_unreserve(fa, s->quota) == STATUS_OK);
     space_clear(s);
     return STATUS_OK;
@@ -384,12 +419,19 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
     if (st == STATUS_OK) {
         st = va_check(va);
     }
-    if (st == STATUS_OK && vm->free == VM_NIL) {
-        st = STATUS_NO_MEMORY;
+    // No free record: a record page must come out of the quota too, after
+    // the tables (so it is set aside from what the walk may take).
+    struct vm_space *s = &vm->spaces[space];
+    CHECK(s->tables + s->record_pages <= s->quota);
+    size_t allowed = s->quota - s->tables - s->record_pages;
+    bool new_page = s->free == VM_NIL;
+    if (st == STATUS_OK && new_page && (s->record_pages == VM_RECORD_PAGES_MAX || allowed == 0)) {
+        st = STATUS_QUOTA;
     }
     if (st != STATUS_OK) {
         return st;
     }
+    allowed -= new_page ? 1u : 0u;
     // Take every table the walk may need, so the map itself cannot run
     // short, from the space's own reservation (quota - tables frames, set
     // aside when it was made): never from the shared pool, never more than
@@ -398,9 +440,6 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
     // changed if the quota's room is short.
     size_t need = hal_mmu_tables_needed(va, HAL_MMU_PAGE_SIZE);
     CHECK(need <= VM_MAP_MAX_TABLES);
-    struct vm_space *s = &vm->spaces[space];
-    CHECK(s->tables <= s->quota);
-    size_t allowed = s->quota - s->tables;
     size_t take = need < allowed ? need : allowed;
     paddr_t tables[VM_MAP_MAX_TABLES];
     for (size_t i = 0; i < take; i++) {
@@ -425,32 +464,35 @@ static status_t map_page(struct vm *vm, struct frame_alloc *fa, uint32_t space, 
         hal_cache_sync_icache(pa, HAL_MMU_PAGE_SIZE); // before the call returns to any task
     }
     s->tables += (uint32_t)used;
-    int32_t m = vm->free;
-    struct vm_mapping *rec = &vm->mappings[m];
-    vm->free = rec->next_in_space;
+    if (new_page) {
+        record_page_add(vm, fa, space); // room was set aside above
+    }
+    int32_t m = s->free;
+    struct vm_mapping *rc = rec(vm, m);
+    s->free = rc->next_in_space;
     vm->used++;
-    rec->va = va;
-    rec->pa = pa;
-    rec->space = space;
-    rec->frame = frame;
-    rec->perms = perms;
-    rec->max_perms = max_perms;
-    rec->owner = owner;
-    rec->used = 1;
-    rec->next_in_space = s->first;
-    rec->prev_in_space = VM_NIL;
-    rec->next_in_frame = VM_NIL;
-    rec->prev_in_frame = VM_NIL;
+    rc->va = va;
+    rc->pa = pa;
+    rc->space = space;
+    rc->frame = frame;
+    rc->perms = perms;
+    rc->max_perms = max_perms;
+    rc->owner = owner;
+    rc->used = 1;
+    rc->next_in_space = s->first;
+    rc->prev_in_space = VM_NIL;
+    rc->next_in_frame = VM_NIL;
+    rc->prev_in_frame = VM_NIL;
     if (s->first != VM_NIL) {
-        vm->mappings[s->first].prev_in_space = m;
+        rec(vm, s->first)->prev_in_space = m;
     }
     s->first = m;
     s->mappings++;
     if (frame != VM_ANON) {
         struct vm_frame *fr = &vm->frames[frame];
-        rec->next_in_frame = fr->first;
+        rc->next_in_frame = fr->first;
         if (fr->first != VM_NIL) {
-            vm->mappings[fr->first].prev_in_frame = m;
+            rec(vm, fr->first)->prev_in_frame = m;
         }
         fr->first = m;
         fr->mappings++;
@@ -500,8 +542,8 @@ status_t vm_map_anon(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint
 /** Finds the record of va in space (checked in use): its index or VM_NIL. */
 static int32_t find_mapping(const struct vm *vm, uint32_t space, uint64_t va)
 {
-    for (int32_t m = vm->spaces[space].first; m != VM_NIL; m = vm->mappings[m].next_in_space) {
-        if (vm->mappings[m].va == va) {
+    for (int32_t m = vm->spaces[space].first; m != VM_NIL; m = rec(vm, m)->next_in_space) {
+        if (rec(vm, m)->va == va) {
             return m;
         }
     }
@@ -546,9 +588,9 @@ status_t vm_protect(struct vm *vm, uint32_t space, uint64_t va, uint32_t perms)
     int32_t m = VM_NIL;
     status_t st = mapping_lookup(vm, space, va, &m);
     if (st == STATUS_OK) {
-        st = perms_check(perms, vm->mappings[m].max_perms);
+        st = perms_check(perms, rec(vm, m)->max_perms);
     }
-    const struct vm_mapping *r = st == STATUS_OK ? &vm->mappings[m] : 0;
+    struct vm_mapping *r = st == STATUS_OK ? rec(vm, m) : 0;
     if (r != 0 && r->frame != VM_ANON) {
         st = frame_wx_check(&vm->frames[r->frame], perms, r->perms);
     }
@@ -564,7 +606,7 @@ status_t vm_protect(struct vm *vm, uint32_t space, uint64_t va, uint32_t perms)
     }
     CHECK(hal_mmu_protect(vm->spaces[space].root, vm_space_asid(space), va, HAL_MMU_PAGE_SIZE,
                           perms) == HAL_MMU_OK);
-    vm->mappings[m].perms = perms;
+    r->perms = perms;
     return STATUS_OK;
 }
 
@@ -585,8 +627,9 @@ uint64_t vm_reserved_count(const struct vm *vm)
 {
     uint64_t n = 0;
     for (uint32_t i = 0; vm != 0 && i < OBJ_MAX_ADDRESS_SPACES; i++) {
-        if (vm->spaces[i].used && vm->spaces[i].tables <= vm->spaces[i].quota) {
-            n += vm->spaces[i].quota - vm->spaces[i].tables;
+        const struct vm_space *s = &vm->spaces[i];
+        if (s->used && s->tables + s->record_pages <= s->quota) {
+            n += s->quota - s->tables - s->record_pages;
         }
     }
     return n;
@@ -605,8 +648,8 @@ uint32_t vm_unmap_owner(struct vm *vm, struct frame_alloc *fa, uint32_t frame, i
     uint32_t n = 0;
     int32_t m = vm->frames[frame].first;
     while (m != VM_NIL) {
-        int32_t next = vm->mappings[m].next_in_frame;
-        if (vm->mappings[m].owner == owner) {
+        int32_t next = rec(vm, m)->next_in_frame;
+        if (rec(vm, m)->owner == owner) {
             frame_record_unmap(vm, fa, m);
             n++;
         }
@@ -621,19 +664,31 @@ uint32_t vm_rehome(struct vm *vm, uint32_t frame, int32_t from, int32_t to)
         return 0;
     }
     uint32_t n = 0;
-    for (int32_t m = vm->frames[frame].first; m != VM_NIL; m = vm->mappings[m].next_in_frame) {
-        if (vm->mappings[m].owner == from) {
-            vm->mappings[m].owner = to;
+    for (int32_t m = vm->frames[frame].first; m != VM_NIL; m = rec(vm, m)->next_in_frame) {
+        struct vm_mapping *r = rec(vm, m);
+        if (r->owner == from) {
+            r->owner = to;
             n++;
         }
     }
     return n;
 }
 
-const struct vm_mapping *vm_mapping_at(const struct vm *vm, uint32_t m)
+const struct vm_mapping *vm_mapping_at(const struct vm *vm, int32_t m)
 {
-    if (vm == 0 || m >= VM_MAX_MAPPINGS || !vm->mappings[m].used) {
+    if (vm == 0 || m < 0 || VM_RECORD_SPACE(m) >= OBJ_MAX_ADDRESS_SPACES ||
+        !vm->spaces[VM_RECORD_SPACE(m)].used ||
+        VM_RECORD_PAGE(m) >= vm->spaces[VM_RECORD_SPACE(m)].record_pages) {
         return 0;
     }
-    return &vm->mappings[m];
+    const struct vm_mapping *r = rec(vm, m);
+    return r->used ? r : 0;
+}
+
+int32_t vm_space_first_mapping(const struct vm *vm, uint32_t space)
+{
+    if (vm == 0 || space >= OBJ_MAX_ADDRESS_SPACES || !vm->spaces[space].used) {
+        return VM_NIL;
+    }
+    return vm->spaces[space].first;
 }

@@ -36,8 +36,8 @@
  * the honest way: map writable, write, unmap (or protect to read-only),
  * then map executable.
  *
- * Mappings live in a fixed pool of VM_MAX_MAPPINGS records, each linked in
- * two lists: its space's and its frame's. A frame may be mapped many times
+ * Each mapping has a record, linked in two lists: its space's and its
+ * frame's. A frame may be mapped many times
  * (in one space or several). Destroying a frame unmaps it everywhere before
  * its page goes back to the allocator; destroying a space drops its
  * mappings and gives every table back.
@@ -67,8 +67,18 @@
  * excepted, so unmapping everything brings the space back to its root
  * alone. Frames and anonymous pages are not tables: they come from the
  * unreserved pool (frame_alloc_one), so they can never eat a space's
- * reservation. The mapping records (VM_MAX_MAPPINGS) are one pool shared
- * by every space and are not charged to a quota.
+ * reservation.
+ *
+ * Mapping records are kernel memory charged the same way: they live in
+ * record pages (VM_RECORDS_PER_PAGE records each) taken from the space's
+ * own reservation when its free records run out, counted with its tables
+ * against its quota (tables + record_pages <= quota), at most
+ * VM_RECORD_PAGES_MAX per space. So a space that maps as much as its quota
+ * allows takes no record any other space could have used. A record page
+ * stays with its space (its records reused by later maps) until the space
+ * is destroyed. A record's index names its space, page and slot
+ * (VM_RECORD_INDEX), so any record is reached in constant time through the
+ * direct map.
  *
  * Every call checks everything, takes what it needs (records, frames) and
  * only then changes state; on error nothing changed: no record, frame or
@@ -90,9 +100,17 @@
 extern "C" {
 #endif
 
-#ifndef VM_MAX_MAPPINGS
-#define VM_MAX_MAPPINGS 2048
+/** Records in a record page: a record is 64 bytes. */
+#define VM_RECORDS_PER_PAGE 64u
+/** Record pages a space may hold, so at most 4096 mappings per space. */
+#ifndef VM_RECORD_PAGES_MAX
+#define VM_RECORD_PAGES_MAX 64u
 #endif
+/** A record's index: its space, its page within the space, its slot. */
+#define VM_RECORD_INDEX(space, page, slot) ((int32_t)(((space) << 16) | ((page) << 6) | (slot)))
+#define VM_RECORD_SPACE(m) ((uint32_t)(m) >> 16)
+#define VM_RECORD_PAGE(m) (((uint32_t)(m) >> 6) & 0x3ffu)
+#define VM_RECORD_SLOT(m) ((uint32_t)(m) & 0x3fu)
 
 /**
  * Table quotas of a space (its root included): VM_QUOTA_DEFAULT when the
@@ -112,7 +130,9 @@ extern "C" {
 #define VM_ANON UINT32_MAX
 
 _Static_assert(OBJ_MAX_ADDRESS_SPACES + 1 <= HAL_MMU_ASID_LIMIT, "each space has its own ASID");
-_Static_assert(VM_MAX_MAPPINGS <= INT32_MAX, "record indexes fit int32_t");
+_Static_assert(OBJ_MAX_ADDRESS_SPACES <= 0x7fff, "a record index's space fits 15 bits");
+_Static_assert(VM_RECORD_PAGES_MAX <= 0x400, "a record index's page fits 10 bits");
+_Static_assert(VM_RECORDS_PER_PAGE == 64, "a record index's slot is 6 bits");
 _Static_assert(FRAME_SIZE == HAL_MMU_PAGE_SIZE, "a frame is one page");
 
 /** One frame object. */
@@ -145,10 +165,15 @@ struct vm_space {
     uint32_t mappings;
     /** Translation tables the space holds, its root included. */
     uint32_t tables;
-    /** The most tables it may hold (tables <= quota), fixed at creation. */
+    /** The most kernel pages it may hold (tables + record_pages <= quota), fixed at creation. */
     uint32_t quota;
     /** 1 while the space object exists. */
     uint32_t used;
+    /** Record pages it holds, and their physical addresses. */
+    uint32_t record_pages;
+    paddr_t pages[VM_RECORD_PAGES_MAX];
+    /** First free record in its record pages (linked by next_in_space), or VM_NIL. */
+    int32_t free;
 };
 
 /** One mapping: frame `frame` (or an anonymous page) at user address va of space `space`. */
@@ -171,23 +196,23 @@ struct vm_mapping {
     int32_t prev_in_frame;
     /** What the mapping was made through (vm_map's owner), or VM_NIL (anonymous pages too). */
     int32_t owner;
+    uint32_t pad[2];
 };
+
+_Static_assert(sizeof(struct vm_mapping) * VM_RECORDS_PER_PAGE == HAL_MMU_PAGE_SIZE,
+               "a record page holds VM_RECORDS_PER_PAGE records");
 
 /** All memory objects of one kernel. Fields private to kernel/vm (declared for placement). */
 struct vm {
     struct vm_space spaces[OBJ_MAX_ADDRESS_SPACES];
     struct vm_frame frames[OBJ_MAX_FRAMES];
-    struct vm_mapping mappings[VM_MAX_MAPPINGS];
-    /** Head of the free record list (linked by next_in_space), or VM_NIL. */
-    int32_t free;
     /** Records in use. */
     uint32_t used;
     /** Records of anonymous pages (each holds one page from the allocator). */
     uint32_t anon;
-    uint32_t pad;
 };
 
-/** Every space and frame unused, every record free. */
+/** Every space and frame unused. */
 void vm_init(struct vm *vm);
 
 /** The ASID of space index i (i + 1). */
@@ -249,9 +274,10 @@ status_t vm_space_destroy(struct vm *vm, struct frame_alloc *fa, uint32_t space)
  * STATUS_WX_CONFLICT (WRITE while the frame is mapped executable
  * elsewhere, or EXEC while it is mapped writable), STATUS_MISALIGNED
  * (va), STATUS_OUT_OF_RANGE (va not below HAL_MMU_USER_TOP),
- * STATUS_ALREADY_MAPPED, STATUS_QUOTA (the tables the walk adds would
- * pass the space's quota), STATUS_NO_MEMORY (no free record; never for
- * tables, which the space's reservation holds).
+ * STATUS_ALREADY_MAPPED, STATUS_QUOTA (the tables the walk adds, and a
+ * record page if the space has no free record, would pass the space's
+ * quota, or it holds VM_RECORD_PAGES_MAX record pages already). Never
+ * STATUS_NO_MEMORY: tables and records come from the space's reservation.
  */
 status_t vm_map(struct vm *vm, struct frame_alloc *fa, uint32_t space, uint32_t frame, uint64_t va,
                 uint32_t perms, uint32_t max_perms, int32_t owner);
@@ -271,8 +297,11 @@ uint32_t vm_unmap_owner(struct vm *vm, struct frame_alloc *fa, uint32_t frame, i
  */
 uint32_t vm_rehome(struct vm *vm, uint32_t frame, int32_t from, int32_t to);
 
-/** The record at index m of the pool if it is in use, else NULL (for invariant checks). */
-const struct vm_mapping *vm_mapping_at(const struct vm *vm, uint32_t m);
+/** The record at index m if it names a record page of a space in use and is in use, else NULL. */
+const struct vm_mapping *vm_mapping_at(const struct vm *vm, int32_t m);
+
+/** The first mapping of space (follow next_in_space), or VM_NIL (none, or no such space). */
+int32_t vm_space_first_mapping(const struct vm *vm, uint32_t space);
 
 /**
  * Maps a new zeroed anonymous page, owned by the space, at user address va
@@ -308,8 +337,8 @@ status_t vm_protect(struct vm *vm, uint32_t space, uint64_t va, uint32_t perms);
 paddr_t vm_space_root(const struct vm *vm, uint32_t space);
 
 /**
- * Frames the spaces have reserved and not yet spent on tables: the sum of
- * quota - tables over every space in use. Equals
+ * Frames the spaces have reserved and not yet spent on tables or record
+ * pages: the sum of quota - tables - record_pages over every space in use. Equals
  * frame_alloc_reserved_count of the allocator the spaces use when it has
  * no other reservation (for tests and invariant checks).
  */
@@ -324,10 +353,11 @@ uint32_t vm_anon_count(const struct vm *vm);
 /**
  * Checks the bookkeeping: list links consistent and acyclic, per-space and
  * per-frame counts equal to their lists, records used only by spaces and
- * frames in use, free list plus used records cover the pool, and each
- * record's page translates (hal_mmu_user_translate) to its frame, and each
- * space's table count equals the tables its tree really holds
- * (hal_mmu_table_count) and is within its quota. Returns
+ * frames in use, each space's free list plus its used records cover its
+ * record pages, and each record's page translates (hal_mmu_user_translate)
+ * to its frame, and each space's table count equals the tables its tree
+ * really holds (hal_mmu_table_count) and with its record pages is within
+ * its quota. Returns
  * STATUS_OK or STATUS_BAD_FORMAT. For tests and fuzzers.
  */
 status_t vm_check_invariants(const struct vm *vm);

@@ -299,11 +299,13 @@ TEST_F(VmTest, MapWithinTheQuotaNeverRunsShortOfTables)
     EXPECT_EQ(kQuota - 1, frame_alloc_reserved_count(&ram_.fa)) << "the root came out of it";
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
     std::vector<paddr_t> taken = Exhaust(0);
-    // A fresh address needs three tables under the root: all from the reservation.
+    // A fresh address needs three tables under the root, and the space's
+    // first mapping a record page: all from the reservation.
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40000000, R, R, VM_NIL));
     EXPECT_EQ(4u, vm_->spaces[0].tables);
+    EXPECT_EQ(1u, vm_->spaces[0].record_pages);
     EXPECT_EQ(0u, Available());
-    EXPECT_EQ(kQuota - 4, frame_alloc_reserved_count(&ram_.fa));
+    EXPECT_EQ(kQuota - 5, frame_alloc_reserved_count(&ram_.fa));
     ExpectReservationsMatch();
     // Its neighbour shares every table: nothing more is taken.
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x40001000, R, R, VM_NIL));
@@ -313,7 +315,7 @@ TEST_F(VmTest, MapWithinTheQuotaNeverRunsShortOfTables)
     ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 0x40000000));
     EXPECT_EQ(1u, vm_->spaces[0].tables);
     EXPECT_EQ(0u, Available());
-    EXPECT_EQ(kQuota - 1, frame_alloc_reserved_count(&ram_.fa));
+    EXPECT_EQ(kQuota - 2, frame_alloc_reserved_count(&ram_.fa)) << "the record page stays";
     Release(taken);
     // Destroying the space ends its reservation: everything is available again.
     ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
@@ -351,20 +353,68 @@ TEST_F(VmTest, SpaceCreateReservesItsQuotaOrFailsWithNothingTaken)
     EXPECT_EQ(initial_free_, Free());
 }
 
-TEST_F(VmTest, RecordPoolExhaustionIsAnError)
+TEST_F(VmTest, RecordsComeFromTheSpacesOwnQuota)
 {
-    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, kQuota));
+    // Space 1 first, with room for one more page of records; then space 0
+    // maps one frame at consecutive pages until its quota is spent.
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 1, 8));
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, 16));
     ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
-    for (uint64_t i = 0; i < VM_MAX_MAPPINGS; i++) {
+    const uint64_t avail = Available();
+    uint64_t n = 0;
+    status_t st = STATUS_OK;
+    while ((st = vm_map(vm_.get(), &ram_.fa, 0, 0, n * kPage, R, R, VM_NIL)) == STATUS_OK) {
+        n++;
+        ASSERT_LE(n, 16u * VM_RECORDS_PER_PAGE);
+    }
+    EXPECT_EQ(STATUS_QUOTA, st);
+    // Root, a level-1, a level-2 and two level-3 tables; the rest are
+    // record pages, each full.
+    EXPECT_EQ(5u, vm_->spaces[0].tables);
+    EXPECT_EQ(11u, vm_->spaces[0].record_pages);
+    EXPECT_EQ(11u * VM_RECORDS_PER_PAGE, n);
+    EXPECT_EQ(n, vm_mapping_count(vm_.get()));
+    EXPECT_EQ(avail, Available()) << "nothing taken outside the reservation";
+    ExpectReservationsMatch();
+    EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+    // The refused map changed nothing; another space's map still works.
+    const uint64_t before = Free();
+    EXPECT_EQ(STATUS_QUOTA, vm_map(vm_.get(), &ram_.fa, 0, 0, n * kPage, R, R, VM_NIL));
+    EXPECT_EQ(before, Free());
+    EXPECT_EQ(n, vm_mapping_count(vm_.get()));
+    EXPECT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 0, 0x1000, R, R, VM_NIL));
+    // A record freed is reused: no new page needed.
+    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 7 * kPage));
+    EXPECT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 7 * kPage, R, R, VM_NIL));
+    EXPECT_EQ(11u, vm_->spaces[0].record_pages);
+    EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+    // Destroying the space gives its record pages back with its tables.
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
+    ExpectReservationsMatch();
+    EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 1));
+    ASSERT_EQ(STATUS_OK, vm_frame_destroy(vm_.get(), &ram_.fa, 0));
+    EXPECT_EQ(initial_free_, Free());
+}
+
+TEST_F(VmTest, ASpaceHoldsAtMostItsRecordPages)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, 128));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    const uint64_t max = VM_RECORD_PAGES_MAX * VM_RECORDS_PER_PAGE;
+    for (uint64_t i = 0; i < max; i++) {
         ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, i * kPage, R, R, VM_NIL)) << i;
     }
+    EXPECT_EQ(VM_RECORD_PAGES_MAX, vm_->spaces[0].record_pages);
+    EXPECT_LT(vm_->spaces[0].tables + vm_->spaces[0].record_pages, 128u) << "quota left";
     const uint64_t before = Free();
-    EXPECT_EQ(STATUS_NO_MEMORY,
-              vm_map(vm_.get(), &ram_.fa, 0, 0, VM_MAX_MAPPINGS * kPage, R, R, VM_NIL));
+    EXPECT_EQ(STATUS_QUOTA, vm_map(vm_.get(), &ram_.fa, 0, 0, max * kPage, R, R, VM_NIL));
     EXPECT_EQ(before, Free());
-    EXPECT_EQ(VM_MAX_MAPPINGS, vm_mapping_count(vm_.get()));
-    ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, 7 * kPage));
-    EXPECT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, VM_MAX_MAPPINGS * kPage, R, R, VM_NIL));
+    EXPECT_EQ(max, vm_mapping_count(vm_.get()));
+    EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+    ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_frame_destroy(vm_.get(), &ram_.fa, 0));
+    EXPECT_EQ(initial_free_, Free());
 }
 
 TEST_F(VmTest, UnmapAndProtectErrorsChangeNothing)
@@ -387,7 +437,7 @@ TEST_F(VmTest, UnmapAndProtectErrorsChangeNothing)
     EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x10000, R | W)); // beyond R|X
     EXPECT_EQ(STATUS_PERMISSION, vm_protect(vm_.get(), 0, 0x10000, X));     // no read
     EXPECT_EQ(0u, mmu_fake_invalidations());
-    EXPECT_EQ(R, vm_->mappings[vm_->spaces[0].first].perms);
+    EXPECT_EQ(R, vm_mapping_at(vm_.get(), vm_->spaces[0].first)->perms);
     ASSERT_EQ(STATUS_OK, vm_protect(vm_.get(), 0, 0x10000, R | X));
     EXPECT_EQ(1u, mmu_fake_invalidations());
 }
@@ -454,15 +504,17 @@ TEST_F(VmTest, RehomeGivesTheOwnersMappingsTheNewOwner)
     EXPECT_EQ(1u, vm_unmap_owner(vm_.get(), &ram_.fa, 9, 70));
     EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
     int owners = 0;
-    for (uint32_t m = 0; m < VM_MAX_MAPPINGS; m++) {
-        const vm_mapping *r = vm_mapping_at(vm_.get(), m);
-        if (r != nullptr) {
-            EXPECT_EQ(6, r->owner);
-            owners++;
-        }
+    for (int32_t m = vm_space_first_mapping(vm_.get(), 0); m != VM_NIL;
+         m = vm_mapping_at(vm_.get(), m)->next_in_space) {
+        EXPECT_EQ(6, vm_mapping_at(vm_.get(), m)->owner);
+        owners++;
     }
     EXPECT_EQ(1, owners);
-    EXPECT_EQ(nullptr, vm_mapping_at(vm_.get(), VM_MAX_MAPPINGS));
+    EXPECT_EQ(nullptr, vm_mapping_at(vm_.get(), VM_RECORD_INDEX(0, 1, 0))) << "no second page";
+    EXPECT_EQ(nullptr, vm_mapping_at(vm_.get(), VM_RECORD_INDEX(1, 0, 0))) << "no space 1";
+    EXPECT_EQ(nullptr, vm_mapping_at(vm_.get(), VM_NIL));
+    EXPECT_EQ(VM_NIL, vm_space_first_mapping(vm_.get(), 1));
+    EXPECT_EQ(VM_NIL, vm_space_first_mapping(vm_.get(), OBJ_MAX_ADDRESS_SPACES));
 }
 
 TEST_F(VmTest, AFrameIsNeverWritableAndExecutableAcrossItsMappings)
@@ -511,12 +563,13 @@ TEST_F(VmTest, DestroyingASpaceKeepsItsFramesAndFreesItsTables)
     }
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 3, 0, 0x5000, R, R, VM_NIL));
     EXPECT_GT(vm_->spaces[2].tables, 5u);
-    const uint32_t other_tables = vm_->spaces[3].tables;
+    const uint32_t other_tables = vm_->spaces[3].tables + vm_->spaces[3].record_pages;
     mmu_fake_reset();
     ASSERT_EQ(STATUS_OK, vm_space_destroy(vm_.get(), &ram_.fa, 2));
     EXPECT_GE(mmu_fake_asid_invalidations(), 1u);
     EXPECT_EQ(vm_space_asid(2), mmu_fake_last_asid_invalidated());
-    EXPECT_EQ(with_frame - other_tables, Free()) << "space 2's tables all came back";
+    EXPECT_EQ(with_frame - other_tables, Free())
+        << "space 2's tables and record page all came back";
     EXPECT_EQ(1u, vm_->frames[0].used);
     EXPECT_EQ(1u, vm_->frames[0].mappings);
     EXPECT_EQ(1u, vm_mapping_count(vm_.get()));
@@ -537,7 +590,7 @@ TEST_F(VmTest, AnonymousPagesBelongToTheirSpace)
     paddr_t page{};
     ASSERT_EQ(STATUS_OK, vm_map_anon(vm_.get(), &ram_.fa, 0, 0x400000, R | X, &page));
     EXPECT_EQ(1u, vm_anon_count(vm_.get()));
-    EXPECT_EQ(before - 4, Free()) << "the page and three tables";
+    EXPECT_EQ(before - 5, Free()) << "the page, three tables and a record page";
     const uint8_t *bytes = ram_.At(page);
     for (uint64_t i = 0; i < kPage; i++) {
         ASSERT_EQ(0, bytes[i]) << "byte " << i;
@@ -720,23 +773,27 @@ TEST_F(VmTest, UnmapGivesEmptiedTablesBack)
         ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, va, R, R, VM_NIL));
         EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
     }
-    EXPECT_EQ(start - (vm_->spaces[0].tables - 1), Free());
+    // One record page holds all seven records.
+    EXPECT_EQ(1u, vm_->spaces[0].record_pages);
+    EXPECT_EQ(start - (vm_->spaces[0].tables - 1) - 1, Free());
     EXPECT_GT(vm_->spaces[0].tables, 8u);
     for (uint64_t va : vas) {
         ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, va));
         EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
-        EXPECT_EQ(start - (vm_->spaces[0].tables - 1), Free());
+        EXPECT_EQ(start - (vm_->spaces[0].tables - 1) - 1, Free());
     }
-    // Every table but the root is back with the allocator.
+    // Every table but the root is back with the allocator; the record
+    // page stays with the space until it is destroyed.
     EXPECT_EQ(1u, vm_->spaces[0].tables);
-    EXPECT_EQ(start, Free());
+    EXPECT_EQ(start - 1, Free());
     // The same through the frame capability going (vm_unmap_owner).
     for (uint64_t va : vas) {
         ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, va, R, R, 3));
     }
     EXPECT_EQ(7u, vm_unmap_owner(vm_.get(), &ram_.fa, 0, 3));
     EXPECT_EQ(1u, vm_->spaces[0].tables);
-    EXPECT_EQ(start, Free());
+    EXPECT_EQ(1u, vm_->spaces[0].record_pages) << "its records were reused";
+    EXPECT_EQ(start - 1, Free());
 }
 
 TEST_F(VmTest, QuotaExhaustionHurtsOnlyItsSpace)
@@ -761,8 +818,11 @@ TEST_F(VmTest, QuotaExhaustionHurtsOnlyItsSpace)
     }
     va -= 1ull << 30;
     EXPECT_EQ(STATUS_QUOTA, st);
-    EXPECT_EQ(3u, mapped); // root + L1 + 3 * (L2 + L3) = 8
-    EXPECT_EQ(8u, vm_->spaces[1].tables);
+    // root + L1 + 2 * (L2 + L3) = 6 tables and a record page: 7 of 8; a
+    // third region would need 9.
+    EXPECT_EQ(2u, mapped);
+    EXPECT_EQ(6u, vm_->spaces[1].tables);
+    EXPECT_EQ(1u, vm_->spaces[1].record_pages);
     // The refusal took nothing.
     const uint64_t free_after = Free();
     EXPECT_EQ(STATUS_QUOTA, vm_map(vm_.get(), &ram_.fa, 1, 0, va, R, R, VM_NIL));
@@ -782,9 +842,31 @@ TEST_F(VmTest, QuotaExhaustionHurtsOnlyItsSpace)
     Release(taken);
     // Unmapping gives the quota back.
     ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 1, 1ull << 30));
-    EXPECT_EQ(6u, vm_->spaces[1].tables);
+    EXPECT_EQ(4u, vm_->spaces[1].tables);
     ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 1, 0, va, R, R, VM_NIL));
-    EXPECT_EQ(8u, vm_->spaces[1].tables);
+    EXPECT_EQ(6u, vm_->spaces[1].tables);
+}
+
+TEST_F(VmTest, InvariantsCheckTheRecordPages)
+{
+    ASSERT_EQ(STATUS_OK, vm_space_create(vm_.get(), &ram_.fa, 0, 0));
+    ASSERT_EQ(STATUS_OK, vm_frame_create(vm_.get(), &ram_.fa, 0));
+    ASSERT_EQ(STATUS_OK, vm_map(vm_.get(), &ram_.fa, 0, 0, 0x400000, R, R, VM_NIL));
+    ASSERT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
+    struct vm_space *s = &vm_->spaces[0];
+    s->record_pages = 0; // the mapping's record is no longer in a page of the space
+    EXPECT_EQ(STATUS_BAD_FORMAT, vm_check_invariants(vm_.get()));
+    s->record_pages = 1;
+    const int32_t free_head = s->free;
+    s->free = VM_NIL; // 63 free records lost
+    EXPECT_EQ(STATUS_BAD_FORMAT, vm_check_invariants(vm_.get()));
+    s->free = s->first; // a used record on the free list
+    EXPECT_EQ(STATUS_BAD_FORMAT, vm_check_invariants(vm_.get()));
+    s->free = free_head;
+    s->quota = s->tables; // tables and record pages past the quota
+    EXPECT_EQ(STATUS_BAD_FORMAT, vm_check_invariants(vm_.get()));
+    s->quota = VM_QUOTA_DEFAULT;
+    EXPECT_EQ(STATUS_OK, vm_check_invariants(vm_.get()));
 }
 
 TEST_F(VmTest, InvariantsCountTheRealTables)
