@@ -15,7 +15,10 @@
  *    still whole: another space still maps, a spawn (a new space, loaded)
  *    works, and a SYS_SPACE_QUOTA_MAX space is refused cleanly;
  *  - init unmaps everything and maps the same pages again: as many as
- *    before, then refused again (the emptied tables came back).
+ *    before, then refused again (the emptied tables came back);
+ *  - a space maps one frame at 4,096 consecutive pages (its mapping
+ *    records come from its own quota), is refused by its quota, and
+ *    another space still maps.
  * Prints the outcome and powers off.
  */
 
@@ -35,6 +38,9 @@
 #define STRIDE 0x40000000ull
 /* More maps than any quota allows (SYS_SPACE_QUOTA_MAX tables, two per map). */
 #define MAX_MAPS (SYS_SPACE_QUOTA_MAX / 2 + 8)
+
+/* The most mappings a space holds: 64 record pages of 64 (kernel/abi/syscall.h). */
+#define MOST_MAPS 4096u
 
 /** Failed checks so far; each is printed when found. */
 static uint32_t failures;
@@ -96,6 +102,37 @@ static int fill_with_reservations(void)
     }
     return expect("memory filled before the fillers ran out", filler_count < MAX_FILLERS, 1) &&
            expect("some quotas of the most", filler_max > 0, 1);
+}
+
+/*
+ * Mapping records are charged to the mapping space too: a space maps one
+ * frame at consecutive pages until its quota refuses it, after exactly
+ * MOST_MAPS (more than the 2,048 records the kernel once shared between
+ * all spaces); then another space still maps 100 pages.
+ */
+static void dense_records(handle_t frame, handle_t other)
+{
+    handle_t dense = HANDLE_NONE;
+    status_t st = sys_space_create_quota(INIT_HANDLE_KERNEL, 128, &dense);
+    expect("dense space", st, STATUS_OK);
+    uint32_t maps = 0;
+    while (st == STATUS_OK && maps <= MOST_MAPS) {
+        st = sys_map(dense, frame, maps * 0x1000ull, SYS_MAP_READ);
+        maps += st == STATUS_OK;
+    }
+    if (!expect("dense maps", maps, MOST_MAPS) ||
+        !expect("dense refused by its quota", st, STATUS_QUOTA)) {
+        return;
+    }
+    uint32_t ok = 0;
+    for (uint32_t i = 0; i < 100; i++) {
+        ok += sys_map(other, frame, 3 * VA_FIRST + i * 0x1000ull, SYS_MAP_READ) == STATUS_OK;
+    }
+    if (expect("maps in another space after the dense one", ok, 100)) {
+        sys_printf(INIT_HANDLE_CONSOLE,
+                   "quota: a space mapping %u pages leaves another space its records\n", maps);
+    }
+    expect("dense deleted", sys_cap_delete(dense), STATUS_OK);
 }
 
 int main(uint64_t arg)
@@ -171,6 +208,7 @@ int main(uint64_t arg)
     for (uint32_t i = 1; i < filler_count; i++) {
         expect("filler deleted", sys_cap_delete(fillers[i]), STATUS_OK);
     }
+    dense_records(frame, other);
     if (expect("largest quota after",
                sys_space_create_quota(INIT_HANDLE_KERNEL, SYS_SPACE_QUOTA_MAX, &h), STATUS_OK)) {
         sys_printf(INIT_HANDLE_CONSOLE, "quota: reservations given back\n");
