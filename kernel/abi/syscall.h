@@ -314,7 +314,7 @@ extern "C" {
 #define SYS_CAP_BADGE 30
 /**
  * x1 user address, x2 length (exactly sizeof(struct sys_kernel_stats)):
- * writes the kernel's counts there (free and total frames, objects in use
+ * writes the kernel's counts there (free, total and reserved frames, objects in use
  * and slots of each kind), all or nothing: STATUS_INVALID_ARGUMENT for
  * another length, STATUS_BAD_BUFFER if any byte is not writable by the
  * caller. Privileged. Changes nothing in the kernel.
@@ -348,6 +348,12 @@ struct sys_kernel_stats {
     /** 4 KiB frames the allocator has free, and all it manages. */
     uint64_t frames_free;
     uint64_t frames_total;
+    /**
+     * Of the free frames, those reserved by address spaces for their
+     * tables and mapping records (their quotas not yet spent): no other
+     * use can take them.
+     */
+    uint64_t frames_reserved;
     /** OBJECT_KIND_COUNT of the kernel that answered. */
     uint32_t kind_count;
     uint32_t reserved;
@@ -356,7 +362,7 @@ struct sys_kernel_stats {
     /** Slots of each kind (its arena's size). */
     uint32_t objects_max[SYS_KERNEL_STATS_KINDS];
 };
-_Static_assert(sizeof(struct sys_kernel_stats) == 8 + 8 + 8 + 8 * SYS_KERNEL_STATS_KINDS,
+_Static_assert(sizeof(struct sys_kernel_stats) == 8 + 8 + 8 + 8 + 8 * SYS_KERNEL_STATS_KINDS,
                "struct sys_kernel_stats has no padding");
 _Static_assert(OBJECT_KIND_COUNT <= SYS_KERNEL_STATS_KINDS, "every kind has an entry");
 #endif

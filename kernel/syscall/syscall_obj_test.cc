@@ -866,6 +866,9 @@ TEST_F(ObjCallTest, KernelStatsReportsFramesAndObjectsPerKind)
     std::memcpy(&s, page, sizeof s);
     EXPECT_EQ(free_now, s.frames_free);
     EXPECT_EQ(frame_alloc_total_count(&ram_.fa), s.frames_total);
+    EXPECT_EQ(frame_alloc_reserved_count(&ram_.fa), s.frames_reserved);
+    EXPECT_GT(s.frames_reserved, 0u) << "the root task's space reserves its quota";
+    EXPECT_LE(s.frames_reserved, s.frames_free);
     EXPECT_EQ((uint32_t)OBJECT_KIND_COUNT, s.kind_count);
     EXPECT_EQ(0u, s.reserved);
     EXPECT_EQ(1u, s.objects_used[OBJECT_TASK]);

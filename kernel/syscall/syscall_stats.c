@@ -17,6 +17,7 @@ static void stats_fill(const struct kernel_state *k, struct sys_kernel_stats *s)
 {
     s->frames_free = k->frames != 0 ? frame_alloc_free_count(k->frames) : 0;
     s->frames_total = k->frames != 0 ? frame_alloc_total_count(k->frames) : 0;
+    s->frames_reserved = k->frames != 0 ? frame_alloc_reserved_count(k->frames) : 0;
     s->kind_count = OBJECT_KIND_COUNT;
     s->reserved = 0;
     for (uint32_t kind = 0; kind < SYS_KERNEL_STATS_KINDS; kind++) {

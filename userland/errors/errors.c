@@ -333,6 +333,9 @@ static void check_stats(struct tally *t)
     expect(t, "stats: ok", sys_kernel_stats(k, &stats), STATUS_OK);
     expect(t, "stats: free frames within the total", stats.frames_free <= stats.frames_total, 1);
     expect(t, "stats: some frames free", stats.frames_free > 0, 1);
+    expect(t, "stats: reserved frames among the free", stats.frames_reserved <= stats.frames_free,
+           1);
+    expect(t, "stats: init's quota reserved", stats.frames_reserved > 0, 1);
     expect(t, "stats: kinds", stats.kind_count, OBJECT_KIND_COUNT);
     expect(t, "stats: one task (init)", stats.objects_used[OBJECT_TASK], 1);
     expect(t, "stats: one kernel", stats.objects_used[OBJECT_KERNEL], 1);

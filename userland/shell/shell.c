@@ -202,8 +202,9 @@ static void cmd_mem(void)
         out("mem: %s\n", status_name(st));
         return;
     }
-    out("frames: %llu free of %llu (%llu KiB free)\n", (unsigned long long)s.frames_free,
-        (unsigned long long)s.frames_total, (unsigned long long)s.frames_free * 4);
+    out("frames: %llu free of %llu (%llu KiB free), %llu of them reserved by address spaces\n",
+        (unsigned long long)s.frames_free, (unsigned long long)s.frames_total,
+        (unsigned long long)s.frames_free * 4, (unsigned long long)s.frames_reserved);
     out("objects in use (of slots):\n");
     for (uint32_t k = 1; k < s.kind_count && k < SYS_KERNEL_STATS_KINDS; k++) {
         if (k < sizeof kinds / sizeof kinds[0]) {
