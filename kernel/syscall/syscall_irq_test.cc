@@ -24,9 +24,12 @@
 #include "kernel/abi/status.h"
 #include "kernel/abi/syscall.h"
 
+#include "kernel/syscall/syscall_test_regs.h"
 #include "gtest/gtest.h"
 
 namespace {
+
+using syscall_test::Regs;
 
 constexpr uint64_t kPage = HAL_MMU_PAGE_SIZE;
 constexpr uint64_t kUart = 0x09000000;   // PL011, reg size 0x1000
@@ -84,26 +87,9 @@ class IrqCallTest : public ::testing::Test {
         EXPECT_EQ(STATUS_OK, kernel_check_links(k_.get()));
     }
 
-    static syscall_regs Regs(uint64_t number, uint64_t x0 = 0, uint64_t x1 = 0, uint64_t x2 = 0,
-                             uint64_t x3 = 0)
-    {
-        syscall_regs r{};
-        for (uint64_t i = 0; i < 8; i++) {
-            r.x[i] = 0x1111 * (i + 1);
-        }
-        r.number = number;
-        r.x[0] = x0;
-        r.x[1] = x1;
-        r.x[2] = x2;
-        r.x[3] = x3;
-        return r;
-    }
-
     status_t Call(syscall_regs &r, uint32_t task)
     {
-        k_->current = (int32_t)task;
-        syscall_dispatch(k_.get(), &r);
-        return (status_t)(uint32_t)r.x[0];
+        return syscall_test::Call(k_.get(), r, (int32_t)task);
     }
 
     /** Runs r as task and expects status with no effect on the kernel, x1-x7, frames or lines. */
