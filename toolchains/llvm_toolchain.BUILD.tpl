@@ -55,6 +55,13 @@ filegroup(
     data = [":llvm_libs"],
 )
 
+# llvm-nm alone, for tools/profile_boot.sh.
+filegroup(
+    name = "llvm_nm",
+    srcs = [_BIN + "llvm-nm"],
+    data = [":llvm_libs"],
+)
+
 filegroup(
     name = "lld",
     srcs = [
