@@ -45,6 +45,9 @@ def user_program(name, srcs, deps = [], visibility = None, testonly = False):
             # would only pad the file.
             "-Wl,-z,max-page-size=4096",
             "-Wl,-z,common-page-size=4096",
+            # The kernel hashes an image (SHA-256) each time it loads one:
+            # debug sections were two thirds of every file, never loaded.
+            "-Wl,--strip-debug",
         ],
         target_compatible_with = [
             "@platforms//cpu:aarch64",
