@@ -158,7 +158,7 @@ void Give(uint32_t table, obj_ref ref, rights_t rights)
     Remember(handle);
 }
 
-/** Pages taken from the allocator by frames and translation tables. */
+/** Pages taken from the allocator by frames, translation tables and mapping records. */
 uint64_t PagesHeld()
 {
     uint64_t held = 0;
@@ -166,7 +166,7 @@ uint64_t PagesHeld()
         held += f.used && !f.device; // a device frame's page is no RAM
     }
     for (const vm_space &s : g_kernel.vm.spaces) {
-        held += s.tables;
+        held += s.tables + s.record_pages;
     }
     return held + vm_anon_count(&g_kernel.vm);
 }
