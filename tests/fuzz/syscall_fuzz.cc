@@ -11,9 +11,10 @@
 // with counts mostly in range, or any 64-bit value). After every call the
 // capability, scheduler, IPC and memory invariants must hold (every
 // mapping and watch naming the capability it was made through), every page
-// of RAM must be either free or accounted for by a frame or a translation
-// table, a call that failed must have changed nothing (neither the kernel
-// state, the caller's result registers nor the free page count), and a
+// of RAM must be either free or accounted for by a frame, a translation
+// table or a page of mapping records, a call that failed must have changed
+// nothing (neither the kernel state, the caller's result registers nor the
+// free page count), and a
 // message received at once must be well formed in x1-x7
 // (kernel/abi/syscall.h).
 //
