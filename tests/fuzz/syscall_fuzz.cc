@@ -11,9 +11,10 @@
 // with counts mostly in range, or any 64-bit value). After every call the
 // capability, scheduler, IPC and memory invariants must hold (every
 // mapping and watch naming the capability it was made through), every page
-// of RAM must be either free or accounted for by a frame or a translation
-// table, a call that failed must have changed nothing (neither the kernel
-// state, the caller's result registers nor the free page count), and a
+// of RAM must be either free or accounted for by a frame, a translation
+// table or a page of mapping records, a call that failed must have changed
+// nothing (neither the kernel state, the caller's result registers nor the
+// free page count), and a
 // message received at once must be well formed in x1-x7
 // (kernel/abi/syscall.h).
 //
@@ -158,7 +159,7 @@ void Give(uint32_t table, obj_ref ref, rights_t rights)
     Remember(handle);
 }
 
-/** Pages taken from the allocator by frames and translation tables. */
+/** Pages taken from the allocator by frames, translation tables and mapping records. */
 uint64_t PagesHeld()
 {
     uint64_t held = 0;
@@ -166,7 +167,7 @@ uint64_t PagesHeld()
         held += f.used && !f.device; // a device frame's page is no RAM
     }
     for (const vm_space &s : g_kernel.vm.spaces) {
-        held += s.tables;
+        held += s.tables + s.record_pages;
     }
     return held + vm_anon_count(&g_kernel.vm);
 }
