@@ -38,6 +38,23 @@ static void store_be32(uint8_t *p, uint32_t x)
     p[3] = (uint8_t)x;
 }
 
+/*
+ * One round (FIPS 180-4, 6.2.2 step 3) on working variables a..h, with
+ * round constant k and schedule word w. Instead of moving eight variables
+ * down each round, the caller names them rotated by one each round (eight
+ * rounds bring them back), so only d and h change: d + T1 is the next e,
+ * T1 + T2 the next a.
+ */
+#define SHA256_ROUND(a, b, c, d, e, f, g, h, k, w)                                                 \
+    do {                                                                                           \
+        uint32_t t1 = (h) + (rotr((e), 6) ^ rotr((e), 11) ^ rotr((e), 25)) +                       \
+                      (((e) & (f)) ^ (~(e) & (g))) + (k) + (w);                                    \
+        uint32_t t2 = (rotr((a), 2) ^ rotr((a), 13) ^ rotr((a), 22)) +                             \
+                      (((a) & (b)) ^ ((a) & (c)) ^ ((b) & (c)));                                   \
+        (d) += t1;                                                                                 \
+        (h) = t1 + t2;                                                                             \
+    } while (0)
+
 /** Processes one 64-byte block into ctx->h (FIPS 180-4, 6.2.2 steps 1-4). */
 static void sha256_block(struct sha256_ctx *ctx, const uint8_t *block)
 {
@@ -50,27 +67,32 @@ static void sha256_block(struct sha256_ctx *ctx, const uint8_t *block)
         uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
         w[t] = w[t - 16] + s0 + w[t - 7] + s1;
     }
-    uint32_t v[8];
-    for (int i = 0; i < 8; i++) {
-        v[i] = ctx->h[i];
+    uint32_t a = ctx->h[0];
+    uint32_t b = ctx->h[1];
+    uint32_t c = ctx->h[2];
+    uint32_t d = ctx->h[3];
+    uint32_t e = ctx->h[4];
+    uint32_t f = ctx->h[5];
+    uint32_t g = ctx->h[6];
+    uint32_t h = ctx->h[7];
+    for (int t = 0; t < 64; t += 8) {
+        SHA256_ROUND(a, b, c, d, e, f, g, h, sha256_k[t], w[t]);
+        SHA256_ROUND(h, a, b, c, d, e, f, g, sha256_k[t + 1], w[t + 1]);
+        SHA256_ROUND(g, h, a, b, c, d, e, f, sha256_k[t + 2], w[t + 2]);
+        SHA256_ROUND(f, g, h, a, b, c, d, e, sha256_k[t + 3], w[t + 3]);
+        SHA256_ROUND(e, f, g, h, a, b, c, d, sha256_k[t + 4], w[t + 4]);
+        SHA256_ROUND(d, e, f, g, h, a, b, c, sha256_k[t + 5], w[t + 5]);
+        SHA256_ROUND(c, d, e, f, g, h, a, b, sha256_k[t + 6], w[t + 6]);
+        SHA256_ROUND(b, c, d, e, f, g, h, a, sha256_k[t + 7], w[t + 7]);
     }
-    for (int t = 0; t < 64; t++) {
-        // v[0..7] are the working variables a..h.
-        uint32_t e = v[4];
-        uint32_t a = v[0];
-        uint32_t ch = (e & v[5]) ^ (~e & v[6]);
-        uint32_t maj = (a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]);
-        uint32_t t1 = v[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ch + sha256_k[t] + w[t];
-        uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + maj;
-        for (int i = 7; i > 0; i--) {
-            v[i] = v[i - 1];
-        }
-        v[4] += t1;
-        v[0] = t1 + t2;
-    }
-    for (int i = 0; i < 8; i++) {
-        ctx->h[i] += v[i];
-    }
+    ctx->h[0] += a;
+    ctx->h[1] += b;
+    ctx->h[2] += c;
+    ctx->h[3] += d;
+    ctx->h[4] += e;
+    ctx->h[5] += f;
+    ctx->h[6] += g;
+    ctx->h[7] += h;
 }
 
 void sha256_init(struct sha256_ctx *ctx)
