@@ -120,43 +120,19 @@ static status_t irq_line_check(const struct kernel_state *k, uint64_t intid)
     return STATUS_OK;
 }
 
-/** Checks room for one new object of kind and its capability in task's table. */
-static status_t irq_room(struct kernel_state *k, uint32_t task, uint32_t kind)
-{
-    if (!obj_can_alloc(&k->caps.objects, kind)) {
-        return STATUS_NO_MEMORY;
-    }
-    if (cap_table_count(&k->caps, task) >= CAP_TABLE_SLOTS) {
-        return STATUS_TABLE_FULL;
-    }
-    return STATUS_OK;
-}
-
-/** Makes an object of kind that irq_room allowed, and its first capability (handle in x1). */
-static struct obj_ref irq_new_object(struct kernel_state *k, uint32_t task, uint32_t kind,
-                                     rights_t rights, struct syscall_regs *regs)
-{
-    struct obj_ref ref = {OBJECT_NONE, 0, 0};
-    CHECK(obj_alloc(&k->caps.objects, kind, &ref) == STATUS_OK);
-    handle_t h = HANDLE_NONE;
-    CHECK(cap_insert_new(&k->caps, task, ref, rights, &h) == STATUS_OK);
-    regs->x[1] = h;
-    return ref;
-}
-
 /** SYS_IRQ_CREATE: x1 the INTID. */
 __attribute__((noinline, cold)) status_t syscall_irq_create(struct kernel_state *k, uint32_t task,
                                                             struct syscall_regs *regs)
 {
     status_t st = irq_line_check(k, regs->x[1]);
     if (st == STATUS_OK) {
-        st = irq_room(k, task, OBJECT_IRQ_HANDLER);
+        st = syscall_create_check(k, task, OBJECT_IRQ_HANDLER, 0);
     }
     if (st != STATUS_OK) {
         return st;
     }
     uint32_t intid = (uint32_t)regs->x[1];
-    struct obj_ref ref = irq_new_object(k, task, OBJECT_IRQ_HANDLER, RIGHTS_NEW_IRQ, regs);
+    struct obj_ref ref = syscall_create_object(k, task, OBJECT_IRQ_HANDLER, RIGHTS_NEW_IRQ, regs);
     struct kernel_irq *irq = &k->irqs[ref.index];
     CHECK(!irq->used);
     syscall_irq_clear(irq);
@@ -281,13 +257,14 @@ __attribute__((noinline, cold)) status_t syscall_device_frame_create(struct kern
 {
     status_t st = device_page_check(k, regs->x[1]);
     if (st == STATUS_OK) {
-        st = irq_room(k, task, OBJECT_FRAME);
+        st = syscall_create_check(k, task, OBJECT_FRAME, 0);
     }
     if (st != STATUS_OK) {
         return st;
     }
     uint64_t pa = regs->x[1];
-    struct obj_ref ref = irq_new_object(k, task, OBJECT_FRAME, RIGHTS_NEW_DEVICE_FRAME, regs);
+    struct obj_ref ref =
+        syscall_create_object(k, task, OBJECT_FRAME, RIGHTS_NEW_DEVICE_FRAME, regs);
     CHECK(vm_frame_create_device(&k->vm, ref.index, paddr_make(pa)) == STATUS_OK);
     return STATUS_OK;
 }

@@ -52,7 +52,7 @@ static int slot_live(const struct kernel_state *k, uint32_t kind, uint32_t index
  * Decodes the creation of an object of kind that needs pages free pages:
  * a free slot, a free capability slot in the caller's table, the pages.
  */
-static status_t create_check(struct kernel_state *k, uint32_t task, uint32_t kind, uint32_t pages)
+status_t syscall_create_check(struct kernel_state *k, uint32_t task, uint32_t kind, uint32_t pages)
 {
     if (!obj_can_alloc(&k->caps.objects, kind)) {
         return STATUS_NO_MEMORY;
@@ -67,9 +67,9 @@ static status_t create_check(struct kernel_state *k, uint32_t task, uint32_t kin
     return STATUS_OK;
 }
 
-/** Invokes a creation that create_check allowed: the object and its first capability. */
-static struct obj_ref create_object(struct kernel_state *k, uint32_t task, uint32_t kind,
-                                    rights_t rights, struct syscall_regs *regs)
+/** Invokes a creation that syscall_create_check allowed: the object and its first capability. */
+struct obj_ref syscall_create_object(struct kernel_state *k, uint32_t task, uint32_t kind,
+                                     rights_t rights, struct syscall_regs *regs)
 {
     struct obj_ref ref = {OBJECT_NONE, 0, 0};
     CHECK(obj_alloc(&k->caps.objects, kind, &ref) == STATUS_OK);
@@ -83,10 +83,10 @@ static struct obj_ref create_object(struct kernel_state *k, uint32_t task, uint3
 status_t syscall_ipc_object_create(struct kernel_state *k, uint32_t task, uint32_t kind,
                                    struct syscall_regs *regs)
 {
-    status_t st = create_check(k, task, kind, 0);
+    status_t st = syscall_create_check(k, task, kind, 0);
     if (st == STATUS_OK) {
         rights_t rights = kind == OBJECT_ENDPOINT ? RIGHTS_NEW_ENDPOINT : RIGHTS_NEW_NOTIFICATION;
-        (void)create_object(k, task, kind, rights, regs);
+        (void)syscall_create_object(k, task, kind, rights, regs);
     }
     return st;
 }
@@ -94,9 +94,9 @@ status_t syscall_ipc_object_create(struct kernel_state *k, uint32_t task, uint32
 /** SYS_FRAME_CREATE: one zeroed page. */
 status_t syscall_frame_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
 {
-    status_t st = create_check(k, task, OBJECT_FRAME, 1);
+    status_t st = syscall_create_check(k, task, OBJECT_FRAME, 1);
     if (st == STATUS_OK) {
-        struct obj_ref ref = create_object(k, task, OBJECT_FRAME, RIGHTS_NEW_FRAME, regs);
+        struct obj_ref ref = syscall_create_object(k, task, OBJECT_FRAME, RIGHTS_NEW_FRAME, regs);
         CHECK(vm_frame_create(&k->vm, k->frames, ref.index) == STATUS_OK);
     }
     return st;
@@ -117,9 +117,10 @@ status_t syscall_space_create(struct kernel_state *k, uint32_t task, struct sysc
         return STATUS_INVALID_ARGUMENT;
     }
     uint32_t reserve = quota == 0 ? VM_QUOTA_DEFAULT : (uint32_t)quota;
-    status_t st = create_check(k, task, OBJECT_ADDRESS_SPACE, reserve);
+    status_t st = syscall_create_check(k, task, OBJECT_ADDRESS_SPACE, reserve);
     if (st == STATUS_OK) {
-        struct obj_ref ref = create_object(k, task, OBJECT_ADDRESS_SPACE, RIGHTS_NEW_SPACE, regs);
+        struct obj_ref ref =
+            syscall_create_object(k, task, OBJECT_ADDRESS_SPACE, RIGHTS_NEW_SPACE, regs);
         CHECK(vm_space_create(&k->vm, k->frames, ref.index, (uint32_t)quota) == STATUS_OK);
     }
     return st;
@@ -145,13 +146,13 @@ status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct sysca
             return st;
         }
     }
-    st = create_check(k, task, OBJECT_TASK, 0);
+    st = syscall_create_check(k, task, OBJECT_TASK, 0);
     if (st != STATUS_OK) {
         return st;
     }
     struct obj_ref space_ref = space->object;
     uint64_t priority = regs->x[2];
-    struct obj_ref ref = create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);
+    struct obj_ref ref = syscall_create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);
     // A task slot is torn down (table emptied, scheduler entity removed)
     // before the slot can be allocated again.
     CHECK(cap_table_count(&k->caps, ref.index) == 0);
@@ -562,7 +563,8 @@ status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscal
         return STATUS_NO_MEMORY;
     }
     uint32_t priority = (uint32_t)regs->x[3];
-    struct obj_ref space = create_object(k, task, OBJECT_ADDRESS_SPACE, RIGHTS_NEW_SPACE, regs);
+    struct obj_ref space =
+        syscall_create_object(k, task, OBJECT_ADDRESS_SPACE, RIGHTS_NEW_SPACE, regs);
     handle_t space_handle = regs->x[1];
     CHECK(vm_space_create(&k->vm, k->frames, space.index, (uint32_t)quota) == STATUS_OK);
     struct loader_result loaded;
@@ -570,7 +572,7 @@ status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscal
     // loader_check passed and the memory is counted: loading into the empty space cannot fail.
     CHECK(loader_load(&k->vm, k->frames, space.index, image, size, KERNEL_TASK_STACK_TOP,
                       KERNEL_TASK_STACK_PAGES, &loaded, &why) == STATUS_OK);
-    struct obj_ref self = create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);
+    struct obj_ref self = syscall_create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);
     CHECK(cap_table_count(&k->caps, self.index) == 0);
     CHECK(sched_state(&k->sched, self.index) == SCHED_UNUSED);
     handle_t given = HANDLE_NONE;

@@ -49,6 +49,14 @@ status_t syscall_console_write(struct kernel_state *k, uint32_t task,
                                const struct syscall_regs *regs);
 
 /* Privileged: the dispatcher has checked the kernel capability in x0. */
+/**
+ * Decodes the creation of an object of kind that needs pages unreserved
+ * free pages: a free object slot, a free slot in task's table, the pages.
+ */
+status_t syscall_create_check(struct kernel_state *k, uint32_t task, uint32_t kind, uint32_t pages);
+/** Invokes a creation syscall_create_check allowed: the object and its first capability (x1). */
+struct obj_ref syscall_create_object(struct kernel_state *k, uint32_t task, uint32_t kind,
+                                     rights_t rights, struct syscall_regs *regs);
 status_t syscall_ipc_object_create(struct kernel_state *k, uint32_t task, uint32_t kind,
                                    struct syscall_regs *regs);
 status_t syscall_frame_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
