@@ -42,6 +42,16 @@ static inline bool aarch64_has_pan(uint64_t mmfr1)
     return ((mmfr1 >> AARCH64_MMFR1_PAN_SHIFT) & 0xfu) != 0;
 }
 
+/** ID_AA64ISAR0_EL1.SHA2, bits [15:12]: 0b0000 none, 0b0001 SHA256H, SHA256H2, SHA256SU0
+ * and SHA256SU1, 0b0010 SHA-512's as well. */
+#define AARCH64_ISAR0_SHA2_SHIFT 12
+
+/** Whether the CPU with ID_AA64ISAR0_EL1 == isar0 has the SHA-256 instructions. */
+static inline bool aarch64_has_sha256(uint64_t isar0)
+{
+    return ((isar0 >> AARCH64_ISAR0_SHA2_SHIFT) & 0xfu) != 0;
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,4 +46,18 @@ TEST(IdregTest, PanFromMmfr1)
     EXPECT_FALSE(aarch64_has_pan(~(0xfull << 20)));
 }
 
+// ID_AA64ISAR0_EL1 of a Cortex-A57 (AES, SHA1, SHA2, CRC32: as QEMU's model
+// and most parts), of a Cortex-A53 built without the cryptographic extension
+// (CRC32 only, as on the Raspberry Pi 3), and of a CPU with SHA-512 too.
+TEST(IdregTest, Sha256FromIsar0)
+{
+    EXPECT_TRUE(aarch64_has_sha256(0x0000000000011120ull));
+    EXPECT_FALSE(aarch64_has_sha256(0x0000000000010000ull));
+    EXPECT_TRUE(aarch64_has_sha256(0x0000000000012120ull));
+    EXPECT_FALSE(aarch64_has_sha256(~(0xfull << 12)));
+    for (uint64_t field = 0; field < 16; field++) {
+        EXPECT_EQ(aarch64_has_sha256(field << 12), field != 0) << field;
+    }
+}
+
 } // namespace

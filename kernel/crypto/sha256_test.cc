@@ -44,11 +44,8 @@ std::string Pieces(const std::string &msg, size_t piece)
     return Hex(out);
 }
 
-/**
- * Reference: the textbook form of FIPS 180-4, written independently of
- * sha256.c (whole message padded up front, named working variables).
- */
-std::string Reference(const std::string &msg)
+/** The textbook compression of one block into h (FIPS 180-4, 6.2.2). */
+void ReferenceCompress(uint32_t h[8], const uint8_t *block)
 {
     static const uint32_t k[64] = {
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
@@ -62,6 +59,40 @@ std::string Reference(const std::string &msg)
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
         0xc67178f2};
     auto rotr = [](uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
+    uint32_t w[64];
+    for (int t = 0; t < 64; t++) {
+        if (t < 16) {
+            const uint8_t *p = &block[4 * t];
+            w[t] = uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
+        } else {
+            uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
+            uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
+            w[t] = s1 + w[t - 7] + s0 + w[t - 16];
+        }
+    }
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+    for (int t = 0; t < 64; t++) {
+        uint32_t t1 =
+            hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[t] + w[t];
+        uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+        hh = g;
+        g = f;
+        f = e;
+        e = d + t1;
+        d = c;
+        c = b;
+        b = a;
+        a = t1 + t2;
+    }
+    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+}
+
+/**
+ * Reference: the textbook form of FIPS 180-4, written independently of
+ * sha256.c (whole message padded up front, named working variables).
+ */
+std::string Reference(const std::string &msg)
+{
     std::vector<uint8_t> m(msg.begin(), msg.end());
     uint64_t bits = uint64_t{msg.size()} * 8;
     m.push_back(0x80);
@@ -74,37 +105,53 @@ std::string Reference(const std::string &msg)
     uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     for (size_t blk = 0; blk < m.size(); blk += 64) {
-        uint32_t w[64];
-        for (int t = 0; t < 64; t++) {
-            if (t < 16) {
-                const uint8_t *p = &m[blk + 4 * t];
-                w[t] = uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
-            } else {
-                uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
-                uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
-                w[t] = s1 + w[t - 7] + s0 + w[t - 16];
-            }
-        }
-        uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-        for (int t = 0; t < 64; t++) {
-            uint32_t t1 =
-                hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[t] + w[t];
-            uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-            hh = g;
-            g = f;
-            f = e;
-            e = d + t1;
-            d = c;
-            c = b;
-            b = a;
-            a = t1 + t2;
-        }
-        h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+        ReferenceCompress(h, &m[blk]);
     }
     uint8_t out[SHA256_DIGEST_SIZE];
     for (int i = 0; i < 32; i++) {
         out[i] = static_cast<uint8_t>(h[i / 4] >> (24 - 8 * (i % 4)));
     }
+    return Hex(out);
+}
+
+// Accelerators standing in for the CPU's instructions (hal/sha256.h).
+size_t accel_blocks; // Blocks offered to the accelerators since the test began.
+
+size_t DoingAccel(uint32_t h[8], const uint8_t *data, size_t count)
+{
+    accel_blocks += count;
+    for (size_t i = 0; i < count; i++) {
+        ReferenceCompress(h, data + 64 * i);
+    }
+    return count;
+}
+
+size_t DecliningAccel(uint32_t *, const uint8_t *, size_t count)
+{
+    accel_blocks += count;
+    return 0;
+}
+
+size_t IdleAccel(uint32_t *, const uint8_t *, size_t count) // Claims work it never did.
+{
+    return count;
+}
+
+size_t OverclaimingAccel(uint32_t *, const uint8_t *, size_t count)
+{
+    return count + 1;
+}
+
+/** msg hashed with accelerator accel, in pieces of `piece` bytes. */
+std::string With(const std::string &msg, size_t piece, sha256_blocks_fn *accel)
+{
+    struct sha256_ctx ctx;
+    sha256_init_with(&ctx, accel);
+    for (size_t at = 0; at < msg.size(); at += piece) {
+        sha256_update(&ctx, msg.data() + at, std::min(piece, msg.size() - at));
+    }
+    uint8_t out[SHA256_DIGEST_SIZE];
+    sha256_final(&ctx, out);
     return Hex(out);
 }
 
@@ -193,6 +240,48 @@ TEST(Sha256, FinalWipesTheContext)
         EXPECT_EQ(byte, 0);
     }
     EXPECT_EQ(ctx.length, 0u);
+}
+
+// Every block, whole ones from the caller and padded ones alike, goes to
+// the accelerator, whose work is the digest.
+TEST(Sha256, AcceleratorDoesEveryBlock)
+{
+    for (size_t len = 0; len <= 200; len++) {
+        std::string msg;
+        for (size_t i = 0; i < len; i++) {
+            msg += static_cast<char>((i * 7 + len) & 0xff);
+        }
+        const std::string want = Reference(msg);
+        for (size_t piece : {size_t{1}, size_t{63}, size_t{64}, size_t{65}, size_t{200}}) {
+            accel_blocks = 0;
+            EXPECT_EQ(With(msg, piece, DoingAccel), want) << "length " << len << " piece " << piece;
+            EXPECT_EQ(accel_blocks, (len + 9 + 63) / 64) << "length " << len << " piece " << piece;
+        }
+        uint8_t out[SHA256_DIGEST_SIZE];
+        accel_blocks = 0;
+        sha256_with(msg.data(), msg.size(), out, DoingAccel);
+        EXPECT_EQ(Hex(out), want);
+        EXPECT_EQ(accel_blocks, (len + 9 + 63) / 64);
+    }
+}
+
+// A CPU without the instructions: the portable code does every block.
+TEST(Sha256, DecliningAcceleratorFallsBack)
+{
+    const std::string msg(1000, 'x');
+    accel_blocks = 0;
+    EXPECT_EQ(With(msg, 1000, DecliningAccel), Reference(msg));
+    EXPECT_EQ(accel_blocks, 16u);
+    EXPECT_EQ(With(k448, 5, nullptr), Reference(k448));
+}
+
+// What an accelerator claims is believed within the contract (so a claim
+// it did not honour shows in the digest) and disbelieved outside it.
+TEST(Sha256, AcceleratorClaimsWithinTheContractOnly)
+{
+    const std::string msg(300, 'y');
+    EXPECT_NE(With(msg, 300, IdleAccel), Reference(msg));
+    EXPECT_EQ(With(msg, 300, OverclaimingAccel), Reference(msg));
 }
 
 } // namespace

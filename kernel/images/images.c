@@ -76,6 +76,12 @@ static bool name_equal(const char *entry, const char *name)
 status_t image_find(const struct image_table *t, const char *name, const uint8_t **data,
                     size_t *size)
 {
+    return image_find_with(t, name, NULL, data, size);
+}
+
+status_t image_find_with(const struct image_table *t, const char *name,
+                         sha256_blocks_fn *hash_blocks, const uint8_t **data, size_t *size)
+{
     if (t == NULL || name == NULL || data == NULL || size == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
@@ -94,7 +100,7 @@ status_t image_find(const struct image_table *t, const char *name, const uint8_t
     }
     const uint8_t *bytes = t->blob_size == 0 ? t->blob : t->blob + found->offset;
     uint8_t digest[SHA256_DIGEST_SIZE];
-    sha256(bytes, (size_t)found->size, digest);
+    sha256_with(bytes, (size_t)found->size, digest, hash_blocks);
     // Not constant-time: the recorded digest is no secret.
     for (int i = 0; i < SHA256_DIGEST_SIZE; i++) {
         if (digest[i] != found->sha256[i]) {

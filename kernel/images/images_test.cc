@@ -219,4 +219,41 @@ TEST_F(ImagesTest, NullArguments)
     EXPECT_EQ(image_find(&t, "hello", &data, nullptr), STATUS_INVALID_ARGUMENT);
 }
 
+size_t offered_blocks; // Blocks offered to the accelerators below.
+
+size_t DecliningAccel(uint32_t *, const uint8_t *, size_t count)
+{
+    offered_blocks += count;
+    return 0;
+}
+
+size_t IdleAccel(uint32_t *, const uint8_t *, size_t count) // Claims work it never did.
+{
+    offered_blocks += count;
+    return count;
+}
+
+// The kernel hashes with the CPU's instructions (image_find_with): the
+// image's blocks go to them, and what they compute is what is checked.
+TEST_F(ImagesTest, AcceleratorHashesTheImage)
+{
+    image_table t = Table();
+    const uint8_t *data = nullptr;
+    size_t size = 0;
+    offered_blocks = 0;
+    ASSERT_EQ(image_find_with(&t, "big", DecliningAccel, &data, &size), STATUS_OK);
+    EXPECT_EQ(data, blob_.data() + 8192);
+    EXPECT_EQ(size, 5000u);
+    EXPECT_EQ(offered_blocks, (5000u + 9 + 63) / 64);
+
+    data = nullptr;
+    size = 12345;
+    offered_blocks = 0;
+    EXPECT_EQ(image_find_with(&t, "big", IdleAccel, &data, &size), STATUS_PERMISSION);
+    EXPECT_GT(offered_blocks, 0u);
+    EXPECT_EQ(data, nullptr);
+    EXPECT_EQ(size, 12345u);
+    EXPECT_EQ(image_find_with(&t, "big", nullptr, &data, &size), STATUS_OK);
+}
+
 } // namespace

@@ -5,6 +5,7 @@
 #include "hal/cpu.h"
 #include "hal/irq.h"
 #include "hal/power.h"
+#include "hal/sha256.h"
 #include "hal/timer.h"
 #include "kernel/console/kprintf.h"
 #include "kernel/elf/elf.h"
@@ -110,7 +111,7 @@ static void kernel_start_init(const struct image_table *images,
 {
     const uint8_t *image = 0;
     size_t size = 0;
-    status_t status = image_find(images, INIT_IMAGE_NAME, &image, &size);
+    status_t status = image_find_with(images, INIT_IMAGE_NAME, hal_sha256_blocks, &image, &size);
     if (status != STATUS_OK) {
         kernel_fail("init: no valid image named \"" INIT_IMAGE_NAME "\"", status);
     }

@@ -16,6 +16,7 @@
 #include "hal/fake/cpu_fake.h"
 #include "hal/fake/mmu_fake.h"
 #include "hal/fake/power_fake.h"
+#include "hal/fake/sha256_fake.h"
 #include "hal/fake/timer_fake.h"
 #include "kernel/abi/init.h"
 #include "kernel/crypto/sha256.h"
@@ -186,6 +187,27 @@ TEST_F(KernelMainTest, CorruptedInitImageHalts)
     blob_[100] ^= 1; // after the table's hash was taken
     EXPECT_EXIT(RunKernel(&info_), ::testing::ExitedWithCode(CPU_FAKE_HALT_EXIT_CODE),
                 "basalt: boot failed: init: no valid image named \"init\" \\(status 9\\)\r\n");
+}
+
+size_t IdleSha256(uint32_t *, const uint8_t *, size_t count) // Claims work it never did.
+{
+    return count;
+}
+
+// init's image is hashed through hal/sha256.h, the CPU's instructions where
+// it has them: every whole block is offered there, and the digest checked
+// is the one they compute (an accelerator that does nothing fails the boot).
+TEST_F(KernelMainTest, InitImageIsHashedThroughTheHal)
+{
+    Images(INIT_IMAGE_NAME, InitElf());
+    sha256_fake_reset();
+    ASSERT_NE(nullptr, kernel_main(&info_));
+    EXPECT_GE(sha256_fake_blocks_asked(), InitElf().size() / 64);
+
+    sha256_fake_set_blocks(IdleSha256);
+    EXPECT_EXIT(RunKernel(&info_), ::testing::ExitedWithCode(CPU_FAKE_HALT_EXIT_CODE),
+                "basalt: boot failed: init: no valid image named \"init\" \\(status 9\\)\r\n");
+    sha256_fake_set_blocks(nullptr);
 }
 
 TEST_F(KernelMainTest, MalformedInitImageHaltsWithItsError)

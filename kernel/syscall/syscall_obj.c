@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hal/mmu.h"
+#include "hal/sha256.h"
 #include "kernel/cap/cap.h"
 #include "kernel/check/check.h"
 #include "kernel/ipc/endpoint.h"
@@ -477,7 +478,7 @@ static status_t spawn_image(struct kernel_state *k, uint32_t task, const struct 
     if (k->images == 0) {
         return STATUS_NOT_FOUND;
     }
-    st = image_find(k->images, name, image, size);
+    st = image_find_with(k->images, name, hal_sha256_blocks, image, size);
     if (st != STATUS_OK) {
         return st;
     }
