@@ -123,6 +123,47 @@ TEST_F(LoaderTest, SegmentsAndStackAreMappedWithTheirContents)
     EXPECT_EQ(HAL_MMU_ERR_NOT_MAPPED, Translate(kStackTop, false, &pa));
 }
 
+// Every file byte lands at its address and every other byte of the pages is
+// zero, wherever the image sits in memory (aligned like the pages or not:
+// the copy goes word by word only where both sides allow it) and wherever a
+// segment starts and ends within its pages.
+TEST_F(LoaderTest, EveryByteLandsWhateverTheAlignment)
+{
+    std::vector<uint8_t> image = Elf(kText + 0x14, {{5, 0x1013, kText + 0x13, 0x1235, 0x1235},
+                                                    {6, 0x3005, kData + 5, 0x7f3, 0x1100}});
+    for (size_t i = 0x1000; i < image.size(); i++) {
+        image[i] = static_cast<uint8_t>(i * 13 + 1); // no zero bytes in the segments
+    }
+    for (size_t shift = 0; shift < 8; shift++) {
+        SCOPED_TRACE(shift);
+        std::vector<uint8_t> buffer(image.size() + 8);
+        std::copy(image.begin(), image.end(), buffer.begin() + shift);
+        ASSERT_EQ(STATUS_OK, loader_load(vm_.get(), &ram_.fa, 0, buffer.data() + shift,
+                                         image.size(), kStackTop, 1, &result_, &why_));
+        struct Want {
+            uint64_t page, page_end, file, file_end, offset;
+        };
+        for (const Want &w : {Want{kText, kText + 0x2000, kText + 0x13, kText + 0x1248, 0x1013},
+                              Want{kData, kData + 0x2000, kData + 5, kData + 0x7f8, 0x3005}}) {
+            for (uint64_t va = w.page; va < w.page_end; va++) {
+                paddr_t pa{};
+                ASSERT_EQ(HAL_MMU_OK, Translate(va, false, &pa)) << std::hex << va;
+                const uint8_t want =
+                    va >= w.file && va < w.file_end ? image[w.offset + (va - w.file)] : 0;
+                ASSERT_EQ(want, *ram_.At(pa)) << std::hex << va;
+            }
+        }
+        // Unmap everything for the next placement.
+        for (uint64_t va = kText; va < kText + 0x2000; va += kPage) {
+            ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, va));
+        }
+        for (uint64_t va = kData; va < kData + 0x2000; va += kPage) {
+            ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, va));
+        }
+        ASSERT_EQ(STATUS_OK, vm_unmap(vm_.get(), &ram_.fa, 0, kStackTop - kPage));
+    }
+}
+
 // Every text page is synchronized for instruction fetch after its bytes
 // are written (the clean of each line saw them), and no other page is:
 // not the data, the bss or the stack.
@@ -298,7 +339,8 @@ TEST_F(LoaderTest, ArgumentErrors)
 {
     const std::vector<uint8_t> image = Program();
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, loader_load(nullptr, &ram_.fa, 0, image.data(), image.size(),
-                                                   kStackTop, 1, &result_, &why_));
+                                                   kStackTop, 1, &result_, &why_))
+        << "elf " << why_;
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, loader_load(vm_.get(), nullptr, 0, image.data(),
                                                    image.size(), kStackTop, 1, &result_, &why_));
     EXPECT_EQ(STATUS_INVALID_ARGUMENT, loader_load(vm_.get(), &ram_.fa, 1, image.data(),
