@@ -34,6 +34,7 @@ bool irq_handle(void)
         }
         if (intid == irq_timer_intid) {
             timer = true;
+            kernel_timer_fired();
             // A tick per period ended; none when only the alarm fired.
             for (uint64_t n = hal_timer_rearm(); n > 0; n--) {
                 kernel_tick();

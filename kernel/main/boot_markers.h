@@ -45,11 +45,11 @@
 #define BOOT_MARKER_MEMORY_FORMAT "basalt: memory: %llu MiB RAM, %llu of %llu frames free"
 
 /**
- * Interrupts are delivered: printf format taking the number of timer ticks
- * seen (unsigned long long) and the tick rate in Hz (int).
- * Example: "basalt: interrupts on, 5 timer ticks at 100 Hz".
+ * Interrupts are delivered: the timer's was taken (an alarm due at once,
+ * so the boot waits for no tick). printf format taking the tick rate in Hz
+ * (int). Example: "basalt: interrupts on, timer at 100 Hz".
  */
-#define BOOT_MARKER_INTERRUPTS_ON_FORMAT "basalt: interrupts on, %llu timer ticks at %d Hz"
+#define BOOT_MARKER_INTERRUPTS_ON_FORMAT "basalt: interrupts on, timer at %d Hz"
 
 /** Last line the kernel prints before it asks for power-off. */
 #define BOOT_MARKER_POWER_OFF "basalt: power off"

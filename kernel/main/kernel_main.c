@@ -22,27 +22,32 @@
 #include "kernel/abi/init.h"
 
 /** Prints the boot markers and powers off; see kernel_main.h. */
-/* Ticks the boot path waits for, to show that interrupts are delivered. */
-#define KERNEL_BOOT_TICKS 5
 /* init's scheduler priority: in the middle, so it can create tasks above and below it. */
 #define KERNEL_INIT_PRIORITY 16
 
-/* Runs the tick with interrupts on until n ticks have passed. */
-static void kernel_wait_ticks(uint64_t n)
+/*
+ * Shows that interrupts are delivered, the timer's through the interrupt
+ * controller to the kernel's handler, without waiting for a tick: an alarm
+ * due now raises the timer's interrupt at once. The tick itself starts
+ * again with the first task (user_run).
+ */
+static void kernel_check_interrupts(void)
 {
     if (hal_timer_start(KERNEL_TICK_HZ) != 0) {
         kprintf("basalt: timer: cannot tick at %d Hz (counter at %llu Hz)\n", KERNEL_TICK_HZ,
                 (unsigned long long)hal_timer_frequency());
         return;
     }
-    uint64_t start = kernel_ticks();
+    uint64_t before = kernel_timer_interrupts();
+    uint64_t now = hal_timer_count();
+    hal_timer_set_alarm(now != 0 ? now : 1); // 0 would mean no alarm
     hal_irq_enable();
-    while (kernel_ticks() - start < n) {
+    while (kernel_timer_interrupts() == before) {
         hal_cpu_wait_for_interrupt();
     }
     hal_irq_disable();
     hal_timer_stop();
-    kprintf(BOOT_MARKER_INTERRUPTS_ON_FORMAT "\n", (unsigned long long)n, KERNEL_TICK_HZ);
+    kprintf(BOOT_MARKER_INTERRUPTS_ON_FORMAT "\n", KERNEL_TICK_HZ);
 }
 
 /* The physical frame allocator; set up once by kernel_init_memory. */
@@ -155,7 +160,7 @@ struct kernel_state *kernel_main(const struct boot_info *info)
             (unsigned long long)info->kernel_phys.value);
     kernel_init_memory(info);
     kernel_boot_test();
-    kernel_wait_ticks(KERNEL_BOOT_TICKS);
+    kernel_check_interrupts();
     if (info->images != 0) {
         kernel_start_init(info->images, info->devices,
                           kernel_boot_flags(info->bootargs, info->bootargs_truncated));

@@ -15,3 +15,16 @@ uint64_t kernel_ticks(void)
 {
     return tick_count;
 }
+
+/* As tick_count. */
+static volatile uint64_t timer_interrupt_count;
+
+void kernel_timer_fired(void)
+{
+    timer_interrupt_count = timer_interrupt_count + 1;
+}
+
+uint64_t kernel_timer_interrupts(void)
+{
+    return timer_interrupt_count;
+}

@@ -23,6 +23,15 @@ void kernel_tick(void);
 /** The number of ticks since boot. */
 uint64_t kernel_ticks(void);
 
+/**
+ * Records one interrupt of the timer, for a tick, an alarm or both. Called
+ * by the board's interrupt handler, with IRQs masked.
+ */
+void kernel_timer_fired(void);
+
+/** The number of timer interrupts taken since boot. */
+uint64_t kernel_timer_interrupts(void);
+
 #ifdef __cplusplus
 }
 #endif

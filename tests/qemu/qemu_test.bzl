@@ -14,7 +14,7 @@ def boot_markers(el = 1, mem = "128M"):
         "basalt: MMU on, direct map at 0xffff000000000000",
         "basalt: high half active, image at 0xffffffffc0100000 (physical 0x0000000040100000)",
         "basalt: memory: %d MiB RAM, *" % _MIB[mem],
-        "basalt: interrupts on, 5 timer ticks at 100 Hz",
+        "basalt: interrupts on, timer at 100 Hz",
         "basalt: init loaded, *",
         "basalt: power off",
     ]
