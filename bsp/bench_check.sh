@@ -5,7 +5,10 @@
 # Under -icount the counts are deterministic, so the baseline is exact; a
 # different QEMU may count differently, and then this says so.
 #
-#   bench_check.sh RUN_QEMU IMAGE BASELINE [--update]
+#   bench_check.sh RUN_QEMU IMAGE BASELINE [--size=SIZE_SH,LLVM_NM,KERNEL] [--update]
+#
+# --size adds the row "kernel code, text bytes": the kernel's own code in
+# KERNEL (the product image) as SIZE_SH (bsp/size.sh) reports it.
 #
 # --update (from `tools/bazel run //bsp:bench_check -- --update`) rewrites
 # the baseline in the workspace with today's figures instead of checking:
@@ -15,11 +18,13 @@ set -euo pipefail
 run_qemu="$1" image="$2" baseline="$3"
 shift 3
 update=0
+size=""
 for arg in "$@"; do
     case "$arg" in
     --update) update=1 ;;
+    --size=*) size="${arg#--size=}" ;;
     *)
-        echo "bench_check: unknown argument '$arg' (--update)" >&2
+        echo "bench_check: unknown argument '$arg' (--size=SIZE_SH,LLVM_NM,KERNEL, --update)" >&2
         exit 2
         ;;
     esac
@@ -44,6 +49,13 @@ fi
 # "bench: NAME   COUNT" -> NAME<TAB>COUNT, in the order printed.
 sed -n 's/^bench: \(.*[^ ]\)  *\([0-9][0-9]*\)$/\1\t\2/p' "$tmp/serial" >"$tmp/now"
 [[ -s "$tmp/now" ]] || { echo "bench_check: the benchmark printed no figure" >&2; exit 1; }
+
+if [[ -n "$size" ]]; then
+    IFS=, read -r size_sh size_nm size_kernel <<<"$size"
+    code=$("$size_sh" "$size_nm" "$size_kernel" | sed -n 's/^size: kernel code ([^)]*): \([0-9][0-9]*\) bytes.*/\1/p')
+    [[ -n "$code" ]] || { echo "bench_check: $size_sh printed no kernel code figure" >&2; exit 1; }
+    printf 'kernel code, text bytes\t%s\n' "$code" >>"$tmp/now"
+fi
 
 if [[ $update -eq 1 ]]; then
     [[ -n "${BUILD_WORKSPACE_DIRECTORY:-}" ]] ||

@@ -74,5 +74,26 @@ expect_run "another QEMU is named when nothing rose" 0 "the baseline holds for Q
 bench 120 623
 expect_run "another QEMU is named as a cause when a figure rose" 1 "may be QEMU's, not the kernel's"
 
+# --size: the kernel code row from a size script.
+export FAKE_QEMU_VERSION="7.2.22 (Debian)"
+printf '#!/bin/sh\necho "size: kernel code (text of its own functions, user images excluded): $KERNEL_CODE bytes, 1.0 KiB"\n' >"$tmp/size"
+chmod +x "$tmp/size"
+printf 'kernel code, text bytes\t1000\n' >>"$tmp/baseline"
+bench 108 623
+expect_size() { # like expect_run, with --size
+    local name="$1" want="$2" text="$3" got=0
+    "$check" "$tmp/run_qemu" image "$tmp/baseline" --size="$tmp/size,nm,kernel" >"$tmp/log" 2>&1 || got=$?
+    if [[ "$got" -ne "$want" ]] || ! grep -qF -- "$text" "$tmp/log"; then
+        echo "FAIL: $name: status $got (want $want), output:"
+        cat "$tmp/log"
+        fails=$((fails + 1))
+    else
+        echo "ok: $name"
+    fi
+}
+KERNEL_CODE=1000 expect_size "kernel code at its baseline passes" 0 "every figure at or below its baseline"
+KERNEL_CODE=1004 expect_size "kernel code that grew fails" 1 "ROSE"
+KERNEL_CODE=1000 expect_run "the kernel code row without --size is missing" 1 "MISSING from the output"
+
 [[ $fails -eq 0 ]] || { echo "$fails case(s) failed"; exit 1; }
 echo "all cases passed"

@@ -180,6 +180,16 @@ def _features(t, is_host):
                 _flags(_LINK, t.link_after_lto),
             ] if fs],
         ),
+        # Cold code, built for size: a library that runs once or on a
+        # failure (boot, device tree, ELF, loader, reports) says
+        # features = ["basalt_cold"]. Its functions keep the attribute
+        # through link-time optimisation, so hot callers inline none of it
+        # and the link builds it -Os. Target code only: host tests are
+        # built the same whatever the library says.
+        feature(
+            name = "basalt_cold",
+            flag_sets = [fs for fs in [_flags(_ALL_COMPILE, [] if is_host else ["-Os"])] if fs],
+        ),
         # Warnings are errors in Basalt code; third-party code opts out with
         # features = ["-basalt_warnings"].
         feature(
