@@ -6,6 +6,8 @@
  * Implemented by hal/aarch64 (the architecture) and by hal/fake (host).
  */
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -21,6 +23,13 @@ extern "C" {
 _Noreturn
 #endif
 void hal_cpu_halt(void);
+
+/**
+ * Instructions the calling CPU retired since the kernel's entry, where it
+ * counts them (on aarch64 the entry code starts PMU event counter 0 on
+ * event 0x08); 0 on a CPU that does not.
+ */
+uint64_t hal_cpu_instructions(void);
 
 /**
  * Waits until an interrupt is pending on the calling CPU (it may return

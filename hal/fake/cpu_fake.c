@@ -13,6 +13,22 @@ void cpu_fake_set_wait_handler(cpu_fake_wait_handler handler)
     cpu_fake_waiter = handler;
 }
 
+static uint64_t cpu_fake_instructions;
+static uint64_t cpu_fake_instructions_step;
+
+void cpu_fake_set_instructions(uint64_t first, uint64_t step)
+{
+    cpu_fake_instructions = first;
+    cpu_fake_instructions_step = step;
+}
+
+uint64_t hal_cpu_instructions(void)
+{
+    uint64_t now = cpu_fake_instructions;
+    cpu_fake_instructions += cpu_fake_instructions_step;
+    return now;
+}
+
 _Noreturn void hal_cpu_halt(void)
 {
     exit(CPU_FAKE_HALT_EXIT_CODE);

@@ -26,6 +26,12 @@ typedef void (*cpu_fake_wait_handler)(void);
  */
 void cpu_fake_set_wait_handler(cpu_fake_wait_handler handler);
 
+/**
+ * hal_cpu_instructions() returns first, then first + step, first + 2 * step
+ * and so on (0 and 0, the default: a CPU that does not count).
+ */
+void cpu_fake_set_instructions(uint64_t first, uint64_t step);
+
 #ifdef __cplusplus
 }
 #endif

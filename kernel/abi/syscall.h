@@ -315,9 +315,9 @@ extern "C" {
 /**
  * x1 user address, x2 length (exactly sizeof(struct sys_kernel_stats)):
  * writes the kernel's counts there (free, total and reserved frames, objects in use
- * and slots of each kind), all or nothing: STATUS_INVALID_ARGUMENT for
- * another length, STATUS_BAD_BUFFER if any byte is not writable by the
- * caller. Privileged. Changes nothing in the kernel.
+ * and slots of each kind, the boot's instruction counts), all or nothing: STATUS_INVALID_ARGUMENT
+ * for another length, STATUS_BAD_BUFFER if any byte is not writable by the caller. Privileged.
+ * Changes nothing in the kernel.
  */
 #define SYS_KERNEL_STATS 31
 /** Number of system calls; every number is below it. */
@@ -338,6 +338,23 @@ extern "C" {
 
 /** SYS_KERNEL_STATS: room for kinds (object.h's OBJECT_KIND_COUNT may grow up to it). */
 #define SYS_KERNEL_STATS_KINDS 16
+
+/**
+ * SYS_KERNEL_STATS: the boot's milestones, indexes of boot_instructions.
+ * Each entry is the count of instructions retired from the kernel's entry
+ * to that point (0 where the CPU does not count them).
+ */
+#define SYS_BOOT_PHASES 8
+/** kernel_main entered: MMU on, device tree read, console and interrupt controller set up. */
+#define SYS_BOOT_KERNEL_MAIN 0
+/** The frame allocator set up over RAM. */
+#define SYS_BOOT_MEMORY 1
+/** The timer's interrupt taken once. */
+#define SYS_BOOT_INTERRUPTS 2
+/** init's image found and its SHA-256 checked. */
+#define SYS_BOOT_INIT_FOUND 3
+/** init loaded into its address space, ready to run. */
+#define SYS_BOOT_INIT_LOADED 4
 
 #ifndef __ASSEMBLER__
 /**
@@ -361,8 +378,11 @@ struct sys_kernel_stats {
     uint32_t objects_used[SYS_KERNEL_STATS_KINDS];
     /** Slots of each kind (its arena's size). */
     uint32_t objects_max[SYS_KERNEL_STATS_KINDS];
+    /** Instructions retired at each of the boot's milestones (SYS_BOOT_*); unused entries 0. */
+    uint64_t boot_instructions[SYS_BOOT_PHASES];
 };
-_Static_assert(sizeof(struct sys_kernel_stats) == 8 + 8 + 8 + 8 + 8 * SYS_KERNEL_STATS_KINDS,
+_Static_assert(sizeof(struct sys_kernel_stats) ==
+                   8 + 8 + 8 + 8 + 8 * SYS_KERNEL_STATS_KINDS + 8 * SYS_BOOT_PHASES,
                "struct sys_kernel_stats has no padding");
 _Static_assert(OBJECT_KIND_COUNT <= SYS_KERNEL_STATS_KINDS, "every kind has an entry");
 #endif

@@ -110,6 +110,10 @@ static void kernel_init_memory(const struct boot_info *info)
 /* Everything the kernel has (kernel/syscall/syscall.h). */
 static struct kernel_state kernel;
 
+/* Instructions retired at the boot's milestones (SYS_BOOT_*), kept in
+ * kernel.boot_instructions once it exists, for SYS_KERNEL_STATS. */
+static uint64_t kernel_boot_marks[SYS_BOOT_PHASES];
+
 /* Creates init from its image: see kernel_main.h. */
 static void kernel_start_init(const struct image_table *images,
                               const struct kernel_devices *devices, uint64_t boot_flags)
@@ -120,6 +124,7 @@ static void kernel_start_init(const struct image_table *images,
     if (status != STATUS_OK) {
         kernel_fail("init: no valid image named \"" INIT_IMAGE_NAME "\"", status);
     }
+    kernel_boot_marks[SYS_BOOT_INIT_FOUND] = hal_cpu_instructions();
     kernel_state_init(&kernel);
     kernel_state_set_frames(&kernel, &kernel_frames);
     kernel_state_set_images(&kernel, images);
@@ -148,10 +153,18 @@ static void kernel_start_init(const struct image_table *images,
     }
     kprintf(BOOT_MARKER_INIT_FORMAT "\n", (unsigned long long)loaded.pages,
             (unsigned long long)loaded.entry);
+    kernel_boot_marks[SYS_BOOT_INIT_LOADED] = hal_cpu_instructions();
+    for (uint32_t i = 0; i < SYS_BOOT_PHASES; i++) {
+        kernel.boot_instructions[i] = kernel_boot_marks[i];
+    }
 }
 
 struct kernel_state *kernel_main(const struct boot_info *info)
 {
+    for (uint32_t i = 0; i < SYS_BOOT_PHASES; i++) {
+        kernel_boot_marks[i] = 0;
+    }
+    kernel_boot_marks[SYS_BOOT_KERNEL_MAIN] = hal_cpu_instructions();
     kprintf("%s\n", BOOT_MARKER_BOOT);
     kprintf(BOOT_MARKER_ENTERED_FORMAT "\n", (unsigned long long)info->entry_el,
             (unsigned long long)info->dtb.value);
@@ -159,8 +172,10 @@ struct kernel_state *kernel_main(const struct boot_info *info)
     kprintf(BOOT_MARKER_HIGH_HALF_FORMAT "\n", (unsigned long long)info->kernel_virt.value,
             (unsigned long long)info->kernel_phys.value);
     kernel_init_memory(info);
+    kernel_boot_marks[SYS_BOOT_MEMORY] = hal_cpu_instructions();
     kernel_boot_test();
     kernel_check_interrupts();
+    kernel_boot_marks[SYS_BOOT_INTERRUPTS] = hal_cpu_instructions();
     if (info->images != 0) {
         kernel_start_init(info->images, info->devices,
                           kernel_boot_flags(info->bootargs, info->bootargs_truncated));

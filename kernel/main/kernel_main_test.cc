@@ -181,6 +181,31 @@ TEST_F(KernelMainTest, WithImagesInitIsLoadedAndReady)
               cap_lookup(&k->caps, init, INIT_HANDLE_CONSOLE, OBJECT_CONSOLE, RIGHT_WRITE, &c));
 }
 
+// The boot's milestones are counted in order, from the CPU's instruction
+// counter, and kept for SYS_KERNEL_STATS; a CPU that counts nothing leaves 0.
+TEST_F(KernelMainTest, BootMilestonesAreCountedInOrder)
+{
+    Images(INIT_IMAGE_NAME, InitElf());
+    cpu_fake_set_instructions(1000, 7);
+    struct kernel_state *k = kernel_main(&info_);
+    cpu_fake_set_instructions(0, 0);
+    ASSERT_NE(nullptr, k);
+    EXPECT_EQ(1000u, k->boot_instructions[SYS_BOOT_KERNEL_MAIN]);
+    const int order[] = {SYS_BOOT_KERNEL_MAIN, SYS_BOOT_MEMORY, SYS_BOOT_INTERRUPTS,
+                         SYS_BOOT_INIT_FOUND, SYS_BOOT_INIT_LOADED};
+    for (size_t i = 1; i < sizeof order / sizeof order[0]; i++) {
+        EXPECT_EQ(k->boot_instructions[order[i - 1]] + 7, k->boot_instructions[order[i]]) << i;
+    }
+    for (int i = SYS_BOOT_INIT_LOADED + 1; i < SYS_BOOT_PHASES; i++) {
+        EXPECT_EQ(0u, k->boot_instructions[i]) << i;
+    }
+    k = kernel_main(&info_);
+    ASSERT_NE(nullptr, k);
+    for (int i = 0; i < SYS_BOOT_PHASES; i++) {
+        EXPECT_EQ(0u, k->boot_instructions[i]) << i;
+    }
+}
+
 TEST_F(KernelMainTest, NoInitImageHalts)
 {
     Images("hello", InitElf());

@@ -37,6 +37,9 @@ void kernel_state_init(struct kernel_state *k)
     k->current = KERNEL_NO_TASK;
     k->reaped = 0;
     k->power_request = KERNEL_POWER_NONE;
+    for (uint32_t i = 0; i < SYS_BOOT_PHASES; i++) {
+        k->boot_instructions[i] = 0;
+    }
     syscall_links_init(k);
 }
 

@@ -215,6 +215,8 @@ struct kernel_state {
     const struct kernel_devices *devices;
     /** IRQ handler objects (indexed like their arena slots). */
     struct kernel_irq irqs[OBJ_MAX_IRQ_HANDLERS];
+    /** Instructions retired at the boot's milestones (SYS_BOOT_*), for SYS_KERNEL_STATS. */
+    uint64_t boot_instructions[SYS_BOOT_PHASES];
 };
 
 _Static_assert(sizeof(struct kernel_state) ==
@@ -223,7 +225,8 @@ _Static_assert(sizeof(struct kernel_state) ==
                        sizeof(const struct image_table *) + sizeof(uint64_t) +
                        sizeof(const struct kernel_devices *) +
                        OBJ_MAX_IRQ_HANDLERS * sizeof(struct kernel_irq) + sizeof(struct cap_space) +
-                       sizeof(struct sched) + 3 * sizeof(uint32_t),
+                       sizeof(struct sched) + 3 * sizeof(uint32_t) +
+                       SYS_BOOT_PHASES * sizeof(uint64_t),
                "struct kernel_state has no padding (the size fits alignment 8)");
 
 /** The saved user argument registers of one call; x[0..7] receive the results. */

@@ -838,6 +838,9 @@ TEST_F(ObjCallTest, KernelStatsReportsFramesAndObjectsPerKind)
     Create(SYS_NOTIFY_CREATE);
     uint8_t *page = ram_.At(k_->vm.frames[Lookup(root_, f)->object.index].pa);
     std::memset(page, 0xa5, kPage);
+    for (int i = 0; i < SYS_BOOT_PHASES; i++) {
+        k_->boot_instructions[i] = 1000u * (i + 1) + 7; // as kernel_main would record them
+    }
     const uint64_t free_now = Free();
     syscall_regs r = Regs(SYS_KERNEL_STATS, h_.kernel, 0x1000, sizeof(sys_kernel_stats));
     const syscall_regs in = r;
@@ -861,6 +864,9 @@ TEST_F(ObjCallTest, KernelStatsReportsFramesAndObjectsPerKind)
     EXPECT_EQ(2u, s.objects_used[OBJECT_ENDPOINT]);
     EXPECT_EQ(1u, s.objects_used[OBJECT_NOTIFICATION]);
     EXPECT_EQ(1u, s.objects_used[OBJECT_ADDRESS_SPACE]);
+    for (int i = 0; i < SYS_BOOT_PHASES; i++) {
+        EXPECT_EQ(1000u * (i + 1) + 7, s.boot_instructions[i]) << i;
+    }
     EXPECT_EQ(1u, s.objects_used[OBJECT_FRAME]);
     EXPECT_EQ(1u, s.objects_used[OBJECT_KERNEL]);
     EXPECT_EQ(1u, s.objects_used[OBJECT_CONSOLE]);

@@ -25,6 +25,9 @@ static void stats_fill(const struct kernel_state *k, struct sys_kernel_stats *s)
         s->objects_used[kind] = known ? obj_count(&k->caps.objects, kind) : 0;
         s->objects_max[kind] = known ? obj_capacity(kind) : 0;
     }
+    for (uint32_t i = 0; i < SYS_BOOT_PHASES; i++) {
+        s->boot_instructions[i] = k->boot_instructions[i];
+    }
 }
 
 /**

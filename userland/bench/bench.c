@@ -141,6 +141,35 @@ static void bench_irq(void)
     report("interrupt to the user handler running", median());
 }
 
+/* The boot's phases: the kernel's milestones (SYS_KERNEL_STATS) and init's first line. */
+static void boot_phases(uint64_t boot)
+{
+    struct sys_kernel_stats stats;
+    status_t st = sys_kernel_stats(INIT_HANDLE_KERNEL, &stats);
+    if (st != STATUS_OK) {
+        bench_fail("kernel stats", st);
+    }
+    static const struct {
+        const char *what;
+        int to;
+    } phases[] = {
+        {"boot: to kernel_main (MMU, device tree)", SYS_BOOT_KERNEL_MAIN},
+        {"boot: frame allocator set up", SYS_BOOT_MEMORY},
+        {"boot: one timer interrupt taken", SYS_BOOT_INTERRUPTS},
+        {"boot: init found, its SHA-256 checked", SYS_BOOT_INIT_FOUND},
+        {"boot: init loaded and ready", SYS_BOOT_INIT_LOADED},
+    };
+    uint64_t from = 0;
+    for (unsigned i = 0; i < sizeof phases / sizeof phases[0]; i++) {
+        uint64_t at = stats.boot_instructions[phases[i].to];
+        sys_printf(INIT_HANDLE_CONSOLE, "bench: %-44s %8llu\n", phases[i].what,
+                   (unsigned long long)(at - from));
+        from = at;
+    }
+    sys_printf(INIT_HANDLE_CONSOLE, "bench: %-44s %8llu\n", "boot: from then to init's first line",
+               (unsigned long long)(boot - from));
+}
+
 int main(uint64_t arg)
 {
     (void)arg;
@@ -157,6 +186,7 @@ int main(uint64_t arg)
                "count");
     sys_printf(INIT_HANDLE_CONSOLE, "bench: %-44s %8llu\n",
                "kernel entry to the first line of init", (unsigned long long)boot);
+    boot_phases(boot);
 
     for (int i = 0; i < BENCH_RUNS; i++) {
         uint64_t t0 = bench_instret();
