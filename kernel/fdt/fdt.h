@@ -293,9 +293,11 @@ const char *fdt_error_string(fdt_error e);
 fdt_error fdt_check(const void *blob, size_t size, uint32_t *totalsize_out);
 
 /**
- * Fills *out from the blob: fdt_check, then a few linear passes over the
- * structure block (find /chosen stdout-path, resolve it through /aliases,
- * then read every node) with a fixed stack of per-depth state.
+ * Fills *out from the blob: every check of fdt_check, then a few linear
+ * passes over the structure block (find /chosen stdout-path, resolve it
+ * through /aliases, then read every node) with a fixed stack of per-depth
+ * state. The walk that finds /chosen is also the one that checks every
+ * token, so a blob fdt_check rejects gets fdt_check's error.
  * Requires: blob points to size readable bytes; out points to writable
  * storage (it is zeroed first).
  * Returns FDT_OK with *out complete, or an error: those of fdt_check,
