@@ -198,49 +198,84 @@ static void read_phandle(const struct fdt_blob *b, struct node_state *n, struct 
     }
 }
 
-/** Records what property t says about node n. */
+/** Records the '#' properties: #address-cells, #size-cells, #interrupt-cells,
+ * #redistributor-regions. */
+static void node_prop_cells(const struct fdt_blob *b, struct node_state *n, uint32_t name,
+                            struct fdt_span v)
+{
+    if (fdt_name_is(b, name, "#address-cells")) {
+        read_cells(b, v, &n->address_cells);
+    } else if (fdt_name_is(b, name, "#size-cells")) {
+        read_cells(b, v, &n->size_cells);
+    } else if (fdt_name_is(b, name, "#interrupt-cells")) {
+        n->interrupt_cells = v;
+        n->flags |= NODE_IRQ_CELLS;
+    } else if (fdt_name_is(b, name, "#redistributor-regions")) {
+        n->redistributor_regions = v;
+    }
+}
+
+/**
+ * Records what property t says about node n. The name is told apart by its
+ * first byte, then compared only with the names that begin with it (each
+ * comparison stops at the first difference): most of a tree's properties
+ * are ones this pass ignores.
+ */
 static fdt_error node_prop(const struct fdt_blob *b, struct node_state *n,
                            const struct fdt_token *t)
 {
-    struct fdt_span name = t->name;
+    uint32_t name = t->prop_name;
     struct fdt_span v = t->value;
-    if (fdt_span_is(b, name, "compatible")) {
-        return read_compatible(b, n, v);
+    switch (b->base[name]) {
+    case 'c':
+        if (fdt_name_is(b, name, "compatible")) {
+            return read_compatible(b, n, v);
+        }
+        if (fdt_name_is(b, name, "clock-frequency")) {
+            n->clock_frequency = v;
+        }
+        return FDT_OK;
+    case 'd':
+        if (fdt_name_is(b, name, "device_type")) {
+            fdt_error e = read_string_flag(b, n, v, "memory", NODE_MEMORY);
+            return e == FDT_OK ? read_string_flag(b, n, v, "cpu", NODE_CPU) : e;
+        }
+        return FDT_OK;
+    case 's':
+        return fdt_name_is(b, name, "status") ? read_status(b, n, v) : FDT_OK;
+    case 'r':
+        if (fdt_name_is(b, name, "reg")) {
+            n->reg = v;
+        } else if (fdt_name_is(b, name, "ranges")) {
+            n->ranges = v;
+        }
+        return FDT_OK;
+    case 'i':
+        if (fdt_name_is(b, name, "interrupts")) {
+            n->interrupts = v;
+        } else if (fdt_name_is(b, name, "interrupts-extended")) {
+            n->interrupts_extended = v;
+        } else if (fdt_name_is(b, name, "interrupt-parent")) {
+            n->interrupt_parent = v;
+        }
+        return FDT_OK;
+    case '#':
+        node_prop_cells(b, n, name, v);
+        return FDT_OK;
+    case 'p':
+    case 'l':
+        if (fdt_name_is(b, name, "phandle") || fdt_name_is(b, name, "linux,phandle")) {
+            read_phandle(b, n, v);
+        }
+        return FDT_OK;
+    case 'm':
+        if (fdt_name_is(b, name, "method")) {
+            n->method = v;
+        }
+        return FDT_OK;
+    default:
+        return FDT_OK;
     }
-    if (fdt_span_is(b, name, "device_type")) {
-        fdt_error e = read_string_flag(b, n, v, "memory", NODE_MEMORY);
-        return e == FDT_OK ? read_string_flag(b, n, v, "cpu", NODE_CPU) : e;
-    }
-    if (fdt_span_is(b, name, "status")) {
-        return read_status(b, n, v);
-    }
-    if (fdt_span_is(b, name, "#address-cells")) {
-        read_cells(b, v, &n->address_cells);
-    } else if (fdt_span_is(b, name, "#size-cells")) {
-        read_cells(b, v, &n->size_cells);
-    } else if (fdt_span_is(b, name, "reg")) {
-        n->reg = v;
-    } else if (fdt_span_is(b, name, "ranges")) {
-        n->ranges = v;
-    } else if (fdt_span_is(b, name, "interrupts")) {
-        n->interrupts = v;
-    } else if (fdt_span_is(b, name, "interrupts-extended")) {
-        n->interrupts_extended = v;
-    } else if (fdt_span_is(b, name, "interrupt-parent")) {
-        n->interrupt_parent = v;
-    } else if (fdt_span_is(b, name, "#interrupt-cells")) {
-        n->interrupt_cells = v;
-        n->flags |= NODE_IRQ_CELLS;
-    } else if (fdt_span_is(b, name, "#redistributor-regions")) {
-        n->redistributor_regions = v;
-    } else if (fdt_span_is(b, name, "phandle") || fdt_span_is(b, name, "linux,phandle")) {
-        read_phandle(b, n, v);
-    } else if (fdt_span_is(b, name, "clock-frequency")) {
-        n->clock_frequency = v;
-    } else if (fdt_span_is(b, name, "method")) {
-        n->method = v;
-    }
-    return FDT_OK;
 }
 
 /* ---- The stdout path -------------------------------------------------- */

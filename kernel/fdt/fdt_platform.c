@@ -49,7 +49,8 @@ static fdt_error find_top_prop(const struct fdt_blob *b, const char *node, const
         }
         /* Depth 2 properties belong to the last node begun at depth 2. */
         if (t.kind == FDT_PROP && w.depth == 2 && in_node &&
-            (key != NULL ? fdt_span_is(b, t.name, key) : fdt_span_equal(b, t.name, key_span))) {
+            (key != NULL ? fdt_name_is(b, t.prop_name, key)
+                         : fdt_name_equal(b, t.prop_name, key_span))) {
             *value = t.value;
             return FDT_OK;
         }
@@ -83,9 +84,9 @@ static fdt_error find_chosen(const struct fdt_blob *b, struct fdt_span *stdout_p
         if (t.kind != FDT_PROP || w.depth != 2 || !in_node) {
             continue;
         }
-        if (stdout_path->off == 0 && fdt_span_is(b, t.name, "stdout-path")) {
+        if (stdout_path->off == 0 && fdt_name_is(b, t.prop_name, "stdout-path")) {
             *stdout_path = t.value;
-        } else if (bootargs->off == 0 && fdt_span_is(b, t.name, "bootargs")) {
+        } else if (bootargs->off == 0 && fdt_name_is(b, t.prop_name, "bootargs")) {
             *bootargs = t.value;
         }
     }

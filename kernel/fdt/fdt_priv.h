@@ -53,6 +53,13 @@ struct fdt_blob {
     uint32_t struct_size; /* version 16: up to the end of FDT_END, found by walking */
     uint32_t strings_off;
     uint32_t strings_size;
+    /*
+     * Offset in the strings block just past its last NUL (0 without one):
+     * a name offset below it starts a string whose NUL lies inside the
+     * block, one at or above it does not (5.5). Found once, so that a
+     * property's name is checked without scanning it.
+     */
+    uint32_t strings_nul_end;
 };
 
 /**
@@ -68,9 +75,14 @@ struct fdt_span {
 /** One token of the structure block, as fdt_walk_next returns it. */
 struct fdt_token {
     uint32_t kind; /* FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP or FDT_END */
-    /* BEGIN_NODE: the node's name in the structure block; PROP: the
-     * property's name in the strings block. Without the NUL. */
+    /* BEGIN_NODE only: the node's name in the structure block, without the NUL. */
     struct fdt_span name;
+    /*
+     * PROP only: the offset of the property's name, a string in the strings
+     * block whose NUL lies inside the block (its length is not measured:
+     * compare it with fdt_name_is / fdt_name_equal, which stop at its NUL).
+     */
+    uint32_t prop_name;
     struct fdt_span value; /* PROP only: the value in the structure block */
 };
 
@@ -129,6 +141,15 @@ fdt_error fdt_walk_next(struct fdt_walk *w, struct fdt_token *tok);
 
 /** Whether the bytes of s are exactly those of the string lit (without its NUL). */
 bool fdt_span_is(const struct fdt_blob *b, struct fdt_span s, const char *lit);
+
+/**
+ * Whether the property name at off (fdt_token.prop_name) is the string lit.
+ * Reads no further than the name's NUL.
+ */
+bool fdt_name_is(const struct fdt_blob *b, uint32_t off, const char *lit);
+
+/** Whether the property name at off (fdt_token.prop_name) has exactly the bytes of s. */
+bool fdt_name_equal(const struct fdt_blob *b, uint32_t off, struct fdt_span s);
 
 /** Whether the bytes of a and c are the same. */
 bool fdt_span_equal(const struct fdt_blob *b, struct fdt_span a, struct fdt_span c);
