@@ -193,12 +193,22 @@ static fdt_error read_rsvmap(const struct fdt_blob *b, struct fdt_platform *out)
     return FDT_OK;
 }
 
-/** Sets every byte of *out to zero (a plain loop: no memset in the freestanding kernel). */
+_Static_assert(sizeof(struct fdt_platform) % 8 == 0 && _Alignof(struct fdt_platform) == 8,
+               "platform_zero clears fdt_platform 8 bytes at a time");
+
+/**
+ * Sets every byte of *out to zero (a plain loop: no memset in the
+ * freestanding kernel). Eight byte stores to an 8-aligned group, which the
+ * compiler merges into one 64-bit store: a byte at a time it made 2-byte
+ * stores, 10,000 instructions for this 5 KiB struct at boot.
+ */
 static void platform_zero(struct fdt_platform *out)
 {
-    unsigned char *p = (unsigned char *)out;
-    for (size_t i = 0; i < sizeof *out; i++) {
-        p[i] = 0;
+    unsigned char *p = (unsigned char *)__builtin_assume_aligned(out, 8);
+    for (size_t i = 0; i < sizeof *out; i += 8) {
+        for (size_t j = 0; j < 8; j++) {
+            p[i + j] = 0;
+        }
     }
 }
 

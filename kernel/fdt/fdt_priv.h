@@ -163,9 +163,6 @@ fdt_error fdt_prop_check_string(const struct fdt_blob *b, struct fdt_span v);
 /** The first string of the checked string list v, without its NUL. */
 struct fdt_span fdt_prop_first_string(const struct fdt_blob *b, struct fdt_span v);
 
-/** Whether the checked string list v contains the string lit. */
-bool fdt_prop_has_string(const struct fdt_blob *b, struct fdt_span v, const char *lit);
-
 /** Reads the u32 value v into *out. Returns FDT_OK, or BAD_PROPERTY unless v is 4 bytes. */
 fdt_error fdt_prop_u32(const struct fdt_blob *b, struct fdt_span v, uint32_t *out);
 

@@ -87,21 +87,6 @@ struct fdt_span fdt_prop_first_string(const struct fdt_blob *b, struct fdt_span 
     return s;
 }
 
-bool fdt_prop_has_string(const struct fdt_blob *b, struct fdt_span v, const char *lit)
-{
-    uint32_t start = 0;
-    for (uint32_t i = 0; i < v.len; i++) {
-        if (b->base[v.off + i] == 0) {
-            struct fdt_span s = {v.off + start, i - start};
-            if (fdt_span_is(b, s, lit)) {
-                return true;
-            }
-            start = i + 1;
-        }
-    }
-    return false;
-}
-
 fdt_error fdt_prop_u32(const struct fdt_blob *b, struct fdt_span v, uint32_t *out)
 {
     if (v.len != 4) {
