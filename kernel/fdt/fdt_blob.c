@@ -116,6 +116,7 @@ static fdt_error find_rsv_end(struct fdt_blob *b)
 static void read_layout(const uint8_t *base, struct fdt_blob *b)
 {
     b->base = base;
+    b->aligned = ((uintptr_t)base & 3u) == 0;
     b->totalsize = fdt_read_be32(base + HDR_TOTALSIZE);
     b->rsv_off = fdt_read_be32(base + HDR_OFF_MEM_RSVMAP);
     b->rsv_end = b->rsv_off;

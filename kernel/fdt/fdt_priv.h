@@ -46,6 +46,7 @@ extern "C" {
  */
 struct fdt_blob {
     const uint8_t *base;
+    bool aligned; /* base is 4-byte aligned: structure block words load whole (fdt_struct_word) */
     uint32_t totalsize;
     uint32_t rsv_off; /* memory reservation block */
     uint32_t rsv_end; /* just past its terminating entry */
@@ -104,6 +105,30 @@ struct fdt_walk {
 static inline uint32_t fdt_read_be32(const uint8_t *p)
 {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+/**
+ * The big-endian uint32 at p, which must be 4-byte aligned: one load, and a
+ * byte swap on a little-endian machine.
+ */
+static inline uint32_t fdt_read_be32_aligned(const uint8_t *p)
+{
+    uint32_t v;
+    __builtin_memcpy(&v, __builtin_assume_aligned(p, 4), sizeof v);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+
+/**
+ * The big-endian uint32 at off in b, where off is 4-byte aligned relative to
+ * the blob (every word of the structure block is: the block is): one load
+ * when the blob itself is aligned, as it is at boot; byte loads otherwise.
+ */
+static inline uint32_t fdt_struct_word(const struct fdt_blob *b, uint32_t off)
+{
+    return b->aligned ? fdt_read_be32_aligned(b->base + off) : fdt_read_be32(b->base + off);
 }
 
 /** The big-endian uint64 at p, read a byte at a time (any alignment). */

@@ -42,6 +42,16 @@ static fdt_error read_node(const struct fdt_blob *b, uint32_t off, uint32_t end,
     const uint8_t *name = b->base + off;
     uint32_t room = end - off;
     uint32_t len = 0;
+    /* An aligned blob's name is tested a word at a time while a whole word
+     * fits before end: (w - 0x01010101) & ~w & 0x80808080 is nonzero
+     * exactly when a byte of w is zero. The bytes finish the search. */
+    while (b->aligned && room - len >= 4) {
+        uint32_t w = fdt_read_be32_aligned(name + len);
+        if (((w - 0x01010101u) & ~w & 0x80808080u) != 0) {
+            break;
+        }
+        len += 4;
+    }
     while (len < room && name[len] != 0) {
         len++;
     }
@@ -67,8 +77,8 @@ static fdt_error read_prop(const struct fdt_blob *b, uint32_t off, uint32_t end,
     if (end - off < 8) {
         return FDT_ERR_BAD_STRUCTURE;
     }
-    uint32_t len = fdt_read_be32(b->base + off);
-    uint32_t nameoff = fdt_read_be32(b->base + off + 4);
+    uint32_t len = fdt_struct_word(b, off);
+    uint32_t nameoff = fdt_struct_word(b, off + 4);
     uint64_t value = (uint64_t)off + 8;
     uint64_t after = align4(value + len);
     if (after > end) {
@@ -97,7 +107,7 @@ static fdt_error read_token(const struct fdt_blob *b, uint32_t pos, struct fdt_t
     if (end - pos < 4) {
         return FDT_ERR_BAD_STRUCTURE; /* ran off the block without FDT_END */
     }
-    t->kind = fdt_read_be32(b->base + pos);
+    t->kind = fdt_struct_word(b, pos);
     if (t->kind == FDT_PROP) {
         return read_prop(b, pos + 4, end, t, next);
     }
