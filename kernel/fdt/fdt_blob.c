@@ -116,6 +116,7 @@ static fdt_error find_rsv_end(struct fdt_blob *b)
 static void read_layout(const uint8_t *base, struct fdt_blob *b)
 {
     b->base = base;
+    b->aligned = ((uintptr_t)base & 3u) == 0;
     b->totalsize = fdt_read_be32(base + HDR_TOTALSIZE);
     b->rsv_off = fdt_read_be32(base + HDR_OFF_MEM_RSVMAP);
     b->rsv_end = b->rsv_off;
@@ -123,6 +124,16 @@ static void read_layout(const uint8_t *base, struct fdt_blob *b)
     b->struct_size = fdt_read_be32(base + HDR_SIZE_DT_STRUCT);
     b->strings_off = fdt_read_be32(base + HDR_OFF_DT_STRINGS);
     b->strings_size = fdt_read_be32(base + HDR_SIZE_DT_STRINGS);
+}
+
+/** Sets b->strings_nul_end: the strings block's last NUL, sought from its end. */
+static void find_strings_nul_end(struct fdt_blob *b)
+{
+    uint32_t end = b->strings_size;
+    while (end > 0 && b->base[b->strings_off + end - 1] != 0) {
+        end--;
+    }
+    b->strings_nul_end = end;
 }
 
 /** Checks that every block lies in the blob, aligned, apart from the header and each other. */
@@ -136,6 +147,7 @@ static fdt_error check_layout(struct fdt_blob *b, uint32_t version)
         !block_fits(b, header_size, b->strings_off, b->strings_size, 1)) {
         return FDT_ERR_BAD_LAYOUT;
     }
+    find_strings_nul_end(b); /* before the walk of a version 16 blob reads names */
     if (version < 17) {
         fdt_error e = find_struct_size_v16(b);
         if (e != FDT_OK) {

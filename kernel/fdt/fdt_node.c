@@ -66,12 +66,13 @@
 /** One open node. */
 struct node_state {
     uint32_t flags;
-    uint32_t address_cells; /* its #address-cells, for its children (default 2) */
-    uint32_t size_cells;    /* its #size-cells, for its children (default 1) */
-    uint32_t path_pos;      /* bytes of the stdout path its path matches, or PATH_NONE */
-    uint32_t phandle;       /* its phandle, 0 when it has none */
-    uint32_t irq_parent;    /* its interrupt parent's phandle or IRQ_PARENT_*, set at finish */
-    struct fdt_span reg;    /* property values; absent until seen */
+    uint32_t address_cells;     /* its #address-cells, for its children (default 2) */
+    uint32_t size_cells;        /* its #size-cells, for its children (default 1) */
+    uint32_t path_pos;          /* bytes of the stdout path its path matches, or PATH_NONE */
+    struct fdt_span path_child; /* path_next_component(path_pos): its children's */
+    uint32_t phandle;           /* its phandle, 0 when it has none */
+    uint32_t irq_parent;        /* its interrupt parent's phandle or IRQ_PARENT_*, set at finish */
+    struct fdt_span reg;        /* property values; absent until seen */
     struct fdt_span ranges;
     struct fdt_span interrupts;
     struct fdt_span interrupts_extended;
@@ -122,15 +123,50 @@ struct node_ctx {
 
 /* ---- Properties ------------------------------------------------------- */
 
-/** Whether the checked string list v contains one of up to three literals (NULL = none). */
-static bool has_any(const struct fdt_blob *b, struct fdt_span v, const char *s1, const char *s2,
-                    const char *s3)
+/**
+ * The NODE_* flags that one compatible string s (without its NUL) sets.
+ * Every compatible the kernel knows begins "arm,": a string that does not is
+ * ruled out by its first bytes, and one that does is compared only with the
+ * names that share its fifth byte.
+ */
+static uint32_t compatible_flags(const struct fdt_blob *b, struct fdt_span s)
 {
-    return fdt_prop_has_string(b, v, s1) || (s2 != NULL && fdt_prop_has_string(b, v, s2)) ||
-           (s3 != NULL && fdt_prop_has_string(b, v, s3));
+    const uint8_t *p = b->base + s.off;
+    if (s.len <= 4 || p[0] != 'a' || p[1] != 'r' || p[2] != 'm' || p[3] != ',') {
+        return 0;
+    }
+    struct fdt_span model = {s.off + 4, s.len - 4}; /* after "arm," */
+    switch (p[4]) {
+    case 'p':
+        if (fdt_span_is(b, model, "pl011")) {
+            return NODE_PL011;
+        }
+        if (fdt_span_is(b, model, "psci-1.0") || fdt_span_is(b, model, "psci-0.2")) {
+            return NODE_PSCI_0_2;
+        }
+        return fdt_span_is(b, model, "psci") ? NODE_PSCI : 0;
+    case 'c':
+        return fdt_span_is(b, model, "cortex-a15-gic") || fdt_span_is(b, model, "cortex-a9-gic")
+                   ? NODE_GIC_V2
+                   : 0;
+    case 'g':
+        if (fdt_span_is(b, model, "gic-400")) {
+            return NODE_GIC_V2;
+        }
+        return fdt_span_is(b, model, "gic-v3") ? NODE_GIC_V3 : 0;
+    case 'a':
+        return fdt_span_is(b, model, "armv8-timer") || fdt_span_is(b, model, "armv7-timer")
+                   ? NODE_TIMER
+                   : 0;
+    default:
+        return 0;
+    }
 }
 
-/** Records which of the compatibles we know the string list v names (any entry matches). */
+/**
+ * Records which of the compatibles we know the string list v names (any
+ * entry matches), in one pass over its strings.
+ */
 static fdt_error read_compatible(const struct fdt_blob *b, struct node_state *n, struct fdt_span v)
 {
     fdt_error e = fdt_prop_check_string(b, v);
@@ -138,23 +174,14 @@ static fdt_error read_compatible(const struct fdt_blob *b, struct node_state *n,
         return e;
     }
     n->flags |= NODE_COMPATIBLE;
-    if (has_any(b, v, "arm,pl011", NULL, NULL)) {
-        n->flags |= NODE_PL011;
-    }
-    if (has_any(b, v, "arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic")) {
-        n->flags |= NODE_GIC_V2;
-    }
-    if (has_any(b, v, "arm,gic-v3", NULL, NULL)) {
-        n->flags |= NODE_GIC_V3;
-    }
-    if (has_any(b, v, "arm,armv8-timer", "arm,armv7-timer", NULL)) {
-        n->flags |= NODE_TIMER;
-    }
-    if (has_any(b, v, "arm,psci-1.0", "arm,psci-0.2", NULL)) {
-        n->flags |= NODE_PSCI_0_2;
-    }
-    if (has_any(b, v, "arm,psci", NULL, NULL)) {
-        n->flags |= NODE_PSCI;
+    const uint8_t *p = b->base + v.off;
+    uint32_t start = 0;
+    for (uint32_t i = 0; i < v.len; i++) {
+        if (p[i] == 0) {
+            struct fdt_span s = {v.off + start, i - start};
+            n->flags |= compatible_flags(b, s);
+            start = i + 1;
+        }
     }
     return FDT_OK;
 }
@@ -198,49 +225,84 @@ static void read_phandle(const struct fdt_blob *b, struct node_state *n, struct 
     }
 }
 
-/** Records what property t says about node n. */
+/** Records the '#' properties: #address-cells, #size-cells, #interrupt-cells,
+ * #redistributor-regions. */
+static void node_prop_cells(const struct fdt_blob *b, struct node_state *n, uint32_t name,
+                            struct fdt_span v)
+{
+    if (fdt_name_is(b, name, "#address-cells")) {
+        read_cells(b, v, &n->address_cells);
+    } else if (fdt_name_is(b, name, "#size-cells")) {
+        read_cells(b, v, &n->size_cells);
+    } else if (fdt_name_is(b, name, "#interrupt-cells")) {
+        n->interrupt_cells = v;
+        n->flags |= NODE_IRQ_CELLS;
+    } else if (fdt_name_is(b, name, "#redistributor-regions")) {
+        n->redistributor_regions = v;
+    }
+}
+
+/**
+ * Records what property t says about node n. The name is told apart by its
+ * first byte, then compared only with the names that begin with it (each
+ * comparison stops at the first difference): most of a tree's properties
+ * are ones this pass ignores.
+ */
 static fdt_error node_prop(const struct fdt_blob *b, struct node_state *n,
                            const struct fdt_token *t)
 {
-    struct fdt_span name = t->name;
+    uint32_t name = t->prop_name;
     struct fdt_span v = t->value;
-    if (fdt_span_is(b, name, "compatible")) {
-        return read_compatible(b, n, v);
+    switch (b->base[name]) {
+    case 'c':
+        if (fdt_name_is(b, name, "compatible")) {
+            return read_compatible(b, n, v);
+        }
+        if (fdt_name_is(b, name, "clock-frequency")) {
+            n->clock_frequency = v;
+        }
+        return FDT_OK;
+    case 'd':
+        if (fdt_name_is(b, name, "device_type")) {
+            fdt_error e = read_string_flag(b, n, v, "memory", NODE_MEMORY);
+            return e == FDT_OK ? read_string_flag(b, n, v, "cpu", NODE_CPU) : e;
+        }
+        return FDT_OK;
+    case 's':
+        return fdt_name_is(b, name, "status") ? read_status(b, n, v) : FDT_OK;
+    case 'r':
+        if (fdt_name_is(b, name, "reg")) {
+            n->reg = v;
+        } else if (fdt_name_is(b, name, "ranges")) {
+            n->ranges = v;
+        }
+        return FDT_OK;
+    case 'i':
+        if (fdt_name_is(b, name, "interrupts")) {
+            n->interrupts = v;
+        } else if (fdt_name_is(b, name, "interrupts-extended")) {
+            n->interrupts_extended = v;
+        } else if (fdt_name_is(b, name, "interrupt-parent")) {
+            n->interrupt_parent = v;
+        }
+        return FDT_OK;
+    case '#':
+        node_prop_cells(b, n, name, v);
+        return FDT_OK;
+    case 'p':
+    case 'l':
+        if (fdt_name_is(b, name, "phandle") || fdt_name_is(b, name, "linux,phandle")) {
+            read_phandle(b, n, v);
+        }
+        return FDT_OK;
+    case 'm':
+        if (fdt_name_is(b, name, "method")) {
+            n->method = v;
+        }
+        return FDT_OK;
+    default:
+        return FDT_OK;
     }
-    if (fdt_span_is(b, name, "device_type")) {
-        fdt_error e = read_string_flag(b, n, v, "memory", NODE_MEMORY);
-        return e == FDT_OK ? read_string_flag(b, n, v, "cpu", NODE_CPU) : e;
-    }
-    if (fdt_span_is(b, name, "status")) {
-        return read_status(b, n, v);
-    }
-    if (fdt_span_is(b, name, "#address-cells")) {
-        read_cells(b, v, &n->address_cells);
-    } else if (fdt_span_is(b, name, "#size-cells")) {
-        read_cells(b, v, &n->size_cells);
-    } else if (fdt_span_is(b, name, "reg")) {
-        n->reg = v;
-    } else if (fdt_span_is(b, name, "ranges")) {
-        n->ranges = v;
-    } else if (fdt_span_is(b, name, "interrupts")) {
-        n->interrupts = v;
-    } else if (fdt_span_is(b, name, "interrupts-extended")) {
-        n->interrupts_extended = v;
-    } else if (fdt_span_is(b, name, "interrupt-parent")) {
-        n->interrupt_parent = v;
-    } else if (fdt_span_is(b, name, "#interrupt-cells")) {
-        n->interrupt_cells = v;
-        n->flags |= NODE_IRQ_CELLS;
-    } else if (fdt_span_is(b, name, "#redistributor-regions")) {
-        n->redistributor_regions = v;
-    } else if (fdt_span_is(b, name, "phandle") || fdt_span_is(b, name, "linux,phandle")) {
-        read_phandle(b, n, v);
-    } else if (fdt_span_is(b, name, "clock-frequency")) {
-        n->clock_frequency = v;
-    } else if (fdt_span_is(b, name, "method")) {
-        n->method = v;
-    }
-    return FDT_OK;
 }
 
 /* ---- The stdout path -------------------------------------------------- */
@@ -263,22 +325,38 @@ static bool component_matches(const struct fdt_blob *b, struct fdt_span name, st
 }
 
 /**
- * Matches a child named name after parent_pos bytes of the stdout path
- * matched its parent's path. Returns the bytes matched with the child's
- * component, or PATH_NONE.
+ * The component of the stdout path that follows its first pos bytes (those
+ * a node's path matched): the name its children must match. off is 0 when
+ * there is none (pos is PATH_NONE, or the path ends or goes on otherwise
+ * than with '/'). Found once per node on the path, not once per child.
  */
-static uint32_t path_step(const struct node_ctx *c, uint32_t parent_pos, struct fdt_span name)
+static struct fdt_span path_next_component(const struct node_ctx *c, uint32_t pos)
 {
     const struct fdt_span path = c->stdout_path;
     const uint8_t *base = c->blob->base;
-    if (parent_pos == PATH_NONE || parent_pos >= path.len || base[path.off + parent_pos] != '/') {
-        return PATH_NONE;
+    struct fdt_span comp = {0, 0};
+    if (pos == PATH_NONE || pos >= path.len || base[path.off + pos] != '/') {
+        return comp;
     }
-    struct fdt_span comp = {path.off + parent_pos + 1, 0};
-    while (parent_pos + 1 + comp.len < path.len && base[comp.off + comp.len] != '/') {
+    comp.off = path.off + pos + 1; /* not 0: path.off is a value's, past the header */
+    while (pos + 1 + comp.len < path.len && base[comp.off + comp.len] != '/') {
         comp.len++;
     }
-    return component_matches(c->blob, name, comp) ? parent_pos + 1 + comp.len : PATH_NONE;
+    return comp;
+}
+
+/**
+ * Matches a child named name of parent against the stdout path. Returns the
+ * bytes matched with the child's component, or PATH_NONE.
+ */
+static uint32_t path_step(const struct node_ctx *c, const struct node_state *parent,
+                          struct fdt_span name)
+{
+    struct fdt_span comp = parent->path_child;
+    if (comp.off == 0 || !component_matches(c->blob, name, comp)) {
+        return PATH_NONE;
+    }
+    return parent->path_pos + 1 + comp.len;
 }
 
 /* ---- Finishing a node ------------------------------------------------- */
@@ -612,7 +690,7 @@ static fdt_error node_begin(struct node_ctx *c, uint32_t depth, struct fdt_span 
                 return e;
             }
         }
-        path_pos = path_step(c, parent->path_pos, name);
+        path_pos = path_step(c, parent, name);
     }
     struct node_state *n = &c->nodes[depth - 1];
     struct fdt_span absent = {0, 0};
@@ -620,6 +698,7 @@ static fdt_error node_begin(struct node_ctx *c, uint32_t depth, struct fdt_span 
     n->address_cells = 2; /* defaults when the property is absent (2.3.5) */
     n->size_cells = 1;
     n->path_pos = path_pos;
+    n->path_child = path_next_component(c, path_pos);
     n->phandle = 0;
     n->irq_parent = IRQ_PARENT_DEFAULT;
     n->reg = n->ranges = n->interrupts = n->interrupts_extended = absent;

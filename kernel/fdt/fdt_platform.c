@@ -2,10 +2,11 @@
  * fdt_parse_platform: the platform description, read in linear passes over
  * the structure block with no recursion and no allocation.
  *
- *   1. fdt_check: header, layout, every token.
+ *   1. fdt_blob_open: header and layout.
  *   2. /chosen stdout-path, then (if it names an alias) /aliases: the path
  *      of the console node. /chosen usually comes last, so this needs its
- *      own pass before the nodes are read.
+ *      own pass before the nodes are read. That pass walks every token to
+ *      FDT_END, so it is also fdt_check's check of the structure block.
  *   3. The memory reservation block.
  *   4. Every node (fdt_node.c, fdt_node_read_all): a fixed stack holds, for each open depth,
  *      what that node's properties said so far. Properties precede child
@@ -48,7 +49,8 @@ static fdt_error find_top_prop(const struct fdt_blob *b, const char *node, const
         }
         /* Depth 2 properties belong to the last node begun at depth 2. */
         if (t.kind == FDT_PROP && w.depth == 2 && in_node &&
-            (key != NULL ? fdt_span_is(b, t.name, key) : fdt_span_equal(b, t.name, key_span))) {
+            (key != NULL ? fdt_name_is(b, t.prop_name, key)
+                         : fdt_name_equal(b, t.prop_name, key_span))) {
             *value = t.value;
             return FDT_OK;
         }
@@ -82,9 +84,9 @@ static fdt_error find_chosen(const struct fdt_blob *b, struct fdt_span *stdout_p
         if (t.kind != FDT_PROP || w.depth != 2 || !in_node) {
             continue;
         }
-        if (stdout_path->off == 0 && fdt_span_is(b, t.name, "stdout-path")) {
+        if (stdout_path->off == 0 && fdt_name_is(b, t.prop_name, "stdout-path")) {
             *stdout_path = t.value;
-        } else if (bootargs->off == 0 && fdt_span_is(b, t.name, "bootargs")) {
+        } else if (bootargs->off == 0 && fdt_name_is(b, t.prop_name, "bootargs")) {
             *bootargs = t.value;
         }
     }
@@ -191,16 +193,30 @@ static fdt_error read_rsvmap(const struct fdt_blob *b, struct fdt_platform *out)
     return FDT_OK;
 }
 
-/** Sets every byte of *out to zero (a plain loop: no memset in the freestanding kernel). */
+_Static_assert(sizeof(struct fdt_platform) % 8 == 0 && _Alignof(struct fdt_platform) == 8,
+               "platform_zero clears fdt_platform 8 bytes at a time");
+
+/**
+ * Sets every byte of *out to zero (a plain loop: no memset in the
+ * freestanding kernel). Eight byte stores to an 8-aligned group, which the
+ * compiler merges into one 64-bit store: a byte at a time it made 2-byte
+ * stores, 10,000 instructions for this 5 KiB struct at boot.
+ */
 static void platform_zero(struct fdt_platform *out)
 {
-    unsigned char *p = (unsigned char *)out;
-    for (size_t i = 0; i < sizeof *out; i++) {
-        p[i] = 0;
+    unsigned char *p = (unsigned char *)__builtin_assume_aligned(out, 8);
+    for (size_t i = 0; i < sizeof *out; i += 8) {
+        for (size_t j = 0; j < 8; j++) {
+            p[i + j] = 0;
+        }
     }
 }
 
-fdt_error fdt_parse_platform(const void *blob, size_t size, struct fdt_platform *out)
+/* noinline: called once per boot, where inlining gains nothing; kept whole,
+ * the boot profile (bsp/profile_boot.sh) counts the parser's instructions
+ * under its own names rather than its caller's. */
+__attribute__((noinline)) fdt_error fdt_parse_platform(const void *blob, size_t size,
+                                                       struct fdt_platform *out)
 {
     if (out == NULL) {
         return FDT_ERR_NULL;
@@ -210,12 +226,15 @@ fdt_error fdt_parse_platform(const void *blob, size_t size, struct fdt_platform 
     struct fdt_span stdout_value;
     struct fdt_span bootargs;
     struct fdt_span stdout_path;
-    fdt_error e = fdt_check(blob, size, &out->totalsize);
-    if (e == FDT_OK) {
-        e = fdt_blob_open(blob, size, &b);
-    }
+    /* find_chosen walks every token to FDT_END with the same walker as
+     * fdt_check and stops at the first error: together with fdt_blob_open
+     * it is fdt_check, with the same result for every blob. */
+    fdt_error e = fdt_blob_open(blob, size, &b);
     if (e == FDT_OK) {
         e = find_chosen(&b, &stdout_value, &bootargs);
+    }
+    if (e == FDT_OK) {
+        out->totalsize = b.totalsize;
     }
     if (e == FDT_OK) {
         e = find_stdout_path(&b, stdout_value, &stdout_path);

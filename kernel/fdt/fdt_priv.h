@@ -46,6 +46,7 @@ extern "C" {
  */
 struct fdt_blob {
     const uint8_t *base;
+    bool aligned; /* base is 4-byte aligned: structure block words load whole (fdt_struct_word) */
     uint32_t totalsize;
     uint32_t rsv_off; /* memory reservation block */
     uint32_t rsv_end; /* just past its terminating entry */
@@ -53,6 +54,13 @@ struct fdt_blob {
     uint32_t struct_size; /* version 16: up to the end of FDT_END, found by walking */
     uint32_t strings_off;
     uint32_t strings_size;
+    /*
+     * Offset in the strings block just past its last NUL (0 without one):
+     * a name offset below it starts a string whose NUL lies inside the
+     * block, one at or above it does not (5.5). Found once, so that a
+     * property's name is checked without scanning it.
+     */
+    uint32_t strings_nul_end;
 };
 
 /**
@@ -68,9 +76,14 @@ struct fdt_span {
 /** One token of the structure block, as fdt_walk_next returns it. */
 struct fdt_token {
     uint32_t kind; /* FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP or FDT_END */
-    /* BEGIN_NODE: the node's name in the structure block; PROP: the
-     * property's name in the strings block. Without the NUL. */
+    /* BEGIN_NODE only: the node's name in the structure block, without the NUL. */
     struct fdt_span name;
+    /*
+     * PROP only: the offset of the property's name, a string in the strings
+     * block whose NUL lies inside the block (its length is not measured:
+     * compare it with fdt_name_is / fdt_name_equal, which stop at its NUL).
+     */
+    uint32_t prop_name;
     struct fdt_span value; /* PROP only: the value in the structure block */
 };
 
@@ -92,6 +105,30 @@ struct fdt_walk {
 static inline uint32_t fdt_read_be32(const uint8_t *p)
 {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+/**
+ * The big-endian uint32 at p, which must be 4-byte aligned: one load, and a
+ * byte swap on a little-endian machine.
+ */
+static inline uint32_t fdt_read_be32_aligned(const uint8_t *p)
+{
+    uint32_t v;
+    __builtin_memcpy(&v, __builtin_assume_aligned(p, 4), sizeof v);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+
+/**
+ * The big-endian uint32 at off in b, where off is 4-byte aligned relative to
+ * the blob (every word of the structure block is: the block is): one load
+ * when the blob itself is aligned, as it is at boot; byte loads otherwise.
+ */
+static inline uint32_t fdt_struct_word(const struct fdt_blob *b, uint32_t off)
+{
+    return b->aligned ? fdt_read_be32_aligned(b->base + off) : fdt_read_be32(b->base + off);
 }
 
 /** The big-endian uint64 at p, read a byte at a time (any alignment). */
@@ -130,6 +167,15 @@ fdt_error fdt_walk_next(struct fdt_walk *w, struct fdt_token *tok);
 /** Whether the bytes of s are exactly those of the string lit (without its NUL). */
 bool fdt_span_is(const struct fdt_blob *b, struct fdt_span s, const char *lit);
 
+/**
+ * Whether the property name at off (fdt_token.prop_name) is the string lit.
+ * Reads no further than the name's NUL.
+ */
+bool fdt_name_is(const struct fdt_blob *b, uint32_t off, const char *lit);
+
+/** Whether the property name at off (fdt_token.prop_name) has exactly the bytes of s. */
+bool fdt_name_equal(const struct fdt_blob *b, uint32_t off, struct fdt_span s);
+
 /** Whether the bytes of a and c are the same. */
 bool fdt_span_equal(const struct fdt_blob *b, struct fdt_span a, struct fdt_span c);
 
@@ -141,9 +187,6 @@ fdt_error fdt_prop_check_string(const struct fdt_blob *b, struct fdt_span v);
 
 /** The first string of the checked string list v, without its NUL. */
 struct fdt_span fdt_prop_first_string(const struct fdt_blob *b, struct fdt_span v);
-
-/** Whether the checked string list v contains the string lit. */
-bool fdt_prop_has_string(const struct fdt_blob *b, struct fdt_span v, const char *lit);
 
 /** Reads the u32 value v into *out. Returns FDT_OK, or BAD_PROPERTY unless v is 4 bytes. */
 fdt_error fdt_prop_u32(const struct fdt_blob *b, struct fdt_span v, uint32_t *out);

@@ -31,6 +31,32 @@ bool fdt_span_is(const struct fdt_blob *b, struct fdt_span s, const char *lit)
     return lit[i] == '\0';
 }
 
+bool fdt_name_is(const struct fdt_blob *b, uint32_t off, const char *lit)
+{
+    /* Stops at the first difference: at the latest the name's NUL (a
+     * mismatch, or the end of lit as well). */
+    const uint8_t *name = b->base + off;
+    for (uint32_t i = 0;; i++) {
+        if (name[i] != (uint8_t)lit[i]) {
+            return false;
+        }
+        if (name[i] == 0) {
+            return true;
+        }
+    }
+}
+
+bool fdt_name_equal(const struct fdt_blob *b, uint32_t off, struct fdt_span s)
+{
+    const uint8_t *name = b->base + off;
+    for (uint32_t i = 0; i < s.len; i++) {
+        if (name[i] == 0 || name[i] != b->base[s.off + i]) {
+            return false;
+        }
+    }
+    return name[s.len] == 0; /* bytes 0 .. s.len - 1 are not its NUL: it lies at s.len or later */
+}
+
 bool fdt_span_equal(const struct fdt_blob *b, struct fdt_span a, struct fdt_span c)
 {
     if (a.len != c.len) {
@@ -59,21 +85,6 @@ struct fdt_span fdt_prop_first_string(const struct fdt_blob *b, struct fdt_span 
         s.len++;
     }
     return s;
-}
-
-bool fdt_prop_has_string(const struct fdt_blob *b, struct fdt_span v, const char *lit)
-{
-    uint32_t start = 0;
-    for (uint32_t i = 0; i < v.len; i++) {
-        if (b->base[v.off + i] == 0) {
-            struct fdt_span s = {v.off + start, i - start};
-            if (fdt_span_is(b, s, lit)) {
-                return true;
-            }
-            start = i + 1;
-        }
-    }
-    return false;
 }
 
 fdt_error fdt_prop_u32(const struct fdt_blob *b, struct fdt_span v, uint32_t *out)

@@ -513,6 +513,91 @@ TEST(BuiltTest, CompatibleMatchesAnyEntry)
     EXPECT_EQ(Parse(Minimal(p, near)), FDT_ERR_NO_UART);
 }
 
+TEST(BuiltTest, EveryKnownCompatibleMatchesAndNoNearMissDoes)
+{
+    // compatible_flags tells the known strings apart by their first five
+    // bytes before comparing whole strings: each one, alone, must still
+    // match, and strings that share a beginning with one must not.
+    auto gic = [](const std::string &compatible) {
+        Parts p;
+        p.gic = false;
+        Extra extra = [compatible](FdtBuilder &b) {
+            b.Begin("intc").Strs("compatible", {"", compatible});
+            b.Cells("reg", {0, 0x08000000, 0, 0x10000, 0, 0x08010000, 0, 0x10000}).End();
+        };
+        fdt_platform out;
+        fdt_error e = Parse(Minimal(p, extra), &out);
+        return e == FDT_OK ? static_cast<int>(out.gic_version) : -static_cast<int>(e);
+    };
+    EXPECT_EQ(gic("arm,cortex-a15-gic"), FDT_GIC_V2);
+    EXPECT_EQ(gic("arm,cortex-a9-gic"), FDT_GIC_V2);
+    EXPECT_EQ(gic("arm,gic-400"), FDT_GIC_V2);
+    EXPECT_EQ(gic("arm,gic-v3"), FDT_GIC_V3);
+    for (const char *near :
+         {"arm,gic-40", "arm,gic-4000", "arm,gic-v2", "arm,cortex-a15-gi", "arm,cortex-a9", "arm,",
+          "arm", "xarm,gic-400", "arm;gic-400", "Arm,gic-400", "arm,gic-v3 ", "arm,pl011"}) {
+        EXPECT_EQ(gic(near), -FDT_ERR_NO_GIC) << near;
+    }
+    auto timer = [](const std::string &compatible) {
+        Parts p;
+        p.timer = false;
+        Extra extra = [compatible](FdtBuilder &b) {
+            b.Begin("timer").Str("compatible", compatible);
+            b.Cells("interrupts", {1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4}).End();
+        };
+        return Parse(Minimal(p, extra));
+    };
+    EXPECT_EQ(timer("arm,armv7-timer"), FDT_OK);
+    EXPECT_EQ(timer("arm,armv8-timer"), FDT_OK);
+    EXPECT_EQ(timer("arm,armv8-time"), FDT_ERR_NO_TIMER);
+    EXPECT_EQ(timer("arm,armv9-timer"), FDT_ERR_NO_TIMER);
+    auto psci = [](const std::string &compatible, fdt_platform *out) {
+        Parts p;
+        p.psci = false;
+        Extra extra = [compatible](FdtBuilder &b) {
+            b.Begin("psci").Str("compatible", compatible).Str("method", "smc").End();
+        };
+        return Parse(Minimal(p, extra), out);
+    };
+    fdt_platform out;
+    for (const char *v02 : {"arm,psci-1.0", "arm,psci-0.2"}) {
+        ASSERT_EQ(psci(v02, &out), FDT_OK) << v02;
+        EXPECT_EQ(out.psci_conduit, uint32_t{FDT_PSCI_SMC}) << v02;
+        EXPECT_EQ(out.psci_system_off, 0x84000008u) << v02;
+    }
+    ASSERT_EQ(psci("arm,psci", &out), FDT_OK);
+    EXPECT_EQ(out.psci_conduit, uint32_t{FDT_PSCI_SMC});
+    EXPECT_EQ(out.psci_system_off, 0u);
+    for (const char *near : {"arm,psci-0.3", "arm,psc", "arm,psci-", "arm,psci-1.00"}) {
+        ASSERT_EQ(psci(near, &out), FDT_OK) << near;
+        EXPECT_EQ(out.psci_conduit, uint32_t{FDT_PSCI_NONE}) << near;
+    }
+}
+
+TEST(BuiltTest, PropertiesNamedLikeOnesWeReadAreIgnored)
+{
+    // node_prop tells names apart by their first byte, then whole names:
+    // names that begin like reg, compatible or #size-cells are not them.
+    Parts p;
+    p.uart = false;
+    Extra extra = [](FdtBuilder &b) {
+        b.Begin("pl011@9000000").Str("compatible-x", "arm,pl011");
+        b.Cells("reg", {0, 0x09000000, 0, 0x1000}).End();
+    };
+    Extra root = [](FdtBuilder &b) {
+        b.Cells("#address-cells", {2}).Cells("#size-cells", {2});
+        b.Cells("#size-cellsx", {3}).Cells("#address-cell", {3}).Cells("#size", {3});
+    };
+    EXPECT_EQ(Parse(Minimal(p, extra, root)), FDT_ERR_NO_UART);
+    Extra regs = [](FdtBuilder &b) {
+        b.Begin("x").Str("compatible", "vendor,x").Prop("regs", {1}).Prop("re", {1}).End();
+        b.Begin("y").Str("status", "okay").Str("statuses", "disabled").End();
+    };
+    fdt_platform out;
+    ASSERT_EQ(Parse(Minimal(Parts(), regs, root), &out), FDT_OK);
+    ExpectRange(out.uart, 0x09000000, 0x1000);
+}
+
 // ---- GIC, timer, PSCI, CPUs ------------------------------------------------
 
 TEST(BuiltTest, GicNeedsTwoRegEntries)

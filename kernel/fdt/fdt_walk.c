@@ -20,9 +20,9 @@
 #include "kernel/fdt/fdt_priv.h"
 
 /** The offset just past the structure block (fits in 32 bits: it is <= totalsize). */
-static uint64_t struct_end(const struct fdt_blob *b)
+static uint32_t struct_end(const struct fdt_blob *b)
 {
-    return (uint64_t)b->struct_off + b->struct_size;
+    return b->struct_off + b->struct_size;
 }
 
 /** x rounded up to the next multiple of 4 (token alignment, 5.4.1). */
@@ -32,29 +32,30 @@ static uint64_t align4(uint64_t x)
 }
 
 /**
- * Looks for the NUL that ends the string starting at off, before end.
- * Returns whether there is one, with the string's length in *len.
+ * Reads the name of a BEGIN_NODE whose data starts at off (<= end, the
+ * block's end): it must end with a NUL, padded to 4 bytes, inside the block.
+ * *next gets the following token.
  */
-static bool find_nul(const uint8_t *base, uint64_t off, uint64_t end, uint32_t *len)
+static fdt_error read_node(const struct fdt_blob *b, uint32_t off, uint32_t end,
+                           struct fdt_token *t, uint32_t *next)
 {
-    for (uint64_t i = off; i < end; i++) {
-        if (base[i] == 0) {
-            *len = (uint32_t)(i - off);
-            return true;
+    const uint8_t *name = b->base + off;
+    uint32_t room = end - off;
+    uint32_t len = 0;
+    /* An aligned blob's name is tested a word at a time while a whole word
+     * fits before end: (w - 0x01010101) & ~w & 0x80808080 is nonzero
+     * exactly when a byte of w is zero. The bytes finish the search. */
+    while (b->aligned && room - len >= 4) {
+        uint32_t w = fdt_read_be32_aligned(name + len);
+        if (((w - 0x01010101u) & ~w & 0x80808080u) != 0) {
+            break;
         }
+        len += 4;
     }
-    return false;
-}
-
-/** Reads the name of a BEGIN_NODE whose data starts at off; *next gets the following token. */
-static fdt_error read_node(const struct fdt_blob *b, uint32_t off, struct fdt_token *t,
-                           uint32_t *next)
-{
-    uint64_t end = struct_end(b);
-    uint32_t len;
-    if (!find_nul(b->base, off, end, &len)) {
-        return FDT_ERR_BAD_STRUCTURE;
+    while (len < room && name[len] != 0) {
+        len++;
     }
+    /* Without a NUL, len == room and after > end. */
     uint64_t after = align4((uint64_t)off + len + 1);
     if (after > end) {
         return FDT_ERR_BAD_STRUCTURE;
@@ -65,59 +66,53 @@ static fdt_error read_node(const struct fdt_blob *b, uint32_t off, struct fdt_to
     return FDT_OK;
 }
 
-/** Finds a property's name at nameoff in the strings block (5.5). */
-static fdt_error read_prop_name(const struct fdt_blob *b, uint32_t nameoff, struct fdt_span *name)
+/**
+ * Reads a PROP whose data (len, nameoff, value) starts at off (<= end);
+ * *next gets the following token. The name's NUL must lie in the strings
+ * block (5.5): nameoff below strings_nul_end, no scan needed.
+ */
+static fdt_error read_prop(const struct fdt_blob *b, uint32_t off, uint32_t end,
+                           struct fdt_token *t, uint32_t *next)
 {
-    if (nameoff >= b->strings_size) {
-        return FDT_ERR_BAD_STRING;
-    }
-    uint64_t start = (uint64_t)b->strings_off + nameoff;
-    uint64_t end = (uint64_t)b->strings_off + b->strings_size;
-    if (!find_nul(b->base, start, end, &name->len)) {
-        return FDT_ERR_BAD_STRING;
-    }
-    name->off = (uint32_t)start;
-    return FDT_OK;
-}
-
-/** Reads a PROP whose data (len, nameoff, value) starts at off; *next gets the following token. */
-static fdt_error read_prop(const struct fdt_blob *b, uint32_t off, struct fdt_token *t,
-                           uint32_t *next)
-{
-    uint64_t end = struct_end(b);
-    if ((uint64_t)off + 8 > end) {
+    if (end - off < 8) {
         return FDT_ERR_BAD_STRUCTURE;
     }
-    uint32_t len = fdt_read_be32(b->base + off);
-    uint32_t nameoff = fdt_read_be32(b->base + off + 4);
+    uint32_t len = fdt_struct_word(b, off);
+    uint32_t nameoff = fdt_struct_word(b, off + 4);
     uint64_t value = (uint64_t)off + 8;
     uint64_t after = align4(value + len);
     if (after > end) {
         return FDT_ERR_BAD_STRUCTURE;
     }
+    if (nameoff >= b->strings_nul_end) {
+        return FDT_ERR_BAD_STRING;
+    }
+    t->prop_name = b->strings_off + nameoff;
     t->value.off = (uint32_t)value;
     t->value.len = len;
     *next = (uint32_t)after;
-    return read_prop_name(b, nameoff, &t->name);
+    return FDT_OK;
 }
 
-/** Reads and checks the token at pos, whatever its place in the grammar. */
+/** Reads and checks the token at pos (<= end), whatever its place in the grammar. */
 static fdt_error read_token(const struct fdt_blob *b, uint32_t pos, struct fdt_token *t,
                             uint32_t *next)
 {
+    uint32_t end = struct_end(b);
     t->name.off = 0;
     t->name.len = 0;
+    t->prop_name = 0;
     t->value.off = 0;
     t->value.len = 0;
-    if ((uint64_t)pos + 4 > struct_end(b)) {
+    if (end - pos < 4) {
         return FDT_ERR_BAD_STRUCTURE; /* ran off the block without FDT_END */
     }
-    t->kind = fdt_read_be32(b->base + pos);
-    if (t->kind == FDT_BEGIN_NODE) {
-        return read_node(b, pos + 4, t, next);
-    }
+    t->kind = fdt_struct_word(b, pos);
     if (t->kind == FDT_PROP) {
-        return read_prop(b, pos + 4, t, next);
+        return read_prop(b, pos + 4, end, t, next);
+    }
+    if (t->kind == FDT_BEGIN_NODE) {
+        return read_node(b, pos + 4, end, t, next);
     }
     if (t->kind == FDT_END_NODE || t->kind == FDT_NOP || t->kind == FDT_END) {
         *next = pos + 4;
@@ -180,12 +175,14 @@ void fdt_walk_init(struct fdt_walk *w, const struct fdt_blob *b)
 
 fdt_error fdt_walk_next(struct fdt_walk *w, struct fdt_token *tok)
 {
-    /* Each round moves pos forward by at least 4 inside the block: the loop ends. */
+    /* Each round moves pos forward by at least 4 inside the block: the loop
+     * ends. pos never passes the block's end (read_token checks each next). */
     for (;;) {
         if (w->ended) {
             tok->kind = FDT_END;
             tok->name.off = 0;
             tok->name.len = 0;
+            tok->prop_name = 0;
             tok->value.off = 0;
             tok->value.len = 0;
             return FDT_OK;
