@@ -55,10 +55,17 @@ filegroup(
     data = [":llvm_libs"],
 )
 
-# llvm-nm alone, for tools/profile_boot.sh.
+# llvm-nm alone, for bsp/profile_boot.sh and bsp/size.sh.
 filegroup(
     name = "llvm_nm",
     srcs = [_BIN + "llvm-nm"],
+    data = [":llvm_libs"],
+)
+
+# llvm-objdump alone, for bsp/profile_bench.sh.
+filegroup(
+    name = "llvm_objdump",
+    srcs = [_BIN + "llvm-objdump"],
     data = [":llvm_libs"],
 )
 

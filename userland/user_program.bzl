@@ -24,7 +24,7 @@ load("//platforms:transition.bzl", "platform_file")
 
 _LINKER_SCRIPT = "//userland:user.ld"
 
-def user_program(name, srcs, deps = [], visibility = None, testonly = False):
+def user_program(name, srcs, deps = [], visibility = None, testonly = False, base = None):
     """Declares the user program `name` and its host-side file `name`_elf.
 
     Args:
@@ -33,6 +33,7 @@ def user_program(name, srcs, deps = [], visibility = None, testonly = False):
       deps: libraries beyond //userland/libsys, which is always linked.
       visibility: of `<name>_elf`; the cc_binary stays private to the package.
       testonly: as for any rule.
+      base: the address of its text, a page-aligned hex string (default 0x400000).
     """
     cc_binary(
         name = name,
@@ -48,7 +49,7 @@ def user_program(name, srcs, deps = [], visibility = None, testonly = False):
             # The kernel hashes an image (SHA-256) each time it loads one:
             # debug sections were two thirds of every file, never loaded.
             "-Wl,--strip-debug",
-        ],
+        ] + (["-Wl,--defsym=__user_base=" + base] if base else []),
         target_compatible_with = [
             "@platforms//cpu:aarch64",
             "@platforms//os:none",
