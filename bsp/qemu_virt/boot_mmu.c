@@ -5,6 +5,7 @@
 
 #include "bsp/qemu_virt/board.h"
 #include "bsp/qemu_virt/memory_map.h"
+#include "bsp/qemu_virt/mmu_off.h"
 #include "bsp/qemu_virt/pl011.h"
 #include "hal/aarch64/idreg.h"
 #include "hal/aarch64/pt.h"
@@ -19,16 +20,19 @@
  * was loaded at, while the code is linked in the upper half. C compiles
  * global accesses to PC-relative adrp/add pairs, so &symbol yields the
  * PHYSICAL address here; a virtual address is that plus kimage_offset.
+ * Every static this code (and all it calls) touches is MMU_OFF_BSS
+ * (mmu_off.h): .bss proper is zeroed only once the MMU is on.
  */
 
-/* Tables for the boot mappings, from .bss (zeroed by start.S). */
+/* Pages for the boot tables: kernel.ld's .boot_tables, as many pages as
+ * it reserves, not zeroed (pt zeroes each table it takes). */
 #define BOOT_TABLE_PAGES 64
-static uint8_t boot_tables[BOOT_TABLE_PAGES][4096] __attribute__((aligned(4096)));
-static paddr_t boot_table_frames[BOOT_TABLE_PAGES];
+extern char __boot_tables_start[], __boot_tables_end[];
+static paddr_t boot_table_frames[BOOT_TABLE_PAGES] MMU_OFF_BSS;
 
-struct fdt_platform boot_platform;
-uint64_t boot_dtb_phys;
-uint64_t boot_kimage_offset;
+struct fdt_platform boot_platform MMU_OFF_BSS;
+uint64_t boot_dtb_phys MMU_OFF_BSS;
+uint64_t boot_kimage_offset MMU_OFF_BSS;
 
 extern char __image_start[], __image_end[];
 extern char __text_start[], __text_end[];
@@ -77,6 +81,12 @@ static void *boot_launder(void *pointer)
 static uint64_t boot_page_up(uint64_t value)
 {
     return (value + 4095) & ~4095ull;
+}
+
+/* The physical address of boot table page i (BOOT_TABLE_PAGES: the end). */
+static uint64_t boot_table_pa(size_t i)
+{
+    return boot_pa(__boot_tables_start) + (uint64_t)i * 4096;
 }
 
 /* The blob QEMU generates lies below the image; read no further. */
@@ -192,8 +202,11 @@ void boot_mmu_setup(uint64_t dtb, uint64_t kimage_offset)
     boot_kimage_offset = kimage_offset;
     boot_read_device_tree(dtb);
 
+    if (boot_table_pa(BOOT_TABLE_PAGES) != boot_pa(__boot_tables_end)) {
+        boot_fail("boot page tables", "kernel.ld reserves other than BOOT_TABLE_PAGES pages");
+    }
     for (uint32_t i = 0; i < BOOT_TABLE_PAGES; i++) {
-        boot_table_frames[i] = paddr_make(boot_pa((const char *)boot_tables[i]));
+        boot_table_frames[i] = paddr_make(boot_table_pa(i));
     }
     struct pt_pool pool;
     pool.frames = boot_launder(boot_table_frames);
