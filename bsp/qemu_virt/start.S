@@ -26,8 +26,8 @@
  * the MMU off, data accesses are Device-nGnRnE, so stores go straight to
  * memory, past caches that may still hold lines of that memory from
  * before (firmware, an earlier kernel). So what this path writes with the
- * MMU off, and only that -- the boot stack, .bss.mmu-off and the boot
- * tables -- has its lines
+ * MMU off, and only that -- the boot stack, .bss.mmu-off and the table
+ * pages boot_mmu_setup() uses (it maintains those itself) -- has its lines
  * invalidated before it is written (no dirty line written back over it)
  * and again before the MMU is on (no stale line hiding it from cacheable
  * reads). .bss is zeroed only once the MMU and caches are on and is never
@@ -247,12 +247,10 @@ _start:
     add     x0, x0, :lo12:__stack_top
     mov     sp, x0
 
-    /* The boot stack, .bss.mmu-off and the boot tables are written with
-     * the MMU off: no line from before may be written back over them (see
-     * the top). */
+    /* The boot stack and .bss.mmu-off are written with the MMU off: no
+     * line from before may be written back over them (see the top). */
     DCACHE_INVAL_POC __stack_bottom, __stack_top
     DCACHE_INVAL_POC __mmu_off_bss_start, __mmu_off_bss_end
-    DCACHE_INVAL_POC __boot_tables_start, __boot_tables_end
 
     /* Zero .bss.mmu-off, 64 bytes per iteration (four pairs), then the
      * tail 8 bytes at a time. kernel.ld makes its bounds 8-byte aligned,
@@ -298,16 +296,15 @@ _start:
     ldr     x1, =KIMAGE_OFFSET
     bl      boot_mmu_setup
 
-    /* The stack, .bss.mmu-off and the tables went to memory: drop any
-     * line of them loaded meanwhile, before cacheable reads (the table
-     * walker's among them). DMB SY first: the stores were to Device
+    /* The stack and .bss.mmu-off went to memory: drop any line of them
+     * loaded meanwhile, before cacheable reads (boot_mmu_setup has done
+     * the same for its tables). DMB SY first: the stores were to Device
      * memory, which DC IVAC is ordered after only through a barrier (Arm
      * ARM, "Ordering and completion of data and instruction cache
      * instructions"); Linux's head.S has the same. */
     dmb     sy
     DCACHE_INVAL_POC __stack_bottom, __stack_top
     DCACHE_INVAL_POC __mmu_off_bss_start, __mmu_off_bss_end
-    DCACHE_INVAL_POC __boot_tables_start, __boot_tables_end
 
     /* MMU on: SCTLR_EL1.M (bit 0), data cache C (bit 2), SP alignment
      * check SA (bit 3), instruction cache I (bit 12), and WXN (bit 19):
