@@ -5,7 +5,9 @@
 
 #include "bsp/qemu_virt/board.h"
 #include "bsp/qemu_virt/memory_map.h"
+#include "bsp/qemu_virt/mmu_off.h"
 #include "bsp/qemu_virt/pl011.h"
+#include "hal/aarch64/cache.h"
 #include "hal/aarch64/idreg.h"
 #include "hal/aarch64/pt.h"
 #include "hal/addr.h"
@@ -19,16 +21,20 @@
  * was loaded at, while the code is linked in the upper half. C compiles
  * global accesses to PC-relative adrp/add pairs, so &symbol yields the
  * PHYSICAL address here; a virtual address is that plus kimage_offset.
+ * Every static this code (and all it calls) touches is MMU_OFF_BSS
+ * (mmu_off.h): .bss proper is zeroed only once the MMU is on.
  */
 
-/* Tables for the boot mappings, from .bss (zeroed by start.S). */
+/* Pages for the boot tables: kernel.ld's .boot_tables, as many pages as
+ * it reserves, neither zeroed nor maintained by start.S (see
+ * boot_tables_prepare). */
 #define BOOT_TABLE_PAGES 64
-static uint8_t boot_tables[BOOT_TABLE_PAGES][4096] __attribute__((aligned(4096)));
-static paddr_t boot_table_frames[BOOT_TABLE_PAGES];
+extern char __boot_tables_start[], __boot_tables_end[];
+static paddr_t boot_table_frames[BOOT_TABLE_PAGES] MMU_OFF_BSS;
 
-struct fdt_platform boot_platform;
-uint64_t boot_dtb_phys;
-uint64_t boot_kimage_offset;
+struct fdt_platform boot_platform MMU_OFF_BSS;
+uint64_t boot_dtb_phys MMU_OFF_BSS;
+uint64_t boot_kimage_offset MMU_OFF_BSS;
 
 extern char __image_start[], __image_end[];
 extern char __text_start[], __text_end[];
@@ -79,6 +85,52 @@ static uint64_t boot_page_up(uint64_t value)
     return (value + 4095) & ~4095ull;
 }
 
+/* The physical address of boot table page i (BOOT_TABLE_PAGES: the end). */
+static uint64_t boot_table_pa(size_t i)
+{
+    return boot_pa(__boot_tables_start) + (uint64_t)i * 4096;
+}
+
+/*
+ * Invalidates the data cache lines of [start, end) to the point of
+ * coherency, then waits for that to complete: start.S's DCACHE_INVAL_POC
+ * (the reasons are there), for table pages. DC IVAC per line of the
+ * smallest data cache line size (CTR_EL0.DminLine); with the MMU off a
+ * virtual address is the physical one. DSB SY: the invalidation completes
+ * before any access after it (Arm ARM, "Ordering and completion of data
+ * and instruction cache instructions").
+ */
+static void boot_dcache_inval_poc(uint64_t start, uint64_t end)
+{
+    uint64_t ctr;
+    __asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+    uint64_t line = cache_dline(ctr);
+    for (uint64_t va = start & ~(uint64_t)(line - 1); va < end; va += line) {
+        __asm__ volatile("dc ivac, %0" ::"r"(va) : "memory");
+    }
+    __asm__ volatile("dsb sy" ::: "memory");
+}
+
+/*
+ * Lets the pool hand out at least `needed` more pages, invalidating them
+ * first. The tables are written with the MMU off, Non-cacheable, so no
+ * data cache may hold a line of a page by then: a dirty one (firmware's,
+ * an earlier kernel's) could be written back over the tables at any
+ * moment. pt takes pool pages in order, so pages [0, pool->count) are the
+ * invalidated ones; keeping pool->count there means pt cannot take any
+ * other, and only the pages the tables can use are invalidated (plus the
+ * slack of pt_tables_needed, an upper bound), not all BOOT_TABLE_PAGES.
+ * Past BOOT_TABLE_PAGES, pt_map reports PT_ERR_NO_TABLES.
+ */
+static void boot_tables_prepare(struct pt_pool *pool, size_t needed)
+{
+    size_t want = needed < BOOT_TABLE_PAGES - pool->used ? pool->used + needed : BOOT_TABLE_PAGES;
+    if (want > pool->count) {
+        boot_dcache_inval_poc(boot_table_pa(pool->count), boot_table_pa(want));
+        pool->count = want;
+    }
+}
+
 /* The blob QEMU generates lies below the image; read no further. */
 static uint64_t boot_dtb_readable(uint64_t dtb)
 {
@@ -106,8 +158,9 @@ static void boot_map(struct pt_pool *pool, paddr_t root, uint64_t va, uint64_t p
     if (size == 0) {
         return;
     }
-    pt_result r =
-        pt_map(pool, root, vaddr_make(va), paddr_make(pa), boot_page_up(size), perm, mem, true);
+    uint64_t bytes = boot_page_up(size);
+    boot_tables_prepare(pool, pt_tables_needed(vaddr_make(va), paddr_make(pa), bytes, true));
+    pt_result r = pt_map(pool, root, vaddr_make(va), paddr_make(pa), bytes, perm, mem, true);
     if (r != PT_OK) {
         kprintf("basalt: cannot map %s at 0x%016llx (0x%llx bytes)\n", what, (unsigned long long)va,
                 (unsigned long long)size);
@@ -192,15 +245,19 @@ void boot_mmu_setup(uint64_t dtb, uint64_t kimage_offset)
     boot_kimage_offset = kimage_offset;
     boot_read_device_tree(dtb);
 
+    if (boot_table_pa(BOOT_TABLE_PAGES) != boot_pa(__boot_tables_end)) {
+        boot_fail("boot page tables", "kernel.ld reserves other than BOOT_TABLE_PAGES pages");
+    }
     for (uint32_t i = 0; i < BOOT_TABLE_PAGES; i++) {
-        boot_table_frames[i] = paddr_make(boot_pa((const char *)boot_tables[i]));
+        boot_table_frames[i] = paddr_make(boot_table_pa(i));
     }
     struct pt_pool pool;
     pool.frames = boot_launder(boot_table_frames);
-    pool.count = BOOT_TABLE_PAGES;
+    pool.count = 0; /* none invalidated yet: boot_tables_prepare */
     pool.used = 0;
     pool.phys_to_virt = 0;
     paddr_t root1, root0;
+    boot_tables_prepare(&pool, 2);
     if (pt_new_root(&pool, &root1) != PT_OK || pt_new_root(&pool, &root0) != PT_OK) {
         boot_fail("boot page tables", "no table pages");
     }
@@ -212,7 +269,15 @@ void boot_mmu_setup(uint64_t dtb, uint64_t kimage_offset)
              PT_MEM_NORMAL, "boot identity map");
 
     /* Tables are written with the MMU and caches off, straight to memory:
-     * the walker reads them from there once the MMU is on. */
+     * the walker reads them from there once the MMU is on (TCR_EL1 makes
+     * its reads cacheable), so no line of them may be in a data cache
+     * then, not even a clean one loaded since boot_tables_prepare. Only the
+     * pages the tables use: pool.used. DMB SY first: with the MMU off the
+     * stores are to Device memory, which DC IVAC is ordered after only
+     * through a barrier (Arm ARM, "Ordering and completion of data and
+     * instruction cache instructions"). */
+    __asm__ volatile("dmb sy" ::: "memory");
+    boot_dcache_inval_poc(boot_table_pa(0), boot_table_pa(pool.used));
     __asm__ volatile("msr mair_el1, %0\n\t"
                      "msr tcr_el1, %1\n\t"
                      "msr ttbr0_el1, %2\n\t"

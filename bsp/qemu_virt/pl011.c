@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bsp/qemu_virt/mmu_off.h"
 #include "hal/console.h"
 
 /* Register offsets (PL011 TRM, DDI 0183, Table 3-1). */
@@ -29,8 +30,9 @@
 /* UARTICR: writing 1 clears an interrupt; bits 10:0 are all of them. */
 #define UARTICR_ALL 0x7ffu
 
-/* Register block of the UART in use, 0 until pl011_init. */
-static uintptr_t pl011_base;
+/* Register block of the UART in use, 0 until pl011_init. Set and used
+ * with the MMU off (boot_mmu_setup's console). */
+static uintptr_t pl011_base MMU_OFF_BSS;
 
 /**
  * Reads a 32-bit UART register. The volatile access is what keeps the

@@ -9,10 +9,11 @@
  *
  * What it does, running at the physical load address while linked in the
  * upper half (kernel.ld): keeps x0, masks DAIF, drops from EL2 to EL1 if
- * needed, sets up the boot stack, zeroes .bss, installs the vectors at
- * their physical address, calls boot_mmu_setup() (boot_mmu.c) to read the
- * device tree and build the kernel's tables, turns the MMU on, jumps to
- * the upper half, moves the stack and the vectors there and calls
+ * needed, sets up the boot stack, zeroes .bss.mmu-off (the statics the
+ * MMU-off code uses), installs the vectors at their physical address,
+ * calls boot_mmu_setup() (boot_mmu.c) to read the device tree and build
+ * the kernel's tables, turns the MMU on, jumps to the upper half, moves
+ * the stack and the vectors there, zeroes .bss and calls
  *     void bsp_main(uint64_t boot_el, uint64_t dtb);
  * with boot_el the entry exception level (1 or 2). If bsp_main returns, or
  * the entry level is not one this image runs from, the CPU halts.
@@ -20,6 +21,19 @@
  * Until the MMU is on, only PC-relative addressing (adr, adrp) gives
  * usable addresses; a literal "ldr xN, =symbol" gives the link-time
  * (upper-half) address. DAIF stays masked throughout.
+ *
+ * Cache maintenance, as the Linux arm64 boot path does it (head.S): with
+ * the MMU off, data accesses are Device-nGnRnE, so stores go straight to
+ * memory, past caches that may still hold lines of that memory from
+ * before (firmware, an earlier kernel). So what this path writes with the
+ * MMU off, and only that -- the boot stack, .bss.mmu-off and the table
+ * pages boot_mmu_setup() uses (it maintains those itself) -- has its lines
+ * invalidated before it is written (no dirty line written back over it)
+ * and again before the MMU is on (no stale line hiding it from cacheable
+ * reads). .bss is zeroed only once the MMU and caches are on and is never
+ * accessed otherwise than cacheably: it needs no maintenance at all. The
+ * image itself (.text, .rodata, .data) is the loader's to clean to the
+ * point of coherency, as the Linux arm64 boot protocol requires.
  *
  * Register bit facts are from the Arm Architecture Reference Manual for
  * A-profile (Arm ARM, DDI 0487), in the named register's description.
@@ -88,13 +102,17 @@
 
 /*
  * Invalidates the data cache lines of [\start, \end) to the point of
- * coherency (DC IVAC per line, line size from CTR_EL0.DminLine, then
- * DSB SY), touching no memory; clobbers x0-x3. For memory this path writes
- * with the MMU off, where stores are Non-cacheable and go to memory: a
- * line some cache held from before (firmware, an earlier kernel) must not
- * be written back over those stores, nor hide them from the cacheable
- * reads that follow once the MMU is on (the table walker's among them).
+ * coherency (DC IVAC per line, line size from CTR_EL0.DminLine, the
+ * smallest of any data cache), touching no memory; clobbers x0-x3. For
+ * memory this path writes with the MMU off, where stores are Non-cacheable
+ * and go to memory: a line some cache held from before (firmware, an
+ * earlier kernel) must not be written back over those stores, nor hide
+ * them from the cacheable reads that follow once the MMU is on.
  * Invalidating, not cleaning, is right here: the memory holds the data.
+ * The range must not share a line with anything else (kernel.ld gives it
+ * pages of its own). DSB SY: the invalidations complete before any access
+ * after it (Arm ARM, "Ordering and completion of data and instruction
+ * cache instructions").
  */
 .macro DCACHE_INVAL_POC start, end
     adrp    x0, \start
@@ -229,36 +247,37 @@ _start:
     add     x0, x0, :lo12:__stack_top
     mov     sp, x0
 
-    /* .data, .bss and the boot stack are written with the MMU off: no
-     * cached line may shadow them or be written back over them. */
-    DCACHE_INVAL_POC __data_start, __stack_top
+    /* The boot stack and .bss.mmu-off are written with the MMU off: no
+     * line from before may be written back over them (see the top). */
+    DCACHE_INVAL_POC __stack_bottom, __stack_top
+    DCACHE_INVAL_POC __mmu_off_bss_start, __mmu_off_bss_end
 
-    /* Zero .bss, 64 bytes per iteration (four pairs), then the tail 8
-     * bytes at a time. The linker script makes __bss_start and __bss_end
-     * 8-byte aligned, which also keeps these stores aligned (a pair is
-     * checked per register): with the MMU off, data accesses are
-     * Device-nGnRnE, where a misaligned access faults whatever SCTLR_EL1.A
-     * says, and DC ZVA is not allowed. */
-    adrp    x0, __bss_start
-    add     x0, x0, :lo12:__bss_start
-    adrp    x1, __bss_end
-    add     x1, x1, :lo12:__bss_end
-.Lzero_bss64:
+    /* Zero .bss.mmu-off, 64 bytes per iteration (four pairs), then the
+     * tail 8 bytes at a time. kernel.ld makes its bounds 8-byte aligned,
+     * which also keeps these stores aligned (a pair is checked per
+     * register): with the MMU off, data accesses are Device-nGnRnE, where
+     * a misaligned access faults whatever SCTLR_EL1.A says, and DC ZVA
+     * is not allowed. */
+    adrp    x0, __mmu_off_bss_start
+    add     x0, x0, :lo12:__mmu_off_bss_start
+    adrp    x1, __mmu_off_bss_end
+    add     x1, x1, :lo12:__mmu_off_bss_end
+.Lzero_mmu_off64:
     add     x2, x0, #64
     cmp     x2, x1
-    b.hi    .Lzero_bss
+    b.hi    .Lzero_mmu_off
     stp     xzr, xzr, [x0]
     stp     xzr, xzr, [x0, #16]
     stp     xzr, xzr, [x0, #32]
     stp     xzr, xzr, [x0, #48]
     mov     x0, x2
-    b       .Lzero_bss64
-.Lzero_bss:
+    b       .Lzero_mmu_off64
+.Lzero_mmu_off:
     cmp     x0, x1
-    b.hs    .Lbss_done
+    b.hs    .Lmmu_off_zeroed
     str     xzr, [x0], #8
-    b       .Lzero_bss
-.Lbss_done:
+    b       .Lzero_mmu_off
+.Lmmu_off_zeroed:
 
     /* Vectors at their physical address until the MMU is on, so that a
      * fault in the boot path is reported, not lost. */
@@ -277,9 +296,15 @@ _start:
     ldr     x1, =KIMAGE_OFFSET
     bl      boot_mmu_setup
 
-    /* The tables (in .bss) and everything else written so far went to
-     * memory: drop any line loaded meanwhile, before cacheable reads. */
-    DCACHE_INVAL_POC __data_start, __stack_top
+    /* The stack and .bss.mmu-off went to memory: drop any line of them
+     * loaded meanwhile, before cacheable reads (boot_mmu_setup has done
+     * the same for its tables). DMB SY first: the stores were to Device
+     * memory, which DC IVAC is ordered after only through a barrier (Arm
+     * ARM, "Ordering and completion of data and instruction cache
+     * instructions"); Linux's head.S has the same. */
+    dmb     sy
+    DCACHE_INVAL_POC __stack_bottom, __stack_top
+    DCACHE_INVAL_POC __mmu_off_bss_start, __mmu_off_bss_end
 
     /* MMU on: SCTLR_EL1.M (bit 0), data cache C (bit 2), SP alignment
      * check SA (bit 3), instruction cache I (bit 12), and WXN (bit 19):
@@ -307,6 +332,57 @@ _start:
     ldr     x0, =bsp_vectors
     msr     vbar_el1, x0
     isb
+
+    /* Zero .bss, now Normal cacheable memory: nothing has touched it yet
+     * (//tests/image:mmu_off_test checks that no code run before
+     * references it), and nothing ever accesses it otherwise than
+     * cacheably, so it needs no cache maintenance. DC ZVA zeroes a whole
+     * block, 4 << DCZID_EL0.BS (bits [3:0]) bytes, at most 2 KiB, so it
+     * divides kernel.ld's 4 KiB-aligned bounds; four blocks per iteration
+     * while four fit. Where DCZID_EL0.DZP (bit 4) prohibits DC ZVA, store
+     * pairs do it, 64 bytes per iteration. (At EL1, DC ZVA does not
+     * depend on SCTLR_EL1.DZE, which governs EL0 only: "DC ZVA, Data Cache
+     * Zero by VA" and DCZID_EL0 in the Arm ARM.) */
+    ldr     x0, =__bss_start
+    ldr     x1, =__bss_end
+    mrs     x2, dczid_el0
+    tbnz    x2, #4, .Lzero_bss_stp
+    and     x2, x2, #0xf
+    mov     x3, #4
+    lsl     x3, x3, x2              /* the block in bytes */
+    lsl     x4, x3, #2              /* four blocks */
+.Lzero_bss_zva4:
+    add     x2, x0, x4
+    cmp     x2, x1
+    b.hi    .Lzero_bss_zva
+    dc      zva, x0
+    add     x0, x0, x3
+    dc      zva, x0
+    add     x0, x0, x3
+    dc      zva, x0
+    add     x0, x0, x3
+    dc      zva, x0
+    mov     x0, x2
+    b       .Lzero_bss_zva4
+.Lzero_bss_zva:
+    cmp     x0, x1
+    b.hs    .Lbss_zeroed
+    dc      zva, x0
+    add     x0, x0, x3
+    b       .Lzero_bss_zva
+.Lzero_bss_stp:
+    cmp     x0, x1
+    b.hs    .Lbss_zeroed
+    stp     xzr, xzr, [x0]
+    stp     xzr, xzr, [x0, #16]
+    stp     xzr, xzr, [x0, #32]
+    stp     xzr, xzr, [x0, #48]
+    add     x0, x0, #64
+    b       .Lzero_bss_stp
+.Lbss_zeroed:
+    /* No barrier: DC ZVA behaves as stores to its block, and it and the
+     * pairs are cacheable stores to Normal memory, which this CPU's later
+     * loads observe in program order. No other CPU runs yet. */
 
     /* bsp_main(boot_el, dtb), now in the upper half. */
     mov     x0, x20
