@@ -166,8 +166,8 @@ static void boot_phases(uint64_t boot)
                    (unsigned long long)(at - from));
         from = at;
     }
-    sys_printf(INIT_HANDLE_CONSOLE, "bench: %-44s %8llu\n", "boot: from then to the first line of init",
-               (unsigned long long)(boot - from));
+    sys_printf(INIT_HANDLE_CONSOLE, "bench: %-44s %8llu\n",
+               "boot: from then to the first line of init", (unsigned long long)(boot - from));
 }
 
 int main(uint64_t arg)
