@@ -274,12 +274,14 @@ static struct aarch64_frame *user_schedule(struct kernel_state *k, struct aarch6
 }
 
 /*
- * Resumes task next, which the fast path woke, from the running task, whose
- * context is from: its space active, its thread ID registers in, its
- * context returned. The usual case makes no call, so that the fast path
- * needs no stack frame: a space not looked up since a teardown goes to
- * user_switch (no teardown can have happened since the last trap ended:
- * see struct user_context).
+ * Resumes task next, which the fast path chose (woke, or took from the
+ * READY queue, owed nothing), from the running task, whose context is
+ * from: its space active, its thread ID registers in, its context
+ * returned. The usual case makes no call, so that the fast path needs no
+ * stack frame: a space not looked up since a teardown goes to user_switch
+ * (no teardown can have happened since the last trap ended: see struct
+ * user_context), and so does a task that never ran, whose space was never
+ * looked up: user_switch starts it from its entry point.
  */
 __attribute__((noinline)) static struct aarch64_frame *
 user_resume(struct kernel_state *k, uint32_t next, struct aarch64_frame *from)
@@ -311,14 +313,34 @@ user_svc_general(struct kernel_state *k, uint32_t task, struct syscall_regs *reg
     return user_schedule(k, &((union user_frame *)regs)->frame);
 }
 
+/*
+ * A system call the IPC fast path did not take: the other fast paths
+ * (kernel_run_fast_other), else the general path. Apart from user_svc, so
+ * that the IPC fast path's code stays as short as it was alone (their code
+ * inlined with it cost the IPC round trip 18 instructions).
+ */
+__attribute__((noinline)) static struct aarch64_frame *
+user_svc_other(struct kernel_state *k, uint32_t task, struct aarch64_frame *frame)
+{
+    struct syscall_regs *regs = &((union user_frame *)frame)->regs;
+    int32_t next = kernel_run_fast_other(k, task, regs, user_regs);
+    if (next == (int32_t)task) {
+        return user_return(frame); // the task goes on: nothing to switch
+    }
+    if (next < 0) {
+        return user_svc_general(k, task, regs);
+    }
+    return user_resume(k, (uint32_t)next, frame);
+}
+
 struct aarch64_frame *user_svc(struct aarch64_frame *frame)
 {
     struct kernel_state *k = user_kernel;
     uint32_t task = (uint32_t)user_running;
     struct syscall_regs *regs = &((union user_frame *)frame)->regs;
-    int32_t next = kernel_run_fast(k, task, regs, user_regs);
+    int32_t next = kernel_run_fast_ipc(k, task, regs, user_regs);
     if (next < 0) {
-        return user_svc_general(k, task, regs);
+        return user_svc_other(k, task, frame);
     }
     // The woken task has its outcome: only its space to switch to.
     return user_resume(k, (uint32_t)next, frame);

@@ -37,3 +37,17 @@ struct aarch64_frame *user_trap(struct aarch64_frame *frame, uint64_t kind);
 
 /** Restores a task's context and returns to EL0 in it (vectors.S). */
 _Noreturn void user_enter(struct aarch64_frame *frame);
+
+/**
+ * Resumes the task whose system call this is, frame its context, at once:
+ * for a call a fast path took without a switch, from user_svc's callees in
+ * tail position (it never returns: it ends the trap; declared returning,
+ * so that the call is a branch and the caller needs no stack frame).
+ * Shorter than the usual exit (vectors.S), because nothing between the
+ * trap and here can have changed what it skips: ELR_EL1, SPSR_EL1 and
+ * SP_EL0 still hold the task's (no exception was taken: interrupts stay
+ * masked, the fast paths cannot fault), and x19-x29 still hold its
+ * registers (callee-saved in the AAPCS64, and the fast paths write only
+ * x0-x8 of a context). Reloads x0-x19 and x30.
+ */
+struct aarch64_frame *user_return(struct aarch64_frame *frame);

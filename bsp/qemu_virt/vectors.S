@@ -144,8 +144,8 @@
     mov     x0, sp
     KERNEL_STACK
     b.ne    vector_el0_sync_other
-    bl      user_svc
-    b       vector_el0_restore
+    adr     x30, vector_el0_restore /* user_svc returns straight there */
+    b       user_svc
 .endm
 
     .section .text.vectors, "ax", %progbits
@@ -213,6 +213,28 @@ vector_el0_restore:
     ldr     x1, [sp, #AARCH64_FRAME_SP]
     msr     sp_el0, x1
     RESTORE_AND_ERET
+
+/*
+ * user_return(frame): the task whose system call this is goes on, after a
+ * fast path that did not switch (bsp/qemu_virt/user.h says why ELR_EL1,
+ * SPSR_EL1, SP_EL0 and x20-x29 need no restoring here).
+ */
+    .global user_return
+user_return:
+    mov     sp, x0
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldp     x18, x19, [sp, #16 * 9]
+    ldr     x30, [sp, #AARCH64_FRAME_X30]
+    add     sp, sp, #AARCH64_FRAME_SIZE
+    eret
 
 /*
  * void user_enter(struct aarch64_frame *frame): the first entry to EL0.

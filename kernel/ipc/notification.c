@@ -80,6 +80,71 @@ status_t ipc_notify_poll(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t
     return STATUS_OK;
 }
 
+/**
+ * Signal fast path: see notification.h. The checks, then ipc_notify_signal's
+ * effects with sched_preempt_to for sched_unblock and the pick. Inlined
+ * into its caller, as the endpoint fast paths.
+ */
+__attribute__((always_inline)) int32_t ipc_notify_signal_fast(struct ipc *ipc, struct sched *s,
+                                                              uint32_t id, uint64_t bits,
+                                                              uint32_t task)
+{
+    if (id >= IPC_MAX_NOTIFICATIONS) {
+        return IPC_NO_TASK;
+    }
+    struct ipc_notification *n = &ipc->notifications[id];
+    int32_t w = n->waiters.head;
+    uint64_t pending = n->pending | bits;
+    if (w == IPC_NO_TASK || pending == 0 || sched_preempt_to(s, task, (uint32_t)w) != STATUS_OK) {
+        return IPC_NO_TASK;
+    }
+    struct ipc_task *t = &ipc->tasks[w];
+    /* w is the head: unlinking it is taking the next one up. */
+    n->waiters.head = t->next;
+    if (t->next == IPC_NO_TASK) {
+        n->waiters.tail = IPC_NO_TASK;
+    } else {
+        ipc->tasks[t->next].prev = IPC_NO_TASK;
+    }
+    t->next = IPC_NO_TASK;
+    t->bits = pending;
+    n->pending = 0;
+    /* As ipc_wake, but for the scheduler: sched_preempt_to woke it. */
+    t->wait = IPC_WAIT_NONE;
+    t->wait_object = 0;
+    t->wake_status = STATUS_OK;
+    t->deadline = 0;
+    return w;
+}
+
+/** Wait fast path: see notification.h. The checks, then ipc_notify_wait's effects. */
+__attribute__((always_inline)) int32_t ipc_notify_wait_fast(struct ipc *ipc, struct sched *s,
+                                                            uint32_t id, uint32_t task)
+{
+    if (id >= IPC_MAX_NOTIFICATIONS || task >= SCHED_MAX_ENTITIES ||
+        ipc->tasks[task].wait != IPC_WAIT_NONE || ipc->tasks[task].deadline != 0) {
+        return IPC_NO_TASK;
+    }
+    struct ipc_notification *n = &ipc->notifications[id];
+    if (n->pending != 0) {
+        if (!sched_keeps(s, task)) {
+            return IPC_NO_TASK;
+        }
+        take_bits(ipc, n, task);
+        return (int32_t)task;
+    }
+    int32_t next = sched_block_next(s, task);
+    if (next == SCHED_IDLE_ID) {
+        return IPC_NO_TASK;
+    }
+    /* As ipc_block, but for the scheduler: sched_block_next blocked it. */
+    ipc->tasks[task].wait = IPC_WAIT_NOTIFY;
+    ipc->tasks[task].wait_object = id;
+    ipc->tasks[task].wake_status = STATUS_OK;
+    ipc_queue_push(ipc, &n->waiters, task);
+    return next;
+}
+
 /** Destroys: see notification.h. */
 status_t ipc_notify_destroy(struct ipc *ipc, struct sched *s, uint32_t id)
 {

@@ -166,6 +166,51 @@ int32_t sched_pick_next(struct sched *s);
 status_t sched_handoff(struct sched *s, uint32_t from, uint32_t to);
 
 /**
+ * The current entity gives up the CPU and the scheduler chooses: exactly
+ * sched_yield_current() then sched_pick_next(), in one step (the yield
+ * fast path, kernel/syscall/run.h). When nothing else READY is as urgent
+ * as the current entity, that is only a fresh slice for it, and this is
+ * what it does. Returns the entity now RUNNING (the same or the head of
+ * its queue), or SCHED_IDLE_ID, changing nothing, when none was current.
+ */
+int32_t sched_yield_next(struct sched *s);
+
+/**
+ * Wakes the BLOCKED entity to, more urgent than the current entity from,
+ * and hands it the CPU: exactly sched_unblock(to) then sched_pick_next()
+ * (which picks to), in one step: from READY at the tail of its queue (its
+ * slice kept), to RUNNING with a fresh slice and current. Returns
+ * STATUS_OK; with no effect: STATUS_INVALID_ARGUMENT when from is not the
+ * current entity, to is out of range or not BLOCKED, to is not more urgent
+ * than from, or a READY entity is at least as urgent as to (the general
+ * path decides then).
+ */
+status_t sched_preempt_to(struct sched *s, uint32_t from, uint32_t to);
+
+/**
+ * Blocks the current entity from and chooses the next: exactly
+ * sched_block(from) then sched_pick_next(), in one step. Returns the entity
+ * now RUNNING; with no effect: SCHED_IDLE_ID when from is not the current
+ * entity or nothing else is READY (the idle loop would run: the general
+ * path decides then).
+ */
+int32_t sched_block_next(struct sched *s, uint32_t from);
+
+/**
+ * The head of the most urgent non-empty queue: the entity sched_pick_next
+ * would take when none is current; SCHED_IDLE_ID when none is READY.
+ * Changes nothing.
+ */
+int32_t sched_ready_head(const struct sched *s);
+
+/**
+ * Whether sched_pick_next would leave everything as it is, the current
+ * entity id keeping the CPU and its slice: id is current, its slice is
+ * not used up and nothing READY is more urgent.
+ */
+bool sched_keeps(const struct sched *s, uint32_t id);
+
+/**
  * The current entity gives up the CPU: READY at the tail of its queue,
  * current SCHED_IDLE_ID; the next sched_pick_next chooses (possibly the same
  * entity, with a fresh slice). No effect when current is SCHED_IDLE_ID.

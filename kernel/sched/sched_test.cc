@@ -544,4 +544,91 @@ TEST_F(SchedTest, RandomSequencesKeepInvariants)
     }
 }
 
+/**
+ * The fast paths' one-step calls against the calls they stand for, on
+ * random schedulers: sched_yield_next is sched_yield_current then
+ * sched_pick_next; sched_preempt_to(from, to) is sched_unblock(to) then
+ * sched_pick_next when it accepts, and changes nothing when it refuses;
+ * sched_block_next(from) is sched_block(from) then sched_pick_next when it
+ * accepts; sched_keeps says whether sched_pick_next changes nothing;
+ * sched_ready_head is what sched_pick_next takes with none current.
+ */
+TEST(SchedFastTest, OneStepCallsEqualTheCallsTheyStandFor)
+{
+    std::mt19937 rng(7);
+    uint32_t accepted[3] = {};
+    for (int round = 0; round < 6000; round++) {
+        sched s;
+        sched_init(&s);
+        const uint32_t n = 2 + rng() % 8;
+        for (uint32_t id = 0; id < n; id++) {
+            ASSERT_EQ(STATUS_OK, sched_add(&s, id, rng() % 4));
+        }
+        for (int i = 0; i < 12; i++) { // a random history
+            const uint32_t id = rng() % n;
+            switch (rng() % 4) {
+            case 0:
+                (void)sched_block(&s, id);
+                break;
+            case 1:
+                (void)sched_unblock(&s, id);
+                break;
+            case 2:
+                (void)sched_tick(&s);
+                break;
+            default:
+                (void)sched_pick_next(&s);
+                break;
+            }
+        }
+        ASSERT_EQ(STATUS_OK, sched_check_invariants(&s));
+        sched fast = s;
+        sched slow = s;
+        const uint32_t from = s.current < 0 ? 0 : static_cast<uint32_t>(s.current);
+        const uint32_t to = rng() % n;
+        switch (rng() % 3) {
+        case 0: {
+            const int32_t next = sched_yield_next(&fast);
+            if (s.current >= 0) {
+                sched_yield_current(&slow);
+                ASSERT_EQ(sched_pick_next(&slow), next);
+                accepted[0]++;
+            }
+            break;
+        }
+        case 1:
+            if (sched_preempt_to(&fast, from, to) == STATUS_OK) {
+                ASSERT_EQ(STATUS_OK, sched_unblock(&slow, to));
+                ASSERT_EQ(static_cast<int32_t>(to), sched_pick_next(&slow));
+                accepted[1]++;
+            }
+            break;
+        default: {
+            const int32_t next = sched_block_next(&fast, from);
+            if (next >= 0) {
+                ASSERT_EQ(STATUS_OK, sched_block(&slow, from));
+                ASSERT_EQ(sched_pick_next(&slow), next);
+                accepted[2]++;
+            }
+            break;
+        }
+        }
+        ASSERT_EQ(0, std::memcmp(&fast, &slow, sizeof(sched))) << "round " << round;
+        ASSERT_EQ(STATUS_OK, sched_check_invariants(&fast));
+        // sched_keeps and sched_ready_head change nothing and say what the pick would do.
+        sched picked = s;
+        const int32_t head = sched_ready_head(&s);
+        if (s.current < 0) {
+            ASSERT_EQ(head, sched_pick_next(&picked));
+        } else {
+            const bool keeps = sched_keeps(&s, from);
+            (void)sched_pick_next(&picked);
+            ASSERT_EQ(keeps, std::memcmp(&picked, &s, sizeof(sched)) == 0) << "round " << round;
+        }
+    }
+    EXPECT_GT(accepted[0], 200u);
+    EXPECT_GT(accepted[1], 30u);
+    EXPECT_GT(accepted[2], 200u);
+}
+
 } // namespace

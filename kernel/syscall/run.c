@@ -10,6 +10,7 @@
 #include "kernel/check/check.h"
 #include "kernel/ipc/endpoint.h"
 #include "kernel/ipc/ipc.h"
+#include "kernel/ipc/notification.h"
 #include "kernel/obj/obj.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall/syscall_priv.h"
@@ -92,8 +93,126 @@ static inline bool fast_msg(const struct syscall_regs *regs)
     return ((info >> SYS_MSG_CAPS_SHIFT) & 0xffu) == 0 && sys_msg_words(info) <= SYS_MSG_MAX_WORDS;
 }
 
-int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
-                        struct syscall_regs *const *contexts)
+/** The call fast path: SYS_CALL to an endpoint where a receiver waits. */
+__attribute__((always_inline)) static inline int32_t fast_call(struct kernel_state *k,
+                                                               uint32_t task,
+                                                               struct syscall_regs *regs,
+                                                               struct syscall_regs *const *contexts)
+{
+    uint32_t ep = 0;
+    uint64_t badge = 0;
+    int32_t next =
+        syscall_lookup_endpoint(k, task, regs->x[0], RIGHT_SEND, &ep, &badge) != STATUS_OK
+            ? -1
+            : ipc_call_fast(&k->ipc, &k->sched, ep, task);
+    return next < 0 ? -1 : fast_finish(k, task, regs, contexts, next, &badge);
+}
+
+/** The reply+receive fast path: a caller to reply to, nobody waiting on the endpoint. */
+__attribute__((always_inline)) static inline int32_t
+fast_reply_recv(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
+                struct syscall_regs *const *contexts)
+{
+    uint32_t ep = 0;
+    int32_t next =
+        syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_RECV, &ep) != STATUS_OK
+            ? -1
+            : ipc_reply_recv_fast(&k->ipc, &k->sched, ep, task);
+    return next < 0 ? -1 : fast_finish(k, task, regs, contexts, next, 0);
+}
+
+/**
+ * Whether the task the scheduler takes next from the READY queues (none
+ * current) is owed nothing: the fast paths that switch to it leave
+ * kernel_run_deliver nothing to do. A task that is owed an outcome (woken,
+ * then passed over for a more urgent one) takes the general path.
+ */
+static inline bool fast_head_owed_nothing(const struct kernel_state *k)
+{
+    int32_t head = sched_ready_head(&k->sched);
+    return head < 0 || !k->tasks[head].waiting;
+}
+
+/**
+ * The yield fast path: the running task yields (sched_yield_next), to
+ * itself (a fresh slice) or to the head of its queue when that is owed
+ * nothing. As syscall_yield, kernel_run_next.
+ */
+__attribute__((always_inline)) static inline int32_t
+fast_yield(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+{
+    if (sched_current(&k->sched) != (int32_t)task || !fast_head_owed_nothing(k)) {
+        return -1;
+    }
+    int32_t next = sched_yield_next(&k->sched);
+    regs->x[0] = STATUS_OK;
+    k->current = next;
+    return next;
+}
+
+/**
+ * The signal fast path: a signal that wakes a waiter the scheduler runs at
+ * once (ipc_notify_signal_fast), which gets its outcome as
+ * kernel_run_deliver would write it.
+ */
+__attribute__((always_inline)) static inline int32_t
+fast_signal(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
+            struct syscall_regs *const *contexts)
+{
+    uint32_t id = 0;
+    if (syscall_lookup_index(k, task, regs->x[0], OBJECT_NOTIFICATION, RIGHT_SEND, &id) !=
+        STATUS_OK) {
+        return -1;
+    }
+    int32_t next = ipc_notify_signal_fast(&k->ipc, &k->sched, id, regs->x[1], task);
+    if (next < 0) {
+        return -1;
+    }
+    regs->x[0] = STATUS_OK;
+    k->current = next;
+    struct kernel_task *woken = &k->tasks[next];
+    if (woken->waiting) {
+        woken->waiting = 0;
+        struct syscall_regs *to = contexts[next];
+        to->x[0] = STATUS_OK;
+        if (to->number == SYS_NOTIFY_WAIT) {
+            to->x[1] = k->ipc.tasks[next].bits;
+        }
+    }
+    return next;
+}
+
+/**
+ * The wait fast path, with no deadline: bits pending and the task goes on,
+ * or it blocks and the next READY task, owed nothing, runs
+ * (ipc_notify_wait_fast). As syscall_notify_wait, kernel_run_syscall and
+ * kernel_run_next.
+ */
+__attribute__((always_inline)) static inline int32_t
+fast_wait(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+{
+    uint32_t id = 0;
+    if (regs->deadline != 0 || !fast_head_owed_nothing(k) ||
+        syscall_lookup_index(k, task, regs->x[0], OBJECT_NOTIFICATION, RIGHT_RECV, &id) !=
+            STATUS_OK) {
+        return -1;
+    }
+    int32_t next = ipc_notify_wait_fast(&k->ipc, &k->sched, id, task);
+    if (next < 0) {
+        return -1;
+    }
+    regs->x[0] = STATUS_OK;
+    k->current = next;
+    if (next == (int32_t)task) {
+        regs->x[1] = k->ipc.tasks[task].bits;
+    } else {
+        k->tasks[task].waiting = 1;
+    }
+    return next;
+}
+
+int32_t kernel_run_fast_ipc(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
+                            struct syscall_regs *const *contexts)
 {
     // The number first: every other call leaves after two comparisons.
     // Then two separate straight paths (no shared tail), one per call.
@@ -104,24 +223,40 @@ int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_re
     if (regs->deadline != 0 || task >= OBJ_MAX_TASKS || !fast_msg(regs)) {
         return -1;
     }
-    if (regs->number == SYS_CALL) {
-        uint32_t ep = 0;
-        uint64_t badge = 0;
-        int32_t next =
-            syscall_lookup_endpoint(k, task, regs->x[0], RIGHT_SEND, &ep, &badge) != STATUS_OK
-                ? -1
-                : ipc_call_fast(&k->ipc, &k->sched, ep, task);
-        return next < 0 ? -1 : fast_finish(k, task, regs, contexts, next, &badge);
+    return regs->number == SYS_CALL ? fast_call(k, task, regs, contexts)
+                                    : fast_reply_recv(k, task, regs, contexts);
+}
+
+int32_t kernel_run_fast_other(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
+                              struct syscall_regs *const *contexts)
+{
+    if (task >= OBJ_MAX_TASKS) {
+        return -1;
     }
-    if (regs->number == SYS_REPLY_RECV) {
-        uint32_t ep = 0;
-        int32_t next =
-            syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_RECV, &ep) != STATUS_OK
-                ? -1
-                : ipc_reply_recv_fast(&k->ipc, &k->sched, ep, task);
-        return next < 0 ? -1 : fast_finish(k, task, regs, contexts, next, 0);
+    // The dispatcher's first check (syscall_number_known): an unknown
+    // number fails, with no other effect.
+    if (!syscall_number_known(regs->number)) {
+        k->current = (int32_t)task;
+        regs->x[0] = (uint64_t)(uint32_t)STATUS_UNKNOWN_SYSCALL;
+        return (int32_t)task;
     }
-    return -1;
+    switch (regs->number) {
+    case SYS_YIELD:
+        return fast_yield(k, task, regs);
+    case SYS_NOTIFY_SIGNAL:
+        return fast_signal(k, task, regs, contexts);
+    case SYS_NOTIFY_WAIT:
+        return fast_wait(k, task, regs);
+    default:
+        return -1;
+    }
+}
+
+int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
+                        struct syscall_regs *const *contexts)
+{
+    int32_t next = kernel_run_fast_ipc(k, task, regs, contexts);
+    return next >= 0 ? next : kernel_run_fast_other(k, task, regs, contexts);
 }
 
 void kernel_run_fault(struct kernel_state *k, uint32_t task)

@@ -37,22 +37,52 @@ extern "C" {
 bool kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 
 /**
- * The fast path of a client/server round trip (the IPC fast path of seL4
- * and its kin): SYS_CALL to an endpoint where a receiver waits, or
- * SYS_REPLY_RECV on an endpoint where nobody waits, with a message of no
- * capability and no deadline (x9 0), by the running task, when the task it wakes is the one the
- * scheduler would run next. Then it does what kernel_run_syscall,
- * kernel_run_next and kernel_run_deliver for the woken task would do, byte
- * for byte in k and in both tasks' registers (a woken receiver's x8 gets
- * the badge of the capability the caller called through), but for the two tasks'
- * message buffers (ipc.h: scratch), since the message goes straight from
- * register to register; and returns the woken task: the board switches to
- * it. contexts[id] are the saved registers of each task id (OBJ_MAX_TASKS
- * of them); the woken task's get its outcome. Otherwise returns -1 and
- * changes nothing: kernel_run_syscall takes the call, errors included.
+ * The fast paths of the hottest calls (the IPC fast path of seL4 and its
+ * kin, and its like for notifications and yields), by the running task
+ * (the current one), each when simple and when the task to run next is
+ * the one the scheduler would pick:
+ *  - an unknown number (syscall_number_known, the dispatcher's first
+ *    check): x0 STATUS_UNKNOWN_SYSCALL, nothing else;
+ *  - SYS_CALL to an endpoint where a receiver waits, or SYS_REPLY_RECV on
+ *    an endpoint where nobody waits, with a message of no capability,
+ *    accepting none, and no deadline (x9 0), when the task it wakes runs
+ *    next (sched_handoff);
+ *  - SYS_YIELD (sched_yield_next), to itself or to the next READY task;
+ *  - SYS_NOTIFY_SIGNAL that wakes a waiter more urgent than the caller and
+ *    every READY task, which runs (ipc_notify_signal_fast);
+ *  - SYS_NOTIFY_WAIT with no deadline (x9 0) that finds bits pending while
+ *    the caller keeps the CPU (sched_keeps), or blocks while another task
+ *    is READY, which runs (ipc_notify_wait_fast);
+ * the task switched to (from the READY queues) owed no outcome. Then it
+ * does what kernel_run_syscall, kernel_run_next and kernel_run_deliver for
+ * the task to run would do, byte for byte in k and in the tasks'
+ * registers, but for the two tasks' message buffers (ipc.h: scratch) of
+ * an IPC call, since the message goes straight from register to register
+ * (a woken receiver's x8 gets the badge of the capability the caller
+ * called through); and returns the task to run: the caller itself (the
+ * board resumes it at once) or the one to switch to, whose outcome, if it
+ * is owed one, is written already. contexts[id] are the saved registers of
+ * each task id (OBJ_MAX_TASKS of them). Otherwise returns -1 and changes
+ * nothing: kernel_run_syscall takes the call, errors included. Each path
+ * is checked against the general one by a differential test (run_test).
  */
 int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
                         struct syscall_regs *const *contexts);
+
+/**
+ * kernel_run_fast in two halves, for a board that keeps the round trip's
+ * path apart from the others' (their code inlined together cost the round
+ * trip 18 instructions: bsp/qemu_virt/user.c): kernel_run_fast is exactly
+ * kernel_run_fast_ipc, then kernel_run_fast_other when that refused.
+ * kernel_run_fast_ipc takes SYS_CALL and SYS_REPLY_RECV only;
+ * kernel_run_fast_other the unknown numbers, SYS_YIELD, SYS_NOTIFY_SIGNAL
+ * and SYS_NOTIFY_WAIT (so it need not be asked about a call the first
+ * took).
+ */
+int32_t kernel_run_fast_ipc(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
+                            struct syscall_regs *const *contexts);
+int32_t kernel_run_fast_other(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
+                              struct syscall_regs *const *contexts);
 
 /**
  * The running task took a fault: it leaves IPC and stops for good (FAULTED,

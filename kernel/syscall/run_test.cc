@@ -14,6 +14,7 @@
 #include "hal/fake/timer_fake.h"
 #include "kernel/cap/cap.h"
 #include "kernel/ipc/ipc.h"
+#include "kernel/ipc/notification.h"
 #include "kernel/obj/obj.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall/syscall.h"
@@ -505,6 +506,153 @@ TEST_F(RunTest, TheFastPathEndsExactlyAsTheGeneralPath)
     EXPECT_GT(taken, 1000u);
     EXPECT_GT(refused, 1000u);
     EXPECT_GT(badged, 200u) << "fast calls through badged capabilities";
+}
+
+/**
+ * The fast paths of the unknown number, yields and notifications against
+ * the general path, as TheFastPathEndsExactlyAsTheGeneralPath does for
+ * IPC: random tasks of random priorities signalling, waiting, polling and
+ * yielding on two notifications (through capabilities with some rights
+ * missing, bad handles and deadlines mixed in), with unknown numbers and
+ * timer interrupts among them; when every task waits, an interrupt
+ * signals. Each call goes to kernel_run_fast on a copy and through the
+ * general path (kernel_run_syscall; then kernel_run_next and
+ * kernel_run_deliver unless it failed, as the board runs them) on the
+ * original. Wherever the fast path takes a call, both end byte-identical,
+ * every task's registers included, and it returns the task the board runs
+ * next; wherever it refuses one, the copy is unchanged.
+ */
+TEST_F(RunTest, TheNotificationAndYieldFastPathsEndExactlyAsTheGeneralPath)
+{
+    uint32_t taken[SYS_COUNT + 1] = {};
+    uint32_t switched = 0;
+    uint32_t refused = 0;
+    for (uint32_t seed = 1; seed <= 40; seed++) {
+        if (seed > 1) {
+            ram_.Reset();
+            SetUp();
+        }
+        std::mt19937 rng(seed);
+        kernel_run_fault(k_.get(), child_); // out of the way: the tasks below are the players
+        uint64_t note[2];
+        for (uint64_t &n : note) {
+            n = Call(root_, SYS_NOTIFY_CREATE, INIT_HANDLE_KERNEL).x[1];
+        }
+        // Each task gets one notification (with all rights, or SEND or
+        // RECV only), and root keeps both.
+        std::vector<uint64_t> handle(OBJ_MAX_TASKS, HANDLE_NONE);
+        handle[root_] = note[0];
+        for (int i = 0; i < 6; i++) {
+            const uint32_t n = rng() % 2;
+            const uint32_t rights_dice = rng() % 6;
+            const uint64_t given =
+                rights_dice < 4 ? note[n]
+                                : Call(root_, SYS_CAP_DERIVE, note[n],
+                                       (rights_dice == 4 ? RIGHT_SEND : RIGHT_RECV) | RIGHT_GRANT)
+                                      .x[1];
+            syscall_regs r =
+                Call(root_, SYS_TASK_CREATE, INIT_HANDLE_KERNEL, space_, 8 + rng() % 6, given);
+            cap *c = nullptr;
+            ASSERT_EQ(STATUS_OK, cap_lookup(&k_->caps, root_, r.x[1], OBJECT_TASK, 0, &c));
+            ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), c->object.index, 0x1000, 0x2000, 0));
+            handle[c->object.index] = r.x[2];
+        }
+        std::vector<syscall_regs> regs(OBJ_MAX_TASKS);
+        std::vector<syscall_regs *> contexts(OBJ_MAX_TASKS);
+        int32_t cur = kernel_run_next(k_.get());
+        uint64_t now = 1000;
+        for (int step = 0; step < 1500; step++) {
+            if (cur < 0 || rng() % 32 == 0) {
+                // A timer interrupt (ticks, deadlines) or, when every task
+                // waits, a device's, which signals; then the pick.
+                if (cur < 0) {
+                    cap *c = nullptr;
+                    ASSERT_EQ(STATUS_OK, cap_lookup(&k_->caps, root_, note[rng() % 2],
+                                                    OBJECT_NOTIFICATION, 0, &c));
+                    ASSERT_EQ(STATUS_OK, ipc_notify_signal(&k_->ipc, &k_->sched, c->object.index,
+                                                           1u << (rng() % 8)));
+                } else {
+                    kernel_run_ticks(k_.get(), 1 + rng() % SCHED_SLICE_TICKS);
+                }
+                now += rng() % 40;
+                (void)kernel_run_timeouts(k_.get(), now);
+                cur = kernel_run_next(k_.get());
+                if (cur >= 0) {
+                    (void)kernel_run_deliver(k_.get(), static_cast<uint32_t>(cur), &regs[cur]);
+                }
+                continue;
+            }
+            const uint32_t t = static_cast<uint32_t>(cur);
+            syscall_regs &r = regs[t];
+            const uint32_t dice = rng() % 32;
+            r.number = dice < 10   ? SYS_NOTIFY_SIGNAL
+                       : dice < 20 ? SYS_NOTIFY_WAIT
+                       : dice < 23 ? SYS_NOTIFY_POLL
+                       : dice < 29 ? SYS_YIELD
+                       : dice < 30 ? SYS_COUNT + rng() % 4
+                                   : ~0ull - rng() % 4;
+            // Root signals or waits on either notification; the others on theirs.
+            r.x[0] = rng() % 16 == 0 ? rng() : t == root_ ? note[rng() % 2] : handle[t];
+            r.x[1] = rng() % 8 == 0 ? 0 : 1ull << (rng() % 64);
+            for (int i = 2; i < 8; i++) {
+                r.x[i] = rng();
+            }
+            const uint32_t deadline_dice = rng() % 16;
+            r.deadline = deadline_dice == 0   ? now - rng() % 100
+                         : deadline_dice == 1 ? now + 1 + rng() % 60
+                                              : 0;
+            if (r.deadline != 0) {
+                timer_fake_set_count(now);
+            }
+
+            Snapshot before(k_.get(), regs);
+            Snapshot fast(k_.get(), regs);
+            for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {
+                contexts[i] = &fast.regs[i];
+            }
+            const int32_t fast_next =
+                kernel_run_fast(fast.k.get(), t, &fast.regs[t], contexts.data());
+
+            if (kernel_run_syscall(k_.get(), t, &r)) {
+                ASSERT_NE(0u, r.x[0]);
+                ASSERT_EQ(static_cast<int32_t>(t), kernel_run_next(k_.get()));
+                // Failed: nothing changed but x0, and the task goes on.
+                Snapshot failed(k_.get(), regs);
+                failed.regs[t].x[0] = before.regs[t].x[0];
+                ASSERT_TRUE(failed.Same(before.k.get(), before.regs));
+                cur = static_cast<int32_t>(t);
+            } else {
+                cur = kernel_run_next(k_.get());
+                if (cur >= 0) {
+                    (void)kernel_run_deliver(k_.get(), static_cast<uint32_t>(cur), &regs[cur]);
+                }
+            }
+            ASSERT_EQ(STATUS_OK, ipc_check_invariants(&k_->ipc, &k_->sched));
+            ASSERT_EQ(STATUS_OK, sched_check_invariants(&k_->sched));
+            if (fast_next >= 0) {
+                taken[r.number < SYS_COUNT ? r.number : SYS_COUNT]++;
+                switched += fast_next != static_cast<int32_t>(t) ? 1 : 0;
+                ASSERT_EQ(cur, fast_next) << "seed " << seed << " step " << step;
+                ASSERT_TRUE(fast.Same(k_.get(), regs)) << "seed " << seed << " step " << step;
+            } else {
+                refused++;
+                ASSERT_TRUE(fast.Same(before.k.get(), before.regs))
+                    << "seed " << seed << " step " << step;
+            }
+        }
+    }
+    std::printf("fast paths: %u unknown, %u yields, %u signals, %u waits taken (%u switching), "
+                "%u refused\n",
+                taken[SYS_COUNT], taken[SYS_YIELD], taken[SYS_NOTIFY_SIGNAL],
+                taken[SYS_NOTIFY_WAIT], switched, refused);
+    // Every path was exercised, and the general one often.
+    EXPECT_GT(taken[SYS_COUNT], 500u);
+    EXPECT_GT(taken[SYS_YIELD], 2000u);
+    EXPECT_GT(taken[SYS_NOTIFY_SIGNAL], 300u);
+    EXPECT_GT(taken[SYS_NOTIFY_WAIT], 1000u);
+    EXPECT_EQ(0u, taken[SYS_NOTIFY_POLL]) << "no fast path";
+    EXPECT_GT(switched, 1000u);
+    EXPECT_GT(refused, 3000u);
 }
 
 } // namespace

@@ -211,7 +211,7 @@ void syscall_dispatch(struct kernel_state *k, struct syscall_regs *regs)
     CHECK(k != 0 && regs != 0);
     status_t st;
     uint32_t task = 0;
-    if (regs->number >= SYS_COUNT) {
+    if (!syscall_number_known(regs->number)) {
         st = STATUS_UNKNOWN_SYSCALL;
     } else if (!current_task(k, &task)) {
         st = STATUS_NO_CURRENT_TASK;

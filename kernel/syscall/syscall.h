@@ -355,6 +355,17 @@ status_t kernel_task_start(struct kernel_state *k, uint32_t task, uint64_t entry
                            uint64_t arg);
 
 /**
+ * The dispatcher's first check, made before any other work (and so first
+ * in the fast path too, kernel_run_fast): whether number names a call.
+ * An unknown number fails with STATUS_UNKNOWN_SYSCALL and no other effect,
+ * whoever makes it, so nothing is looked at before it.
+ */
+static inline bool syscall_number_known(uint64_t number)
+{
+    return number < SYS_COUNT;
+}
+
+/**
  * Performs the call regs->number for task k->current with arguments
  * regs->x[0..7], and writes the status to regs->x[0] and results to x[1..7].
  * Errors (in x0, with no effect): STATUS_UNKNOWN_SYSCALL (number not below
