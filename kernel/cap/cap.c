@@ -148,9 +148,9 @@ static status_t usable_find(const struct cap_space *space, uint32_t table, handl
     return STATUS_OK;
 }
 
-__attribute__((always_inline)) status_t cap_lookup(struct cap_space *space, uint32_t table,
-                                                   handle_t handle, uint32_t kind, rights_t needed,
-                                                   struct cap **out)
+__attribute__((always_inline)) status_t cap_lookup_inline(struct cap_space *space, uint32_t table,
+                                                          handle_t handle, uint32_t kind,
+                                                          rights_t needed, struct cap **out)
 {
     int32_t pos = CAP_NIL;
     if (out == NULL) {
@@ -162,6 +162,14 @@ __attribute__((always_inline)) status_t cap_lookup(struct cap_space *space, uint
     }
     *out = cap_at(space, pos);
     return STATUS_OK;
+}
+
+/* Out of line: every caller but the IPC fast path shares one copy of the checks. */
+__attribute__((noinline)) status_t cap_lookup(struct cap_space *space, uint32_t table,
+                                              handle_t handle, uint32_t kind, rights_t needed,
+                                              struct cap **out)
+{
+    return cap_lookup_inline(space, table, handle, kind, needed, out);
 }
 
 /** Decode: the position of the lowest free slot of a table, or STATUS_TABLE_FULL. */

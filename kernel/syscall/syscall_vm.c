@@ -41,7 +41,8 @@ static uint32_t perms_allowed(rights_t rights)
 }
 
 /** x0 space (RIGHT_MAP), x1 frame (RIGHT_MAP + one right per permission), x2 va, x3 perms. */
-status_t syscall_map(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+__attribute__((noinline, cold)) status_t syscall_map(struct kernel_state *k, uint32_t task,
+                                                     const struct syscall_regs *regs)
 {
     if (regs->x[3] > SYS_MAP_ALL) {
         return STATUS_INVALID_ARGUMENT;
@@ -72,7 +73,8 @@ status_t syscall_map(struct kernel_state *k, uint32_t task, const struct syscall
 }
 
 /** x0 space (RIGHT_MAP), x1 va. */
-status_t syscall_unmap(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+__attribute__((noinline, cold)) status_t syscall_unmap(struct kernel_state *k, uint32_t task,
+                                                       const struct syscall_regs *regs)
 {
     uint32_t space = 0;
     status_t st =
@@ -84,7 +86,8 @@ status_t syscall_unmap(struct kernel_state *k, uint32_t task, const struct sysca
 }
 
 /** x0 space (RIGHT_MAP), x1 va, x2 perms. */
-status_t syscall_protect(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+__attribute__((noinline, cold)) status_t syscall_protect(struct kernel_state *k, uint32_t task,
+                                                         const struct syscall_regs *regs)
 {
     if (regs->x[2] > SYS_MAP_ALL) {
         return STATUS_INVALID_ARGUMENT;
@@ -108,8 +111,9 @@ paddr_t syscall_task_root(const struct kernel_state *k, uint32_t task)
 }
 
 /** x0 console (RIGHT_WRITE), x1 user address, x2 length: copied whole, then written. */
-status_t syscall_console_write(struct kernel_state *k, uint32_t task,
-                               const struct syscall_regs *regs)
+__attribute__((noinline, cold)) status_t syscall_console_write(struct kernel_state *k,
+                                                               uint32_t task,
+                                                               const struct syscall_regs *regs)
 {
     struct cap *c = 0;
     status_t st = cap_lookup(&k->caps, task, (handle_t)regs->x[0], OBJECT_CONSOLE, RIGHT_WRITE, &c);
