@@ -201,7 +201,8 @@ __attribute__((noinline, cold)) status_t syscall_task_start(struct kernel_state 
                                                             const struct syscall_regs *regs)
 {
     uint32_t target = 0;
-    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_TASK, RIGHT_CONTROL, &target);
+    status_t st =
+        syscall_lookup_index_slow(k, task, regs->x[0], OBJECT_TASK, RIGHT_CONTROL, &target);
     if (st != STATUS_OK) {
         return st;
     }

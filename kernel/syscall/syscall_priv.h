@@ -119,3 +119,11 @@ status_t syscall_lookup_index(struct kernel_state *k, uint32_t task, uint64_t ha
  */
 status_t syscall_lookup_endpoint(struct kernel_state *k, uint32_t task, uint64_t handle,
                                  rights_t needed, uint32_t *index, uint64_t *badge);
+
+/**
+ * syscall_lookup_index out of line, for the calls off the IPC and
+ * notification paths, which inline theirs by force. Same results and
+ * errors.
+ */
+status_t syscall_lookup_index_slow(struct kernel_state *k, uint32_t task, uint64_t handle,
+                                   uint32_t kind, rights_t needed, uint32_t *index);

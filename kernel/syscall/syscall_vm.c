@@ -50,7 +50,7 @@ __attribute__((noinline, cold)) status_t syscall_map(struct kernel_state *k, uin
     uint32_t perms = (uint32_t)regs->x[3];
     uint32_t space = 0;
     status_t st =
-        syscall_lookup_index(k, task, regs->x[0], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
+        syscall_lookup_index_slow(k, task, regs->x[0], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
     if (st != STATUS_OK) {
         return st;
     }
@@ -78,7 +78,7 @@ __attribute__((noinline, cold)) status_t syscall_unmap(struct kernel_state *k, u
 {
     uint32_t space = 0;
     status_t st =
-        syscall_lookup_index(k, task, regs->x[0], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
+        syscall_lookup_index_slow(k, task, regs->x[0], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
     if (st != STATUS_OK) {
         return st;
     }
@@ -94,7 +94,7 @@ __attribute__((noinline, cold)) status_t syscall_protect(struct kernel_state *k,
     }
     uint32_t space = 0;
     status_t st =
-        syscall_lookup_index(k, task, regs->x[0], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
+        syscall_lookup_index_slow(k, task, regs->x[0], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
     if (st != STATUS_OK) {
         return st;
     }
