@@ -195,8 +195,9 @@ static handle_t handle_of(const struct cap_space *space, int32_t pos)
  * root for CAP_NIL), with badge, and takes a reference on obj, which
  * decode found live.
  */
-static void fill(struct cap_space *space, int32_t pos, struct obj_ref obj, rights_t rights,
-                 uint64_t badge, int32_t parent)
+/* Out of line (noinline): four callers, none on a measured path. */
+__attribute__((noinline)) static void fill(struct cap_space *space, int32_t pos, struct obj_ref obj,
+                                           rights_t rights, uint64_t badge, int32_t parent)
 {
     struct cap *c = cap_at(space, pos);
     c->object = obj;

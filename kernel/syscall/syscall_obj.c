@@ -53,7 +53,9 @@ static int slot_live(const struct kernel_state *k, uint32_t kind, uint32_t index
  * Decodes the creation of an object of kind that needs pages free pages:
  * a free slot, a free capability slot in the caller's table, the pages.
  */
-status_t syscall_create_check(struct kernel_state *k, uint32_t task, uint32_t kind, uint32_t pages)
+/* Out of line (noinline): the five object-creation calls share one copy. */
+__attribute__((noinline)) status_t syscall_create_check(struct kernel_state *k, uint32_t task,
+                                                        uint32_t kind, uint32_t pages)
 {
     if (!obj_can_alloc(&k->caps.objects, kind)) {
         return STATUS_NO_MEMORY;
@@ -249,7 +251,8 @@ __attribute__((noinline, cold)) status_t kernel_create_root_task(
     return STATUS_OK;
 }
 
-void syscall_task_clear(struct kernel_task *t)
+/* Out of line (noinline): its volatile stores were copied into each of three callers. */
+__attribute__((noinline)) void syscall_task_clear(struct kernel_task *t)
 {
     // Through a volatile pointer: clang merges a run of zero stores into a
     // call to memset, which the freestanding kernel does not have.
