@@ -129,9 +129,13 @@ static status_t slot_find_rights(const struct cap_space *space, uint32_t table, 
     return STATUS_OK;
 }
 
-/** Decode: slot_find, then the object must be live and of kind, and the rights include needed. */
-static status_t usable_find(const struct cap_space *space, uint32_t table, handle_t handle,
-                            uint32_t kind, rights_t needed, int32_t *pos)
+/**
+ * Decode: slot_find, then the object must be live and of kind, and the rights include needed.
+ * Inlined by force into cap_lookup_inline (the hot paths); everything else calls usable_find.
+ */
+__attribute__((always_inline)) static inline status_t
+usable_find_inline(const struct cap_space *space, uint32_t table, handle_t handle, uint32_t kind,
+                   rights_t needed, int32_t *pos)
 {
     status_t st = slot_find(space, table, handle, pos);
     if (st != STATUS_OK) {
@@ -148,6 +152,14 @@ static status_t usable_find(const struct cap_space *space, uint32_t table, handl
     return STATUS_OK;
 }
 
+/** usable_find_inline out of line: one copy for derives and transfers. */
+__attribute__((noinline)) static status_t usable_find(const struct cap_space *space, uint32_t table,
+                                                      handle_t handle, uint32_t kind,
+                                                      rights_t needed, int32_t *pos)
+{
+    return usable_find_inline(space, table, handle, kind, needed, pos);
+}
+
 __attribute__((always_inline)) status_t cap_lookup_inline(struct cap_space *space, uint32_t table,
                                                           handle_t handle, uint32_t kind,
                                                           rights_t needed, struct cap **out)
@@ -156,7 +168,7 @@ __attribute__((always_inline)) status_t cap_lookup_inline(struct cap_space *spac
     if (out == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    status_t st = usable_find(space, table, handle, kind, needed, &pos);
+    status_t st = usable_find_inline(space, table, handle, kind, needed, &pos);
     if (st != STATUS_OK) {
         return st;
     }
@@ -221,8 +233,10 @@ __attribute__((noinline)) static void fill(struct cap_space *space, int32_t pos,
     CHECK(obj_ref_get(&space->objects, obj) == STATUS_OK);
 }
 
-status_t cap_insert_new(struct cap_space *space, uint32_t table, struct obj_ref obj,
-                        rights_t rights, handle_t *out)
+/* Out of line (noinline): the creation calls and the root task share one copy. */
+__attribute__((noinline)) status_t cap_insert_new(struct cap_space *space, uint32_t table,
+                                                  struct obj_ref obj, rights_t rights,
+                                                  handle_t *out)
 {
     int32_t pos = CAP_NIL;
     if (space == NULL || out == NULL || table >= CAP_MAX_TABLES || (rights & ~RIGHTS_ALL) != 0) {

@@ -90,7 +90,9 @@ struct fdt_span fdt_prop_first_string(const struct fdt_blob *b, struct fdt_span 
     return s;
 }
 
-fdt_error fdt_prop_u32(const struct fdt_blob *b, struct fdt_span v, uint32_t *out)
+/* Out of line (noinline): three callers share one copy. */
+__attribute__((noinline)) fdt_error fdt_prop_u32(const struct fdt_blob *b, struct fdt_span v,
+                                                 uint32_t *out)
 {
     if (v.len != 4) {
         return FDT_ERR_BAD_PROPERTY;
