@@ -127,3 +127,5 @@ status_t syscall_lookup_endpoint(struct kernel_state *k, uint32_t task, uint64_t
  */
 status_t syscall_lookup_index_slow(struct kernel_state *k, uint32_t task, uint64_t handle,
                                    uint32_t kind, rights_t needed, uint32_t *index);
+status_t syscall_lookup_endpoint_slow(struct kernel_state *k, uint32_t task, uint64_t handle,
+                                      rights_t needed, uint32_t *index, uint64_t *badge);
