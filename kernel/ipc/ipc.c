@@ -136,13 +136,21 @@ void ipc_block(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t wait, uin
 }
 
 /** Wakes id: see ipc_priv.h. BLOCKED by the invariant of ipc.h, so sched_unblock succeeds. */
-void ipc_wake(struct ipc *ipc, struct sched *s, uint32_t id, status_t status)
+__attribute__((always_inline)) void ipc_wake_inline(struct ipc *ipc, struct sched *s, uint32_t id,
+                                                    status_t status)
 {
     ipc->tasks[id].wait = IPC_WAIT_NONE;
     ipc->tasks[id].wait_object = 0;
     ipc->tasks[id].wake_status = status;
     ipc->tasks[id].deadline = 0;
     CHECK(sched_unblock(s, id) == STATUS_OK);
+}
+
+/* Out of line: every waker but a notification's signal shares one copy of sched_unblock. */
+__attribute__((noinline)) void ipc_wake(struct ipc *ipc, struct sched *s, uint32_t id,
+                                        status_t status)
+{
+    ipc_wake_inline(ipc, s, id, status);
 }
 
 /** Wakes all of q: see ipc_priv.h. Bounded: each step removes one task. */

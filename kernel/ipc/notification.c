@@ -25,7 +25,7 @@ status_t ipc_notify_signal(struct ipc *ipc, struct sched *s, uint32_t id, uint64
     ipc_queue_remove(ipc, &n->waiters, waiter);
     ipc->tasks[waiter].bits = n->pending;
     n->pending = 0;
-    ipc_wake(ipc, s, waiter, STATUS_OK);
+    ipc_wake_inline(ipc, s, waiter, STATUS_OK);
     return STATUS_OK;
 }
 
