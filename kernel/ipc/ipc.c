@@ -127,12 +127,20 @@ void ipc_queue_remove(struct ipc *ipc, struct ipc_queue *q, uint32_t id)
 }
 
 /** Blocks id: see ipc_priv.h. sched_block cannot fail: the caller checked the state. */
-void ipc_block(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t wait, uint32_t object)
+__attribute__((always_inline)) void ipc_block_inline(struct ipc *ipc, struct sched *s, uint32_t id,
+                                                     uint32_t wait, uint32_t object)
 {
     CHECK(sched_block(s, id) == STATUS_OK);
     ipc->tasks[id].wait = (uint16_t)wait;
     ipc->tasks[id].wait_object = object;
     ipc->tasks[id].wake_status = STATUS_OK;
+}
+
+/* Out of line: the endpoint calls share one copy of sched_block. */
+__attribute__((noinline)) void ipc_block(struct ipc *ipc, struct sched *s, uint32_t id,
+                                         uint32_t wait, uint32_t object)
+{
+    ipc_block_inline(ipc, s, id, wait, object);
 }
 
 /** Wakes id: see ipc_priv.h. BLOCKED by the invariant of ipc.h, so sched_unblock succeeds. */

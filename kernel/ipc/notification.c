@@ -60,7 +60,7 @@ status_t ipc_notify_wait(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t
     if (ipc_deadline_passed(ipc, task)) {
         return STATUS_TIMED_OUT; // it would wait, and its deadline has passed: no effect
     }
-    ipc_block(ipc, s, task, IPC_WAIT_NOTIFY, id);
+    ipc_block_inline(ipc, s, task, IPC_WAIT_NOTIFY, id);
     ipc_queue_push(ipc, &n->waiters, task);
     return STATUS_OK;
 }
