@@ -87,7 +87,7 @@ static status_t syscall_yield(struct kernel_state *k, uint32_t task)
  * were its alone. The task object itself stays while others hold
  * capabilities to it.
  */
-__attribute__((noinline, cold)) static status_t syscall_exit(struct kernel_state *k, uint32_t task)
+SYSCALL_COLD static status_t syscall_exit(struct kernel_state *k, uint32_t task)
 {
     CHECK(ipc_task_destroy(&k->ipc, &k->sched, task) == STATUS_OK);
     CHECK(sched_set_exited(&k->sched, task) == STATUS_OK);

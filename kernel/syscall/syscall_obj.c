@@ -83,9 +83,8 @@ struct obj_ref syscall_create_object(struct kernel_state *k, uint32_t task, uint
 }
 
 /** SYS_ENDPOINT_CREATE and SYS_NOTIFY_CREATE: their IPC state is empty already. */
-__attribute__((noinline, cold)) status_t syscall_ipc_object_create(struct kernel_state *k,
-                                                                   uint32_t task, uint32_t kind,
-                                                                   struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_ipc_object_create(struct kernel_state *k, uint32_t task,
+                                                uint32_t kind, struct syscall_regs *regs)
 {
     status_t st = syscall_create_check(k, task, kind, 0);
     if (st == STATUS_OK) {
@@ -96,8 +95,8 @@ __attribute__((noinline, cold)) status_t syscall_ipc_object_create(struct kernel
 }
 
 /** SYS_FRAME_CREATE: one zeroed page. */
-__attribute__((noinline, cold)) status_t syscall_frame_create(struct kernel_state *k, uint32_t task,
-                                                              struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_frame_create(struct kernel_state *k, uint32_t task,
+                                           struct syscall_regs *regs)
 {
     status_t st = syscall_create_check(k, task, OBJECT_FRAME, 1);
     if (st == STATUS_OK) {
@@ -115,8 +114,8 @@ _Static_assert(SYS_SPACE_QUOTA_DEFAULT == VM_QUOTA_DEFAULT && SYS_SPACE_QUOTA_MA
  * VM_QUOTA_DEFAULT), reserved whole: STATUS_NO_MEMORY if the frames
  * available cannot cover it.
  */
-__attribute__((noinline, cold)) status_t syscall_space_create(struct kernel_state *k, uint32_t task,
-                                                              struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_space_create(struct kernel_state *k, uint32_t task,
+                                           struct syscall_regs *regs)
 {
     uint64_t quota = regs->x[1];
     if (quota > VM_QUOTA_MAX) {
@@ -133,8 +132,8 @@ __attribute__((noinline, cold)) status_t syscall_space_create(struct kernel_stat
 }
 
 /** SYS_TASK_CREATE: x1 space (RIGHT_MAP), x2 priority, x3 capability to give or HANDLE_NONE. */
-__attribute__((noinline, cold)) status_t syscall_task_create(struct kernel_state *k, uint32_t task,
-                                                             struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_task_create(struct kernel_state *k, uint32_t task,
+                                          struct syscall_regs *regs)
 {
     if (regs->x[2] >= SCHED_PRIORITIES) {
         return STATUS_INVALID_ARGUMENT;
@@ -199,8 +198,8 @@ status_t kernel_task_start(struct kernel_state *k, uint32_t task, uint64_t entry
 }
 
 /** SYS_TASK_START: x0 task (RIGHT_CONTROL), x1 entry, x2 stack pointer, x3 its x0. */
-__attribute__((noinline, cold)) status_t syscall_task_start(struct kernel_state *k, uint32_t task,
-                                                            const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_task_start(struct kernel_state *k, uint32_t task,
+                                         const struct syscall_regs *regs)
 {
     uint32_t target = 0;
     status_t st =
@@ -211,8 +210,8 @@ __attribute__((noinline, cold)) status_t syscall_task_start(struct kernel_state 
     return kernel_task_start(k, target, regs->x[1], regs->x[2], regs->x[3]);
 }
 
-__attribute__((noinline, cold)) status_t kernel_create_root_task(
-    struct kernel_state *k, uint32_t priority, uint32_t *task, struct kernel_root_handles *handles)
+SYSCALL_COLD status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority,
+                                              uint32_t *task, struct kernel_root_handles *handles)
 {
     if (k == 0 || task == 0 || handles == 0 || priority >= SCHED_PRIORITIES) {
         return STATUS_INVALID_ARGUMENT;
@@ -317,7 +316,7 @@ void syscall_task_notify_watcher(struct kernel_state *k, uint32_t task)
     }
 }
 
-__attribute__((noinline, cold)) void kernel_task_stop(struct kernel_state *k, uint32_t task)
+SYSCALL_COLD void kernel_task_stop(struct kernel_state *k, uint32_t task)
 {
     CHECK(k != 0 && task < OBJ_MAX_TASKS);
     enum sched_entity_state st = sched_state(&k->sched, task);
@@ -335,8 +334,8 @@ __attribute__((noinline, cold)) void kernel_task_stop(struct kernel_state *k, ui
 }
 
 /** SYS_TASK_WATCH: x0 task (RIGHT_WATCH), x1 notification (RIGHT_SEND), x2 bits. */
-__attribute__((noinline, cold)) status_t syscall_task_watch(struct kernel_state *k, uint32_t task,
-                                                            const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_task_watch(struct kernel_state *k, uint32_t task,
+                                         const struct syscall_regs *regs)
 {
     struct cap *w = 0;
     status_t st = cap_lookup(&k->caps, task, (handle_t)regs->x[0], OBJECT_TASK, RIGHT_WATCH, &w);
@@ -425,7 +424,7 @@ static void reap_pass(struct kernel_state *k)
     }
 }
 
-__attribute__((noinline, cold)) void kernel_reap(struct kernel_state *k)
+SYSCALL_COLD void kernel_reap(struct kernel_state *k)
 {
     CHECK(k != 0);
     // Each pass tears down what was destroyed before it; a task's table
@@ -450,8 +449,7 @@ status_t kernel_check_memory(const struct kernel_state *k)
 }
 
 /** SYS_POWER_OFF: x1 what. Only records the request: the board acts on it. */
-__attribute__((noinline, cold)) status_t syscall_power_off(struct kernel_state *k,
-                                                           const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *regs)
 {
     if (regs->x[1] == SYS_POWER_OFF_HALT) {
         k->power_request = KERNEL_POWER_OFF;
@@ -534,8 +532,8 @@ static uint64_t spawn_pages(const struct elf_image *elf)
 }
 
 /** SYS_TASK_SPAWN: x1/x2 image name, x3 priority, x4 capability to give. */
-__attribute__((noinline, cold)) status_t syscall_task_spawn(struct kernel_state *k, uint32_t task,
-                                                            struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_task_spawn(struct kernel_state *k, uint32_t task,
+                                         struct syscall_regs *regs)
 {
     if (regs->x[3] >= SCHED_PRIORITIES) {
         return STATUS_INVALID_ARGUMENT;

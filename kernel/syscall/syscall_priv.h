@@ -14,6 +14,12 @@
 
 #include "kernel/abi/status.h"
 
+/*
+ * A call (or kernel entry point) no benchmark row takes: kept out of the
+ * dispatcher, so it is not copied into it, and built for the least size.
+ */
+#define SYSCALL_COLD __attribute__((noinline, cold, minsize))
+
 status_t syscall_cap_derive(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 status_t syscall_cap_badge(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 status_t syscall_cap_delete(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
