@@ -109,7 +109,8 @@ void ipc_queue_push_prio(struct ipc *ipc, const struct sched *s, struct ipc_queu
 }
 
 /** Unlinks id from q: see ipc_priv.h. */
-void ipc_queue_remove(struct ipc *ipc, struct ipc_queue *q, uint32_t id)
+__attribute__((always_inline)) void ipc_queue_remove_inline(struct ipc *ipc, struct ipc_queue *q,
+                                                            uint32_t id)
 {
     struct ipc_task *t = &ipc->tasks[id];
     if (t->prev == IPC_NO_TASK) {
@@ -124,6 +125,12 @@ void ipc_queue_remove(struct ipc *ipc, struct ipc_queue *q, uint32_t id)
     }
     t->next = IPC_NO_TASK;
     t->prev = IPC_NO_TASK;
+}
+
+/* Out of line: every queue but a notification's waiters shares one copy. */
+__attribute__((noinline)) void ipc_queue_remove(struct ipc *ipc, struct ipc_queue *q, uint32_t id)
+{
+    ipc_queue_remove_inline(ipc, q, id);
 }
 
 /** Blocks id: see ipc_priv.h. sched_block cannot fail: the caller checked the state. */

@@ -30,6 +30,13 @@ void ipc_queue_push_prio(struct ipc *ipc, const struct sched *s, struct ipc_queu
 void ipc_queue_remove(struct ipc *ipc, struct ipc_queue *q, uint32_t id);
 
 /**
+ * ipc_queue_remove, inlined into its caller by force: for the measured hot
+ * path only (a notification's signal, ipc_notify_signal). Every other
+ * caller calls ipc_queue_remove.
+ */
+void ipc_queue_remove_inline(struct ipc *ipc, struct ipc_queue *q, uint32_t id);
+
+/**
  * Blocks task id (READY or RUNNING, checked by the caller) waiting on
  * wait/object. The caller queues it if the wait needs a queue.
  */

@@ -22,7 +22,7 @@ status_t ipc_notify_signal(struct ipc *ipc, struct sched *s, uint32_t id, uint64
         return STATUS_OK;
     }
     uint32_t waiter = (uint32_t)n->waiters.head;
-    ipc_queue_remove(ipc, &n->waiters, waiter);
+    ipc_queue_remove_inline(ipc, &n->waiters, waiter);
     ipc->tasks[waiter].bits = n->pending;
     n->pending = 0;
     ipc_wake_inline(ipc, s, waiter, STATUS_OK);
