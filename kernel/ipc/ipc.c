@@ -97,7 +97,9 @@ void ipc_queue_push(struct ipc *ipc, struct ipc_queue *q, uint32_t id)
  * The priority is the one sched holds now; a later change does not reorder.
  * Reads sched's entity array (declared in sched.h) since it has no getter.
  */
-void ipc_queue_push_prio(struct ipc *ipc, const struct sched *s, struct ipc_queue *q, uint32_t id)
+/* Out of line (noinline): the endpoint calls of the general path share one copy. */
+__attribute__((noinline)) void ipc_queue_push_prio(struct ipc *ipc, const struct sched *s,
+                                                   struct ipc_queue *q, uint32_t id)
 {
     uint32_t prio = s->entity[id].priority;
     int32_t prev = q->tail;
