@@ -127,9 +127,9 @@ status_t syscall_lookup_endpoint(struct kernel_state *k, uint32_t task, uint64_t
                                  rights_t needed, uint32_t *index, uint64_t *badge);
 
 /**
- * syscall_lookup_index out of line, for the calls off the IPC and
- * notification paths, which inline theirs by force. Same results and
- * errors.
+ * syscall_lookup_index and syscall_lookup_endpoint out of line, for every
+ * call but the measured hot paths (the IPC fast path, a notification's
+ * signal and wait), which inline theirs by force. Same results and errors.
  */
 status_t syscall_lookup_index_slow(struct kernel_state *k, uint32_t task, uint64_t handle,
                                    uint32_t kind, rights_t needed, uint32_t *index);
