@@ -131,6 +131,39 @@ SYSCALL_COLD status_t syscall_space_create(struct kernel_state *k, uint32_t task
     return st;
 }
 
+/** Decode: give is HANDLE_NONE or a capability in task's table with RIGHT_GRANT. */
+static status_t give_check(struct kernel_state *k, uint32_t task, handle_t give)
+{
+    struct cap *c = 0;
+    return give == HANDLE_NONE ? STATUS_OK
+                               : cap_lookup(&k->caps, task, give, OBJECT_NONE, RIGHT_GRANT, &c);
+}
+
+/**
+ * Invoke step SYS_TASK_CREATE and SYS_TASK_SPAWN share: makes the task
+ * object (its handle in the caller's x1, syscall_create_object), copies
+ * give into the new table (HANDLE_NONE: nothing; give_check passed) and
+ * sets the task up in space with priority and name (NULL: none). *self is
+ * the new task; returns the handle the copy has in its table (HANDLE_NONE
+ * without one). Cannot fail: the caller checked everything.
+ */
+static handle_t task_make(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
+                          struct obj_ref space, uint32_t priority, const char *name, handle_t give,
+                          struct obj_ref *self)
+{
+    *self = syscall_create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);
+    // A task slot is torn down (table emptied, scheduler entity removed)
+    // before the slot can be allocated again.
+    CHECK(cap_table_count(&k->caps, self->index) == 0);
+    CHECK(sched_state(&k->sched, self->index) == SCHED_UNUSED);
+    handle_t given = HANDLE_NONE;
+    if (give != HANDLE_NONE) {
+        CHECK(cap_transfer(&k->caps, task, give, self->index, false, &given) == STATUS_OK);
+    }
+    syscall_task_init(&k->tasks[self->index], *self, space, priority, name);
+    return given;
+}
+
 /** SYS_TASK_CREATE: x1 space (RIGHT_MAP), x2 priority, x3 capability to give or HANDLE_NONE. */
 SYSCALL_COLD status_t syscall_task_create(struct kernel_state *k, uint32_t task,
                                           struct syscall_regs *regs)
@@ -145,30 +178,15 @@ SYSCALL_COLD status_t syscall_task_create(struct kernel_state *k, uint32_t task,
         return st;
     }
     handle_t give = (handle_t)regs->x[3];
-    if (give != HANDLE_NONE) {
-        struct cap *c = 0;
-        st = cap_lookup(&k->caps, task, give, OBJECT_NONE, RIGHT_GRANT, &c);
-        if (st != STATUS_OK) {
-            return st;
-        }
+    st = give_check(k, task, give);
+    if (st == STATUS_OK) {
+        st = syscall_create_check(k, task, OBJECT_TASK, 0);
     }
-    st = syscall_create_check(k, task, OBJECT_TASK, 0);
     if (st != STATUS_OK) {
         return st;
     }
-    struct obj_ref space_ref = space->object;
-    uint64_t priority = regs->x[2];
-    struct obj_ref ref = syscall_create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);
-    // A task slot is torn down (table emptied, scheduler entity removed)
-    // before the slot can be allocated again.
-    CHECK(cap_table_count(&k->caps, ref.index) == 0);
-    CHECK(sched_state(&k->sched, ref.index) == SCHED_UNUSED);
-    handle_t given = HANDLE_NONE;
-    if (give != HANDLE_NONE) {
-        CHECK(cap_transfer(&k->caps, task, give, ref.index, false, &given) == STATUS_OK);
-    }
-    syscall_task_init(&k->tasks[ref.index], ref, space_ref, (uint32_t)priority, 0);
-    regs->x[2] = given;
+    struct obj_ref self = {OBJECT_NONE, 0, 0};
+    regs->x[2] = task_make(k, task, regs, space->object, (uint32_t)regs->x[2], 0, give, &self);
     return STATUS_OK;
 }
 
@@ -539,18 +557,14 @@ SYSCALL_COLD status_t syscall_task_spawn(struct kernel_state *k, uint32_t task,
         return STATUS_INVALID_ARGUMENT;
     }
     handle_t give = (handle_t)regs->x[4];
-    if (give != HANDLE_NONE) {
-        struct cap *c = 0;
-        status_t st = cap_lookup(&k->caps, task, give, OBJECT_NONE, RIGHT_GRANT, &c);
-        if (st != STATUS_OK) {
-            return st;
-        }
-    }
     const uint8_t *image = 0;
     size_t size = 0;
     struct elf_image elf;
     char name[IMAGE_NAME_MAX];
-    status_t st = spawn_image(k, task, regs, name, &image, &size, &elf);
+    status_t st = give_check(k, task, give);
+    if (st == STATUS_OK) {
+        st = spawn_image(k, task, regs, name, &image, &size, &elf);
+    }
     if (st != STATUS_OK) {
         return st;
     }
@@ -583,14 +597,8 @@ SYSCALL_COLD status_t syscall_task_spawn(struct kernel_state *k, uint32_t task,
     // loader_check passed and the memory is counted: loading into the empty space cannot fail.
     CHECK(loader_load(&k->vm, k->frames, space.index, image, size, KERNEL_TASK_STACK_TOP,
                       KERNEL_TASK_STACK_PAGES, &loaded, &why) == STATUS_OK);
-    struct obj_ref self = syscall_create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);
-    CHECK(cap_table_count(&k->caps, self.index) == 0);
-    CHECK(sched_state(&k->sched, self.index) == SCHED_UNUSED);
-    handle_t given = HANDLE_NONE;
-    if (give != HANDLE_NONE) {
-        CHECK(cap_transfer(&k->caps, task, give, self.index, false, &given) == STATUS_OK);
-    }
-    syscall_task_init(&k->tasks[self.index], self, space, priority, name);
+    struct obj_ref self = {OBJECT_NONE, 0, 0};
+    handle_t given = task_make(k, task, regs, space, priority, name, give, &self);
     CHECK(kernel_task_start(k, self.index, loaded.entry, loaded.stack, given) == STATUS_OK);
     regs->x[2] = space_handle;
     return STATUS_OK;
