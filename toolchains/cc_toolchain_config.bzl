@@ -190,6 +190,15 @@ def _features(t, is_host):
             name = "basalt_cold",
             flag_sets = [fs for fs in [_flags(_ALL_COMPILE, [] if is_host else ["-Os"])] if fs],
         ),
+        # Cold code that no busy loop of the boot runs, built for the least
+        # size: features = ["basalt_min"] (-Oz, which also lets the link's
+        # machine outliner share instruction sequences between its
+        # functions). Not for the device tree or page-table walks: -Oz
+        # leaves their small helpers out of line, and the boot pays.
+        feature(
+            name = "basalt_min",
+            flag_sets = [fs for fs in [_flags(_ALL_COMPILE, [] if is_host else ["-Oz"])] if fs],
+        ),
         # Warnings are errors in Basalt code; third-party code opts out with
         # features = ["-basalt_warnings"].
         feature(

@@ -22,7 +22,8 @@ int gic_init(const struct gic_config *config)
     return result;
 }
 
-void gic_enable(uint32_t intid, uint8_t priority)
+/* Out of line (noinline): the boot and hal_irq_line_unmask share one copy. */
+__attribute__((noinline)) void gic_enable(uint32_t intid, uint8_t priority)
 {
     if (gic_active_version == 2) {
         gicv2_enable(intid, priority);

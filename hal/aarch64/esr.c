@@ -9,7 +9,8 @@ bool esr_is_abort(uint32_t ec)
            ec == ESR_EC_DABT_SAME;
 }
 
-const char *esr_class_name(uint32_t ec)
+/* Out of line (noinline): for fault reports, which need no copy of their own. */
+__attribute__((noinline)) const char *esr_class_name(uint32_t ec)
 {
     if (ec == ESR_EC_UNKNOWN) {
         return "unknown reason (undefined instruction)";

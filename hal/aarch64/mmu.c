@@ -167,7 +167,9 @@ hal_mmu_result hal_mmu_protect(paddr_t root, uint32_t asid, uint64_t va, uint64_
     return r;
 }
 
-hal_mmu_result hal_mmu_user_translate(paddr_t root, uint64_t va, bool write, paddr_t *pa)
+/* Out of line (noinline): copy_from_user and the statistics call share one copy. */
+__attribute__((noinline)) hal_mmu_result hal_mmu_user_translate(paddr_t root, uint64_t va,
+                                                                bool write, paddr_t *pa)
 {
     struct pt_mapping m;
     if (va >= HAL_MMU_USER_TOP) {

@@ -129,9 +129,13 @@ static status_t slot_find_rights(const struct cap_space *space, uint32_t table, 
     return STATUS_OK;
 }
 
-/** Decode: slot_find, then the object must be live and of kind, and the rights include needed. */
-static status_t usable_find(const struct cap_space *space, uint32_t table, handle_t handle,
-                            uint32_t kind, rights_t needed, int32_t *pos)
+/**
+ * Decode: slot_find, then the object must be live and of kind, and the rights include needed.
+ * Inlined by force into cap_lookup_inline (the hot paths); everything else calls usable_find.
+ */
+__attribute__((always_inline)) static inline status_t
+usable_find_inline(const struct cap_space *space, uint32_t table, handle_t handle, uint32_t kind,
+                   rights_t needed, int32_t *pos)
 {
     status_t st = slot_find(space, table, handle, pos);
     if (st != STATUS_OK) {
@@ -148,20 +152,36 @@ static status_t usable_find(const struct cap_space *space, uint32_t table, handl
     return STATUS_OK;
 }
 
-__attribute__((always_inline)) status_t cap_lookup(struct cap_space *space, uint32_t table,
-                                                   handle_t handle, uint32_t kind, rights_t needed,
-                                                   struct cap **out)
+/** usable_find_inline out of line: one copy for derives and transfers. */
+__attribute__((noinline)) static status_t usable_find(const struct cap_space *space, uint32_t table,
+                                                      handle_t handle, uint32_t kind,
+                                                      rights_t needed, int32_t *pos)
+{
+    return usable_find_inline(space, table, handle, kind, needed, pos);
+}
+
+__attribute__((always_inline)) status_t cap_lookup_inline(struct cap_space *space, uint32_t table,
+                                                          handle_t handle, uint32_t kind,
+                                                          rights_t needed, struct cap **out)
 {
     int32_t pos = CAP_NIL;
     if (out == NULL) {
         return STATUS_INVALID_ARGUMENT;
     }
-    status_t st = usable_find(space, table, handle, kind, needed, &pos);
+    status_t st = usable_find_inline(space, table, handle, kind, needed, &pos);
     if (st != STATUS_OK) {
         return st;
     }
     *out = cap_at(space, pos);
     return STATUS_OK;
+}
+
+/* Out of line: every caller but the IPC fast path shares one copy of the checks. */
+__attribute__((noinline)) status_t cap_lookup(struct cap_space *space, uint32_t table,
+                                              handle_t handle, uint32_t kind, rights_t needed,
+                                              struct cap **out)
+{
+    return cap_lookup_inline(space, table, handle, kind, needed, out);
 }
 
 /** Decode: the position of the lowest free slot of a table, or STATUS_TABLE_FULL. */
@@ -187,8 +207,9 @@ static handle_t handle_of(const struct cap_space *space, int32_t pos)
  * root for CAP_NIL), with badge, and takes a reference on obj, which
  * decode found live.
  */
-static void fill(struct cap_space *space, int32_t pos, struct obj_ref obj, rights_t rights,
-                 uint64_t badge, int32_t parent)
+/* Out of line (noinline): four callers, none on a measured path. */
+__attribute__((noinline)) static void fill(struct cap_space *space, int32_t pos, struct obj_ref obj,
+                                           rights_t rights, uint64_t badge, int32_t parent)
 {
     struct cap *c = cap_at(space, pos);
     c->object = obj;
@@ -212,8 +233,10 @@ static void fill(struct cap_space *space, int32_t pos, struct obj_ref obj, right
     CHECK(obj_ref_get(&space->objects, obj) == STATUS_OK);
 }
 
-status_t cap_insert_new(struct cap_space *space, uint32_t table, struct obj_ref obj,
-                        rights_t rights, handle_t *out)
+/* Out of line (noinline): the creation calls and the root task share one copy. */
+__attribute__((noinline)) status_t cap_insert_new(struct cap_space *space, uint32_t table,
+                                                  struct obj_ref obj, rights_t rights,
+                                                  handle_t *out)
 {
     int32_t pos = CAP_NIL;
     if (space == NULL || out == NULL || table >= CAP_MAX_TABLES || (rights & ~RIGHTS_ALL) != 0) {

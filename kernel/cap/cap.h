@@ -163,6 +163,15 @@ status_t cap_lookup(struct cap_space *space, uint32_t table, handle_t handle, ui
                     rights_t needed, struct cap **out);
 
 /**
+ * cap_lookup, inlined into its caller by force: for the measured hot paths
+ * only (the IPC fast path and the notification calls reach it through
+ * syscall_lookup_index and syscall_lookup_endpoint). Everything else calls
+ * cap_lookup, one copy out of line.
+ */
+status_t cap_lookup_inline(struct cap_space *space, uint32_t table, handle_t handle, uint32_t kind,
+                           rights_t needed, struct cap **out);
+
+/**
  * Puts a root capability for a live object in a table, taking a reference
  * on the object; *out is its handle. Returns STATUS_INVALID_ARGUMENT (null
  * pointer, table out of range, rights outside RIGHTS_ALL, object reference

@@ -20,7 +20,9 @@
 #define PPI_FIRST_INTID 16u
 #define PPI_MAX_NUM 15u /* INTID 31 */
 
-bool fdt_span_is(const struct fdt_blob *b, struct fdt_span s, const char *lit)
+/* Out of line (noinline): inlined, each call with a literal became its own unrolled copy. */
+__attribute__((noinline)) bool fdt_span_is(const struct fdt_blob *b, struct fdt_span s,
+                                           const char *lit)
 {
     uint32_t i = 0;
     for (; i < s.len; i++) {
@@ -31,7 +33,8 @@ bool fdt_span_is(const struct fdt_blob *b, struct fdt_span s, const char *lit)
     return lit[i] == '\0';
 }
 
-bool fdt_name_is(const struct fdt_blob *b, uint32_t off, const char *lit)
+/* Out of line (noinline): inlined, each call with a literal became its own unrolled copy. */
+__attribute__((noinline)) bool fdt_name_is(const struct fdt_blob *b, uint32_t off, const char *lit)
 {
     /* Stops at the first difference: at the latest the name's NUL (a
      * mismatch, or the end of lit as well). */
@@ -87,7 +90,9 @@ struct fdt_span fdt_prop_first_string(const struct fdt_blob *b, struct fdt_span 
     return s;
 }
 
-fdt_error fdt_prop_u32(const struct fdt_blob *b, struct fdt_span v, uint32_t *out)
+/* Out of line (noinline): three callers share one copy. */
+__attribute__((noinline)) fdt_error fdt_prop_u32(const struct fdt_blob *b, struct fdt_span v,
+                                                 uint32_t *out)
 {
     if (v.len != 4) {
         return FDT_ERR_BAD_PROPERTY;

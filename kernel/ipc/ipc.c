@@ -97,7 +97,9 @@ void ipc_queue_push(struct ipc *ipc, struct ipc_queue *q, uint32_t id)
  * The priority is the one sched holds now; a later change does not reorder.
  * Reads sched's entity array (declared in sched.h) since it has no getter.
  */
-void ipc_queue_push_prio(struct ipc *ipc, const struct sched *s, struct ipc_queue *q, uint32_t id)
+/* Out of line (noinline): the endpoint calls of the general path share one copy. */
+__attribute__((noinline)) void ipc_queue_push_prio(struct ipc *ipc, const struct sched *s,
+                                                   struct ipc_queue *q, uint32_t id)
 {
     uint32_t prio = s->entity[id].priority;
     int32_t prev = q->tail;
@@ -109,7 +111,8 @@ void ipc_queue_push_prio(struct ipc *ipc, const struct sched *s, struct ipc_queu
 }
 
 /** Unlinks id from q: see ipc_priv.h. */
-void ipc_queue_remove(struct ipc *ipc, struct ipc_queue *q, uint32_t id)
+__attribute__((always_inline)) void ipc_queue_remove_inline(struct ipc *ipc, struct ipc_queue *q,
+                                                            uint32_t id)
 {
     struct ipc_task *t = &ipc->tasks[id];
     if (t->prev == IPC_NO_TASK) {
@@ -126,8 +129,15 @@ void ipc_queue_remove(struct ipc *ipc, struct ipc_queue *q, uint32_t id)
     t->prev = IPC_NO_TASK;
 }
 
+/* Out of line: every queue but a notification's waiters shares one copy. */
+__attribute__((noinline)) void ipc_queue_remove(struct ipc *ipc, struct ipc_queue *q, uint32_t id)
+{
+    ipc_queue_remove_inline(ipc, q, id);
+}
+
 /** Blocks id: see ipc_priv.h. sched_block cannot fail: the caller checked the state. */
-void ipc_block(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t wait, uint32_t object)
+__attribute__((always_inline)) void ipc_block_inline(struct ipc *ipc, struct sched *s, uint32_t id,
+                                                     uint32_t wait, uint32_t object)
 {
     CHECK(sched_block(s, id) == STATUS_OK);
     ipc->tasks[id].wait = (uint16_t)wait;
@@ -135,14 +145,29 @@ void ipc_block(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t wait, uin
     ipc->tasks[id].wake_status = STATUS_OK;
 }
 
+/* Out of line: the endpoint calls share one copy of sched_block. */
+__attribute__((noinline)) void ipc_block(struct ipc *ipc, struct sched *s, uint32_t id,
+                                         uint32_t wait, uint32_t object)
+{
+    ipc_block_inline(ipc, s, id, wait, object);
+}
+
 /** Wakes id: see ipc_priv.h. BLOCKED by the invariant of ipc.h, so sched_unblock succeeds. */
-void ipc_wake(struct ipc *ipc, struct sched *s, uint32_t id, status_t status)
+__attribute__((always_inline)) void ipc_wake_inline(struct ipc *ipc, struct sched *s, uint32_t id,
+                                                    status_t status)
 {
     ipc->tasks[id].wait = IPC_WAIT_NONE;
     ipc->tasks[id].wait_object = 0;
     ipc->tasks[id].wake_status = status;
     ipc->tasks[id].deadline = 0;
     CHECK(sched_unblock(s, id) == STATUS_OK);
+}
+
+/* Out of line: every waker but a notification's signal shares one copy of sched_unblock. */
+__attribute__((noinline)) void ipc_wake(struct ipc *ipc, struct sched *s, uint32_t id,
+                                        status_t status)
+{
+    ipc_wake_inline(ipc, s, id, status);
 }
 
 /** Wakes all of q: see ipc_priv.h. Bounded: each step removes one task. */

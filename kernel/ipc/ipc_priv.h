@@ -30,13 +30,35 @@ void ipc_queue_push_prio(struct ipc *ipc, const struct sched *s, struct ipc_queu
 void ipc_queue_remove(struct ipc *ipc, struct ipc_queue *q, uint32_t id);
 
 /**
+ * ipc_queue_remove, inlined into its caller by force: for the measured hot
+ * path only (a notification's signal, ipc_notify_signal). Every other
+ * caller calls ipc_queue_remove.
+ */
+void ipc_queue_remove_inline(struct ipc *ipc, struct ipc_queue *q, uint32_t id);
+
+/**
  * Blocks task id (READY or RUNNING, checked by the caller) waiting on
  * wait/object. The caller queues it if the wait needs a queue.
  */
 void ipc_block(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t wait, uint32_t object);
 
+/**
+ * ipc_block, inlined into its caller by force: for the measured hot path
+ * only (a notification's wait, ipc_notify_wait). Every other caller calls
+ * ipc_block.
+ */
+void ipc_block_inline(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t wait,
+                      uint32_t object);
+
 /** Wakes BLOCKED task id, out of any queue already, with a status. */
 void ipc_wake(struct ipc *ipc, struct sched *s, uint32_t id, status_t status);
+
+/**
+ * ipc_wake, inlined into its caller by force: for the measured hot path
+ * only (a notification's signal, ipc_notify_signal: the notification round
+ * trip and a device interrupt). Every other waker calls ipc_wake.
+ */
+void ipc_wake_inline(struct ipc *ipc, struct sched *s, uint32_t id, status_t status);
 
 /** Wakes every task of q with a status, emptying q. */
 void ipc_wake_all(struct ipc *ipc, struct sched *s, struct ipc_queue *q, status_t status);

@@ -22,10 +22,10 @@ status_t ipc_notify_signal(struct ipc *ipc, struct sched *s, uint32_t id, uint64
         return STATUS_OK;
     }
     uint32_t waiter = (uint32_t)n->waiters.head;
-    ipc_queue_remove(ipc, &n->waiters, waiter);
+    ipc_queue_remove_inline(ipc, &n->waiters, waiter);
     ipc->tasks[waiter].bits = n->pending;
     n->pending = 0;
-    ipc_wake(ipc, s, waiter, STATUS_OK);
+    ipc_wake_inline(ipc, s, waiter, STATUS_OK);
     return STATUS_OK;
 }
 
@@ -60,7 +60,7 @@ status_t ipc_notify_wait(struct ipc *ipc, struct sched *s, uint32_t id, uint32_t
     if (ipc_deadline_passed(ipc, task)) {
         return STATUS_TIMED_OUT; // it would wait, and its deadline has passed: no effect
     }
-    ipc_block(ipc, s, task, IPC_WAIT_NOTIFY, id);
+    ipc_block_inline(ipc, s, task, IPC_WAIT_NOTIFY, id);
     ipc_queue_push(ipc, &n->waiters, task);
     return STATUS_OK;
 }

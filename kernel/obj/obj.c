@@ -96,7 +96,8 @@ static struct obj_slot *slot_of(struct obj_arena *a, struct obj_ref ref)
     return &a->slots[obj_position(ref)];
 }
 
-bool obj_can_alloc(const struct obj_arena *a, uint32_t kind)
+/* Out of line (noinline): the object-creation calls share one copy. */
+__attribute__((noinline)) bool obj_can_alloc(const struct obj_arena *a, uint32_t kind)
 {
     uint32_t capacity = obj_capacity(kind);
     if (a == NULL) {
@@ -180,7 +181,8 @@ status_t obj_destroy(struct obj_arena *a, struct obj_ref ref)
     return STATUS_OK;
 }
 
-status_t obj_ref_get(struct obj_arena *a, struct obj_ref ref)
+/* Out of line (noinline): capability insertion and derives share one copy. */
+__attribute__((noinline)) status_t obj_ref_get(struct obj_arena *a, struct obj_ref ref)
 {
     status_t st = obj_check(a, ref, OBJECT_NONE);
     if (st != STATUS_OK) {

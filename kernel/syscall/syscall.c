@@ -17,7 +17,7 @@
 #include "kernel/abi/status.h"
 #include "kernel/abi/syscall.h"
 
-void kernel_state_init(struct kernel_state *k)
+__attribute__((cold)) void kernel_state_init(struct kernel_state *k)
 {
     CHECK(k != 0);
     cap_space_init(&k->caps);
@@ -87,7 +87,7 @@ static status_t syscall_yield(struct kernel_state *k, uint32_t task)
  * were its alone. The task object itself stays while others hold
  * capabilities to it.
  */
-static status_t syscall_exit(struct kernel_state *k, uint32_t task)
+SYSCALL_COLD static status_t syscall_exit(struct kernel_state *k, uint32_t task)
 {
     CHECK(ipc_task_destroy(&k->ipc, &k->sched, task) == STATUS_OK);
     CHECK(sched_set_exited(&k->sched, task) == STATUS_OK);
@@ -239,7 +239,7 @@ __attribute__((always_inline)) status_t syscall_lookup_index(struct kernel_state
                                                              rights_t needed, uint32_t *index)
 {
     struct cap *c = 0;
-    status_t st = cap_lookup(&k->caps, task, (handle_t)handle, kind, needed, &c);
+    status_t st = cap_lookup_inline(&k->caps, task, (handle_t)handle, kind, needed, &c);
     if (st != STATUS_OK) {
         return st;
     }
@@ -249,6 +249,36 @@ __attribute__((always_inline)) status_t syscall_lookup_index(struct kernel_state
 
 /* Always inlined: the IPC fast path (run.c) looks its endpoint up with it. */
 __attribute__((always_inline)) status_t syscall_lookup_endpoint(struct kernel_state *k,
+                                                                uint32_t task, uint64_t handle,
+                                                                rights_t needed, uint32_t *index,
+                                                                uint64_t *badge)
+{
+    struct cap *c = 0;
+    status_t st = cap_lookup_inline(&k->caps, task, (handle_t)handle, OBJECT_ENDPOINT, needed, &c);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    *index = c->object.index;
+    *badge = c->badge;
+    return STATUS_OK;
+}
+
+/* Out of line: the calls off the measured paths share cap_lookup's one copy. */
+__attribute__((noinline)) status_t syscall_lookup_index_slow(struct kernel_state *k, uint32_t task,
+                                                             uint64_t handle, uint32_t kind,
+                                                             rights_t needed, uint32_t *index)
+{
+    struct cap *c = 0;
+    status_t st = cap_lookup(&k->caps, task, (handle_t)handle, kind, needed, &c);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    *index = c->object.index;
+    return STATUS_OK;
+}
+
+/* Out of line: the calls off the measured paths share cap_lookup's one copy. */
+__attribute__((noinline)) status_t syscall_lookup_endpoint_slow(struct kernel_state *k,
                                                                 uint32_t task, uint64_t handle,
                                                                 rights_t needed, uint32_t *index,
                                                                 uint64_t *badge)

@@ -9,7 +9,8 @@
 #include "kernel/abi/status.h"
 
 /** x0 handle, x1 rights -> x1 new handle. */
-status_t syscall_cap_derive(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_cap_derive(struct kernel_state *k, uint32_t task,
+                                         struct syscall_regs *regs)
 {
     // Decode: rights wider than rights_t would be truncated; refuse them.
     if (regs->x[1] > (uint64_t)UINT32_MAX) {
@@ -26,7 +27,8 @@ status_t syscall_cap_derive(struct kernel_state *k, uint32_t task, struct syscal
 }
 
 /** x0 endpoint handle, x1 rights, x2 badge (not 0) -> x1 new badged handle. */
-status_t syscall_cap_badge(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_cap_badge(struct kernel_state *k, uint32_t task,
+                                        struct syscall_regs *regs)
 {
     if (regs->x[1] > (uint64_t)UINT32_MAX) {
         return STATUS_INVALID_ARGUMENT;
@@ -48,7 +50,8 @@ status_t syscall_cap_badge(struct kernel_state *k, uint32_t task, struct syscall
  * dispatcher's kernel_reap then tears down its state (an endpoint's waiters
  * wake with STATUS_OBJECT_DESTROYED, a frame is unmapped, ...).
  */
-status_t syscall_cap_delete(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_cap_delete(struct kernel_state *k, uint32_t task,
+                                         const struct syscall_regs *regs)
 {
     return cap_delete(&k->caps, task, (handle_t)regs->x[0]);
 }
@@ -58,7 +61,8 @@ status_t syscall_cap_delete(struct kernel_state *k, uint32_t task, const struct 
  * same object (derive and transfer keep it), and the revoked capability
  * itself stays, so revoke never destroys an object: no IPC state changes.
  */
-status_t syscall_cap_revoke(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_cap_revoke(struct kernel_state *k, uint32_t task,
+                                         const struct syscall_regs *regs)
 {
     return cap_revoke(&k->caps, task, (handle_t)regs->x[0]);
 }

@@ -182,21 +182,23 @@ static status_t send_message(struct kernel_state *k, enum ipc_op op, uint32_t ep
 }
 
 /** x0 endpoint handle (RIGHT_SEND), x1-x7 message, sent with x0's badge. */
-status_t syscall_ipc_send(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+__attribute__((noinline)) status_t syscall_ipc_send(struct kernel_state *k, uint32_t task,
+                                                    const struct syscall_regs *regs)
 {
     uint32_t ep = 0;
     uint64_t badge = 0;
-    status_t st = syscall_lookup_endpoint(k, task, regs->x[0], RIGHT_SEND, &ep, &badge);
+    status_t st = syscall_lookup_endpoint_slow(k, task, regs->x[0], RIGHT_SEND, &ep, &badge);
     return st != STATUS_OK ? st
                            : send_message(k, OP_SEND, ep, task, regs, (handle_t)regs->x[0], badge);
 }
 
 /** x0 endpoint handle (RIGHT_SEND), x1-x7 message, sent with x0's badge; always blocks. */
-status_t syscall_ipc_call(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+__attribute__((noinline)) status_t syscall_ipc_call(struct kernel_state *k, uint32_t task,
+                                                    const struct syscall_regs *regs)
 {
     uint32_t ep = 0;
     uint64_t badge = 0;
-    status_t st = syscall_lookup_endpoint(k, task, regs->x[0], RIGHT_SEND, &ep, &badge);
+    status_t st = syscall_lookup_endpoint_slow(k, task, regs->x[0], RIGHT_SEND, &ep, &badge);
     return st != STATUS_OK ? st
                            : send_message(k, OP_CALL, ep, task, regs, (handle_t)regs->x[0], badge);
 }
@@ -206,11 +208,12 @@ status_t syscall_ipc_call(struct kernel_state *k, uint32_t task, const struct sy
  * and x8 its badge, unless the task blocked. On error the task's
  * recv_slots are put back.
  */
-status_t syscall_ipc_recv(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+__attribute__((noinline)) status_t syscall_ipc_recv(struct kernel_state *k, uint32_t task,
+                                                    struct syscall_regs *regs)
 {
     uint32_t ep = 0;
     uint16_t slots = 0;
-    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_RECV, &ep);
+    status_t st = syscall_lookup_index_slow(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_RECV, &ep);
     if (st == STATUS_OK) {
         st = slots_decode(regs, &slots);
     }
@@ -242,10 +245,11 @@ status_t syscall_ipc_reply(struct kernel_state *k, uint32_t task, const struct s
  * x0 endpoint handle (RIGHT_RECV), x1-x7 reply -> x1-x7 the next message
  * and x8 its badge, unless blocked.
  */
-status_t syscall_ipc_reply_recv(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+__attribute__((noinline)) status_t syscall_ipc_reply_recv(struct kernel_state *k, uint32_t task,
+                                                          struct syscall_regs *regs)
 {
     uint32_t ep = 0;
-    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_RECV, &ep);
+    status_t st = syscall_lookup_index_slow(k, task, regs->x[0], OBJECT_ENDPOINT, RIGHT_RECV, &ep);
     if (st != STATUS_OK) {
         return st;
     }

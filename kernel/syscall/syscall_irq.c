@@ -121,8 +121,8 @@ static status_t irq_line_check(const struct kernel_state *k, uint64_t intid)
 }
 
 /** SYS_IRQ_CREATE: x1 the INTID. */
-__attribute__((noinline, cold)) status_t syscall_irq_create(struct kernel_state *k, uint32_t task,
-                                                            struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_irq_create(struct kernel_state *k, uint32_t task,
+                                         struct syscall_regs *regs)
 {
     status_t st = irq_line_check(k, regs->x[1]);
     if (st == STATUS_OK) {
@@ -143,8 +143,8 @@ __attribute__((noinline, cold)) status_t syscall_irq_create(struct kernel_state 
 }
 
 /** SYS_IRQ_BIND: x0 IRQ handler (RIGHT_CONTROL), x1 notification (RIGHT_SEND), x2 bits. */
-__attribute__((noinline, cold)) status_t syscall_irq_bind(struct kernel_state *k, uint32_t task,
-                                                          const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_irq_bind(struct kernel_state *k, uint32_t task,
+                                       const struct syscall_regs *regs)
 {
     struct cap *ic = 0;
     status_t st =
@@ -175,8 +175,8 @@ __attribute__((noinline, cold)) status_t syscall_irq_bind(struct kernel_state *k
 }
 
 /** SYS_IRQ_ACK: x0 IRQ handler (RIGHT_CONTROL). */
-__attribute__((noinline, cold)) status_t syscall_irq_ack(struct kernel_state *k, uint32_t task,
-                                                         const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_irq_ack(struct kernel_state *k, uint32_t task,
+                                      const struct syscall_regs *regs)
 {
     struct cap *ic = 0;
     status_t st =
@@ -251,9 +251,8 @@ static status_t device_page_check(const struct kernel_state *k, uint64_t pa)
 }
 
 /** SYS_DEVICE_FRAME_CREATE: x1 the page's physical address. */
-__attribute__((noinline, cold)) status_t syscall_device_frame_create(struct kernel_state *k,
-                                                                     uint32_t task,
-                                                                     struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_device_frame_create(struct kernel_state *k, uint32_t task,
+                                                  struct syscall_regs *regs)
 {
     status_t st = device_page_check(k, regs->x[1]);
     if (st == STATUS_OK) {

@@ -47,7 +47,8 @@ status_t syscall_notify_wait(struct kernel_state *k, uint32_t task, struct sysca
 status_t syscall_notify_poll(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
 {
     uint32_t id = 0;
-    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_NOTIFICATION, RIGHT_RECV, &id);
+    status_t st =
+        syscall_lookup_index_slow(k, task, regs->x[0], OBJECT_NOTIFICATION, RIGHT_RECV, &id);
     if (st != STATUS_OK) {
         return st;
     }

@@ -53,7 +53,9 @@ static int slot_live(const struct kernel_state *k, uint32_t kind, uint32_t index
  * Decodes the creation of an object of kind that needs pages free pages:
  * a free slot, a free capability slot in the caller's table, the pages.
  */
-status_t syscall_create_check(struct kernel_state *k, uint32_t task, uint32_t kind, uint32_t pages)
+/* Out of line (noinline): the five object-creation calls share one copy. */
+__attribute__((noinline)) status_t syscall_create_check(struct kernel_state *k, uint32_t task,
+                                                        uint32_t kind, uint32_t pages)
 {
     if (!obj_can_alloc(&k->caps.objects, kind)) {
         return STATUS_NO_MEMORY;
@@ -81,8 +83,8 @@ struct obj_ref syscall_create_object(struct kernel_state *k, uint32_t task, uint
 }
 
 /** SYS_ENDPOINT_CREATE and SYS_NOTIFY_CREATE: their IPC state is empty already. */
-status_t syscall_ipc_object_create(struct kernel_state *k, uint32_t task, uint32_t kind,
-                                   struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_ipc_object_create(struct kernel_state *k, uint32_t task,
+                                                uint32_t kind, struct syscall_regs *regs)
 {
     status_t st = syscall_create_check(k, task, kind, 0);
     if (st == STATUS_OK) {
@@ -93,7 +95,8 @@ status_t syscall_ipc_object_create(struct kernel_state *k, uint32_t task, uint32
 }
 
 /** SYS_FRAME_CREATE: one zeroed page. */
-status_t syscall_frame_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_frame_create(struct kernel_state *k, uint32_t task,
+                                           struct syscall_regs *regs)
 {
     status_t st = syscall_create_check(k, task, OBJECT_FRAME, 1);
     if (st == STATUS_OK) {
@@ -111,7 +114,8 @@ _Static_assert(SYS_SPACE_QUOTA_DEFAULT == VM_QUOTA_DEFAULT && SYS_SPACE_QUOTA_MA
  * VM_QUOTA_DEFAULT), reserved whole: STATUS_NO_MEMORY if the frames
  * available cannot cover it.
  */
-status_t syscall_space_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_space_create(struct kernel_state *k, uint32_t task,
+                                           struct syscall_regs *regs)
 {
     uint64_t quota = regs->x[1];
     if (quota > VM_QUOTA_MAX) {
@@ -127,8 +131,42 @@ status_t syscall_space_create(struct kernel_state *k, uint32_t task, struct sysc
     return st;
 }
 
+/** Decode: give is HANDLE_NONE or a capability in task's table with RIGHT_GRANT. */
+static status_t give_check(struct kernel_state *k, uint32_t task, handle_t give)
+{
+    struct cap *c = 0;
+    return give == HANDLE_NONE ? STATUS_OK
+                               : cap_lookup(&k->caps, task, give, OBJECT_NONE, RIGHT_GRANT, &c);
+}
+
+/**
+ * Invoke step SYS_TASK_CREATE and SYS_TASK_SPAWN share: makes the task
+ * object (its handle in the caller's x1, syscall_create_object), copies
+ * give into the new table (HANDLE_NONE: nothing; give_check passed) and
+ * sets the task up in space with priority and name (NULL: none). *self is
+ * the new task; returns the handle the copy has in its table (HANDLE_NONE
+ * without one). Cannot fail: the caller checked everything.
+ */
+static handle_t task_make(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
+                          struct obj_ref space, uint32_t priority, const char *name, handle_t give,
+                          struct obj_ref *self)
+{
+    *self = syscall_create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);
+    // A task slot is torn down (table emptied, scheduler entity removed)
+    // before the slot can be allocated again.
+    CHECK(cap_table_count(&k->caps, self->index) == 0);
+    CHECK(sched_state(&k->sched, self->index) == SCHED_UNUSED);
+    handle_t given = HANDLE_NONE;
+    if (give != HANDLE_NONE) {
+        CHECK(cap_transfer(&k->caps, task, give, self->index, false, &given) == STATUS_OK);
+    }
+    syscall_task_init(&k->tasks[self->index], *self, space, priority, name);
+    return given;
+}
+
 /** SYS_TASK_CREATE: x1 space (RIGHT_MAP), x2 priority, x3 capability to give or HANDLE_NONE. */
-status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_task_create(struct kernel_state *k, uint32_t task,
+                                          struct syscall_regs *regs)
 {
     if (regs->x[2] >= SCHED_PRIORITIES) {
         return STATUS_INVALID_ARGUMENT;
@@ -140,30 +178,15 @@ status_t syscall_task_create(struct kernel_state *k, uint32_t task, struct sysca
         return st;
     }
     handle_t give = (handle_t)regs->x[3];
-    if (give != HANDLE_NONE) {
-        struct cap *c = 0;
-        st = cap_lookup(&k->caps, task, give, OBJECT_NONE, RIGHT_GRANT, &c);
-        if (st != STATUS_OK) {
-            return st;
-        }
+    st = give_check(k, task, give);
+    if (st == STATUS_OK) {
+        st = syscall_create_check(k, task, OBJECT_TASK, 0);
     }
-    st = syscall_create_check(k, task, OBJECT_TASK, 0);
     if (st != STATUS_OK) {
         return st;
     }
-    struct obj_ref space_ref = space->object;
-    uint64_t priority = regs->x[2];
-    struct obj_ref ref = syscall_create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);
-    // A task slot is torn down (table emptied, scheduler entity removed)
-    // before the slot can be allocated again.
-    CHECK(cap_table_count(&k->caps, ref.index) == 0);
-    CHECK(sched_state(&k->sched, ref.index) == SCHED_UNUSED);
-    handle_t given = HANDLE_NONE;
-    if (give != HANDLE_NONE) {
-        CHECK(cap_transfer(&k->caps, task, give, ref.index, false, &given) == STATUS_OK);
-    }
-    syscall_task_init(&k->tasks[ref.index], ref, space_ref, (uint32_t)priority, 0);
-    regs->x[2] = given;
+    struct obj_ref self = {OBJECT_NONE, 0, 0};
+    regs->x[2] = task_make(k, task, regs, space->object, (uint32_t)regs->x[2], 0, give, &self);
     return STATUS_OK;
 }
 
@@ -193,18 +216,20 @@ status_t kernel_task_start(struct kernel_state *k, uint32_t task, uint64_t entry
 }
 
 /** SYS_TASK_START: x0 task (RIGHT_CONTROL), x1 entry, x2 stack pointer, x3 its x0. */
-status_t syscall_task_start(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_task_start(struct kernel_state *k, uint32_t task,
+                                         const struct syscall_regs *regs)
 {
     uint32_t target = 0;
-    status_t st = syscall_lookup_index(k, task, regs->x[0], OBJECT_TASK, RIGHT_CONTROL, &target);
+    status_t st =
+        syscall_lookup_index_slow(k, task, regs->x[0], OBJECT_TASK, RIGHT_CONTROL, &target);
     if (st != STATUS_OK) {
         return st;
     }
     return kernel_task_start(k, target, regs->x[1], regs->x[2], regs->x[3]);
 }
 
-status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint32_t *task,
-                                 struct kernel_root_handles *handles)
+SYSCALL_COLD status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority,
+                                              uint32_t *task, struct kernel_root_handles *handles)
 {
     if (k == 0 || task == 0 || handles == 0 || priority >= SCHED_PRIORITIES) {
         return STATUS_INVALID_ARGUMENT;
@@ -243,7 +268,8 @@ status_t kernel_create_root_task(struct kernel_state *k, uint32_t priority, uint
     return STATUS_OK;
 }
 
-void syscall_task_clear(struct kernel_task *t)
+/* Out of line (noinline): its volatile stores were copied into each of three callers. */
+__attribute__((noinline)) void syscall_task_clear(struct kernel_task *t)
 {
     // Through a volatile pointer: clang merges a run of zero stores into a
     // call to memset, which the freestanding kernel does not have.
@@ -308,7 +334,7 @@ void syscall_task_notify_watcher(struct kernel_state *k, uint32_t task)
     }
 }
 
-void kernel_task_stop(struct kernel_state *k, uint32_t task)
+SYSCALL_COLD void kernel_task_stop(struct kernel_state *k, uint32_t task)
 {
     CHECK(k != 0 && task < OBJ_MAX_TASKS);
     enum sched_entity_state st = sched_state(&k->sched, task);
@@ -326,7 +352,8 @@ void kernel_task_stop(struct kernel_state *k, uint32_t task)
 }
 
 /** SYS_TASK_WATCH: x0 task (RIGHT_WATCH), x1 notification (RIGHT_SEND), x2 bits. */
-status_t syscall_task_watch(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_task_watch(struct kernel_state *k, uint32_t task,
+                                         const struct syscall_regs *regs)
 {
     struct cap *w = 0;
     status_t st = cap_lookup(&k->caps, task, (handle_t)regs->x[0], OBJECT_TASK, RIGHT_WATCH, &w);
@@ -415,7 +442,7 @@ static void reap_pass(struct kernel_state *k)
     }
 }
 
-void kernel_reap(struct kernel_state *k)
+SYSCALL_COLD void kernel_reap(struct kernel_state *k)
 {
     CHECK(k != 0);
     // Each pass tears down what was destroyed before it; a task's table
@@ -440,7 +467,7 @@ status_t kernel_check_memory(const struct kernel_state *k)
 }
 
 /** SYS_POWER_OFF: x1 what. Only records the request: the board acts on it. */
-status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_power_off(struct kernel_state *k, const struct syscall_regs *regs)
 {
     if (regs->x[1] == SYS_POWER_OFF_HALT) {
         k->power_request = KERNEL_POWER_OFF;
@@ -523,24 +550,21 @@ static uint64_t spawn_pages(const struct elf_image *elf)
 }
 
 /** SYS_TASK_SPAWN: x1/x2 image name, x3 priority, x4 capability to give. */
-status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_task_spawn(struct kernel_state *k, uint32_t task,
+                                         struct syscall_regs *regs)
 {
     if (regs->x[3] >= SCHED_PRIORITIES) {
         return STATUS_INVALID_ARGUMENT;
     }
     handle_t give = (handle_t)regs->x[4];
-    if (give != HANDLE_NONE) {
-        struct cap *c = 0;
-        status_t st = cap_lookup(&k->caps, task, give, OBJECT_NONE, RIGHT_GRANT, &c);
-        if (st != STATUS_OK) {
-            return st;
-        }
-    }
     const uint8_t *image = 0;
     size_t size = 0;
     struct elf_image elf;
     char name[IMAGE_NAME_MAX];
-    status_t st = spawn_image(k, task, regs, name, &image, &size, &elf);
+    status_t st = give_check(k, task, give);
+    if (st == STATUS_OK) {
+        st = spawn_image(k, task, regs, name, &image, &size, &elf);
+    }
     if (st != STATUS_OK) {
         return st;
     }
@@ -573,14 +597,8 @@ status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscal
     // loader_check passed and the memory is counted: loading into the empty space cannot fail.
     CHECK(loader_load(&k->vm, k->frames, space.index, image, size, KERNEL_TASK_STACK_TOP,
                       KERNEL_TASK_STACK_PAGES, &loaded, &why) == STATUS_OK);
-    struct obj_ref self = syscall_create_object(k, task, OBJECT_TASK, RIGHTS_NEW_TASK, regs);
-    CHECK(cap_table_count(&k->caps, self.index) == 0);
-    CHECK(sched_state(&k->sched, self.index) == SCHED_UNUSED);
-    handle_t given = HANDLE_NONE;
-    if (give != HANDLE_NONE) {
-        CHECK(cap_transfer(&k->caps, task, give, self.index, false, &given) == STATUS_OK);
-    }
-    syscall_task_init(&k->tasks[self.index], self, space, priority, name);
+    struct obj_ref self = {OBJECT_NONE, 0, 0};
+    handle_t given = task_make(k, task, regs, space, priority, name, give, &self);
     CHECK(kernel_task_start(k, self.index, loaded.entry, loaded.stack, given) == STATUS_OK);
     regs->x[2] = space_handle;
     return STATUS_OK;

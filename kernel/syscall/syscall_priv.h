@@ -14,6 +14,12 @@
 
 #include "kernel/abi/status.h"
 
+/*
+ * A call (or kernel entry point) no benchmark row takes: kept out of the
+ * dispatcher, so it is not copied into it, and built for the least size.
+ */
+#define SYSCALL_COLD __attribute__((noinline, cold, minsize))
+
 status_t syscall_cap_derive(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 status_t syscall_cap_badge(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 status_t syscall_cap_delete(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs);
@@ -119,3 +125,13 @@ status_t syscall_lookup_index(struct kernel_state *k, uint32_t task, uint64_t ha
  */
 status_t syscall_lookup_endpoint(struct kernel_state *k, uint32_t task, uint64_t handle,
                                  rights_t needed, uint32_t *index, uint64_t *badge);
+
+/**
+ * syscall_lookup_index and syscall_lookup_endpoint out of line, for every
+ * call but the measured hot paths (the IPC fast path, a notification's
+ * signal and wait), which inline theirs by force. Same results and errors.
+ */
+status_t syscall_lookup_index_slow(struct kernel_state *k, uint32_t task, uint64_t handle,
+                                   uint32_t kind, rights_t needed, uint32_t *index);
+status_t syscall_lookup_endpoint_slow(struct kernel_state *k, uint32_t task, uint64_t handle,
+                                      rights_t needed, uint32_t *index, uint64_t *badge);

@@ -36,8 +36,8 @@ static void stats_fill(const struct kernel_state *k, struct sys_kernel_stats *s)
  * caller must have a space; then one copy, all or nothing. Nothing in the
  * kernel changes either way.
  */
-status_t syscall_kernel_stats(struct kernel_state *k, uint32_t task,
-                              const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_kernel_stats(struct kernel_state *k, uint32_t task,
+                                           const struct syscall_regs *regs)
 {
     if (regs->x[2] != sizeof(struct sys_kernel_stats)) {
         return STATUS_INVALID_ARGUMENT;

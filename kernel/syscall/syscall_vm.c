@@ -41,7 +41,8 @@ static uint32_t perms_allowed(rights_t rights)
 }
 
 /** x0 space (RIGHT_MAP), x1 frame (RIGHT_MAP + one right per permission), x2 va, x3 perms. */
-status_t syscall_map(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_map(struct kernel_state *k, uint32_t task,
+                                  const struct syscall_regs *regs)
 {
     if (regs->x[3] > SYS_MAP_ALL) {
         return STATUS_INVALID_ARGUMENT;
@@ -49,7 +50,7 @@ status_t syscall_map(struct kernel_state *k, uint32_t task, const struct syscall
     uint32_t perms = (uint32_t)regs->x[3];
     uint32_t space = 0;
     status_t st =
-        syscall_lookup_index(k, task, regs->x[0], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
+        syscall_lookup_index_slow(k, task, regs->x[0], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
     if (st != STATUS_OK) {
         return st;
     }
@@ -72,11 +73,12 @@ status_t syscall_map(struct kernel_state *k, uint32_t task, const struct syscall
 }
 
 /** x0 space (RIGHT_MAP), x1 va. */
-status_t syscall_unmap(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_unmap(struct kernel_state *k, uint32_t task,
+                                    const struct syscall_regs *regs)
 {
     uint32_t space = 0;
     status_t st =
-        syscall_lookup_index(k, task, regs->x[0], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
+        syscall_lookup_index_slow(k, task, regs->x[0], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
     if (st != STATUS_OK) {
         return st;
     }
@@ -84,14 +86,15 @@ status_t syscall_unmap(struct kernel_state *k, uint32_t task, const struct sysca
 }
 
 /** x0 space (RIGHT_MAP), x1 va, x2 perms. */
-status_t syscall_protect(struct kernel_state *k, uint32_t task, const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_protect(struct kernel_state *k, uint32_t task,
+                                      const struct syscall_regs *regs)
 {
     if (regs->x[2] > SYS_MAP_ALL) {
         return STATUS_INVALID_ARGUMENT;
     }
     uint32_t space = 0;
     status_t st =
-        syscall_lookup_index(k, task, regs->x[0], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
+        syscall_lookup_index_slow(k, task, regs->x[0], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
     if (st != STATUS_OK) {
         return st;
     }
@@ -108,8 +111,8 @@ paddr_t syscall_task_root(const struct kernel_state *k, uint32_t task)
 }
 
 /** x0 console (RIGHT_WRITE), x1 user address, x2 length: copied whole, then written. */
-status_t syscall_console_write(struct kernel_state *k, uint32_t task,
-                               const struct syscall_regs *regs)
+SYSCALL_COLD status_t syscall_console_write(struct kernel_state *k, uint32_t task,
+                                            const struct syscall_regs *regs)
 {
     struct cap *c = 0;
     status_t st = cap_lookup(&k->caps, task, (handle_t)regs->x[0], OBJECT_CONSOLE, RIGHT_WRITE, &c);

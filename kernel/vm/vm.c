@@ -74,7 +74,8 @@ static void record_clear(struct vm_mapping *r, int32_t next)
 }
 
 /** Record m (in a record page of a space in use: the caller knows). */
-static struct vm_mapping *rec(const struct vm *vm, int32_t m)
+/* Out of line (noinline): nine callers share one copy. */
+__attribute__((noinline)) static struct vm_mapping *rec(const struct vm *vm, int32_t m)
 {
     const struct vm_space *s = &vm->spaces[VM_RECORD_SPACE(m)];
     struct vm_mapping *page = hal_mmu_phys_to_virt(s->pages[VM_RECORD_PAGE(m)]);
