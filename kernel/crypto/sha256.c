@@ -146,11 +146,14 @@ void sha256_update(struct sha256_ctx *ctx, const void *data, size_t size)
         }
         sha256_blocks(ctx, ctx->block, 1);
     }
-    // Whole blocks straight from the caller's buffer.
+    // Whole blocks straight from the caller's buffer (p may be NULL when
+    // size is 0: not even a zero offset is applied to it then).
     size_t whole = size / SHA256_BLOCK_SIZE;
-    sha256_blocks(ctx, p, whole);
-    p += whole * SHA256_BLOCK_SIZE;
-    size -= whole * SHA256_BLOCK_SIZE;
+    if (whole > 0) {
+        sha256_blocks(ctx, p, whole);
+        p += whole * SHA256_BLOCK_SIZE;
+        size -= whole * SHA256_BLOCK_SIZE;
+    }
     for (size_t i = 0; i < size; i++) {
         ctx->block[i] = p[i];
     }
