@@ -4,11 +4,12 @@
  * HAL irq: masking interrupts on the calling CPU.
  *
  * Implemented by hal/aarch64 (PSTATE.I through DAIF) and by hal/fake.
- * Routing and acknowledging interrupts belongs to the board's interrupt
- * controller driver, not to this interface; masking one line at the
- * controller (for interrupts delivered to user drivers) is the one part of
- * it the kernel needs, declared at the end of this header and implemented
- * by the board (bsp/qemu_virt/gic.c: GICv2 and GICv3) and by hal/fake.
+ * Setting up and routing interrupts belongs to the board's interrupt
+ * controller driver, not to this interface; the parts of it the kernel
+ * needs (masking one line for interrupts delivered to user drivers, and
+ * acknowledging and ending each interrupt taken) are declared at the end of
+ * this header and implemented by the board (bsp/qemu_virt/gic.c: GICv2 and
+ * GICv3) and by hal/fake.
  */
 
 #include <stdint.h>
@@ -66,6 +67,25 @@ void hal_irq_line_mask(uint32_t intid);
  * hal_irq_line_count() is ignored.
  */
 void hal_irq_line_unmask(uint32_t intid);
+
+/** What hal_irq_acknowledge() returns when no line is signalling. */
+#define HAL_IRQ_NONE 0xffffffffu
+
+/**
+ * Acknowledges the most urgent interrupt signalling to the calling CPU and
+ * returns its line (an INTID below hal_irq_line_count()), or HAL_IRQ_NONE
+ * when nothing is pending (GIC: the special INTIDs 1020-1023, a spurious
+ * interrupt included). Calling context: an interrupt taken, IRQs masked.
+ * Every line returned must be ended (hal_irq_end()), once, in order.
+ */
+uint32_t hal_irq_acknowledge(void);
+
+/**
+ * Ends the interrupt of line, which hal_irq_acknowledge() returned (GIC:
+ * priority drop and deactivate, GICC_EOIR or ICC_EOIR1_EL1): the line may
+ * signal again from now on, unless masked.
+ */
+void hal_irq_end(uint32_t line);
 
 #ifdef __cplusplus
 }

@@ -76,7 +76,8 @@ uint32_t gic_line_count(void)
     return n > GIC_INTID_SPECIAL_FIRST ? GIC_INTID_SPECIAL_FIRST : n;
 }
 
-/* hal/irq.h: the lines of user drivers (kernel/syscall/syscall_irq.c). */
+/* hal/irq.h: the lines of user drivers (kernel/syscall/syscall_irq.c), and
+ * each interrupt's acknowledge and end (the interrupt loop). */
 
 uint32_t hal_irq_line_count(void)
 {
@@ -95,4 +96,15 @@ void hal_irq_line_unmask(uint32_t intid)
     if (intid < gic_line_count()) {
         gic_enable(intid, GIC_USER_PRIORITY);
     }
+}
+
+uint32_t hal_irq_acknowledge(void)
+{
+    uint32_t intid = gic_acknowledge();
+    return intid >= GIC_INTID_SPECIAL_FIRST ? HAL_IRQ_NONE : intid;
+}
+
+void hal_irq_end(uint32_t line)
+{
+    gic_end(line);
 }

@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bsp/qemu_virt/gic.h"
+#include "hal/irq.h"
 #include "hal/timer.h"
 #include "kernel/console/kprintf.h"
 #include "kernel/syscall/syscall.h"
@@ -28,8 +28,8 @@ bool irq_handle(void)
 {
     bool timer = false;
     for (;;) {
-        uint32_t intid = gic_acknowledge();
-        if (intid >= GIC_INTID_SPECIAL_FIRST) {
+        uint32_t intid = hal_irq_acknowledge();
+        if (intid == HAL_IRQ_NONE) {
             return timer; /* nothing (more) pending */
         }
         if (intid == irq_timer_intid) {
@@ -41,11 +41,11 @@ bool irq_handle(void)
             }
         } else if (irq_kernel == NULL || !kernel_irq_fired(irq_kernel, intid)) {
             /* Masked now (kernel_irq_fired masks a line nobody takes). */
-            gic_disable(intid);
+            hal_irq_line_mask(intid);
             kprintf("basalt: unexpected interrupt %u\n", intid);
         }
         /* A user driver's line is masked until its SYS_IRQ_ACK: ending it
          * here (priority drop and deactivate) cannot make it fire again. */
-        gic_end(intid);
+        hal_irq_end(intid);
     }
 }

@@ -44,6 +44,12 @@ static uint32_t irq_fake_lines = IRQ_FAKE_DEFAULT_LINES;
 static uint8_t irq_fake_line_unmasked[IRQ_FAKE_MAX_LINES]; /* 0: masked */
 static uint32_t irq_fake_masks;
 static uint32_t irq_fake_unmasks;
+/* Lines raised and not yet acknowledged, oldest first; acknowledged and ended counts. */
+static uint32_t irq_fake_pending[IRQ_FAKE_MAX_PENDING];
+static uint32_t irq_fake_pending_count;
+static uint32_t irq_fake_acks;
+static uint32_t irq_fake_ends;
+static uint32_t irq_fake_last_end = HAL_IRQ_NONE;
 
 void irq_fake_reset(uint32_t lines)
 {
@@ -53,6 +59,10 @@ void irq_fake_reset(uint32_t lines)
     }
     irq_fake_masks = 0;
     irq_fake_unmasks = 0;
+    irq_fake_pending_count = 0;
+    irq_fake_acks = 0;
+    irq_fake_ends = 0;
+    irq_fake_last_end = HAL_IRQ_NONE;
 }
 
 int irq_fake_masked(uint32_t intid)
@@ -89,4 +99,48 @@ void hal_irq_line_unmask(uint32_t intid)
     if (intid < irq_fake_lines) {
         irq_fake_line_unmasked[intid] = 1;
     }
+}
+
+int irq_fake_raise(uint32_t line)
+{
+    if (irq_fake_pending_count == IRQ_FAKE_MAX_PENDING) {
+        return -1;
+    }
+    irq_fake_pending[irq_fake_pending_count++] = line;
+    return 0;
+}
+
+uint32_t irq_fake_acknowledged(void)
+{
+    return irq_fake_acks;
+}
+
+uint32_t irq_fake_ended(void)
+{
+    return irq_fake_ends;
+}
+
+uint32_t irq_fake_last_ended(void)
+{
+    return irq_fake_last_end;
+}
+
+uint32_t hal_irq_acknowledge(void)
+{
+    if (irq_fake_pending_count == 0) {
+        return HAL_IRQ_NONE;
+    }
+    uint32_t line = irq_fake_pending[0];
+    for (uint32_t i = 1; i < irq_fake_pending_count; i++) {
+        irq_fake_pending[i - 1] = irq_fake_pending[i];
+    }
+    irq_fake_pending_count--;
+    irq_fake_acks++;
+    return line;
+}
+
+void hal_irq_end(uint32_t line)
+{
+    irq_fake_ends++;
+    irq_fake_last_end = line;
 }
