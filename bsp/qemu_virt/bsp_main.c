@@ -2,14 +2,12 @@
 
 #include "bsp/qemu_virt/board.h"
 #include "bsp/qemu_virt/boot_mmu.h"
-#include "bsp/qemu_virt/exception.h"
 #include "bsp/qemu_virt/gic.h"
-#include "bsp/qemu_virt/irq.h"
 #include "bsp/qemu_virt/memory_map.h"
 #include "bsp/qemu_virt/pl011.h"
 #include "bsp/qemu_virt/psci.h"
-#include "bsp/qemu_virt/user.h"
 #include "hal/aarch64/idreg.h"
+#include "hal/aarch64/pmu_user.h"
 #include "hal/cpu.h"
 #include "hal/mmu.h"
 #include "hal/timer.h"
@@ -20,6 +18,7 @@
 #include "kernel/main/boot_info.h"
 #include "kernel/main/boot_markers.h"
 #include "kernel/main/kernel_main.h"
+#include "kernel/trap/trap.h"
 
 /* Everything the device tree parser reports fits where the kernel keeps it:
  * RAM and reserved ranges are never cut here (the image and the blob are
@@ -135,7 +134,7 @@ static void bsp_init_interrupts(const struct fdt_platform *p)
     }
     hal_timer_init(p->timer_frequency);
     gic_enable(p->timer_irq_virt, BSP_TIMER_PRIORITY);
-    irq_set_timer_intid(p->timer_irq_virt);
+    trap_set_timer_line(p->timer_irq_virt);
 }
 
 static void bsp_refuse(struct kernel_devices *d, uint64_t base, uint64_t size)
@@ -201,5 +200,7 @@ void bsp_main(uint64_t boot_el, uint64_t dtb)
     bsp_boot_info.devices = &bsp_devices;
     image_table_linked(&bsp_images);
     bsp_boot_info.images = &bsp_images;
-    user_run(kernel_main(&bsp_boot_info));
+    struct kernel_state *k = kernel_main(&bsp_boot_info);
+    aarch64_pmu_user_setup();
+    trap_run(k);
 }

@@ -228,7 +228,7 @@ _start:
     /* Start counting instructions retired (PMU event 0x08 in event
      * counter 0, at every level) from here, so a benchmark can report the
      * boot's cost: PMCR_EL0.P resets the event counters, .E enables them.
-     * Only a kernel that grants EL0 access (bsp_counters_setup) lets a
+     * Only a kernel that grants EL0 access (aarch64_pmu_user_setup) lets a
      * task read it. */
     mov     x0, #0x08
     msr     pmevtyper0_el0, x0
@@ -281,8 +281,8 @@ _start:
 
     /* Vectors at their physical address until the MMU is on, so that a
      * fault in the boot path is reported, not lost. */
-    adrp    x0, bsp_vectors
-    add     x0, x0, :lo12:bsp_vectors
+    adrp    x0, aarch64_vectors
+    add     x0, x0, :lo12:aarch64_vectors
     msr     vbar_el1, x0
     isb
 
@@ -329,7 +329,7 @@ _start:
 .Lhigh:
     ldr     x0, =__stack_top
     mov     sp, x0
-    ldr     x0, =bsp_vectors
+    ldr     x0, =aarch64_vectors
     msr     vbar_el1, x0
     isb
 

@@ -29,7 +29,7 @@
  * Shows that interrupts are delivered, the timer's through the interrupt
  * controller to the kernel's handler, without waiting for a tick: an alarm
  * due now raises the timer's interrupt at once. The tick itself starts
- * again with the first task (user_run).
+ * again with the first task (trap_run).
  */
 static void kernel_check_interrupts(void)
 {

@@ -47,7 +47,7 @@ void RunKernel(const struct boot_info *info)
     kernel_main(info);
 }
 
-// What the board's handler does for the timer's interrupt (bsp irq_handle):
+// What the interrupt loop does for the timer's interrupt (kernel/trap):
 // the fake CPU "takes" one whenever the kernel waits for an interrupt.
 void TimerInterrupt()
 {

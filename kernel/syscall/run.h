@@ -1,14 +1,15 @@
 #pragma once
 
 /**
- * Running tasks, as the board sees it: the portable half of the trap path.
- * The board saves and restores registers and switches address spaces; what
- * a trap means for the kernel (a system call, a fault, ticks) and which
- * task runs next is decided here, on the host-testable kernel state.
+ * Running tasks: the kernel state's half of the trap path. The
+ * architecture saves and restores registers and switches address spaces
+ * (hal/trap.h), kernel/trap drives it; what a trap means for the kernel (a
+ * system call, a fault, ticks) and which task runs next is decided here,
+ * on the host-testable kernel state.
  *
  * A trap from a task goes: kernel_run_syscall, kernel_run_fault or
  * kernel_run_ticks; then kernel_run_next says which task to resume; if it
- * is another one, the board saves the old registers, loads the new task's
+ * is another one, kernel/trap saves the old registers, loads the new task's
  * (fresh from kernel_task entry/stack/arg when it never ran), lets
  * kernel_run_deliver write the outcome of the call it was blocked in, and
  * activates kernel_run_space.
@@ -60,7 +61,7 @@ bool kernel_run_syscall(struct kernel_state *k, uint32_t task, struct syscall_re
  * an IPC call, since the message goes straight from register to register
  * (a woken receiver's x8 gets the badge of the capability the caller
  * called through); and returns the task to run: the caller itself (the
- * board resumes it at once) or the one to switch to, whose outcome, if it
+ * trap path resumes it at once) or the one to switch to, whose outcome, if it
  * is owed one, is written already. contexts[id] are the saved registers of
  * each task id (OBJ_MAX_TASKS of them). Otherwise returns -1 and changes
  * nothing: kernel_run_syscall takes the call, errors included. Each path
@@ -70,9 +71,9 @@ int32_t kernel_run_fast(struct kernel_state *k, uint32_t task, struct syscall_re
                         struct syscall_regs *const *contexts);
 
 /**
- * kernel_run_fast in two halves, for a board that keeps the round trip's
+ * kernel_run_fast in two halves, for a trap path that keeps the round trip's
  * path apart from the others' (their code inlined together cost the round
- * trip 18 instructions: bsp/qemu_virt/user.c): kernel_run_fast is exactly
+ * trip 18 instructions: kernel/trap/trap.c): kernel_run_fast is exactly
  * kernel_run_fast_ipc, then kernel_run_fast_other when that refused.
  * kernel_run_fast_ipc takes SYS_CALL and SYS_REPLY_RECV only;
  * kernel_run_fast_other the unknown numbers, SYS_YIELD, SYS_NOTIFY_SIGNAL
@@ -96,7 +97,7 @@ void kernel_run_fault(struct kernel_state *k, uint32_t task);
  * it leaves what it waited in and is owed STATUS_TIMED_OUT (delivered by
  * kernel_run_deliver when it next runs), and the timer's alarm is set for
  * the earliest deadline still pending (hal_timer_set_alarm; 0, none, when
- * no waiting task has one). Returns that deadline. The board calls it
+ * no waiting task has one). Returns that deadline. The trap path calls it
  * after each timer interrupt (tick or alarm). A system call with a
  * deadline (x9) reads the counter itself and brings the alarm forward
  * when it waits; kernel_run_fast never takes one.

@@ -281,10 +281,10 @@ void kernel_state_set_images(struct kernel_state *k, const struct image_table *i
 void kernel_state_set_devices(struct kernel_state *k, const struct kernel_devices *devices);
 
 /**
- * Line intid fired (the board's interrupt handler, IRQs masked, before it
+ * Line intid fired (the interrupt loop, kernel/trap, IRQs masked, before it
  * ends the interrupt at the controller). If an IRQ handler of that line is
  * bound and not pending: masks the line, marks it pending and signals its
- * notification (which may wake the driver: the board then runs
+ * notification (which may wake the driver: the trap path then runs
  * kernel_run_next). Returns whether a handler took it; false for a line no
  * handler is bound to, which this masks too, so it cannot storm.
  */

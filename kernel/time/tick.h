@@ -15,7 +15,7 @@ extern "C" {
 #define KERNEL_TICK_HZ 100
 
 /**
- * Records one tick. Called by the board's interrupt handler, with IRQs
+ * Records one tick. Called by the interrupt loop (kernel/trap), with IRQs
  * masked, once per timer period.
  */
 void kernel_tick(void);
@@ -25,7 +25,7 @@ uint64_t kernel_ticks(void);
 
 /**
  * Records one interrupt of the timer, for a tick, an alarm or both. Called
- * by the board's interrupt handler, with IRQs masked.
+ * by the interrupt loop (kernel/trap), with IRQs masked.
  */
 void kernel_timer_fired(void);
 

@@ -3,23 +3,30 @@
  * vectors"): 16 entries of 0x80 bytes, 2 KiB aligned, in four groups --
  * current EL with SP_EL0, current EL with SP_ELx, lower EL in AArch64,
  * lower EL in AArch32 -- of four types each: synchronous, IRQ, FIQ, SError.
+ * The board's entry installs it in VBAR_EL1 (aarch64_vectors).
  *
  * Each entry saves a full struct aarch64_frame (hal/aarch64/frame.h) and
  * calls a C handler with kind, the entry's index (group + type):
  *
  *  - From EL1 the frame goes on the kernel stack and the handler is
- *        void bsp_exception(struct aarch64_frame *frame, uint64_t kind);
- *    if it returns, the frame is restored (a handler may have changed it)
- *    and ERET resumes.
- *  - From EL0 the frame is the running task's own context: while a task
- *    runs at EL0, SP_EL1 points just past its context (the restore below
- *    leaves it there), so the entry saves the registers straight into it.
- *    The handler then runs on the kernel stack, from its top:
- *        struct aarch64_frame *user_svc(struct aarch64_frame *frame);
+ *        void aarch64_trap_el1(struct aarch64_frame *frame, uint64_t kind);
+ *    (trap.c); if it returns, the frame is restored (a handler may have
+ *    changed it) and ERET resumes.
+ *  - From EL0 the frame is the running task's own context (struct
+ *    hal_context, trap.c): while a task runs at EL0, SP_EL1 points just
+ *    past its context (the restore below leaves it there), so the entry
+ *    saves the registers straight into it. The handler then runs on the
+ *    kernel stack, from its top: the kernel's upcall
+ *        struct hal_context *trap_syscall(struct hal_context *context);
  *    for a system call (SVC), else
- *        struct aarch64_frame *user_trap(struct aarch64_frame *frame, uint64_t kind);
- *    and returns the context to resume, the same task's or another's
- *    (bsp/qemu_virt/user.h). A switch between tasks copies no registers.
+ *        struct hal_context *aarch64_trap_el0(struct hal_context *context, uint64_t kind);
+ *    (trap.c, which calls the kernel's other upcalls), and each returns
+ *    the context to resume, the same task's or another's (hal/trap.h).
+ *    A switch between tasks copies no registers.
+ *
+ * What the board's linker script provides: __stack_top, the top of the
+ * kernel stack, which is KERNEL_STACK_SIZE (1 << KERNEL_STACK_SHIFT) bytes
+ * at a base aligned to twice that, with an unmapped guard page below.
  */
 
 #include "hal/aarch64/esr.h"
@@ -123,9 +130,9 @@
 
 /*
  * A synchronous exception from EL0, whole in its 32-instruction slot (the
- * system call path): a system call goes straight to user_svc(frame),
- * anything else to user_trap(frame, kind) as for the other entries, once
- * FAR is saved too (a system call needs none).
+ * system call path): a system call goes straight to trap_syscall(context),
+ * anything else to aarch64_trap_el0(context, kind) as for the other
+ * entries, once FAR is saved too (a system call needs none).
  */
 .macro VECTOR_EL0_SYNC
     .balign 0x80
@@ -144,14 +151,14 @@
     mov     x0, sp
     KERNEL_STACK
     b.ne    vector_el0_sync_other
-    adr     x30, vector_el0_restore /* user_svc returns straight there */
-    b       user_svc
+    adr     x30, vector_el0_restore /* trap_syscall returns straight there */
+    b       trap_syscall
 .endm
 
     .section .text.vectors, "ax", %progbits
     .balign 0x800
-    .global bsp_vectors
-bsp_vectors:
+    .global aarch64_vectors
+aarch64_vectors:
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SP0 + AARCH64_VECTOR_SYNC), vector_el1
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SP0 + AARCH64_VECTOR_IRQ), vector_el1
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL1_SP0 + AARCH64_VECTOR_FIQ), vector_el1
@@ -170,7 +177,7 @@ bsp_vectors:
     VECTOR_ENTRY (AARCH64_VECTOR_GROUP_EL0_A32 + AARCH64_VECTOR_SERROR), vector_el0
     /* Each entry fits its 0x80 bytes: if one overflowed, shifting the rest,
      * this .org would move backwards, which is an error. */
-    .org    bsp_vectors + 0x800
+    .org    aarch64_vectors + 0x800
 
 /* From EL1: the frame is on the kernel stack; the interrupted SP is above it. */
 vector_el1:
@@ -180,7 +187,7 @@ vector_el1:
     SAVE_SYSREGS
     mov     x1, x0
     mov     x0, sp
-    bl      bsp_exception
+    bl      aarch64_trap_el1
     /* Restore what the handler may have changed: ELR, SPSR and the
      * general registers. */
     ldp     x1, x2, [sp, #AARCH64_FRAME_ELR]
@@ -195,7 +202,7 @@ vector_el0:
     mov     x1, x0
     mov     x0, sp
     KERNEL_STACK
-    bl      user_trap
+    bl      aarch64_trap_el0
     b       vector_el0_restore
 
 /* The rest of a synchronous exception from EL0 that is not a system call. */
@@ -203,7 +210,7 @@ vector_el0_sync_other:
     mrs     x1, far_el1
     str     x1, [x0, #AARCH64_FRAME_FAR]
     mov     x1, #(AARCH64_VECTOR_GROUP_EL0_A64 + AARCH64_VECTOR_SYNC)
-    bl      user_trap
+    bl      aarch64_trap_el0
 
 vector_el0_restore:
     mov     sp, x0
@@ -215,12 +222,12 @@ vector_el0_restore:
     RESTORE_AND_ERET
 
 /*
- * user_return(frame): the task whose system call this is goes on, after a
- * fast path that did not switch (bsp/qemu_virt/user.h says why ELR_EL1,
+ * hal_context_return(context): the task whose system call this is goes on,
+ * after a fast path that did not switch (hal/trap.h says why ELR_EL1,
  * SPSR_EL1, SP_EL0 and x20-x29 need no restoring here).
  */
-    .global user_return
-user_return:
+    .global hal_context_return
+hal_context_return:
     mov     sp, x0
     ldp     x0, x1, [sp, #16 * 0]
     ldp     x2, x3, [sp, #16 * 1]
@@ -237,13 +244,12 @@ user_return:
     eret
 
 /*
- * void user_enter(struct aarch64_frame *frame): the first entry to EL0.
- * The frame (a task's context) is restored as the EL0 vectors restore the
- * one user_trap returns, ending in ERET with SP_EL1 just past it
- * (bsp/qemu_virt/user.h).
+ * void hal_context_enter(struct hal_context *context): the first entry to
+ * EL0. The context is restored as the EL0 vectors restore the one an
+ * upcall returns, ending in ERET with SP_EL1 just past its frame.
  */
-    .global user_enter
-user_enter:
+    .global hal_context_enter
+hal_context_enter:
     b       vector_el0_restore
 
 /*
