@@ -30,6 +30,20 @@ _CHECKED_BINARIES = ["clang-19", "lld", "llvm-ar", "llvm-objcopy", "clang-format
 # Libraries that must resolve inside the extracted tree.
 _TREE_LIBRARIES = ["libLLVM.so.19.1", "libclang-cpp.so.19.1"]
 
+# dtc (device-tree-compiler) is not an LLVM binary: it has no RUNPATH and
+# needs libyaml-0.so.2, which the lock pins too (libyaml-0-2). dtc.sh, written
+# here, runs it with LD_LIBRARY_PATH naming this tree's library directory, so
+# the pinned libyaml is used even where the host has its own or none.
+_DTC = "usr/bin/dtc"
+_DTC_LIBRARY_DIR = "usr/lib/x86_64-linux-gnu"
+_DTC_LIBRARIES = ["libyaml-0.so.2"]
+_DTC_WRAPPER = """#!/bin/sh
+# Written by toolchains/debian_toolchain.bzl: Debian's dtc from this tree,
+# with the libraries of this tree (libyaml) ahead of the host's.
+here=$(dirname "$0")
+LD_LIBRARY_PATH="$here/%s${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "$here/%s" "$@"
+""" % (_DTC_LIBRARY_DIR, _DTC)
+
 # Suites a pin may come from. Only the release suite is frozen; the others
 # keep only their newest version of a package, so a pin from them rots (see
 # toolchains/update_lock.sh, which refuses them unless asked explicitly).
@@ -270,6 +284,20 @@ def _check_libraries(rctx):
                     if not real.startswith(root + "/"):
                         fail("toolchain self-check: %s loads %s from %s, outside the extracted tree %s" % (binary, lib, real, root))
 
+def _check_dtc(rctx):
+    """Writes dtc.sh; fails unless dtc, run through it, loads libyaml from this tree."""
+    rctx.file("dtc.sh", _DTC_WRAPPER, executable = True)
+    root = str(rctx.path(".").realpath)
+    out = _run(rctx, ["env", "LD_LIBRARY_PATH=" + root + "/" + _DTC_LIBRARY_DIR, "ldd", _DTC], "ldd dtc")
+    for lib in _DTC_LIBRARIES:
+        found = [l for l in out.splitlines() if l.strip().startswith(lib + " ")]
+        if not found or "=>" not in found[0]:
+            fail("toolchain self-check: dtc does not load %s:\n%s" % (lib, out))
+        real = str(rctx.path(found[0].split("=>")[1].strip().split(" ")[0]).realpath)
+        if not real.startswith(root + "/"):
+            fail("toolchain self-check: dtc loads %s from %s, outside the extracted tree %s" % (lib, real, root))
+    _run(rctx, ["./dtc.sh", "--version"], "dtc --version")
+
 def _debian_toolchain_impl(rctx):
     entries = _parse_lock(rctx.read(rctx.attr.lock))
     cache = _cache_dir(rctx)
@@ -289,6 +317,7 @@ def _debian_toolchain_impl(rctx):
     # Debian ships in llvm-19-dev; create it rather than pull in that package.
     _run(rctx, ["ln", "-sfn", "../../x86_64-linux-gnu/libLLVM.so.19.1", "usr/lib/llvm-19/lib/libLLVM.so.19.1"], "linking libLLVM")
     _check_libraries(rctx)
+    _check_dtc(rctx)
     _run(rctx, ["sh", "-c", _RELINK], "making sysroot symlinks relative")
     _run(rctx, ["rm", "-rf", "_fetch"], "removing uncached archives")
 

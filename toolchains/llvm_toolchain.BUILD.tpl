@@ -55,6 +55,19 @@ filegroup(
     data = [":llvm_libs"],
 )
 
+# dtc (Debian's device-tree-compiler, pinned in the lock) for .dts -> .dtb:
+# run dtc.sh, which loads the pinned libyaml from this tree
+# (toolchains/dtb.bzl uses it).
+filegroup(
+    name = "dtc",
+    srcs = ["dtc.sh"],
+    data = [
+        "usr/bin/dtc",
+        "usr/lib/x86_64-linux-gnu/libyaml-0.so.2",
+        "usr/lib/x86_64-linux-gnu/libyaml-0.so.2.0.9",
+    ],
+)
+
 # llvm-nm alone, for bsp/profile_boot.sh and bsp/size.sh.
 filegroup(
     name = "llvm_nm",
