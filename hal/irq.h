@@ -46,8 +46,10 @@ int hal_irq_disabled(void);
  */
 
 /**
- * How many INTIDs the controller implements: every INTID below it exists
- * (GIC: 32 * (GICD_TYPER.ITLinesNumber + 1), at most 1020). 0 before the
+ * How many INTIDs the controller implements: no line at or above it exists
+ * (GIC: 32 * (GICD_TYPER.ITLinesNumber + 1), at most 1020, every INTID
+ * below it exists; bsp/raspi3b: 128, with holes where no source is wired,
+ * which mask and unmask ignore and acknowledge never returns). 0 before the
  * controller is set up.
  */
 uint32_t hal_irq_line_count(void);

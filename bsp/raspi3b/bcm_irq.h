@@ -62,33 +62,18 @@ extern "C" {
 #define BCM_IRQ_GPU(n) (BCM_IRQ_GPU_FIRST + (n))
 
 /*
- * Until hal/irq.h declares them (the architecture move of issue 13 adds
- * them with exactly these signatures), the two operations an interrupt
- * loop needs are declared here; identical redeclarations are harmless once
- * it does.
+ * hal_irq_acknowledge (hal/irq.h) on this board: the highest-priority line
+ * signalling to the calling CPU, or HAL_IRQ_NONE. Priority: the local
+ * sources in bit order (the generic timer first), the GPU cascade at its
+ * bit's place, and inside it the basic ARM interrupts, then GPU 0-31, then
+ * GPU 32-63, the lowest number first.
+ *
+ * hal_irq_end: nothing to do on this board: neither controller has an
+ * in-service state or an end-of-interrupt register. Every source is
+ * level-sensitive and stays pending until its device drops it (the timer
+ * when re-armed or masked in CNTV_CTL_EL0, a GPU device when serviced, a
+ * mailbox when its bits are written to its read-clear register).
  */
-#ifndef HAL_IRQ_NONE
-/** hal_irq_acknowledge's answer when no line is signalling. */
-#define HAL_IRQ_NONE 0xffffffffu
-#endif
-
-/**
- * The highest-priority line signalling to the calling CPU, or HAL_IRQ_NONE.
- * Priority: the local sources in bit order (the generic timer first), the
- * GPU cascade at its bit's place, and inside it the basic ARM interrupts,
- * then GPU 0-31, then GPU 32-63, the lowest number first.
- */
-uint32_t hal_irq_acknowledge(void);
-
-/**
- * Ends the handling of line, as acknowledged. Nothing to do on this
- * board: neither controller has an in-service state or an end-of-interrupt
- * register. Every source is level-sensitive and stays pending until its
- * device drops it (the timer when re-armed or masked in CNTV_CTL_EL0, a
- * GPU device when serviced, a mailbox when its bits are written to its
- * read-clear register).
- */
-void hal_irq_end(uint32_t line);
 
 /**
  * Sets the controllers up for core (0-3, the calling CPU) with their
