@@ -10,6 +10,10 @@
 #   --smp=N          number of cores (default 1)
 #   --gic=2|3        GIC version (default 2)
 #   --el2            start the kernel at EL2 (virt,virtualization=on)
+#   --el3            start the kernel at EL3 (virt,secure=on): every CPU
+#                    starts at the entry and QEMU offers no PSCI, so the
+#                    kernel halts where it would power off; with --el2 too,
+#                    EL2 exists below EL3
 #   --gdb[=PORT]     wait for gdb on localhost:PORT (default 1234)
 #   --serial=FILE    write the serial port to FILE instead of the terminal
 #   --input=FILE     feed FILE to the serial port's input (with --serial).
@@ -36,7 +40,7 @@
 #   -- ARGS          further arguments passed to QEMU as they are
 set -euo pipefail
 
-image="" cpu="cortex-a57" mem="128M" smp="1" gic="2" el2=0 gdb="" serial="" log="" timeout="" icount=0
+image="" cpu="cortex-a57" mem="128M" smp="1" gic="2" el2=0 el3=0 gdb="" serial="" log="" timeout="" icount=0
 input=""
 shell=""
 extra=()
@@ -57,6 +61,7 @@ while [[ $# -gt 0 ]]; do
     --) extra+=("$@"); break ;;
     --help | -h) usage; exit 0 ;;
     --el2) el2=1; continue ;;
+    --el3) el3=1; continue ;;
     --icount) icount=1; continue ;;
     --shell) shell=1; continue ;;
     --no-shell) shell=0; continue ;;
@@ -113,6 +118,7 @@ fi
 
 machine="virt,gic-version=$gic"
 [[ "$el2" == 1 ]] && machine+=",virtualization=on"
+[[ "$el3" == 1 ]] && machine+=",secure=on"
 cmd=("$qemu" -M "$machine" -cpu "$cpu" -m "$mem" -smp "$smp" -nographic -no-reboot -nic none -kernel "$image")
 pipes=""
 if [[ -n "$input" ]]; then

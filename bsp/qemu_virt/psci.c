@@ -2,7 +2,9 @@
 
 #include <stdint.h>
 
+#include "hal/console.h"
 #include "hal/power.h"
+#include "kernel/main/boot_markers.h"
 
 /* PSCI function IDs (DEN 0022, SMC32 fast calls, no arguments). */
 #define PSCI_SYSTEM_OFF 0x84000008u
@@ -82,16 +84,32 @@ void psci_set_conduit(psci_conduit_t conduit)
     }
 }
 
+/**
+ * Says that the machine is still running after a power-off or reset
+ * request, with the halt marker, so that whoever watches the console (a
+ * test) knows the end came, then halts. QEMU's virt has no PSCI when the
+ * image is entered at EL3 (secure=on): its PSCI would answer at the level
+ * the image itself enters at, so QEMU offers none and the device tree has
+ * no /psci node.
+ */
+static _Noreturn void psci_halt_unanswered(void)
+{
+    static const char why[] =
+        "basalt: no PSCI answered power off or reset\n" BOOT_MARKER_HALTED "\n";
+    hal_console_write(why, sizeof why - 1);
+    psci_halt();
+}
+
 /** HAL power-off: PSCI SYSTEM_OFF, then halt if it came back. */
 _Noreturn void hal_power_off(void)
 {
     psci_call(PSCI_SYSTEM_OFF);
-    psci_halt();
+    psci_halt_unanswered();
 }
 
 /** HAL reset: PSCI SYSTEM_RESET, then halt if it came back. */
 _Noreturn void hal_power_reset(void)
 {
     psci_call(PSCI_SYSTEM_RESET);
-    psci_halt();
+    psci_halt_unanswered();
 }

@@ -32,7 +32,7 @@ struct boot_range {
 };
 
 struct boot_info {
-    /** Exception level the kernel was entered at (1 or 2). */
+    /** Exception level the kernel was entered at (1, 2 or 3). */
     uint32_t entry_el;
     /** Number of CPUs the device tree lists. */
     uint32_t cpu_count;

@@ -14,7 +14,7 @@
 
 /**
  * Where the kernel was entered: printf format taking the exception level
- * (unsigned long long, 1 or 2) and the physical address of the device tree
+ * (unsigned long long, 1, 2 or 3) and the physical address of the device tree
  * blob the board found (unsigned long long), printed as 0x and 16 hex digits.
  * Example: "basalt: entered at EL1, dtb at 0x0000000040000000".
  */
