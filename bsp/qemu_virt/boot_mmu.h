@@ -4,8 +4,11 @@
  * The boot path's address-space setup (boot_mmu.c): runs with the MMU off
  * at the image's physical address, reads the device tree, builds the
  * kernel's translation tables and programs MAIR, TCR and both TTBRs;
- * start.S then turns the MMU on and jumps to the upper half, where
- * bsp_main() calls boot_mmu_finish().
+ * the boot entry then turns the MMU on and jumps to the upper half, where
+ * bsp_main() calls aarch64_boot_mmu_finish() (hal/aarch64/boot_mmu.h).
+ * The tables and the register set-up are the architecture's
+ * (hal/aarch64/boot_mmu.h); the device tree's place and what is mapped
+ * besides the image are the board's.
  */
 
 #include <stdint.h>
@@ -17,21 +20,14 @@ extern "C" {
 #endif
 
 /**
- * Called by start.S with the MMU off. dtb is x0 at entry (0: look at the
- * start of RAM); kimage_offset is the image's virtual minus physical
- * address. Parses the device tree into boot_platform, builds the tables and
- * loads MAIR_EL1, TCR_EL1, TTBR0_EL1 and TTBR1_EL1. On any failure it
- * reports on the early console and halts: it returns only on success.
+ * Called by the boot entry (hal/aarch64/boot_entry.inc) with the MMU off. dtb is x0 at entry (0:
+ * look at the start of RAM); kimage_offset is the image's virtual minus physical address. Parses
+ * the device tree into boot_platform, builds the tables and loads MAIR_EL1, TCR_EL1, TTBR0_EL1 and
+ * TTBR1_EL1. On any failure it reports on the early console and halts: it returns only on success.
  * Code reached from here must not use absolute addresses (no function
  * pointers, no tables of pointers): it runs away from its link address.
  */
 void boot_mmu_setup(uint64_t dtb, uint64_t kimage_offset);
-
-/**
- * Called once running in the upper half: stops translation through TTBR0
- * (the boot identity map), so TTBR0 is free for user address spaces.
- */
-void boot_mmu_finish(void);
 
 /**
  * Reports a boot failure ("basalt: boot failed: WHAT: WHY", then the halt

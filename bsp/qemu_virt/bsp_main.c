@@ -6,7 +6,8 @@
 #include "bsp/qemu_virt/memory_map.h"
 #include "bsp/qemu_virt/pl011.h"
 #include "bsp/qemu_virt/psci.h"
-#include "hal/aarch64/idreg.h"
+#include "hal/aarch64/boot_mmu.h"
+#include "hal/aarch64/cpu_features.h"
 #include "hal/aarch64/pmu_user.h"
 #include "hal/cpu.h"
 #include "hal/mmu.h"
@@ -93,22 +94,18 @@ static void bsp_fill_boot_info(struct boot_info *info, const struct fdt_platform
     info->kernel_phys = paddr_make(image_pa);
 }
 
-/* Reports what start.S chose from the ID registers: PAN (and whether
+/* Reports what the boot entry chose from the ID registers: PAN (and whether
  * PSTATE.PAN is really set) and the ASID width TCR_EL1.AS selects. */
 static void bsp_report_cpu_features(void)
 {
-    uint64_t mmfr1;
-    uint64_t tcr;
-    __asm__ volatile("mrs %0, id_aa64mmfr1_el1" : "=r"(mmfr1));
-    __asm__ volatile("mrs %0, tcr_el1" : "=r"(tcr));
-    unsigned asid_bits = (tcr & AARCH64_TCR_AS) ? 16u : 8u;
-    if (!aarch64_has_pan(mmfr1)) {
+    struct aarch64_cpu_features f;
+    aarch64_cpu_features_read(&f);
+    unsigned asid_bits = (unsigned)f.asid_bits;
+    if (!f.has_pan) {
         kprintf("basalt: no PAN on this CPU, %u-bit ASIDs\n", asid_bits);
         return;
     }
-    uint64_t pan;
-    __asm__ volatile("mrs %0, s3_0_c4_c2_3" : "=r"(pan)); /* PAN, Armv8.1 */
-    kprintf("basalt: PAN %s, %u-bit ASIDs\n", (pan & (1ull << 22)) ? "on" : "OFF", asid_bits);
+    kprintf("basalt: PAN %s, %u-bit ASIDs\n", f.pan_on ? "on" : "OFF", asid_bits);
 }
 
 static void bsp_init_interrupts(const struct fdt_platform *p)
@@ -185,7 +182,7 @@ static void bsp_fill_devices(struct kernel_devices *d, const struct fdt_platform
 void bsp_main(uint64_t boot_el, uint64_t dtb)
 {
     (void)dtb; /* boot_mmu_setup found and parsed the blob */
-    boot_mmu_finish();
+    aarch64_boot_mmu_finish();
     hal_mmu_init(PHYS_MAP_BASE);
     pl011_init((uintptr_t)(PHYS_MAP_BASE + boot_platform.uart.base));
     if (boot_platform.psci_conduit == FDT_PSCI_SMC) {

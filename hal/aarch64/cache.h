@@ -3,7 +3,7 @@
 /**
  * CTR_EL0 decoding for hal/aarch64/cache.c (pure, host-tested through
  * hal/fake). The boot path's own maintenance (memory written with the MMU
- * off) is in bsp/qemu_virt/start.S.
+ * off) is in hal/aarch64/boot_entry.inc and boot_mmu.c.
  */
 
 #include <stddef.h>

@@ -8,7 +8,7 @@
  *
  * The kernel is built with -mgeneral-regs-only and keeps no FP/SIMD state
  * for anyone: CPACR_EL1.FPEN traps every FP/SIMD instruction, at EL1 as at
- * EL0 (start.S). This function alone lifts the trap for EL1 (FPEN = 0b01:
+ * EL0 (hal/aarch64/boot_entry.inc). This function alone lifts the trap for EL1 (FPEN = 0b01:
  * EL0 still traps), zeroes every vector register it used before it leaves,
  * and puts CPACR_EL1 back as it found it. Each CPACR_EL1 write is followed
  * by an ISB, which makes it take effect for the instructions after it (Arm
