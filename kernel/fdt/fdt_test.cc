@@ -473,7 +473,7 @@ TEST_P(RealDtbTest, MissingPartsGiveTheirError)
                          std::string("arm,cortex-a15-xxx\0", 19)) +
                   ReplaceAll(b, std::string("arm,gic-v3\0", 11), std::string("arm,xxx-v3\0", 11)),
               1);
-    EXPECT_EQ(Parse(b), FDT_ERR_NO_GIC);
+    EXPECT_EQ(Parse(b), FDT_ERR_NO_IRQ_CONTROLLER);
     b = packed_;
     EXPECT_EQ(ReplaceAll(b, "-timer", "-xxxxx"), 2);
     EXPECT_EQ(Parse(b), FDT_ERR_NO_TIMER);
