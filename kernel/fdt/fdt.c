@@ -10,7 +10,7 @@
 
 #include "kernel/fdt/fdt_priv.h"
 
-_Static_assert(FDT_ERR_NOT_IN_RANGES + 1 == FDT_ERROR_COUNT, "FDT_ERROR_COUNT is stale");
+_Static_assert(FDT_ERR_BAD_IRQ_PARENT + 1 == FDT_ERROR_COUNT, "FDT_ERROR_COUNT is stale");
 _Static_assert(FDT_MAX_DEPTH <= 32, "fdt_walk.had_child holds one bit per depth");
 
 const char *fdt_error_string(fdt_error e)
@@ -40,8 +40,8 @@ const char *fdt_error_string(fdt_error e)
         return "no memory node";
     case FDT_ERR_NO_UART:
         return "no pl011 uart";
-    case FDT_ERR_NO_GIC:
-        return "no gic";
+    case FDT_ERR_NO_IRQ_CONTROLLER:
+        return "no supported interrupt controller";
     case FDT_ERR_NO_TIMER:
         return "no arch timer";
     case FDT_ERR_TOO_MANY:
@@ -50,6 +50,8 @@ const char *fdt_error_string(fdt_error e)
         return "address behind a bus without ranges";
     case FDT_ERR_NOT_IN_RANGES:
         return "address outside its bus's ranges";
+    case FDT_ERR_BAD_IRQ_PARENT:
+        return "timer's interrupt parent not the platform's controller";
     }
     return "unknown error";
 }

@@ -3,19 +3,20 @@
 /**
  * Flattened device tree (DTB) parser: validates a blob and reduces it to the
  * platform description the boot path needs (RAM, reserved memory, console
- * UART, GIC, generic timer, PSCI, CPU count).
+ * UART, interrupt controller, generic timer, power device, CPUs).
  *
  * Format references are to the Devicetree Specification v0.4 ("DT spec"):
  * header 5.2, memory reservation block 5.3, structure block 5.4, strings
  * block 5.5, #address-cells / #size-cells 2.3.5, reg 2.3.6, status 2.3.4,
  * memory node 3.4, /reserved-memory 3.5, /chosen 3.6, /aliases 3.3,
- * /cpus 3.7.
+ * /cpus 3.7 (enable-method and cpu-release-addr 3.8.1), interrupts and
+ * interrupt-parent 2.4.
  *
  * Execution context: freestanding C11 that uses no C library, allocates
  * nothing, keeps no state between calls and holds no tables of absolute
  * addresses, so it runs with the MMU off at an address other than its link
- * address as well as later. fdt_parse_platform needs about 3 KiB of stack
- * (2.9 KiB, mostly the per-depth state of FDT_MAX_DEPTH nodes; measured
+ * address as well as later. fdt_parse_platform needs about 3.5 KiB of stack
+ * (3.4 KiB, mostly the per-depth state of FDT_MAX_DEPTH nodes; measured
  * with -fstack-usage for aarch64 at -O2).
  *
  * Safety: whatever the blob holds, no byte outside [blob, blob + size) is
@@ -64,6 +65,12 @@ extern "C" {
  */
 #define FDT_MAX_DEVICE_RANGES 64
 #define FDT_MAX_DEVICE_IRQS 64
+/**
+ * Capacity of fdt_platform.cpus. CPUs past it are counted in cpu_count
+ * and cpus_dropped but not described: a CPU the kernel knows nothing of
+ * is one it does not start, which is safe.
+ */
+#define FDT_MAX_CPUS 8
 
 /** Why a blob was rejected. 0 is success; the set is closed. */
 typedef enum {
@@ -97,20 +104,25 @@ typedef enum {
     /**
      * A property the parser reads has the wrong form: reg or ranges not a
      * whole number of entries, cells > 2 or malformed, an entry missing (a
-     * GIC with one reg entry, or fewer than 1 + #redistributor-regions), a
-     * range that wraps past 2^64 (reg, translated reg or reservation
-     * entry), the console's or timer's interrupts not whole GIC entries
-     * (#interrupt-cells of the GIC, 3 when absent) or naming an INTID out of
-     * range, a string property without its NUL, a PSCI method other than
-     * "hvc" / "smc".
+     * GIC with one reg entry, or fewer than 1 + #redistributor-regions; a
+     * BCM2836 controller or the BCM2835 PM without reg), a range that wraps
+     * past 2^64 (reg, translated reg or reservation entry), the console's
+     * or timer's interrupts not whole specifiers of their parent controller
+     * (its #interrupt-cells: 3 or 4 for a GIC, 3 when absent; exactly 2 for
+     * the BCM2836 controllers) or naming a line out of range, a string
+     * property without its NUL, a PSCI method other than "hvc" / "smc".
      */
     FDT_ERR_BAD_PROPERTY,
     /** No available node with device_type "memory" reports a non-empty RAM range (3.4). */
     FDT_ERR_NO_MEMORY_NODE,
     /** No available node compatible with "arm,pl011". */
     FDT_ERR_NO_UART,
-    /** No node compatible with a supported GICv2 or GICv3. */
-    FDT_ERR_NO_GIC,
+    /**
+     * No interrupt controller the parser supports: no available node
+     * compatible with a GICv2 or GICv3, nor both BCM2836 controllers
+     * ("brcm,bcm2836-l1-intc" and "brcm,bcm2836-armctrl-ic").
+     */
+    FDT_ERR_NO_IRQ_CONTROLLER,
     /** No node compatible with "arm,armv8-timer" or "arm,armv7-timer". */
     FDT_ERR_NO_TIMER,
     /** More reserved ranges than FDT_MAX_RESERVED. */
@@ -126,10 +138,20 @@ typedef enum {
      * ranges entries (or runs past the end of the one it starts in).
      */
     FDT_ERR_NOT_IN_RANGES,
+    /**
+     * The timer's interrupt parent (2.4) is not one of the platform's
+     * interrupt controllers: its interrupt-parent (own or inherited) is
+     * malformed, names no node, or names a node that is not the platform's
+     * controller (another controller, a nexus, or a node that is no
+     * controller at all: the parser never follows interrupt-parent links
+     * past the first, so a cycle of them cannot make it loop); or no node
+     * on its path names one on a platform whose controller is not a GIC.
+     */
+    FDT_ERR_BAD_IRQ_PARENT,
 } fdt_error;
 
 /** Number of fdt_error values; every value is below it. */
-#define FDT_ERROR_COUNT 16
+#define FDT_ERROR_COUNT 17
 
 /** A physical range [base, base + size). */
 struct fdt_range {
@@ -142,6 +164,53 @@ enum fdt_gic_version {
     FDT_GIC_NONE = 0,
     FDT_GIC_V2 = 2,
     FDT_GIC_V3 = 3,
+};
+
+/** Values of fdt_platform.irq_controller: the platform's interrupt controller. */
+enum fdt_irq_controller {
+    FDT_IRQC_NONE = 0,
+    FDT_IRQC_GIC_V2,
+    FDT_IRQC_GIC_V3,
+    /**
+     * The BCM2836 pair: the per-core local controller
+     * ("brcm,bcm2836-l1-intc") and, cascaded into it, the BCM2835 peripheral
+     * controller ("brcm,bcm2836-armctrl-ic").
+     */
+    FDT_IRQC_BCM2836,
+};
+
+/** Values of fdt_platform.power_device. */
+enum fdt_power_device {
+    FDT_POWER_NONE = 0,
+    /** A PSCI node: psci_conduit and psci_system_off / _reset say how. */
+    FDT_POWER_PSCI,
+    /** The BCM2835 power manager and watchdog ("brcm,bcm2835-pm-wdt" / "brcm,bcm2835-pm"). */
+    FDT_POWER_BCM2835_PM,
+};
+
+/** Values of fdt_cpu.enable_method (3.8.1). */
+enum fdt_cpu_enable_method {
+    /** No enable-method property. */
+    FDT_CPU_ENABLE_NONE = 0,
+    /** "psci": started with PSCI CPU_ON. */
+    FDT_CPU_ENABLE_PSCI,
+    /** "spin-table": released by writing its entry point to cpu-release-addr. */
+    FDT_CPU_ENABLE_SPIN_TABLE,
+    /** Any other value, or one that is not a string: the kernel cannot start this CPU. */
+    FDT_CPU_ENABLE_OTHER,
+};
+
+/** One child of /cpus with device_type "cpu" (3.7, 3.8), for starting it later. */
+struct fdt_cpu {
+    /**
+     * cpu-release-addr, the 64-bit physical address a spin-table CPU polls
+     * (3.8.1: a <u64>, two cells). 0 when absent or not 8 bytes long.
+     */
+    uint64_t release_addr;
+    /** enum fdt_cpu_enable_method, from the first string of enable-method. */
+    uint32_t enable_method;
+    /** 1 when its status disables it (offline, but present). */
+    uint32_t disabled;
 };
 
 /** Values of fdt_platform.psci_conduit. */
@@ -167,12 +236,23 @@ enum fdt_psci_conduit {
  * #address-cells (1 or 2 each). Only the nodes the kernel uses are
  * translated: a device nobody reads may sit anywhere.
  *
- * Interrupt numbers (GIC binding): an entry is <type num flags> (or, when
- * the GIC has #interrupt-cells = 4, <type num flags partition>); type 0
- * (SPI) gives INTID 32 + num, type 1 (PPI) 16 + num. Only the timer's and
- * the console UART's interrupts are decoded, after the walk, with the
- * GIC's #interrupt-cells (3 when absent); no other node's interrupt
- * properties are read, so a stray device's odd ones never matter.
+ * Interrupt numbers are the HAL's line numbers (hal/irq.h), decoded from
+ * each specifier by the binding of the node's interrupt parent (2.4: its
+ * own interrupt-parent, else its parent node if that has #interrupt-cells,
+ * else its parent's interrupt parent; on a GIC platform, a node with none
+ * on its path is the GIC's, as on QEMU virt). Only the platform's
+ * controller(s) are decoded:
+ *   - GIC: <type num flags> (or, with #interrupt-cells = 4, <type num flags
+ *     partition>); type 0 (SPI) gives INTID 32 + num, type 1 (PPI) 16 + num.
+ *   - BCM2836 local controller: <source flags> (#interrupt-cells = 2) gives
+ *     line source (0-11, the bits of a core's IRQ source register).
+ *   - BCM2835 peripheral controller: <bank number> (#interrupt-cells = 2)
+ *     gives line 32 + 32 * bank + number: bank 0 (basic, number 0-7), 1
+ *     (GPU 0-31) and 2 (GPU 32-63, number 0-31), so GPU interrupt n is line
+ *     64 + n.
+ * Only the timer's, the console UART's and the device nodes' interrupts
+ * are decoded, after the walk; no other node's interrupt properties are
+ * read, so a stray device's odd ones never matter.
  */
 struct fdt_platform {
     /** totalsize of the blob, from its header. */
@@ -199,15 +279,21 @@ struct fdt_platform {
      */
     struct fdt_range uart;
     /**
-     * The console's INTID from its first interrupt entry: its interrupts
-     * when its interrupt parent is the GIC (its or its nearest ancestor's
-     * interrupt-parent is the GIC's phandle, or no node on its path names
-     * one, as on QEMU virt), or its interrupts-extended when that names the
-     * GIC first. 0 when it has none or they go to another interrupt
-     * controller or nexus (interrupt-map): the kernel polls the console.
+     * The console's line from its first interrupt entry: its interrupts
+     * when its interrupt parent is the platform's controller (see above),
+     * or its interrupts-extended when that names the controller first. 0
+     * when it has none or they go to another interrupt controller or nexus
+     * (interrupt-map), or to a phandle that names nothing the parser knows:
+     * the kernel polls the console.
      */
     uint32_t uart_irq;
-    /** enum fdt_gic_version of the first GIC node. */
+    /**
+     * enum fdt_irq_controller: the first available GIC node, else the
+     * BCM2836 pair when both of its controllers are there (each the first
+     * available node of its compatible).
+     */
+    uint32_t irq_controller;
+    /** enum fdt_gic_version of the first GIC node; NONE for the BCM2836 kind. */
     uint32_t gic_version;
     /** Distributor (reg[0]). */
     struct fdt_range gicd;
@@ -222,10 +308,19 @@ struct fdt_platform {
     /** Redistributor regions past FDT_MAX_GICR_REGIONS, not in gicr[]. */
     uint32_t gicr_dropped;
     /**
-     * Generic timer INTIDs from the first timer node's interrupts, whose
-     * entries are: secure physical, non-secure physical, virtual,
-     * hypervisor physical (Linux binding arm,arch_timer).
+     * The BCM2836 kind: the local controller's reg[0] and the BCM2835
+     * peripheral controller's reg[0], as CPU addresses (translated through
+     * the ranges above them). Zero for a GIC.
      */
+    struct fdt_range bcm_local;
+    struct fdt_range bcm_armctrl;
+    /**
+     * Generic timer lines from the first timer node's interrupts, whose
+     * entries are: secure physical, non-secure physical, virtual,
+     * hypervisor physical (Linux binding arm,arch_timer), each decoded by
+     * the timer's interrupt parent.
+     */
+    uint32_t timer_irq_phys_s;
     uint32_t timer_irq_phys_ns;
     uint32_t timer_irq_virt;
     uint32_t timer_irq_hyp;
@@ -240,20 +335,33 @@ struct fdt_platform {
      */
     uint32_t psci_system_off;
     uint32_t psci_system_reset;
-    /** Children of /cpus with device_type "cpu". */
+    /**
+     * enum fdt_power_device: PSCI when there is a PSCI node, else the first
+     * available BCM2835 PM node (its reg[0] in power: PM_RSTC, PM_RSTS and
+     * PM_WDOG are inside it), else NONE.
+     */
+    uint32_t power_device;
+    /** The BCM2835 PM's reg[0] as a CPU address; zero for other kinds. */
+    struct fdt_range power;
+    /** Children of /cpus with device_type "cpu" (disabled ones too). */
     uint32_t cpu_count;
+    /** The first FDT_MAX_CPUS of them, in blob order; the rest counted in cpus_dropped. */
+    uint32_t cpus_dropped;
+    struct fdt_cpu cpus[FDT_MAX_CPUS];
     /**
      * What user drivers may be given (kernel/abi/syscall.h: SYS_IRQ_CREATE,
      * SYS_DEVICE_FRAME_CREATE). A device node is an available node below
      * the root with a compatible property that is none of: a memory node,
-     * a CPU, a child of /reserved-memory, the GIC, the timer, PSCI. Its
+     * a CPU, a child of /reserved-memory, an interrupt controller the
+     * parser knows (GIC, BCM2836 local or BCM2835 peripheral controller),
+     * the timer, PSCI, the BCM2835 PM. Its
      * non-empty reg entries, translated like the kernel's own, go to
      * devices[] (a node whose reg does not decode or translate is left out:
      * not an error of the blob, since the kernel does not use it); the
-     * INTIDs of its interrupts entries, when its interrupt parent is the
-     * GIC (as for uart_irq; interrupts-extended is not read for devices),
-     * go to device_irqs[] once each (entries that do not decode are left
-     * out). In blob order.
+     * lines of its interrupts entries, when its interrupt parent is the
+     * platform's controller (as for uart_irq; interrupts-extended is not
+     * read for devices), go to device_irqs[] once each (entries that do not
+     * decode are left out). In blob order.
      */
     struct fdt_range devices[FDT_MAX_DEVICE_RANGES];
     uint32_t device_count;
@@ -302,8 +410,9 @@ fdt_error fdt_check(const void *blob, size_t size, uint32_t *totalsize_out);
  * storage (it is zeroed first).
  * Returns FDT_OK with *out complete, or an error: those of fdt_check,
  * BAD_PROPERTY, TOO_MANY, NO_RANGES, NOT_IN_RANGES, NO_MEMORY_NODE,
- * NO_UART, NO_GIC, NO_TIMER (the last four checked in that order after the
- * walk). A missing PSCI node is not an error.
+ * NO_UART, NO_IRQ_CONTROLLER, NO_TIMER (the last four checked in that
+ * order after the walk), BAD_IRQ_PARENT. A missing PSCI or PM node is not
+ * an error.
  * On error *out holds unspecified values.
  */
 fdt_error fdt_parse_platform(const void *blob, size_t size, struct fdt_platform *out);

@@ -9,9 +9,9 @@
  * then translated through the ranges of every ancestor bus (2.3.8): all of
  * them are open on the stack, their properties complete.
  *
- * Interrupts: only the timer's and the console's are decoded, after the
- * walk, when the GIC's #interrupt-cells and phandle are known (the GIC may
- * come after them in the blob). Each node's interrupt parent is tracked
+ * Interrupts: only the timer's, the console's and the devices' are
+ * decoded, after the walk, when the controllers' #interrupt-cells and
+ * phandles are known (fdt_irq.c). Each node's interrupt parent is tracked
  * down the stack as Linux finds it: its own interrupt-parent, else its
  * parent node if that is an interrupt controller or nexus (has
  * #interrupt-cells), else its parent's interrupt parent.
@@ -43,9 +43,13 @@
 #define NODE_DONE (1u << 11)            /* properties complete, node_finish ran */
 #define NODE_IRQ_CELLS (1u << 12)       /* has #interrupt-cells */
 #define NODE_COMPATIBLE (1u << 13)      /* has a compatible property */
+#define NODE_BCM_LOCAL (1u << 14)       /* compatible "brcm,bcm2836-l1-intc" */
+#define NODE_BCM_ARMCTRL (1u << 15)     /* compatible "brcm,bcm2836-armctrl-ic" */
+#define NODE_BCM_PM (1u << 16)          /* compatible "brcm,bcm2835-pm-wdt" / "brcm,bcm2835-pm" */
 /* Nodes that are the kernel's or no device: never in fdt_platform.devices. */
 #define NODE_NOT_DEVICE                                                                            \
-    (NODE_GIC_V2 | NODE_GIC_V3 | NODE_TIMER | NODE_PSCI_0_2 | NODE_PSCI | NODE_MEMORY | NODE_CPU)
+    (NODE_GIC_V2 | NODE_GIC_V3 | NODE_TIMER | NODE_PSCI_0_2 | NODE_PSCI | NODE_MEMORY | NODE_CPU | \
+     NODE_BCM_LOCAL | NODE_BCM_ARMCTRL | NODE_BCM_PM)
 
 /** Device nodes whose interrupts are decoded after the walk (more are left out). */
 #define MAX_DEVICE_IRQ_NODES FDT_MAX_DEVICE_IRQS
@@ -54,14 +58,9 @@
 #define CELLS_INVALID 0xffffffffu
 /** node_state.path_pos of a node that is not on the stdout path. */
 #define PATH_NONE 0xffffffffu
-/**
- * node_state.irq_parent values that are not phandles (0 and 0xffffffff
- * never are, 2.3.3): no node on the path names an interrupt parent (taken
- * to be the GIC, as on QEMU virt); or one that is not identified by a
- * phandle, or a malformed interrupt-parent (taken to be something else).
- */
-#define IRQ_PARENT_DEFAULT 0u
-#define IRQ_PARENT_OTHER 0xffffffffu
+/* node_state.irq_parent values that are not phandles (fdt_priv.h). */
+#define IRQ_PARENT_DEFAULT FDT_IRQ_PARENT_DEFAULT
+#define IRQ_PARENT_OTHER FDT_IRQ_PARENT_OTHER
 
 /** One open node. */
 struct node_state {
@@ -80,7 +79,9 @@ struct node_state {
     struct fdt_span interrupt_cells;
     struct fdt_span redistributor_regions;
     struct fdt_span clock_frequency;
-    struct fdt_span method;
+    struct fdt_span method;           /* PSCI's method */
+    struct fdt_span enable_method;    /* a CPU's */
+    struct fdt_span cpu_release_addr; /* a CPU's */
 };
 
 /**
@@ -91,15 +92,8 @@ struct uart_pick {
     bool found;
     fdt_error error; /* decoding or translating its reg */
     struct fdt_range reg;
-    struct fdt_span interrupts;
+    struct fdt_irq_node irq; /* its interrupts and interrupt parent */
     struct fdt_span interrupts_extended;
-    uint32_t irq_parent;
-};
-
-/** A device node's interrupts, decoded once the GIC's phandle and cells are known. */
-struct device_irq_node {
-    struct fdt_span interrupts;
-    uint32_t irq_parent;
 };
 
 /** The state of the pass. */
@@ -109,14 +103,13 @@ struct node_ctx {
     struct fdt_span stdout_path; /* empty when there is none */
     struct uart_pick stdout_uart;
     struct uart_pick first_uart;
-    bool have_gic;
     bool have_timer;
     bool have_psci;
-    uint32_t gic_phandle;          /* 0 when the GIC has none */
-    struct fdt_span gic_irq_cells; /* the GIC's #interrupt-cells; absent means 3 */
-    struct fdt_span timer_interrupts;
+    bool have_pm;
+    struct fdt_irq_ctrls ctrls; /* the first GIC and BCM2836 controllers */
+    struct fdt_irq_node timer;  /* the first timer's interrupts */
     /* Device nodes' interrupts and interrupt parents, decoded at the end. */
-    struct device_irq_node device_irq_nodes[MAX_DEVICE_IRQ_NODES];
+    struct fdt_irq_node device_irq_nodes[MAX_DEVICE_IRQ_NODES];
     uint32_t device_irq_node_count;
     struct node_state nodes[FDT_MAX_DEPTH]; /* nodes[d - 1]: the open node at depth d */
 };
@@ -124,15 +117,36 @@ struct node_ctx {
 /* ---- Properties ------------------------------------------------------- */
 
 /**
+ * The NODE_* flags of a compatible string that begins "brcm,": model is the
+ * rest. The BCM2836 interrupt controllers and the BCM2835 power manager.
+ */
+static uint32_t brcm_flags(const struct fdt_blob *b, struct fdt_span model)
+{
+    if (fdt_span_is(b, model, "bcm2836-l1-intc")) {
+        return NODE_BCM_LOCAL;
+    }
+    if (fdt_span_is(b, model, "bcm2836-armctrl-ic")) {
+        return NODE_BCM_ARMCTRL;
+    }
+    return fdt_span_is(b, model, "bcm2835-pm-wdt") || fdt_span_is(b, model, "bcm2835-pm")
+               ? NODE_BCM_PM
+               : 0;
+}
+
+/**
  * The NODE_* flags that one compatible string s (without its NUL) sets.
- * Every compatible the kernel knows begins "arm,": a string that does not is
- * ruled out by its first bytes, and one that does is compared only with the
- * names that share its fifth byte.
+ * Every compatible the kernel knows begins "arm," or "brcm,": a string that
+ * does neither is ruled out by its first bytes, and an "arm," one is
+ * compared only with the names that share its fifth byte.
  */
 static uint32_t compatible_flags(const struct fdt_blob *b, struct fdt_span s)
 {
     const uint8_t *p = b->base + s.off;
     if (s.len <= 4 || p[0] != 'a' || p[1] != 'r' || p[2] != 'm' || p[3] != ',') {
+        if (s.len > 5 && p[0] == 'b' && p[1] == 'r' && p[2] == 'c' && p[3] == 'm' && p[4] == ',') {
+            struct fdt_span model = {s.off + 5, s.len - 5}; /* after "brcm," */
+            return brcm_flags(b, model);
+        }
         return 0;
     }
     struct fdt_span model = {s.off + 4, s.len - 4}; /* after "arm," */
@@ -260,6 +274,8 @@ static fdt_error node_prop(const struct fdt_blob *b, struct node_state *n,
         }
         if (fdt_name_is(b, name, "clock-frequency")) {
             n->clock_frequency = v;
+        } else if (fdt_name_is(b, name, "cpu-release-addr")) {
+            n->cpu_release_addr = v;
         }
         return FDT_OK;
     case 'd':
@@ -298,6 +314,11 @@ static fdt_error node_prop(const struct fdt_blob *b, struct node_state *n,
     case 'm':
         if (fdt_name_is(b, name, "method")) {
             n->method = v;
+        }
+        return FDT_OK;
+    case 'e':
+        if (fdt_name_is(b, name, "enable-method")) {
+            n->enable_method = v;
         }
         return FDT_OK;
     default:
@@ -467,9 +488,9 @@ static void fill_uart_pick(const struct node_ctx *c, uint32_t depth, struct uart
     p->found = true;
     p->reg.base = p->reg.size = 0;
     p->error = reg_entry(c, depth, 0, &p->reg);
-    p->interrupts = n->interrupts;
+    p->irq.interrupts = n->interrupts;
+    p->irq.irq_parent = n->irq_parent;
     p->interrupts_extended = n->interrupts_extended;
-    p->irq_parent = n->irq_parent;
 }
 
 /**
@@ -490,6 +511,14 @@ static void take_uart(struct node_ctx *c, uint32_t depth)
     }
 }
 
+/** Notes controller *ctrl found as the node n: its phandle and #interrupt-cells. */
+static void found_ctrl(struct fdt_irq_ctrl *ctrl, const struct node_state *n)
+{
+    ctrl->found = true;
+    ctrl->phandle = n->phandle;
+    ctrl->cells = n->interrupt_cells;
+}
+
 /**
  * Records the GIC: reg[0] the distributor; for v2 reg[1] the CPU
  * interface, for v3 reg[1 .. #redistributor-regions] the redistributors.
@@ -498,9 +527,7 @@ static fdt_error take_gic(struct node_ctx *c, uint32_t depth)
 {
     const struct node_state *n = &c->nodes[depth - 1];
     struct fdt_platform *out = c->out;
-    c->have_gic = true;
-    c->gic_phandle = n->phandle;
-    c->gic_irq_cells = n->interrupt_cells;
+    found_ctrl(&c->ctrls.gic, n);
     out->gic_version = (n->flags & NODE_GIC_V3) != 0 ? FDT_GIC_V3 : FDT_GIC_V2;
     fdt_error e = reg_entry(c, depth, 0, &out->gicd);
     if (e != FDT_OK || out->gic_version == FDT_GIC_V2) {
@@ -525,11 +552,36 @@ static fdt_error take_gic(struct node_ctx *c, uint32_t depth)
     return e;
 }
 
-/** Records the timer; its interrupts are decoded after the walk (decode_timer). */
+/**
+ * Records the first BCM2836 local controller (bcm_local) or BCM2835
+ * peripheral controller (bcm_armctrl) of the kind the node at depth is:
+ * its translated reg[0] (BAD_PROPERTY without one), phandle and cells.
+ */
+static fdt_error take_bcm_ctrl(struct node_ctx *c, uint32_t depth)
+{
+    const struct node_state *n = &c->nodes[depth - 1];
+    bool local = (n->flags & NODE_BCM_LOCAL) != 0;
+    struct fdt_irq_ctrl *ctrl = local ? &c->ctrls.bcm_local : &c->ctrls.bcm_armctrl;
+    if (ctrl->found) {
+        return FDT_OK;
+    }
+    found_ctrl(ctrl, n);
+    return reg_entry(c, depth, 0, local ? &c->out->bcm_local : &c->out->bcm_armctrl);
+}
+
+/** Records the first BCM2835 PM: its translated reg[0] (BAD_PROPERTY without one). */
+static fdt_error take_pm(struct node_ctx *c, uint32_t depth)
+{
+    c->have_pm = true;
+    return reg_entry(c, depth, 0, &c->out->power);
+}
+
+/** Records the timer; its interrupts are decoded after the walk (fdt_irq.c). */
 static fdt_error take_timer(struct node_ctx *c, const struct node_state *n)
 {
     c->have_timer = true;
-    c->timer_interrupts = n->interrupts;
+    c->timer.interrupts = n->interrupts;
+    c->timer.irq_parent = n->irq_parent;
     if (n->clock_frequency.off != 0) {
         return fdt_prop_u32(c->blob, n->clock_frequency, &c->out->timer_frequency);
     }
@@ -586,7 +638,7 @@ static void take_device(struct node_ctx *c, uint32_t depth)
         return;
     }
     if (c->device_irq_node_count < MAX_DEVICE_IRQ_NODES) {
-        struct device_irq_node *d = &c->device_irq_nodes[c->device_irq_node_count++];
+        struct fdt_irq_node *d = &c->device_irq_nodes[c->device_irq_node_count++];
         d->interrupts = n->interrupts;
         d->irq_parent = n->irq_parent;
     } else {
@@ -609,8 +661,14 @@ static fdt_error take_node(struct node_ctx *c, uint32_t depth)
     if (e == FDT_OK && (n->flags & NODE_PL011) != 0) {
         take_uart(c, depth);
     }
-    if (e == FDT_OK && (n->flags & (NODE_GIC_V2 | NODE_GIC_V3)) != 0 && !c->have_gic) {
+    if (e == FDT_OK && (n->flags & (NODE_GIC_V2 | NODE_GIC_V3)) != 0 && !c->ctrls.gic.found) {
         e = take_gic(c, depth);
+    }
+    if (e == FDT_OK && (n->flags & (NODE_BCM_LOCAL | NODE_BCM_ARMCTRL)) != 0) {
+        e = take_bcm_ctrl(c, depth);
+    }
+    if (e == FDT_OK && (n->flags & NODE_BCM_PM) != 0 && !c->have_pm) {
+        e = take_pm(c, depth);
     }
     if (e == FDT_OK && (n->flags & NODE_TIMER) != 0 && !c->have_timer) {
         e = take_timer(c, n);
@@ -650,6 +708,38 @@ static uint32_t irq_parent_of(const struct fdt_blob *b, const struct node_state 
     return parent->irq_parent;
 }
 
+/**
+ * Describes a CPU (fdt_platform.cpus; cpu_count is counted by the caller):
+ * its enable-method's first string and its 64-bit cpu-release-addr. Never
+ * an error of the blob: a value that does not decode only means the CPU
+ * cannot be started (FDT_CPU_ENABLE_OTHER, release_addr 0).
+ */
+static void take_cpu(struct node_ctx *c, const struct node_state *n)
+{
+    struct fdt_platform *out = c->out;
+    if (out->cpu_count >= FDT_MAX_CPUS) {
+        out->cpus_dropped++;
+        return;
+    }
+    struct fdt_cpu *cpu = &out->cpus[out->cpu_count];
+    struct fdt_span m = n->enable_method;
+    if (m.off != 0) {
+        cpu->enable_method = FDT_CPU_ENABLE_OTHER;
+    }
+    if (m.off != 0 && fdt_prop_check_string(c->blob, m) == FDT_OK) {
+        struct fdt_span s = fdt_prop_first_string(c->blob, m);
+        if (fdt_span_is(c->blob, s, "spin-table")) {
+            cpu->enable_method = FDT_CPU_ENABLE_SPIN_TABLE;
+        } else if (fdt_span_is(c->blob, s, "psci")) {
+            cpu->enable_method = FDT_CPU_ENABLE_PSCI;
+        }
+    }
+    if (n->cpu_release_addr.off != 0 && n->cpu_release_addr.len == 8) {
+        cpu->release_addr = fdt_read_be64(c->blob->base + n->cpu_release_addr.off);
+    }
+    cpu->disabled = (n->flags & NODE_DISABLED) != 0 ? 1u : 0u;
+}
+
 /** Marks the node at depth finished and acts on it (the root needs nothing). */
 static fdt_error node_finish(struct node_ctx *c, uint32_t depth)
 {
@@ -662,6 +752,7 @@ static fdt_error node_finish(struct node_ctx *c, uint32_t depth)
     const struct node_state *parent = &c->nodes[depth - 2];
     n->irq_parent = irq_parent_of(c->blob, n, parent);
     if ((parent->flags & NODE_CPUS) != 0 && (n->flags & NODE_CPU) != 0) {
+        take_cpu(c, n);
         c->out->cpu_count++; /* disabled CPUs too: offline, but present (3.7) */
     }
     if ((n->flags & NODE_DISABLED) != 0) {
@@ -703,7 +794,7 @@ static fdt_error node_begin(struct node_ctx *c, uint32_t depth, struct fdt_span 
     n->irq_parent = IRQ_PARENT_DEFAULT;
     n->reg = n->ranges = n->interrupts = n->interrupts_extended = absent;
     n->interrupt_parent = n->interrupt_cells = n->redistributor_regions = absent;
-    n->clock_frequency = n->method = absent;
+    n->clock_frequency = n->method = n->enable_method = n->cpu_release_addr = absent;
     if (depth == 2 && fdt_span_is(c->blob, name, "cpus")) {
         n->flags |= NODE_CPUS;
     } else if (depth == 2 && fdt_span_is(c->blob, name, "reserved-memory")) {
@@ -728,102 +819,6 @@ static fdt_error node_token(struct node_ctx *c, uint32_t depth, const struct fdt
     return FDT_ERR_BAD_STRUCTURE;
 }
 
-/** The GIC's #interrupt-cells: 3 when absent; 0 (no entry decodes) when malformed. */
-static uint32_t gic_irq_cells(const struct node_ctx *c)
-{
-    uint32_t cells = FDT_GIC_IRQ_CELLS_MIN;
-    if (c->gic_irq_cells.off != 0 && fdt_prop_u32(c->blob, c->gic_irq_cells, &cells) != FDT_OK) {
-        cells = 0;
-    }
-    return cells;
-}
-
-/** The timer's INTIDs: secure phys, non-secure phys, virt, hyp (arm,arch_timer binding). */
-static fdt_error decode_timer(struct node_ctx *c)
-{
-    struct fdt_platform *out = c->out;
-    struct fdt_span v = c->timer_interrupts;
-    uint32_t cells = gic_irq_cells(c);
-    uint32_t secure_phys;
-    fdt_error e = fdt_prop_irq(c->blob, v, cells, 0, &secure_phys);
-    if (e == FDT_OK) {
-        e = fdt_prop_irq(c->blob, v, cells, 1, &out->timer_irq_phys_ns);
-    }
-    if (e == FDT_OK) {
-        e = fdt_prop_irq(c->blob, v, cells, 2, &out->timer_irq_virt);
-    }
-    if (e == FDT_OK) {
-        e = fdt_prop_irq(c->blob, v, cells, 3, &out->timer_irq_hyp);
-    }
-    return e;
-}
-
-/**
- * The console's INTID (fdt_platform.uart_irq): its first interrupts entry
- * when its interrupt parent is the GIC, or its first interrupts-extended
- * entry when that names the GIC; else 0.
- */
-static fdt_error decode_uart_irq(const struct node_ctx *c, const struct uart_pick *uart,
-                                 uint32_t *irq)
-{
-    uint32_t cells = gic_irq_cells(c);
-    bool to_gic = uart->irq_parent == IRQ_PARENT_DEFAULT ||
-                  (c->gic_phandle != 0 && uart->irq_parent == c->gic_phandle);
-    *irq = 0;
-    if (uart->interrupts.off != 0) {
-        return to_gic ? fdt_prop_irq(c->blob, uart->interrupts, cells, 0, irq) : FDT_OK;
-    }
-    struct fdt_span ext = uart->interrupts_extended;
-    if (ext.off == 0 || ext.len < 4 || c->gic_phandle == 0 ||
-        fdt_read_be32(c->blob->base + ext.off) != c->gic_phandle) {
-        return FDT_OK;
-    }
-    /* <&gic cells...> [<&other ...>]: only the first entry, of the GIC's cells. */
-    struct fdt_span first = {ext.off + 4, cells * 4};
-    if (cells < FDT_GIC_IRQ_CELLS_MIN || cells > FDT_GIC_IRQ_CELLS_MAX ||
-        (uint64_t)first.len + 4 > ext.len) {
-        return FDT_ERR_BAD_PROPERTY;
-    }
-    return fdt_prop_irq(c->blob, first, cells, 0, irq);
-}
-
-/** Adds intid to fdt_platform.device_irqs unless it is there already. */
-static void add_device_irq(struct fdt_platform *out, uint32_t intid)
-{
-    for (uint32_t i = 0; i < out->device_irq_count; i++) {
-        if (out->device_irqs[i] == intid) {
-            return;
-        }
-    }
-    if (out->device_irq_count < FDT_MAX_DEVICE_IRQS) {
-        out->device_irqs[out->device_irq_count++] = intid;
-    } else {
-        out->device_irqs_dropped++;
-    }
-}
-
-/** Decodes the device nodes' interrupts that go to the GIC; entries that do not decode are left
- * out. */
-static void decode_device_irqs(const struct node_ctx *c)
-{
-    uint32_t cells = gic_irq_cells(c);
-    if (cells < FDT_GIC_IRQ_CELLS_MIN || cells > FDT_GIC_IRQ_CELLS_MAX) {
-        return;
-    }
-    for (uint32_t i = 0; i < c->device_irq_node_count; i++) {
-        const struct device_irq_node *d = &c->device_irq_nodes[i];
-        bool to_gic = d->irq_parent == IRQ_PARENT_DEFAULT ||
-                      (c->gic_phandle != 0 && d->irq_parent == c->gic_phandle);
-        uint32_t entries = d->interrupts.len / (cells * 4);
-        for (uint32_t e = 0; to_gic && e < entries; e++) {
-            uint32_t intid = 0;
-            if (fdt_prop_irq(c->blob, d->interrupts, cells, e, &intid) == FDT_OK) {
-                add_device_irq(c->out, intid);
-            }
-        }
-    }
-}
-
 /** The parts every platform must have, the UART choice and the deferred interrupts. */
 static fdt_error finish_platform(struct node_ctx *c)
 {
@@ -839,20 +834,24 @@ static fdt_error finish_platform(struct node_ctx *c)
         return uart->error;
     }
     out->uart = uart->reg;
-    if (!c->have_gic) {
-        return FDT_ERR_NO_GIC;
+    if (c->ctrls.gic.found) {
+        out->irq_controller = out->gic_version == FDT_GIC_V3 ? FDT_IRQC_GIC_V3 : FDT_IRQC_GIC_V2;
+    } else if (c->ctrls.bcm_local.found && c->ctrls.bcm_armctrl.found) {
+        out->irq_controller = FDT_IRQC_BCM2836;
+    } else {
+        return FDT_ERR_NO_IRQ_CONTROLLER;
     }
     if (!c->have_timer) {
         return FDT_ERR_NO_TIMER;
     }
-    fdt_error e = decode_uart_irq(c, uart, &out->uart_irq);
-    if (e == FDT_OK) {
-        e = decode_timer(c);
+    if (c->have_psci) {
+        out->power_device = FDT_POWER_PSCI;
+        out->power.base = out->power.size = 0; /* a PM beside PSCI is not the power device */
+    } else if (c->have_pm) {
+        out->power_device = FDT_POWER_BCM2835_PM;
     }
-    if (e == FDT_OK) {
-        decode_device_irqs(c);
-    }
-    return e;
+    return fdt_irq_decode_all(c->blob, &c->ctrls, &c->timer, &uart->irq, uart->interrupts_extended,
+                              c->device_irq_nodes, c->device_irq_node_count, out);
 }
 
 fdt_error fdt_node_read_all(const struct fdt_blob *b, struct fdt_span stdout_path,
@@ -866,10 +865,10 @@ fdt_error fdt_node_read_all(const struct fdt_blob *b, struct fdt_span stdout_pat
     c.stdout_path = stdout_path;
     c.stdout_uart.found = false;
     c.first_uart.found = false;
-    c.have_gic = c.have_timer = c.have_psci = false;
-    c.gic_phandle = 0;
-    c.gic_irq_cells.off = c.gic_irq_cells.len = 0;
-    c.timer_interrupts.off = c.timer_interrupts.len = 0;
+    c.have_timer = c.have_psci = c.have_pm = false;
+    c.ctrls.gic.found = c.ctrls.bcm_local.found = c.ctrls.bcm_armctrl.found = false;
+    c.timer.interrupts.off = c.timer.interrupts.len = 0;
+    c.timer.irq_parent = IRQ_PARENT_DEFAULT;
     c.device_irq_node_count = 0;
     fdt_walk_init(&w, b);
     for (;;) {

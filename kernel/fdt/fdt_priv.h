@@ -222,6 +222,21 @@ fdt_error fdt_prop_reg(const struct fdt_blob *b, struct fdt_span v, uint32_t add
 fdt_error fdt_prop_irq(const struct fdt_blob *b, struct fdt_span v, uint32_t cells, uint32_t index,
                        uint32_t *intid);
 
+/** #interrupt-cells of both BCM2836 controllers: <source flags> and <bank number>. */
+#define FDT_BCM_IRQ_CELLS 2u
+
+/**
+ * Decodes entry index of the interrupts value v, a BCM2836 binding with
+ * cells cells per entry, into a line in *line: for the local controller
+ * (armctrl false) <source flags> -> source (0-11); for the BCM2835
+ * peripheral controller <bank number> -> 32 + 32 * bank + number (bank 0:
+ * number 0-7; banks 1 and 2: 0-31). Returns FDT_OK, or BAD_PROPERTY when
+ * cells is not 2, v is not a whole number of entries, has no entry index,
+ * or the entry is out of range (then *line is left alone).
+ */
+fdt_error fdt_prop_irq_bcm(const struct fdt_blob *b, struct fdt_span v, bool armctrl,
+                           uint32_t cells, uint32_t index, uint32_t *line);
+
 /**
  * Translates *r, an address range in the child address space of a bus, to
  * the bus's parent address space through the bus's ranges value (2.3.8):
@@ -239,15 +254,60 @@ fdt_error fdt_prop_translate(const struct fdt_blob *b, struct fdt_span ranges, u
                              uint32_t parent_cells, uint32_t size_cells, struct fdt_range *r);
 
 /**
+ * node_state.irq_parent and fdt_irq_node.irq_parent values that are not
+ * phandles (0 and 0xffffffff never are, 2.3.3): no node on the path names
+ * an interrupt parent (on a GIC platform taken to be the GIC, as on QEMU
+ * virt); or one that is not identified by a phandle, or a malformed
+ * interrupt-parent (taken to be something else).
+ */
+#define FDT_IRQ_PARENT_DEFAULT 0u
+#define FDT_IRQ_PARENT_OTHER 0xffffffffu
+
+/** An interrupt controller the node pass found (the first available of its compatible). */
+struct fdt_irq_ctrl {
+    bool found;
+    uint32_t phandle;      /* 0 when it has none */
+    struct fdt_span cells; /* its #interrupt-cells; absent when it has none */
+};
+
+/** The platform's interrupt controllers, as the node pass found them. */
+struct fdt_irq_ctrls {
+    struct fdt_irq_ctrl gic;
+    struct fdt_irq_ctrl bcm_local;
+    struct fdt_irq_ctrl bcm_armctrl;
+};
+
+/** A node's interrupts and its interrupt parent (a phandle or FDT_IRQ_PARENT_*). */
+struct fdt_irq_node {
+    struct fdt_span interrupts;
+    uint32_t irq_parent;
+};
+
+/**
+ * Decodes, once the walk is over and out->irq_controller is set
+ * (fdt_irq.c): the timer's four lines (timer_irq_*) from timer, the
+ * console's (uart_irq) from uart_interrupts or, without them,
+ * uart_extended, and the device nodes' lines (device_irqs) from
+ * devices[0 .. device_count), each by the binding of its interrupt parent.
+ * Returns FDT_OK, BAD_IRQ_PARENT (the timer's parent is not the platform's
+ * controller) or BAD_PROPERTY (the timer's or console's interrupts do not
+ * decode); devices that do not decode are left out.
+ */
+fdt_error fdt_irq_decode_all(const struct fdt_blob *b, const struct fdt_irq_ctrls *ctrls,
+                             const struct fdt_irq_node *timer, const struct fdt_irq_node *uart,
+                             struct fdt_span uart_extended, const struct fdt_irq_node *devices,
+                             uint32_t device_count, struct fdt_platform *out);
+
+/**
  * Reads every node of b into *out (fdt_node.c): RAM, /reserved-memory
  * children (appended to out->reserved), the UART (preferring the available
- * pl011 whose path is stdout_path, when stdout_path.len > 0), GIC, timer,
- * PSCI and CPU count, with every address used translated through the
+ * pl011 whose path is stdout_path, when stdout_path.len > 0), interrupt
+ * controller, timer, power device and CPUs, with every address used translated through the
  * ranges above it. Requires b checked by fdt_check.
  * Returns FDT_OK, BAD_PROPERTY, TOO_MANY, NO_RANGES, NOT_IN_RANGES, then
- * NO_MEMORY_NODE, NO_UART (or the chosen UART's reg error), NO_GIC,
- * NO_TIMER for a missing part, then the console's and timer's interrupt
- * errors (or a walker error).
+ * NO_MEMORY_NODE, NO_UART (or the chosen UART's reg error),
+ * NO_IRQ_CONTROLLER, NO_TIMER for a missing part, then the console's and
+ * timer's interrupt errors (fdt_irq_decode_all; or a walker error).
  */
 fdt_error fdt_node_read_all(const struct fdt_blob *b, struct fdt_span stdout_path,
                             struct fdt_platform *out);

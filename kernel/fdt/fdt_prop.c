@@ -1,6 +1,7 @@
 /*
  * Decoding property values (DT spec 2.2.4): strings and string lists,
- * u32 cells, reg (2.3.6), ranges (2.3.8) and GIC-binding interrupts. Every span passed in
+ * u32 cells, reg (2.3.6), ranges (2.3.8) and interrupts of the GIC and
+ * BCM2836 bindings. Every span passed in
  * comes from fdt_walk_next, so it lies inside the blob; these functions
  * never look past its end.
  */
@@ -19,6 +20,19 @@
 #define SPI_MAX_NUM 987u /* INTID 1019, the last SPI (GIC architecture, 2.2) */
 #define PPI_FIRST_INTID 16u
 #define PPI_MAX_NUM 15u /* INTID 31 */
+
+/*
+ * BCM2836 bindings (Linux: brcm,bcm2836-l1-intc.txt, brcm,bcm2835-armctrl-ic.txt):
+ * the local controller's sources are the bits 0-11 of a core's IRQ source
+ * register (QA7 rev 3.4, 4.10); the peripheral controller has bank 0 (basic
+ * pending, interrupts 0-7) and banks 1 and 2 (pending 1 and 2, 0-31 each).
+ */
+#define BCM_LOCAL_SOURCES 12u
+#define BCM_ARMCTRL_BANKS 3u
+#define BCM_ARMCTRL_BASIC_COUNT 8u
+#define BCM_ARMCTRL_BANK_COUNT 32u
+/** Line of bank 0 number 0: banks follow each other 32 lines apart from here (hal/irq.h). */
+#define BCM_ARMCTRL_FIRST_LINE 32u
 
 /* Out of line (noinline): inlined, each call with a literal became its own unrolled copy. */
 __attribute__((noinline)) bool fdt_span_is(const struct fdt_blob *b, struct fdt_span s,
@@ -156,6 +170,30 @@ fdt_error fdt_prop_irq(const struct fdt_blob *b, struct fdt_span v, uint32_t cel
         return FDT_OK;
     }
     return FDT_ERR_BAD_PROPERTY;
+}
+
+fdt_error fdt_prop_irq_bcm(const struct fdt_blob *b, struct fdt_span v, bool armctrl,
+                           uint32_t cells, uint32_t index, uint32_t *line)
+{
+    if (cells != FDT_BCM_IRQ_CELLS || v.len % 8 != 0 || ((uint64_t)index + 1) * 8 > v.len) {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    const uint8_t *p = b->base + v.off + (uint64_t)index * 8;
+    uint32_t first = fdt_read_be32(p); /* local: the source; armctrl: the bank */
+    uint32_t num = fdt_read_be32(p + 4);
+    if (!armctrl) {
+        if (first >= BCM_LOCAL_SOURCES) {
+            return FDT_ERR_BAD_PROPERTY;
+        }
+        *line = first; /* the second cell holds flags */
+        return FDT_OK;
+    }
+    uint32_t count = first == 0 ? BCM_ARMCTRL_BASIC_COUNT : BCM_ARMCTRL_BANK_COUNT;
+    if (first >= BCM_ARMCTRL_BANKS || num >= count) {
+        return FDT_ERR_BAD_PROPERTY;
+    }
+    *line = BCM_ARMCTRL_FIRST_LINE + BCM_ARMCTRL_BANK_COUNT * first + num;
+    return FDT_OK;
 }
 
 /** Whether a cell count is one ranges can use for an address or length (1 or 2). */

@@ -173,13 +173,18 @@ class RealDtbTest : public ::testing::TestWithParam<Expected> {
         ExpectRange(p.uart, 0x09000000, 0x1000);
         EXPECT_EQ(p.uart_irq, 33u); // <0 1 4>: SPI 1
         EXPECT_EQ(p.gic_version, x.gic_version);
+        EXPECT_EQ(p.irq_controller, x.gic_version == FDT_GIC_V3 ? uint32_t{FDT_IRQC_GIC_V3}
+                                                                : uint32_t{FDT_IRQC_GIC_V2});
+        ExpectRange(p.bcm_local, 0, 0);
+        ExpectRange(p.bcm_armctrl, 0, 0);
         ExpectRange(p.gicd, 0x08000000, 0x10000);
         ExpectRange(p.gicc, x.gicc.base, x.gicc.size);
         EXPECT_EQ(p.gicr_count, x.gicr.size != 0 ? 1u : 0u);
         ExpectRange(p.gicr[0], x.gicr.base, x.gicr.size);
         EXPECT_EQ(p.gicr_dropped, 0u);
         EXPECT_EQ(p.ram_dropped, 0u);
-        EXPECT_EQ(p.timer_irq_phys_ns, 30u); // <1 14 ..>; secure phys is <1 13 ..> = 29
+        EXPECT_EQ(p.timer_irq_phys_s, 29u);  // <1 13 ..>
+        EXPECT_EQ(p.timer_irq_phys_ns, 30u); // <1 14 ..>
         EXPECT_EQ(p.timer_irq_virt, 27u);    // <1 11 ..>
         EXPECT_EQ(p.timer_irq_hyp, 26u);     // <1 10 ..>
         EXPECT_EQ(p.timer_frequency, 0u);    // QEMU gives none: CNTFRQ_EL0 holds it
@@ -188,7 +193,18 @@ class RealDtbTest : public ::testing::TestWithParam<Expected> {
         uint32_t reset = x.psci_conduit == FDT_PSCI_NONE ? 0 : 0x84000009;
         EXPECT_EQ(p.psci_system_off, off);
         EXPECT_EQ(p.psci_system_reset, reset);
+        EXPECT_EQ(p.power_device, x.psci_conduit == FDT_PSCI_NONE ? uint32_t{FDT_POWER_NONE}
+                                                                  : uint32_t{FDT_POWER_PSCI});
+        ExpectRange(p.power, 0, 0);
         EXPECT_EQ(p.cpu_count, x.cpu_count);
+        EXPECT_EQ(p.cpus_dropped, 0u);
+        // QEMU gives enable-method = "psci" only with more than one CPU.
+        for (uint32_t i = 0; i < x.cpu_count; i++) {
+            EXPECT_EQ(p.cpus[i].enable_method, x.cpu_count > 1 ? uint32_t{FDT_CPU_ENABLE_PSCI}
+                                                               : uint32_t{FDT_CPU_ENABLE_NONE});
+            EXPECT_EQ(p.cpus[i].release_addr, 0u);
+            EXPECT_EQ(p.cpus[i].disabled, 0u);
+        }
     }
 
     Bytes blob_;
@@ -473,7 +489,7 @@ TEST_P(RealDtbTest, MissingPartsGiveTheirError)
                          std::string("arm,cortex-a15-xxx\0", 19)) +
                   ReplaceAll(b, std::string("arm,gic-v3\0", 11), std::string("arm,xxx-v3\0", 11)),
               1);
-    EXPECT_EQ(Parse(b), FDT_ERR_NO_GIC);
+    EXPECT_EQ(Parse(b), FDT_ERR_NO_IRQ_CONTROLLER);
     b = packed_;
     EXPECT_EQ(ReplaceAll(b, "-timer", "-xxxxx"), 2);
     EXPECT_EQ(Parse(b), FDT_ERR_NO_TIMER);

@@ -145,7 +145,7 @@ TEST(BuiltTest, MissingParts)
     EXPECT_EQ(Parse(Minimal(p)), FDT_ERR_NO_UART);
     p = Parts();
     p.gic = false;
-    EXPECT_EQ(Parse(Minimal(p)), FDT_ERR_NO_GIC);
+    EXPECT_EQ(Parse(Minimal(p)), FDT_ERR_NO_IRQ_CONTROLLER);
     p = Parts();
     p.timer = false;
     EXPECT_EQ(Parse(Minimal(p)), FDT_ERR_NO_TIMER);
@@ -162,7 +162,7 @@ TEST(BuiltTest, MissingPartsAreReportedInOrder)
     none.memory = true;
     EXPECT_EQ(Parse(Minimal(none)), FDT_ERR_NO_UART);
     none.uart = true;
-    EXPECT_EQ(Parse(Minimal(none)), FDT_ERR_NO_GIC);
+    EXPECT_EQ(Parse(Minimal(none)), FDT_ERR_NO_IRQ_CONTROLLER);
 }
 
 // ---- Cells and reg ------------------------------------------------------
@@ -536,7 +536,7 @@ TEST(BuiltTest, EveryKnownCompatibleMatchesAndNoNearMissDoes)
     for (const char *near :
          {"arm,gic-40", "arm,gic-4000", "arm,gic-v2", "arm,cortex-a15-gi", "arm,cortex-a9", "arm,",
           "arm", "xarm,gic-400", "arm;gic-400", "Arm,gic-400", "arm,gic-v3 ", "arm,pl011"}) {
-        EXPECT_EQ(gic(near), -FDT_ERR_NO_GIC) << near;
+        EXPECT_EQ(gic(near), -FDT_ERR_NO_IRQ_CONTROLLER) << near;
     }
     auto timer = [](const std::string &compatible) {
         Parts p;
