@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# bsp/raspi3b/probe/probe.sh: rebuilds the boot-state probe with the hermetic
-# LLVM toolchain and runs it on QEMU's raspi3b in the ways QEMU_FACTS.md
-# reports (ELF and arm64 Image, with and without -dtb, reset and power off).
-# Not part of the build or the tests: a tool to re-check the facts, e.g. on
-# a new QEMU. Run from anywhere in the worktree; needs qemu-system-aarch64.
+# bsp/raspi3b/probe/probe.sh: builds the boot-state probe (BUILD, with the
+# hermetic LLVM toolchain) and runs it on QEMU's raspi3b in the ways
+# QEMU_FACTS.md reports (ELF and arm64 Image, with and without -dtb, reset
+# and power off). The probe is built in every build; running it is not a
+# test, but a tool to re-check the facts, e.g. on a new QEMU. Run from anywhere in the worktree; needs qemu-system-aarch64.
 set -euo pipefail
 root=$(git -C "$(dirname "$(readlink -f -- "$0")")" rev-parse --show-toplevel)
 cd "$root"
@@ -14,26 +14,16 @@ src=bsp/raspi3b/probe
 out=$(mktemp -d "${TMPDIR:-/tmp}/raspi3b-probe.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 
-# build NAME BASE TEXT_OFFSET [CFLAGS...]: NAME.elf and NAME.bin linked at BASE
-# ($main, probe.c by default, is the C part).
-main=probe.c
-build() {
-    local name=$1 base=$2 text_offset=$3
-    shift 3
-    "$bin/clang" --target=aarch64-none-elf -ffreestanding -nostdlib -mgeneral-regs-only -O1 "$@" \
-        -c "$src/$main" -o "$out/$name.c.o"
-    "$bin/clang" --target=aarch64-none-elf -DPROBE_TEXT_OFFSET="$text_offset" -c "$src/probe.S" \
-        -o "$out/$name.S.o"
-    sed "s/PROBE_BASE/$base/" "$src/probe.ld" >"$out/$name.ld"
-    "$bin/ld.lld" -T "$out/$name.ld" "$out/$name.S.o" "$out/$name.c.o" -o "$out/$name.elf"
+# The probes are built by Bazel (BUILD: NAME.elf linked at its base);
+# the arm64 Image forms are their flat binaries.
+tools/bazel build //bsp/raspi3b/probe >/dev/null 2>&1 || tools/bazel build //bsp/raspi3b/probe
+for name in elf80000 elf100000 poweroff image80000 dump; do
+    cp "bazel-bin/$src/${name}_raspi3b.elf" "$out/$name.elf"
+done
+cp "$out/elf80000.elf" "$out/image0.elf"
+for name in image0 image80000 dump; do
     "$bin/llvm-objcopy" -O binary "$out/$name.elf" "$out/$name.bin"
-}
-build elf80000 0x80000 0
-build elf100000 0x100000 0
-build poweroff 0x80000 0 -DPROBE_POWEROFF
-build image0 0x80000 0
-build image80000 0x80000 0x80000
-main=dtb_dump.c build dump 0x80000 0x80000
+done
 printf '/dts-v1/;\n/ { #address-cells = <1>; #size-cells = <1>; memory@0 { device_type = "memory"; reg = <0 0x3c000000>; }; chosen { }; };\n' >"$out/t.dts"
 "$tc/dtc.sh" -I dts -O dtb -o "$out/t.dtb" "$out/t.dts"
 
