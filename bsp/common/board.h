@@ -46,6 +46,17 @@ struct board_config {
 extern const struct board_config board_config;
 
 /**
+ * Where the boot path reads the blob at physical dtb_phys from, with the MMU
+ * off: a pointer to the blob's bytes, *size of them readable (on entry, what
+ * may be read at dtb_phys; the hook may lower it). Normally dtb_phys
+ * itself; a board whose blob lies at physical 0, which C cannot read
+ * through a pointer, copies it (MMU_OFF_BSS) and returns the copy. The
+ * bytes are only checked by the parser, after the call. Same rules as
+ * board_map_devices.
+ */
+const void *board_dtb_view(uint64_t dtb_phys, uint64_t *size);
+
+/**
  * Maps the interrupt controller and any other device the kernel itself
  * uses besides the console UART (boot_mmu_map_device), from p. Called with
  * the MMU off from boot_mmu_setup: the same rules as there (no absolute

@@ -75,8 +75,9 @@ static uint64_t boot_dtb_readable(uint64_t dtb)
 static void boot_read_device_tree(uint64_t dtb)
 {
     boot_dtb_phys = dtb != 0 ? dtb : board_config.dtb_default;
-    fdt_error err = fdt_parse_platform((const void *)(uintptr_t)boot_dtb_phys,
-                                       boot_dtb_readable(boot_dtb_phys), &boot_platform);
+    uint64_t size = boot_dtb_readable(boot_dtb_phys);
+    const void *blob = board_dtb_view(boot_dtb_phys, &size);
+    fdt_error err = fdt_parse_platform(blob, size, &boot_platform);
     if (err != FDT_OK) {
         kprintf("basalt: no usable device tree at 0x%016llx\n", (unsigned long long)boot_dtb_phys);
         boot_fail("device tree", fdt_error_string(err));
