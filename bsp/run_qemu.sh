@@ -13,7 +13,8 @@
 #                    1 GiB, its entry EL3); --smp defaults to 4 there, the
 #                    least QEMU accepts
 #   --image=PATH     kernel ELF for virt (set by the Bazel target)
-#   --image-raspi3b=PATH  kernel ELF for raspi3b (set by the Bazel target)
+#   --image-raspi3b=PATH  kernel ELF for raspi3b (set by the Bazel target;
+#                    without it, raspi3b boots --image)
 #   --dtb-raspi3b=PATH    raspi3b's device tree blob (set by the Bazel target)
 #   --cpu=NAME       cortex-a53 | cortex-a57 (default) | cortex-a72 | cortex-a76 | max ...
 #   --mem=SIZE       RAM, QEMU syntax (default 128M)
@@ -110,10 +111,9 @@ case "$board" in
 virt) ;;
 raspi3b)
     [[ ${#virt_only[@]} -eq 0 ]] || die "${virt_only[*]}: QEMU virt's only, not for --board=raspi3b (four Cortex-A53, 1 GiB, entered at EL3)"
-    [[ -n "$image_raspi3b" ]] || die "no --image-raspi3b given for --board=raspi3b"
     [[ -n "$dtb_raspi3b" ]] || die "no --dtb-raspi3b given for --board=raspi3b"
     [[ -f "$dtb_raspi3b" ]] || die "device tree '$dtb_raspi3b' does not exist"
-    image="$image_raspi3b"
+    [[ -z "$image_raspi3b" ]] || image="$image_raspi3b"
     # QEMU refuses fewer than four CPUs and other than 1 GiB on raspi3b.
     [[ -n "${smp_given:-}" ]] || smp=4
     mem=1G
