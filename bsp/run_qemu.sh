@@ -1,10 +1,21 @@
 #!/bin/bash
-# Boots a Basalt image on QEMU's `virt` board with the serial port on the
-# terminal (or in a file), and exits with QEMU's status: 0 after the kernel's
-# PSCI SYSTEM_OFF. Used by `bazel run //bsp:qemu` and the QEMU system tests.
+# Boots a Basalt image on QEMU's `virt` board (or the Raspberry Pi 3's
+# `raspi3b`) with the serial port on the terminal (or in a file), and exits
+# with QEMU's status: 0 after the kernel's power off (PSCI SYSTEM_OFF on
+# virt, the PM watchdog's halt on raspi3b). Used by `bazel run //bsp:qemu`
+# and the QEMU system tests.
 #
 # Options (each also accepted as --opt VALUE):
-#   --image=PATH     kernel ELF (set by the Bazel target)
+#   --board=NAME     virt (default) or raspi3b: -M raspi3b -m 1G, the
+#                    device tree given with -dtb, -no-reboot. --gic, --el2,
+#                    --el3, --mem and --cpu are virt's only and refused
+#                    with raspi3b (its CPUs are four Cortex-A53, its RAM
+#                    1 GiB, its entry EL3); --smp defaults to 4 there, the
+#                    least QEMU accepts
+#   --image=PATH     kernel ELF for virt (set by the Bazel target)
+#   --image-raspi3b=PATH  kernel ELF for raspi3b (set by the Bazel target;
+#                    without it, raspi3b boots --image)
+#   --dtb-raspi3b=PATH    raspi3b's device tree blob (set by the Bazel target)
 #   --cpu=NAME       cortex-a53 | cortex-a57 (default) | cortex-a72 | cortex-a76 | max ...
 #   --mem=SIZE       RAM, QEMU syntax (default 128M)
 #   --smp=N          number of cores (default 1)
@@ -41,6 +52,9 @@
 set -euo pipefail
 
 image="" cpu="cortex-a57" mem="128M" smp="1" gic="2" el2=0 el3=0 gdb="" serial="" log="" timeout="" icount=0
+board="virt" image_raspi3b="" dtb_raspi3b="" smp_given=""
+# The virt-only options given, named for the error raspi3b gives.
+virt_only=()
 input=""
 shell=""
 extra=()
@@ -60,14 +74,15 @@ while [[ $# -gt 0 ]]; do
     case "$arg" in
     --) extra+=("$@"); break ;;
     --help | -h) usage; exit 0 ;;
-    --el2) el2=1; continue ;;
-    --el3) el3=1; continue ;;
+    --el2) el2=1; virt_only+=(--el2); continue ;;
+    --el3) el3=1; virt_only+=(--el3); continue ;;
     --icount) icount=1; continue ;;
     --shell) shell=1; continue ;;
     --no-shell) shell=0; continue ;;
     --gdb) gdb=1234; continue ;;
     --*=*) name="${arg%%=*}" value="${arg#*=}" ;;
-    --image | --cpu | --mem | --smp | --gic | --serial | --log | --timeout | --input)
+    --image | --cpu | --mem | --smp | --gic | --serial | --log | --timeout | --input | --board | \
+        --image-raspi3b | --dtb-raspi3b)
         [[ $# -gt 0 ]] || die "$arg needs a value"
         name="$arg" value="$1"
         shift
@@ -76,10 +91,13 @@ while [[ $# -gt 0 ]]; do
     esac
     case "$name" in
     --image) image="$value" ;;
-    --cpu) cpu="$value" ;;
-    --mem) mem="$value" ;;
-    --smp) smp="$value" ;;
-    --gic) gic="$value" ;;
+    --image-raspi3b) image_raspi3b="$value" ;;
+    --dtb-raspi3b) dtb_raspi3b="$value" ;;
+    --board) board="$value" ;;
+    --cpu) cpu="$value"; virt_only+=(--cpu) ;;
+    --mem) mem="$value"; virt_only+=(--mem) ;;
+    --smp) smp="$value"; smp_given=1 ;;
+    --gic) gic="$value"; virt_only+=(--gic) ;;
     --gdb) gdb="$value" ;;
     --serial) serial="$value" ;;
     --log) log="$value" ;;
@@ -89,6 +107,19 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
+case "$board" in
+virt) ;;
+raspi3b)
+    [[ ${#virt_only[@]} -eq 0 ]] || die "${virt_only[*]}: QEMU virt's only, not for --board=raspi3b (four Cortex-A53, 1 GiB, entered at EL3)"
+    [[ -n "$dtb_raspi3b" ]] || die "no --dtb-raspi3b given for --board=raspi3b"
+    [[ -f "$dtb_raspi3b" ]] || die "device tree '$dtb_raspi3b' does not exist"
+    [[ -z "$image_raspi3b" ]] || image="$image_raspi3b"
+    # QEMU refuses fewer than four CPUs and other than 1 GiB on raspi3b.
+    [[ -n "${smp_given:-}" ]] || smp=4
+    mem=1G
+    ;;
+*) die "--board must be virt or raspi3b, not '$board'" ;;
+esac
 [[ -n "$image" ]] || die "no --image given"
 [[ -f "$image" ]] || die "image '$image' does not exist"
 [[ "$gic" == 2 || "$gic" == 3 ]] || die "--gic must be 2 or 3, not '$gic'"
@@ -116,10 +147,17 @@ if [[ "$shell" == 1 && -z "$input" && -z "$gdb" && ! -t 0 ]]; then
     input=/dev/stdin
 fi
 
-machine="virt,gic-version=$gic"
-[[ "$el2" == 1 ]] && machine+=",virtualization=on"
-[[ "$el3" == 1 ]] && machine+=",secure=on"
-cmd=("$qemu" -M "$machine" -cpu "$cpu" -m "$mem" -smp "$smp" -nographic -no-reboot -nic none -kernel "$image")
+if [[ "$board" == raspi3b ]]; then
+    # The board has no device tree of its own: QEMU puts -dtb's blob at
+    # physical 0 (bsp/raspi3b/QEMU_FACTS.md 4). Its CPU is fixed; no -nic
+    # none (raspi3b has no default NIC needing a ROM).
+    cmd=("$qemu" -M raspi3b -m "$mem" -smp "$smp" -nographic -no-reboot -dtb "$dtb_raspi3b" -kernel "$image")
+else
+    machine="virt,gic-version=$gic"
+    [[ "$el2" == 1 ]] && machine+=",virtualization=on"
+    [[ "$el3" == 1 ]] && machine+=",secure=on"
+    cmd=("$qemu" -M "$machine" -cpu "$cpu" -m "$mem" -smp "$smp" -nographic -no-reboot -nic none -kernel "$image")
+fi
 pipes=""
 if [[ -n "$input" ]]; then
     # QEMU's pipe backend reads PATH.in and writes PATH.out.

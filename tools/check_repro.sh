@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# tools/check_repro.sh: checks that the image is reproducible bit for bit.
+# tools/check_repro.sh: checks that the images are reproducible bit for bit.
 #
 #   tools/check_repro.sh [--keep]
 #
 # Copies the working tree (git-tracked files plus uncommitted and new,
 # non-ignored files) to two checkout paths of different lengths, builds the
-# target in each with its own Bazel output base, a different TZ, LANG and
+# targets in each with its own Bazel output base, a different TZ, LANG and
 # umask and a different sandbox (the first as .bazelrc says, linux-sandbox
 # where namespaces are allowed; the second with processwrapper-sandbox,
 # which is what runs where they are not), and compares the sha256 of every
-# output file of the target.
-# Prints "reproducible: <sha256>" and exits 0, or "NOT reproducible", the
-# ELF sections that differ, and exits 1.
+# output file of the targets: by default both boards' images and the
+# raspi3b device tree (//bsp:image, //bsp:image_raspi3b,
+# //bsp:image_raspi3b_dtb).
+# Prints "reproducible: <sha256>" for each file and exits 0, or "NOT
+# reproducible", the ELF sections that differ, and exits 1.
 #
 #   --keep                 keep the copies and output bases (path printed)
-#   BASALT_REPRO_TARGET    target to check (default //bsp:image)
+#   BASALT_REPRO_TARGET    targets to check, separated by spaces (default
+#                          the three above)
 #
 # Each build starts from an empty output base (the toolchain is extracted
 # again; the downloaded archives are shared), so expect a few minutes each.
@@ -24,11 +27,14 @@ keep=0
 for arg in "$@"; do
     case "$arg" in
         --keep) keep=1 ;;
-        -h | --help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
         *) echo "check_repro: unknown argument: $arg (try --help)" >&2; exit 2 ;;
     esac
 done
-target=${BASALT_REPRO_TARGET:-//bsp:image}
+read -r -a targets <<<"${BASALT_REPRO_TARGET:-//bsp:image //bsp:image_raspi3b //bsp:image_raspi3b_dtb}"
+[[ ${#targets[@]} -gt 0 ]] || { echo "check_repro: BASALT_REPRO_TARGET names no target" >&2; exit 2; }
+# One query for all of them: their union.
+query=$(IFS=+; echo "${targets[*]}")
 
 root=$(git -C "$(dirname "$(readlink -f -- "$0")")" rev-parse --show-toplevel)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/basalt-repro.XXXXXX")
@@ -87,34 +93,36 @@ for i in 0 1; do
         (umask "${mask[$i]}" && tar -x -m --no-same-permissions -f - -C "${src[$i]}")
 done
 
-declare -a files_a=() files_b=()
+declare -a files_a=() files_b=() rel_a=()
 for i in 0 1; do
-    say "build $((i + 1))/2: $target in ${src[$i]} (TZ=${tz[$i]} LANG=${lang[$i]} umask ${mask[$i]}, ${strategy[$i]})"
+    say "build $((i + 1))/2: ${targets[*]} in ${src[$i]} (TZ=${tz[$i]} LANG=${lang[$i]} umask ${mask[$i]}, ${strategy[$i]})"
     flags=("${build_flags[@]}" --spawn_strategy="${strategy[$i]}")
     start=$SECONDS
     log=$tmp/build-$i.log
-    if ! bazel_in "$i" build "${flags[@]}" "$target" >"$log" 2>&1; then
+    if ! bazel_in "$i" build "${flags[@]}" "${targets[@]}" >"$log" 2>&1; then
         say "build $((i + 1)) failed; last lines of its log:"
         tail -n 40 "$log"
         exit 1
     fi
     exec_root=$(bazel_in "$i" info "${flags[@]}" execution_root 2>>"$log")
-    paths=$(bazel_in "$i" cquery "${flags[@]}" "$target" --output=starlark \
-        --starlark:expr='"\n".join([f.path for f in target.files.to_list()])' 2>>"$log")
+    # Sorted, so that the two builds' lists pair file by file.
+    paths=$(bazel_in "$i" cquery "${flags[@]}" "$query" --output=starlark \
+        --starlark:expr='"\n".join([f.path for f in target.files.to_list()])' 2>>"$log" | LC_ALL=C sort)
     if [[ -z $paths ]]; then
-        say "found no output files of $target with cquery; last lines of the log:"
+        say "found no output files of ${targets[*]} with cquery; last lines of the log:"
         tail -n 20 "$log"
         exit 1
     fi
     mapfile -t rel <<<"$paths"
+    if [[ $i -eq 0 ]]; then rel_a=("${rel[@]}"); fi
     for p in "${rel[@]}"; do
         if [[ $i -eq 0 ]]; then files_a+=("$exec_root/$p"); else files_b+=("$exec_root/$p"); fi
     done
     say "build $((i + 1)) done in $((SECONDS - start))s"
 done
 
-if [[ ${#files_a[@]} -ne ${#files_b[@]} ]]; then
-    say "the two builds produced different numbers of files"
+if [[ ${#files_a[@]} -ne ${#files_b[@]} || "${rel_a[*]}" != "${rel[*]}" ]]; then
+    say "the two builds produced different files"
     echo "NOT reproducible"
     exit 1
 fi

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "bsp/qemu_virt/boot_mmu.h"
+#include "bsp/common/boot_mmu.h"
 #include "hal/addr.h"
 #include "hal/mmu.h"
 #include "kernel/console/kprintf.h"

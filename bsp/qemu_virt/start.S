@@ -8,9 +8,10 @@
  *   the GIC's interrupts handed to the Non-secure state (below);
  * - which CPU boots: CPU 0 (VIRT_BOOT_CPU_CHECK, below); any other that
  *   arrives (they all do at EL3) is parked;
- * - the MMU set-up (boot_mmu.c): where RAM, the device tree and the
- *   devices are, and what is mapped;
- * - bsp_main (bsp_main.c), the board's C entry in the upper half:
+ * - the MMU set-up (bsp/common/boot_mmu.c, with this board's hooks in
+ *   board.c): where RAM, the device tree and the devices are, and what is
+ *   mapped;
+ * - bsp_main (bsp/common/bsp_main.c), the C entry in the upper half:
  *     void bsp_main(uint64_t boot_el, uint64_t dtb);
  *   with boot_el the entry exception level: 1, 2 (virtualization=on) or 3
  *   (secure=on), the image running at Non-secure EL1 in every case.
@@ -18,7 +19,8 @@
  *
  * Entry state: MMU and data cache off, x0 the device tree blob's physical
  * address or 0 (QEMU 7.2 enters an ELF image with x0 = 0 even though it
- * has put a blob at the start of RAM; boot_mmu.c looks there).
+ * has put a blob at the start of RAM; boot_mmu.c looks there, at
+ * board_config.dtb_default).
  */
 
 #include "hal/aarch64/boot_entry.inc"

@@ -79,7 +79,7 @@ TEST_F(Raspi3bParsedTest, TheFirstPageIsReserved)
 TEST_F(Raspi3bParsedTest, Uart0IsTranslatedThroughTheSocRangesAndIsGpuInterrupt57)
 {
     // Bus address 0x7e201000 -> CPU address 0x3f201000.
-    ExpectRange(p_.uart, 0x3f201000, 0x200, "uart0");
+    ExpectRange(p_.uart, 0x3f201000, 0x1000, "uart0");
     // <2 25> on the BCM2835 controller (inherited from the soc bus): GPU
     // interrupt 57, line 32 + 32 * 2 + 25.
     EXPECT_EQ(p_.uart_irq, 121u);
@@ -132,7 +132,7 @@ TEST_F(Raspi3bParsedTest, TheOnlyDeviceIsUart0)
     // The controllers and the PM are the kernel's; the timer is no device.
     ASSERT_EQ(p_.device_count, 1u);
     EXPECT_EQ(p_.devices_dropped, 0u);
-    ExpectRange(p_.devices[0], 0x3f201000, 0x200, "uart0");
+    ExpectRange(p_.devices[0], 0x3f201000, 0x1000, "uart0");
     ASSERT_EQ(p_.device_irq_count, 1u);
     EXPECT_EQ(p_.device_irqs_dropped, 0u);
     EXPECT_EQ(p_.device_irqs[0], 121u);

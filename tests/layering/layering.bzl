@@ -6,7 +6,7 @@ every arrow is wrong, and there every list must be non-empty, so a check
 that silently matches nothing fails the test too.
 """
 
-# name -> query over the closure of the roots ({root}), or of the image alone
+# name -> query over the closure of the roots ({root}), or of the images alone
 # ({image}), with {p} the tree prefix.
 LAYERING_RULES = {
     # The kernel reaches hardware only through hal/ interfaces.
@@ -23,13 +23,15 @@ LAYERING_RULES = {
     "no_fakes_in_image": "filter('^//{p}hal/fake[/:]', deps({image}))",
 }
 
-def layering_queries(prefix, image, libraries = []):
+def layering_queries(prefix, image, libraries = [], other_images = []):
     """Declares one genquery per rule for the tree under `prefix`; returns their labels.
 
-    The rules are checked on the closure of `image` and of `libraries`: the
-    libraries not (yet) linked into the image must keep the layering too.
+    The rules are checked on the closure of `image`, of `other_images` (the
+    same kernel for other boards) and of `libraries`: the libraries not
+    (yet) linked into an image must keep the layering too.
     """
-    roots = [image] + libraries
+    images = "set(%s)" % " ".join([image] + other_images)
+    roots = [image] + other_images + libraries
     root = "set(%s)" % " ".join(roots)
     labels = []
     for rule_name, expr in sorted(LAYERING_RULES.items()):
@@ -37,7 +39,7 @@ def layering_queries(prefix, image, libraries = []):
         native.genquery(
             name = name,
             testonly = True,
-            expression = expr.replace("{p}", prefix).replace("{root}", root).replace("{image}", image),
+            expression = expr.replace("{p}", prefix).replace("{root}", root).replace("{image}", images),
             scope = roots,
         )
         labels.append(":" + name)

@@ -1,19 +1,49 @@
-"""qemu_test: boot //bsp:image in QEMU and check serial output and exceptions."""
+"""qemu_test: boot //bsp:image (or a board's image) in QEMU and check serial output and exceptions."""
 
 _MIB = {"128M": 128, "512M": 512, "1G": 1024, "1152M": 1152, "2G": 2048, "4G": 4096}
 
-def boot_markers(el = 1, mem = "128M"):
+# What differs per board in a boot's markers: where the blob and the image
+# are, and the RAM the kernel is given (raspi3b: always the ARM's 960 MiB of
+# QEMU's 1 GiB, bsp/raspi3b/QEMU_FACTS.md 6).
+_BOARDS = {
+    "qemu_virt": struct(
+        dtb = "0x0000000040000000",
+        image = "0xffffffffc0100000 (physical 0x0000000040100000)",
+        image_label = "//bsp:image",
+        test_image_label = "//bsp:image_%s_test",
+        ram_mib = None,
+    ),
+    "raspi3b": struct(
+        dtb = "0x0000000000000000",
+        image = "0xffffffffc0080000 (physical 0x0000000000080000)",
+        image_label = "//bsp:image_raspi3b",
+        test_image_label = "//bsp:image_raspi3b_%s_test",
+        ram_mib = 960,
+    ),
+}
+
+# The raspi3b runs take its device tree (QEMU's raspi3b has none).
+_RASPI3B_DTB = "//bsp:image_raspi3b_dtb"
+
+def board_image(board = "qemu_virt", test = None):
+    """The image label of `board`: the image as it ships, or its test kernel `test` (bsp/common/images.bzl)."""
+    b = _BOARDS[board]
+    return b.image_label if test == None else b.test_image_label % test
+
+def boot_markers(el = 1, mem = "128M", board = "qemu_virt"):
     """The lines a clean boot entered at exception level `el` with `mem` RAM prints, in order.
 
     The text comes from kernel/main/boot_markers.h; a trailing "*" matches
-    any line that begins with the rest.
+    any line that begins with the rest. On raspi3b, `el` is 3 and `mem` is
+    QEMU's fixed 1G.
     """
+    b = _BOARDS[board]
     return [
         "basalt: boot",
-        "basalt: entered at EL%d, dtb at 0x0000000040000000" % el,
+        "basalt: entered at EL%d, dtb at %s" % (el, b.dtb),
         "basalt: MMU on, direct map at 0xffff000000000000",
-        "basalt: high half active, image at 0xffffffffc0100000 (physical 0x0000000040100000)",
-        "basalt: memory: %d MiB RAM, *" % _MIB[mem],
+        "basalt: high half active, image at %s" % b.image,
+        "basalt: memory: %d MiB RAM, *" % (b.ram_mib or _MIB[mem]),
         "basalt: interrupts on, timer at 100 Hz",
         "basalt: init loaded, *",
         "basalt: power off",
@@ -32,8 +62,13 @@ _CASE_TAG = "qemu_case"
 # such a test stays a target of its own, so that it keeps its tier.
 _OWN_TIER_TAGS = ["long", "integration"]
 
-def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0, allow_log = [], image = "//bsp:image", input = None, **kwargs):
+def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0, allow_log = [], image = None, input = None, board = "qemu_virt", **kwargs):
     """A QEMU system test: boots `image` with run_qemu options `qemu_args` and checks its output.
+
+    `board` is the QEMU machine: "qemu_virt" (default) or "raspi3b", which
+    runs run_qemu --board=raspi3b with the board's device tree; `image`
+    defaults to the board's image as it ships, `expect` to its boot markers
+    (entered at EL3 on raspi3b). Failure messages name the board.
 
     Declares the sh_test `name`, which `bazel test //pkg:name` runs alone.
     Unless tagged "long" or "integration", the test is also a case of the
@@ -44,14 +79,21 @@ def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0,
 
     `input`, a file label, is fed to the serial port (run_qemu --input).
     """
+    if board not in _BOARDS:
+        fail("qemu_test %s: unknown board %s (one of %s)" % (name, board, ", ".join(_BOARDS.keys())))
+    if image == None:
+        image = board_image(board)
     if expect == None:
-        expect = boot_markers()
+        expect = boot_markers(3, board = board) if board == "raspi3b" else boot_markers()
     for rule in native.existing_rules().values():
         if _SUITE_TAG in rule.get("tags", []):
             fail("qemu_test %s is declared after qemu_test_suite %s: move it above, or it would never run" % (name, rule["name"]))
     tags = kwargs.pop("tags", [])
     own_tier = [t for t in tags if t in _OWN_TIER_TAGS]
     data = ["//bsp:run_qemu_lib", image]
+    if board == "raspi3b":
+        qemu_args = ["--board=raspi3b", "--dtb-raspi3b=$(rootpath %s)" % _RASPI3B_DTB] + qemu_args
+        data.append(_RASPI3B_DTB)
     if input != None:
         qemu_args = qemu_args + ["--input=$(rootpath %s)" % input]
         data.append(input)

@@ -13,12 +13,15 @@
 #                      stopped QEMU then (a halted kernel never exits)
 #   --allow-log=REGEX  QEMU -d int,guest_errors lines matching REGEX are
 #                      expected; any other exception or guest error fails
+#   --board=NAME       passed on to run_qemu (virt when absent); every
+#                      FAIL and PASS line names it
 set -uo pipefail
 run_qemu="$1" image="$2"
 shift 2
-expects=() forbids=() allows=() qemu_args=() expect_exit=0
+expects=() forbids=() allows=() qemu_args=() expect_exit=0 board=virt
 for arg in "$@"; do
     case "$arg" in
+    --board=*) board="${arg#--board=}"; qemu_args+=("$arg") ;;
     --expect=*) expects+=("${arg#--expect=}") ;;
     --forbid=*) forbids+=("${arg#--forbid=}") ;;
     --expect-exit=*) expect_exit="${arg#--expect-exit=}" ;;
@@ -57,8 +60,10 @@ exec {pause_fd}<&-
 # A kernel that printed the halt marker has halted, however QEMU ended.
 halted && status=halted
 failed=0
+# Every failure names the board, so that one case of the suite that fails
+# on one board only says which.
 fail() {
-    echo "FAIL: $*"
+    echo "FAIL on $board: $*"
     failed=1
 }
 
@@ -70,7 +75,7 @@ echo "--- serial output (qemu ${qemu_args[*]:-defaults}) ---"
 wanted=""
 for line in "${expects[@]}"; do wanted+="E$line"$'\n'; done
 for line in "${forbids[@]}"; do wanted+="F$line"$'\n'; done
-awk '
+awk -v board="$board" '
     FNR == NR { if ($0 != "") { kind[++n] = substr($0, 1, 1); want[n] = substr($0, 2) } next }
     { gsub(/\r/, ""); print; line[++lines] = $0 }
     function matches(text, w) {
@@ -84,13 +89,13 @@ awk '
         for (i = 1; i <= n; i++) {
             if (kind[i] != "E") continue
             for (j = pos; j <= lines && !matches(line[j], want[i]); j++) {}
-            if (j > lines) { print "FAIL: missing serial line: " want[i]; failed = 1 }
+            if (j > lines) { print "FAIL on " board ": missing serial line: " want[i]; failed = 1 }
             else pos = j + 1
         }
         for (i = 1; i <= n; i++) {
             if (kind[i] != "F") continue
             for (j = 1; j <= lines; j++)
-                if (matches(line[j], want[i])) { print "FAIL: forbidden serial line: " line[j]; failed = 1; break }
+                if (matches(line[j], want[i])) { print "FAIL on " board ": forbidden serial line: " line[j]; failed = 1; break }
         }
         exit failed
     }' /dev/stdin "$serial" <<<"$wanted" || failed=1
@@ -121,5 +126,5 @@ done < <(awk '/^\.\.\./ && n { ev = ev " | " $0; next } { if (n) print ev; ev = 
     grep -aEv -f "$allowed")
 rm -f "$allowed"
 
-[[ "$failed" == 0 ]] && echo "PASS: ${#expects[@]} lines matched, exit status $status, no unexpected exception"
+[[ "$failed" == 0 ]] && echo "PASS on $board: ${#expects[@]} lines matched, exit status $status, no unexpected exception"
 exit "$failed"

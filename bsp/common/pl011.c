@@ -1,9 +1,9 @@
-#include "bsp/qemu_virt/pl011.h"
+#include "bsp/common/pl011.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bsp/qemu_virt/mmu_off.h"
+#include "bsp/common/mmu_off.h"
 #include "hal/console.h"
 
 /* Register offsets (PL011 TRM, DDI 0183, Table 3-1). */

@@ -1,17 +1,14 @@
 #include <stdint.h>
 
-#include "bsp/qemu_virt/board.h"
-#include "bsp/qemu_virt/boot_mmu.h"
-#include "bsp/qemu_virt/gic.h"
-#include "bsp/qemu_virt/memory_map.h"
-#include "bsp/qemu_virt/pl011.h"
-#include "bsp/qemu_virt/psci.h"
+#include "bsp/common/board.h"
+#include "bsp/common/boot_mmu.h"
+#include "bsp/common/memory_map.h"
+#include "bsp/common/pl011.h"
 #include "hal/aarch64/boot_mmu.h"
 #include "hal/aarch64/cpu_features.h"
 #include "hal/aarch64/pmu_user.h"
 #include "hal/cpu.h"
 #include "hal/mmu.h"
-#include "hal/timer.h"
 #include "kernel/console/kprintf.h"
 #include "kernel/fdt/fdt.h"
 #include "kernel/images/images.h"
@@ -21,17 +18,18 @@
 #include "kernel/main/kernel_main.h"
 #include "kernel/trap/trap.h"
 
+/*
+ * The boards' C entry in the upper half (hal/aarch64/boot_entry.inc's
+ * main): what every board does with the device tree boot_mmu_setup parsed,
+ * with the board's own steps as hooks (bsp/common/board.h).
+ */
+
 /* Everything the device tree parser reports fits where the kernel keeps it:
  * RAM and reserved ranges are never cut here (the image and the blob are
- * two more reserved ranges), and every redistributor region reaches the GIC
- * driver. */
+ * two more reserved ranges). */
 _Static_assert(FDT_MAX_RAM_RANGES <= BOOT_INFO_MAX_RAM, "boot_info.ram too small");
 _Static_assert(FDT_BOOTARGS_MAX == BOOT_INFO_BOOTARGS_MAX, "boot_info.bootargs holds the line");
 _Static_assert(FDT_MAX_RESERVED + 2 <= BOOT_INFO_MAX_RESERVED, "boot_info.reserved too small");
-_Static_assert(FDT_MAX_GICR_REGIONS <= GIC_MAX_RD_REGIONS, "gic_config.gicr too small");
-
-/** Priority of the tick interrupt at the GIC (0 highest, 0xff lowest). */
-#define BSP_TIMER_PRIORITY 0x80
 
 /* Image bounds from kernel.ld. */
 extern char __image_start[];
@@ -44,6 +42,8 @@ static struct kernel_devices bsp_devices;
 
 _Static_assert(FDT_MAX_DEVICE_RANGES <= KERNEL_DEVICE_RANGES, "kernel_devices.mmio too small");
 _Static_assert(FDT_MAX_DEVICE_IRQS <= KERNEL_DEVICE_IRQS, "kernel_devices.irqs too small");
+/* RAM, reserved ranges, and the board's own (board_refuse_devices: at most
+ * two more ranges than the GIC's redistributor regions). */
 _Static_assert(BOOT_INFO_MAX_RAM + BOOT_INFO_MAX_RESERVED + 2 + FDT_MAX_GICR_REGIONS <=
                    KERNEL_REFUSED_RANGES,
                "kernel_devices.refused too small");
@@ -108,33 +108,7 @@ static void bsp_report_cpu_features(void)
     kprintf("basalt: PAN %s, %u-bit ASIDs\n", f.pan_on ? "on" : "OFF", asid_bits);
 }
 
-static void bsp_init_interrupts(const struct fdt_platform *p)
-{
-    /* Static (zeroed), filled field by field: an initializer of this size
-     * would be a memset call, which the kernel does not link. Runs once. */
-    static struct gic_config gic;
-    gic.version = p->gic_version;
-    gic.gicd = (uintptr_t)(PHYS_MAP_BASE + p->gicd.base);
-    gic.gicc = p->gicc.size ? (uintptr_t)(PHYS_MAP_BASE + p->gicc.base) : 0;
-    gic.gicr_count = 0;
-    for (uint32_t i = 0; i < p->gicr_count; i++) {
-        gic.gicr[gic.gicr_count].base = (uintptr_t)(PHYS_MAP_BASE + p->gicr[i].base);
-        gic.gicr[gic.gicr_count].size = p->gicr[i].size;
-        gic.gicr_count++;
-    }
-    if (p->gicr_dropped != 0) {
-        kprintf("basalt: device tree: %u GIC redistributor regions past the first %u not used\n",
-                (unsigned)p->gicr_dropped, (unsigned)FDT_MAX_GICR_REGIONS);
-    }
-    if (gic_init(&gic) != 0) {
-        boot_fail("interrupt controller", "the GIC the device tree describes does not respond");
-    }
-    hal_timer_init(p->timer_frequency);
-    gic_enable(p->timer_irq_virt, BSP_TIMER_PRIORITY);
-    trap_set_timer_line(p->timer_irq_virt);
-}
-
-static void bsp_refuse(struct kernel_devices *d, uint64_t base, uint64_t size)
+void bsp_devices_refuse(struct kernel_devices *d, uint64_t base, uint64_t size)
 {
     if (size != 0) {
         d->refused[d->refused_count].base = base;
@@ -147,8 +121,9 @@ static void bsp_refuse(struct kernel_devices *d, uint64_t base, uint64_t size)
  * The devices the device tree declares, for user drivers: every device
  * node's reg ranges and lines (fdt_platform.devices, device_irqs); refused
  * to device frames: RAM, everything reserved (the image, the blob), the
- * GIC; kept by the kernel: every generic-timer line (the tick is the
- * virtual timer's).
+ * board's own registers (board_refuse_devices: its interrupt controllers,
+ * its power device); kept by the kernel: every generic-timer line (the
+ * tick is the virtual timer's).
  */
 static void bsp_fill_devices(struct kernel_devices *d, const struct fdt_platform *p,
                              const struct boot_info *info)
@@ -163,16 +138,12 @@ static void bsp_fill_devices(struct kernel_devices *d, const struct fdt_platform
     }
     d->irq_count = p->device_irq_count;
     for (uint32_t i = 0; i < info->ram_count; i++) {
-        bsp_refuse(d, info->ram[i].base.value, info->ram[i].size);
+        bsp_devices_refuse(d, info->ram[i].base.value, info->ram[i].size);
     }
     for (uint32_t i = 0; i < info->reserved_count; i++) {
-        bsp_refuse(d, info->reserved[i].base.value, info->reserved[i].size);
+        bsp_devices_refuse(d, info->reserved[i].base.value, info->reserved[i].size);
     }
-    bsp_refuse(d, p->gicd.base, p->gicd.size);
-    bsp_refuse(d, p->gicc.base, p->gicc.size);
-    for (uint32_t i = 0; i < p->gicr_count; i++) {
-        bsp_refuse(d, p->gicr[i].base, p->gicr[i].size);
-    }
+    board_refuse_devices(d, p);
     d->own_irqs[0] = p->timer_irq_virt;
     d->own_irqs[1] = p->timer_irq_phys_ns;
     d->own_irqs[2] = p->timer_irq_hyp;
@@ -185,13 +156,9 @@ void bsp_main(uint64_t boot_el, uint64_t dtb)
     aarch64_boot_mmu_finish();
     hal_mmu_init(PHYS_MAP_BASE);
     pl011_init((uintptr_t)(PHYS_MAP_BASE + boot_platform.uart.base));
-    if (boot_platform.psci_conduit == FDT_PSCI_SMC) {
-        psci_set_conduit(PSCI_CONDUIT_SMC);
-    } else if (boot_platform.psci_conduit == FDT_PSCI_HVC) {
-        psci_set_conduit(PSCI_CONDUIT_HVC);
-    }
+    board_init_power(&boot_platform);
     bsp_report_cpu_features();
-    bsp_init_interrupts(&boot_platform);
+    board_init_interrupts(&boot_platform);
     bsp_fill_boot_info(&bsp_boot_info, &boot_platform, boot_el);
     bsp_fill_devices(&bsp_devices, &boot_platform, &bsp_boot_info);
     bsp_boot_info.devices = &bsp_devices;

@@ -1,12 +1,12 @@
-#include "bsp/qemu_virt/boot_mmu.h"
+#include "bsp/common/boot_mmu.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bsp/qemu_virt/board.h"
-#include "bsp/qemu_virt/memory_map.h"
-#include "bsp/qemu_virt/mmu_off.h"
-#include "bsp/qemu_virt/pl011.h"
+#include "bsp/common/board.h"
+#include "bsp/common/memory_map.h"
+#include "bsp/common/mmu_off.h"
+#include "bsp/common/pl011.h"
 #include "hal/aarch64/boot_mmu.h"
 #include "hal/aarch64/pt.h"
 #include "hal/addr.h"
@@ -16,10 +16,11 @@
 #include "kernel/main/boot_markers.h"
 
 /*
- * The board's part of the boot path's address-space set-up: where the
- * device tree is, and what is mapped besides the image (RAM and the
- * devices the device tree names). The tables, the image's mappings and
- * the register set-up are hal/aarch64/boot_mmu.h's.
+ * The boards' part of the boot path's address-space set-up: where the
+ * device tree is (board_config), and what is mapped besides the image (RAM,
+ * the console, and what board_map_devices adds from the device tree). The
+ * tables, the image's mappings and the register set-up are
+ * hal/aarch64/boot_mmu.h's.
  *
  * Everything here runs with the MMU off, at the physical address the image
  * was loaded at, while the code is linked in the upper half. C compiles
@@ -59,21 +60,24 @@ static uint64_t boot_page_up(uint64_t value)
     return (value + 4095) & ~4095ull;
 }
 
-/* The blob QEMU generates lies below the image; read no further. */
+/* The blob QEMU puts at the start of RAM lies below the image; read no
+ * further. */
 static uint64_t boot_dtb_readable(uint64_t dtb)
 {
     uint64_t image = boot_pa(__image_start);
-    if (dtb < image && image - dtb < BOARD_DTB_MAX_SIZE) {
+    uint64_t max = board_config.dtb_max_size;
+    if (dtb < image && image - dtb < max) {
         return image - dtb;
     }
-    return BOARD_DTB_MAX_SIZE;
+    return max;
 }
 
 static void boot_read_device_tree(uint64_t dtb)
 {
-    boot_dtb_phys = dtb != 0 ? dtb : BOARD_RAM_BASE;
-    fdt_error err = fdt_parse_platform((const void *)(uintptr_t)boot_dtb_phys,
-                                       boot_dtb_readable(boot_dtb_phys), &boot_platform);
+    boot_dtb_phys = dtb != 0 ? dtb : board_config.dtb_default;
+    uint64_t size = boot_dtb_readable(boot_dtb_phys);
+    const void *blob = board_dtb_view(boot_dtb_phys, &size);
+    fdt_error err = fdt_parse_platform(blob, size, &boot_platform);
     if (err != FDT_OK) {
         kprintf("basalt: no usable device tree at 0x%016llx\n", (unsigned long long)boot_dtb_phys);
         boot_fail("device tree", fdt_error_string(err));
@@ -108,7 +112,7 @@ static void boot_map_ram(struct aarch64_boot_tables *t, uint64_t base, uint64_t 
     }
 }
 
-static void boot_map_device(struct aarch64_boot_tables *t, struct fdt_range r, const char *what)
+void boot_mmu_map_device(struct aarch64_boot_tables *t, struct fdt_range r, const char *what)
 {
     uint64_t base = r.base & ~4095ull;
     uint64_t size = boot_page_up(r.base + r.size) - base;
@@ -123,19 +127,13 @@ static void boot_map_kernel_space(struct aarch64_boot_tables *t, uint64_t offset
     for (uint32_t i = 0; i < p->ram_count; i++) {
         boot_map_ram(t, p->ram[i].base, p->ram[i].base + p->ram[i].size);
     }
-    boot_map_device(t, p->uart, "UART");
-    boot_map_device(t, p->gicd, "GIC distributor");
-    if (p->gic_version == FDT_GIC_V2) {
-        boot_map_device(t, p->gicc, "GIC CPU interface");
-    }
-    for (uint32_t i = 0; i < p->gicr_count; i++) {
-        boot_map_device(t, p->gicr[i], "GIC redistributors");
-    }
+    boot_mmu_map_device(t, p->uart, "UART");
+    board_map_devices(t, p);
 }
 
 void boot_mmu_setup(uint64_t dtb, uint64_t kimage_offset)
 {
-    pl011_init(BOARD_EARLY_UART_BASE);
+    pl011_init((uintptr_t)board_config.early_uart);
     boot_kimage_offset = kimage_offset;
     boot_read_device_tree(dtb);
 

@@ -1,0 +1,38 @@
+"""The user programs each board's kernels embed (bsp/embed:images.bzl's basalt_images).
+
+One list for every board, so that the image and the test kernels hold the
+same programs whichever board they are built for.
+"""
+
+# The image as it ships: init is the first task.
+USER_IMAGES = {
+    "crash": "//userland/crash:crash_elf",
+    "echo": "//userland/bench:echo_elf",
+    "hello": "//userland/hello:hello_elf",
+    "init": "//userland/init:init_elf",
+    "procmgr": "//userland/procmgr:procmgr_elf",
+    "shell": "//userland/shell:shell_elf",
+    "spin": "//userland/spin:spin_elf",
+    "uart": "//userland/uart:uart_elf",
+    "waiter": "//userland/bench:waiter_elf",
+}
+
+# Test kernels whose init exercises one path at EL0: name -> images.
+TEST_IMAGES = {
+    # System-call tests at EL0: init checks every error path (userland/errors).
+    "errors": {"init": "//userland/errors:errors_elf"},
+    # A task that faults is reported and stopped.
+    "fault": {"init": "//userland/fault"},
+    # IPC with a capability transfer and a stress run.
+    "pingpong": {
+        "init": "//userland/pingpong:pingpong_elf",
+        "pong": "//userland/pong:pong_elf",
+    },
+    # A revoke seen by another task.
+    "revoke": {
+        "holder": "//userland/holder:holder_elf",
+        "init": "//userland/revoke:revoke_elf",
+    },
+    # The smallest program: prints and powers off.
+    "smoke": {"init": "//userland/smoke"},
+}
