@@ -123,7 +123,8 @@ void bsp_devices_refuse(struct kernel_devices *d, uint64_t base, uint64_t size)
  * to device frames: RAM, everything reserved (the image, the blob), the
  * board's own registers (board_refuse_devices: its interrupt controllers,
  * its power device); kept by the kernel: every generic-timer line (the
- * tick is the virtual timer's).
+ * tick is the virtual timer's); reported by SYS_CONSOLE_DEVICE: the
+ * console UART's reg and line (fdt_platform.uart, uart_irq).
  */
 static void bsp_fill_devices(struct kernel_devices *d, const struct fdt_platform *p,
                              const struct boot_info *info)
@@ -148,6 +149,9 @@ static void bsp_fill_devices(struct kernel_devices *d, const struct fdt_platform
     d->own_irqs[1] = p->timer_irq_phys_ns;
     d->own_irqs[2] = p->timer_irq_hyp;
     d->own_irq_count = 3;
+    d->console.base = p->uart.base;
+    d->console.size = p->uart.size;
+    d->console_irq = p->uart_irq;
 }
 
 void bsp_main(uint64_t boot_el, uint64_t dtb)

@@ -178,7 +178,7 @@ extern "C" {
 
 /*
  * Privileged calls: the numbers whose bit is set in SYS_PRIVILEGED_MASK
- * (19 to 25, 26 and 27, and any later one listed there). Each takes in x0 a handle to
+ * (19 to 25, 26 and 27, 31, 32, and any later one listed there). Each takes in x0 a handle to
  * the kernel object (OBJECT_KERNEL) with RIGHT_CONTROL, checked before
  * anything else the call does; their arguments start at x1.
  */
@@ -320,15 +320,34 @@ extern "C" {
  * Changes nothing in the kernel.
  */
 #define SYS_KERNEL_STATS 31
+/**
+ * -> x1 the physical address of the page that holds the console UART's
+ * registers (page aligned: what SYS_DEVICE_FRAME_CREATE takes), x2 the
+ * offset of the registers within that page (0 when they start a page),
+ * x3 the size in bytes of its register range, x4 its interrupt line (an
+ * INTID in the kernel's numbering, what SYS_IRQ_CREATE takes), 0 when the
+ * device tree gives it none (or one the kernel cannot decode): a driver
+ * then has no interrupt and must poll. The console is the UART the device
+ * tree's /chosen stdout-path names (else its first PL011): the one the
+ * kernel prints on, so a user driver shares it with the kernel. This call
+ * only reports: the device frame and IRQ handler still come from
+ * SYS_DEVICE_FRAME_CREATE and SYS_IRQ_CREATE, with their own checks.
+ * Privileged; the kernel capability's errors are those of every
+ * privileged call (STATUS_BAD_HANDLE, STATUS_STALE_HANDLE,
+ * STATUS_WRONG_KIND, STATUS_MISSING_RIGHT). Its own error, with nothing
+ * changed: STATUS_NOT_FOUND (the board declared no console to the kernel).
+ * Changes nothing in the kernel.
+ */
+#define SYS_CONSOLE_DEVICE 32
 /** Number of system calls; every number is below it. */
-#define SYS_COUNT 32
+#define SYS_COUNT 33
 
 /** The privileged calls: bit n set when call n needs the kernel capability. */
 #define SYS_PRIVILEGED_MASK                                                                        \
     ((1ull << SYS_ENDPOINT_CREATE) | (1ull << SYS_NOTIFY_CREATE) | (1ull << SYS_FRAME_CREATE) |    \
      (1ull << SYS_SPACE_CREATE) | (1ull << SYS_TASK_CREATE) | (1ull << SYS_POWER_OFF) |            \
      (1ull << SYS_TASK_SPAWN) | (1ull << SYS_IRQ_CREATE) | (1ull << SYS_DEVICE_FRAME_CREATE) |     \
-     (1ull << SYS_KERNEL_STATS))
+     (1ull << SYS_KERNEL_STATS) | (1ull << SYS_CONSOLE_DEVICE))
 
 /** SYS_CONSOLE_WRITE: bytes one call may write. */
 #define SYS_CONSOLE_WRITE_MAX 256
@@ -477,9 +496,10 @@ _Static_assert(
         SYS_POWER_OFF == SYS_TASK_CREATE + 1 && SYS_TASK_SPAWN == SYS_POWER_OFF + 1 &&
         SYS_IRQ_CREATE == SYS_TASK_SPAWN + 1 && SYS_DEVICE_FRAME_CREATE == SYS_IRQ_CREATE + 1 &&
         SYS_IRQ_BIND == SYS_DEVICE_FRAME_CREATE + 1 && SYS_IRQ_ACK == SYS_IRQ_BIND + 1 &&
-        SYS_CAP_BADGE == SYS_IRQ_ACK + 1 && SYS_KERNEL_STATS == SYS_CAP_BADGE + 1,
+        SYS_CAP_BADGE == SYS_IRQ_ACK + 1 && SYS_KERNEL_STATS == SYS_CAP_BADGE + 1 &&
+        SYS_CONSOLE_DEVICE == SYS_KERNEL_STATS + 1,
     "syscall numbers are dense");
-_Static_assert(SYS_KERNEL_STATS + 1 == SYS_COUNT, "every number is below SYS_COUNT");
+_Static_assert(SYS_CONSOLE_DEVICE + 1 == SYS_COUNT, "every number is below SYS_COUNT");
 _Static_assert(SYS_COUNT <= 64 && (SYS_PRIVILEGED_MASK >> SYS_COUNT) == 0,
                "the privileged mask names only numbers below SYS_COUNT");
 _Static_assert(SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 1 &&

@@ -113,7 +113,8 @@ SYSCALL_COLD static status_t syscall_exit(struct kernel_state *k, uint32_t task)
     X(SYS_TASK_SPAWN)                                                                              \
     X(SYS_IRQ_CREATE)                                                                              \
     X(SYS_DEVICE_FRAME_CREATE)                                                                     \
-    X(SYS_KERNEL_STATS)
+    X(SYS_KERNEL_STATS)                                                                            \
+    X(SYS_CONSOLE_DEVICE)
 
 #define SYSCALL_PRIV_BIT(n) | (1ull << (n))
 _Static_assert(SYS_COUNT <= 64, "the whitelist check uses a 64-bit mask");
@@ -201,6 +202,8 @@ static status_t syscall_invoke(struct kernel_state *k, uint32_t task, struct sys
         return syscall_irq_ack(k, task, regs);
     case SYS_KERNEL_STATS:
         return syscall_kernel_stats(k, task, regs);
+    case SYS_CONSOLE_DEVICE:
+        return syscall_console_device(k, regs);
     default:
         return STATUS_UNKNOWN_SYSCALL;
     }

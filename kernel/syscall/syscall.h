@@ -123,7 +123,8 @@ struct kernel_range {
  * fills it at boot; read-only afterwards). SYS_DEVICE_FRAME_CREATE takes a
  * page only inside one of mmio[] and overlapping none of refused[];
  * SYS_IRQ_CREATE a line only in irqs[], not in own_irqs[], not an SGI and
- * below hal_irq_line_count().
+ * below hal_irq_line_count(). SYS_CONSOLE_DEVICE reports console and
+ * console_irq, which grant nothing by themselves.
  */
 struct kernel_devices {
     /** reg ranges of the available device nodes (translated to CPU addresses). */
@@ -138,6 +139,14 @@ struct kernel_devices {
     uint32_t refused_count;
     uint32_t irq_count;
     uint32_t own_irq_count;
+    /**
+     * The console UART's reg range (the device tree's stdout-path), for
+     * SYS_CONSOLE_DEVICE; size 0: the board declared no console.
+     */
+    struct kernel_range console;
+    /** The console's line (INTID), 0 when the device tree gives none. */
+    uint32_t console_irq;
+    uint32_t console_pad;
 };
 
 /**

@@ -1,7 +1,8 @@
 /*
  * Devices in user mode: IRQ handler objects (SYS_IRQ_CREATE, SYS_IRQ_BIND,
  * SYS_IRQ_ACK, and the line firing) and device frames
- * (SYS_DEVICE_FRAME_CREATE). What a driver may have comes from the device
+ * (SYS_DEVICE_FRAME_CREATE), and which device is the console
+ * (SYS_CONSOLE_DEVICE). What a driver may have comes from the device
  * tree, through struct kernel_devices (syscall.h); the lines themselves are
  * masked and unmasked through hal/irq.h.
  *
@@ -265,5 +266,26 @@ SYSCALL_COLD status_t syscall_device_frame_create(struct kernel_state *k, uint32
     struct obj_ref ref =
         syscall_create_object(k, task, OBJECT_FRAME, RIGHTS_NEW_DEVICE_FRAME, regs);
     CHECK(vm_frame_create_device(&k->vm, ref.index, paddr_make(pa)) == STATUS_OK);
+    return STATUS_OK;
+}
+
+/**
+ * SYS_CONSOLE_DEVICE (privileged; the dispatcher checked x0): the console
+ * UART the board recorded from the device tree. Decode: the board must
+ * have declared one; then x1 its page, x2 the registers' offset in it, x3
+ * the reg size, x4 its line (0: none). Changes nothing in the kernel.
+ */
+SYSCALL_COLD status_t syscall_console_device(const struct kernel_state *k,
+                                             struct syscall_regs *regs)
+{
+    const struct kernel_devices *d = k->devices;
+    if (d == 0 || d->console.size == 0) {
+        return STATUS_NOT_FOUND;
+    }
+    const uint64_t page = HAL_MMU_PAGE_SIZE;
+    regs->x[1] = d->console.base - d->console.base % page;
+    regs->x[2] = d->console.base % page;
+    regs->x[3] = d->console.size;
+    regs->x[4] = d->console_irq;
     return STATUS_OK;
 }

@@ -1,6 +1,7 @@
 // Tests for devices in user mode: IRQ handler objects (create, bind,
 // acknowledge, the line firing, unbinding when a capability goes or the
-// driver dies) and device frames, every error path unchanged-on-failure.
+// driver dies), device frames and the console's report (SYS_CONSOLE_DEVICE),
+// every error path unchanged-on-failure.
 // Runs on fake RAM, the fake MMU and the fake interrupt controller lines.
 
 #include <cstdint>
@@ -393,6 +394,53 @@ TEST_F(IrqCallTest, DeviceFrameMapsDeviceMemoryNeverExecutable)
     const uint32_t record_pages = k_->vm.spaces[index].record_pages;
     EXPECT_LE(record_pages, 1u);
     EXPECT_EQ(free_before - record_pages, frame_alloc_free_count(&ram_.fa));
+}
+
+TEST_F(IrqCallTest, ConsoleDeviceReportsTheConsoleAndChangesNothing)
+{
+    devices_->console = {kUart, 0x1000};
+    devices_->console_irq = kUartIrq;
+    std::memcpy(before_.get(), k_.get(), sizeof(kernel_state));
+    syscall_regs r = Regs(SYS_CONSOLE_DEVICE, h_.kernel);
+    ASSERT_EQ(STATUS_OK, Call(r, root_));
+    EXPECT_EQ(kUart, r.x[1]);
+    EXPECT_EQ(0u, r.x[2]);
+    EXPECT_EQ(0x1000u, r.x[3]);
+    EXPECT_EQ(kUartIrq, r.x[4]);
+    for (int i = 5; i < 8; i++) {
+        EXPECT_EQ(0x1111u * (i + 1), r.x[i]) << "x" << i << " is not a result";
+    }
+    EXPECT_EQ(0, std::memcmp(before_.get(), k_.get(), sizeof(kernel_state)));
+    // A device frame of the page it names is granted.
+    EXPECT_NE(HANDLE_NONE, Ok(Regs(SYS_DEVICE_FRAME_CREATE, h_.kernel, r.x[1])));
+}
+
+TEST_F(IrqCallTest, ConsoleDeviceSplitsAnUnalignedRegAndReportsNoLine)
+{
+    devices_->console = {kRtc + kPage + 0x840, 0x100};
+    devices_->console_irq = 0; // the device tree gives it none: the driver polls
+    syscall_regs r = Regs(SYS_CONSOLE_DEVICE, h_.kernel);
+    ASSERT_EQ(STATUS_OK, Call(r, root_));
+    EXPECT_EQ(kRtc + kPage, r.x[1]);
+    EXPECT_EQ(0x840u, r.x[2]);
+    EXPECT_EQ(0x100u, r.x[3]);
+    EXPECT_EQ(0u, r.x[4]);
+}
+
+TEST_F(IrqCallTest, ConsoleDeviceRefusals)
+{
+    devices_->console = {kUart, 0x1000};
+    devices_->console_irq = kUartIrq;
+    ExpectFails(STATUS_BAD_HANDLE, Regs(SYS_CONSOLE_DEVICE, HANDLE_NONE));
+    ExpectFails(STATUS_WRONG_KIND, Regs(SYS_CONSOLE_DEVICE, h_.space));
+    ExpectFails(STATUS_WRONG_KIND, Regs(SYS_CONSOLE_DEVICE, h_.console));
+    const handle_t no_control = Ok(Regs(SYS_CAP_DERIVE, h_.kernel, RIGHTS_ALL & ~RIGHT_CONTROL));
+    ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_CONSOLE_DEVICE, no_control));
+    // A board that declared no console, and one with no devices at all.
+    devices_->console = {0, 0};
+    ExpectFails(STATUS_NOT_FOUND, Regs(SYS_CONSOLE_DEVICE, h_.kernel));
+    kernel_state_set_devices(k_.get(), nullptr);
+    ExpectFails(STATUS_NOT_FOUND, Regs(SYS_CONSOLE_DEVICE, h_.kernel));
 }
 
 } // namespace

@@ -174,7 +174,8 @@ uint64_t PagesHeld()
 
 // Devices for SYS_IRQ_CREATE and SYS_DEVICE_FRAME_CREATE: a page range
 // page-address operands reach, one only 8-byte values do, lines that small
-// numbers reach, the tick's line kept by the kernel, RAM refused.
+// numbers reach, the tick's line kept by the kernel, RAM refused; the console
+// SYS_CONSOLE_DEVICE reports.
 kernel_devices g_devices;
 
 void BootDevices()
@@ -192,6 +193,8 @@ void BootDevices()
     g_devices.irq_count = 3;
     g_devices.own_irqs[0] = 27;
     g_devices.own_irq_count = 1;
+    g_devices.console = {0x09000000, 0x1000};
+    g_devices.console_irq = 33;
     irq_fake_reset(IRQ_FAKE_DEFAULT_LINES);
 }
 
@@ -325,6 +328,10 @@ void OneCall(Input &in)
                in_regs.number == SYS_SPACE_CREATE || in_regs.number == SYS_IRQ_CREATE ||
                in_regs.number == SYS_DEVICE_FRAME_CREATE) {
         Remember(regs.x[1]);
+    } else if (in_regs.number == SYS_CONSOLE_DEVICE) {
+        // A report: the console BootDevices declared, and nothing changed.
+        Check(regs.x[1] == 0x09000000 && regs.x[2] == 0 && regs.x[3] == 0x1000 && regs.x[4] == 33);
+        Check(memcmp(&g_before, &g_kernel, sizeof g_kernel) == 0);
     } else if (in_regs.number == SYS_TASK_CREATE) {
         Remember(regs.x[1]);
         Remember(regs.x[2]);

@@ -134,6 +134,9 @@ static uint64_t status_counts[STATUS_COUNT + 1];
 /* The helper was asked to send to the fuzzer's endpoint and has not been received yet. */
 static int sendback_pending;
 static handle_t helper_ep, own_ep, note;
+/** The console UART as SYS_CONSOLE_DEVICE reported it at setup: its page and line are never taken.
+ */
+static struct sys_console_device console_uart;
 
 /* Whole lines for the console, and names for spawn (one buffer: known addresses). */
 static const char console_line[] = "fuzz: console write\n";
@@ -561,11 +564,12 @@ static void pick_args(uint64_t n, uint64_t in[31])
         break;
     case SYS_IRQ_CREATE: {
         // Refused lines, and the RTC's (34), which never fires here: the
-        // fuzzer must not take the console UART's line.
+        // fuzzer must not take the console UART's line (as the kernel
+        // reports it).
         static const uint64_t lines[] = {34, 27, 3, 5000, 100};
         in[0] = pick_handle(OBJECT_KERNEL);
         in[1] = below(4) ? lines[below(5)] : any();
-        if (in[1] == 33) {
+        if (in[1] == console_uart.intid) {
             in[1] = 100;
         }
         break;
@@ -577,11 +581,14 @@ static void pick_args(uint64_t n, uint64_t in[31])
                                          0x09100000};
         in[0] = pick_handle(OBJECT_KERNEL);
         in[1] = below(4) ? pages[below(5)] : any();
-        if ((in[1] & ~0xfffull) == 0x09000000) {
+        if ((in[1] & ~0xfffull) == console_uart.page) {
             in[1] = 0x09100000;
         }
         break;
     }
+    case SYS_CONSOLE_DEVICE:
+        in[0] = pick_handle(OBJECT_KERNEL);
+        break;
     case SYS_IRQ_BIND:
         in[0] = pick_handle(OBJECT_IRQ_HANDLER);
         in[1] = pick_handle(OBJECT_NOTIFICATION);
@@ -639,6 +646,8 @@ static uint32_t results(uint64_t n)
     case SYS_TASK_CREATE:
     case SYS_TASK_SPAWN:
         return 1u << 1 | 1u << 2;
+    case SYS_CONSOLE_DEVICE:
+        return 0x1eu; // x1-x4: page, offset, size, line
     case SYS_CALL:
         return 0xfeu;
     case SYS_RECV:
@@ -724,6 +733,11 @@ static void check(const uint64_t in[31], const uint64_t out[33])
     }
     if (st == STATUS_OK && takes_handle(n) && names_nothing(in[0])) {
         violation("a handle that names nothing was accepted", in, out);
+    }
+    if (st == STATUS_OK && n == SYS_CONSOLE_DEVICE &&
+        (out[1] != console_uart.page || out[2] != console_uart.offset ||
+         out[3] != console_uart.size || out[4] != console_uart.intid)) {
+        violation("the console's report changed", in, out);
     }
     if (st == STATUS_OK && n == SYS_CALL && sys_msg_words(in[1]) <= SYS_MSG_MAX_WORDS) {
         // The helper echoes the words.
@@ -835,7 +849,8 @@ static int setup(void)
     model_add(INIT_HANDLE_SPACE, OBJ_SPACE, OBJECT_ADDRESS_SPACE, R_SPACE, KEEP);
     model_add(INIT_HANDLE_SELF, OBJ_SELF, OBJECT_TASK, R_TASK, KEEP);
     model_add(INIT_HANDLE_CONSOLE, OBJ_CONSOLE, OBJECT_CONSOLE, R_CONSOLE, KEEP);
-    if (sys_endpoint_create(INIT_HANDLE_KERNEL, &helper_ep) != STATUS_OK ||
+    if (sys_console_device(INIT_HANDLE_KERNEL, &console_uart) != STATUS_OK ||
+        sys_endpoint_create(INIT_HANDLE_KERNEL, &helper_ep) != STATUS_OK ||
         sys_endpoint_create(INIT_HANDLE_KERNEL, &own_ep) != STATUS_OK ||
         sys_notify_create(INIT_HANDLE_KERNEL, &note) != STATUS_OK ||
         sys_cap_derive(own_ep, RIGHT_SEND | RIGHT_GRANT, &give) != STATUS_OK) {

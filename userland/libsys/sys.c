@@ -458,3 +458,16 @@ status_t sys_kernel_stats(handle_t kernel, struct sys_kernel_stats *out)
 {
     return sys_call4(SYS_KERNEL_STATS, kernel, (uint64_t)(uintptr_t)out, sizeof *out, 0);
 }
+
+status_t sys_console_device(handle_t kernel, struct sys_console_device *out)
+{
+    uint64_t r[SYS_MSG_REGS] = {kernel, 0, 0, 0, 0, 0, 0, 0};
+    status_t st = sys_raw(SYS_CONSOLE_DEVICE, r);
+    if (st == STATUS_OK) {
+        out->page = r[1];
+        out->offset = r[2];
+        out->size = r[3];
+        out->intid = r[4];
+    }
+    return st;
+}

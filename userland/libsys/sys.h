@@ -269,6 +269,21 @@ status_t sys_irq_ack(handle_t irq);
 /** SYS_KERNEL_STATS: the kernel's counts (frames, objects per kind) into *out. */
 status_t sys_kernel_stats(handle_t kernel, struct sys_kernel_stats *out);
 
+/** What SYS_CONSOLE_DEVICE reports: where the console UART is and its line. */
+struct sys_console_device {
+    /** Physical address of the page holding its registers (for sys_device_frame_create). */
+    uint64_t page;
+    /** Offset of the registers within that page. */
+    uint64_t offset;
+    /** Size of its register range in bytes. */
+    uint64_t size;
+    /** Its line (for sys_irq_create); 0 when it has none: a driver must poll. */
+    uint64_t intid;
+};
+
+/** SYS_CONSOLE_DEVICE: the console UART the device tree names -> *out (STATUS_NOT_FOUND: none). */
+status_t sys_console_device(handle_t kernel, struct sys_console_device *out);
+
 #ifdef __cplusplus
 }
 #endif
