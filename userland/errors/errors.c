@@ -4,7 +4,8 @@
  * returns the status it documents: unknown numbers, bad and stale
  * handles, wrong kinds, missing rights, bad user buffers, malformed
  * messages, refused mappings, privileged calls without the kernel
- * capability, and spawns that cannot be done. Prints one line per failed
+ * capability, the console device's report (SYS_CONSOLE_DEVICE), and
+ * spawns that cannot be done. Prints one line per failed
  * check, a summary, and powers off.
  */
 
@@ -344,6 +345,41 @@ static void check_stats(struct tally *t)
            1);
 }
 
+/**
+ * SYS_CONSOLE_DEVICE: refused without the kernel capability, x1-x7 kept;
+ * what it reports is a page the kernel grants as a device frame and a line
+ * it grants an IRQ handler for, on whatever board this runs.
+ */
+static void check_console(struct tally *t)
+{
+    struct sys_console_device con = {0, 0, 0, 0};
+    expect(t, "console: with the console", sys_console_device(INIT_HANDLE_CONSOLE, &con),
+           STATUS_WRONG_KIND);
+    expect(t, "console: with HANDLE_NONE", sys_console_device(HANDLE_NONE, &con),
+           STATUS_BAD_HANDLE);
+    uint64_t r[8];
+    for (uint64_t i = 0; i < 8; i++) {
+        r[i] = 11 * i;
+    }
+    r[0] = INIT_HANDLE_SPACE;
+    sys_raw(SYS_CONSOLE_DEVICE, r);
+    expect(t, "console: x1-x7 kept on error", r[1] == 11 && r[2] == 22 && r[3] == 33 && r[4] == 44,
+           1);
+    expect(t, "console: ok", sys_console_device(INIT_HANDLE_KERNEL, &con), STATUS_OK);
+    expect(t, "console: page aligned", con.page % 0x1000, 0);
+    expect(t, "console: offset within the page", con.offset < 0x1000, 1);
+    expect(t, "console: a reg", con.size > 0, 1);
+    expect(t, "console: a line", con.intid != 0, 1);
+    handle_t frame = HANDLE_NONE;
+    handle_t irq = HANDLE_NONE;
+    expect(t, "console: its page granted",
+           sys_device_frame_create(INIT_HANDLE_KERNEL, con.page, &frame), STATUS_OK);
+    expect(t, "console: its line granted", sys_irq_create(INIT_HANDLE_KERNEL, con.intid, &irq),
+           STATUS_OK);
+    expect(t, "console: frame deleted", sys_cap_delete(frame), STATUS_OK);
+    expect(t, "console: irq deleted", sys_cap_delete(irq), STATUS_OK);
+}
+
 /** Spawns that cannot be done: nothing is started. */
 static void check_spawn(struct tally *t)
 {
@@ -391,6 +427,7 @@ int main(uint64_t arg)
     check_maps(&t);
     check_privileged(&t);
     check_stats(&t);
+    check_console(&t);
     check_spawn(&t);
     if (t.failed == 0) {
         sys_printf(INIT_HANDLE_CONSOLE, "errors: all %u checks passed\n", t.run);

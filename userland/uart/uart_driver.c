@@ -40,6 +40,9 @@
 #define UARTFR 0x018
 #define UARTIMSC 0x038
 #define UARTICR 0x044
+/* The end of the registers the driver uses; the page they must fit in. */
+#define UART_REGS_USED (UARTICR + 4)
+#define UART_PAGE 0x1000ull
 #define UARTFR_RXFE (1u << 4) /* receive FIFO empty */
 #define UARTFR_TXFF (1u << 5) /* transmit FIFO full */
 #define UART_INT_RX (1u << 4) /* receive */
@@ -56,7 +59,8 @@ struct uart {
     handle_t space;
     handle_t irq;
     handle_t note;
-    int device; /* the registers are mapped */
+    int device;     /* the registers are mapped */
+    uintptr_t regs; /* where they are: UART_REGS_VA plus their offset in the page */
     uint32_t rx_head;
     uint32_t rx_count;
     int rx_pending; /* the line fired and is not acknowledged yet */
@@ -67,12 +71,12 @@ static struct uart uart;
 
 static inline uint32_t reg_read(uint32_t off)
 {
-    return *(volatile uint32_t *)(uintptr_t)(UART_REGS_VA + off);
+    return *(volatile uint32_t *)(uart.regs + off);
 }
 
 static inline void reg_write(uint32_t off, uint32_t value)
 {
-    *(volatile uint32_t *)(uintptr_t)(UART_REGS_VA + off) = value;
+    *(volatile uint32_t *)(uart.regs + off) = value;
 }
 
 static void tx_byte(uint8_t c)
@@ -147,12 +151,15 @@ static void drop_caps(const struct sys_msg *msg)
 
 static status_t setup_device(const struct sys_msg *msg)
 {
-    if (uart.device || msg->cap_count != 2) {
+    uint64_t offset = msg->word_count >= 1 ? msg->words[0] : 0;
+    if (uart.device || msg->cap_count != 2 || offset % 4 != 0 ||
+        offset > UART_PAGE - UART_REGS_USED) {
         return STATUS_INVALID_ARGUMENT;
     }
     status_t st = sys_map(msg->caps[1], msg->caps[0], UART_REGS_VA, SYS_MAP_READ | SYS_MAP_WRITE);
     if (st == STATUS_OK) {
         uart.space = msg->caps[1];
+        uart.regs = (uintptr_t)(UART_REGS_VA + offset);
         uart.device = 1;
     }
     return st;

@@ -32,7 +32,12 @@
  *
  *   UART_SETUP_DEVICE: caps[0] a device frame of the PL011's registers
  *               (RIGHT_MAP, RIGHT_READ, RIGHT_WRITE), caps[1] the driver's
- *               own address space (RIGHT_MAP, from SYS_TASK_SPAWN).
+ *               own address space (RIGHT_MAP, from SYS_TASK_SPAWN),
+ *               words[0] the offset of the registers within the frame's
+ *               page (SYS_CONSOLE_DEVICE's x2; 0 without a word): a
+ *               multiple of 4 that leaves the registers the driver uses
+ *               (up to UARTICR) inside the page, else
+ *               STATUS_INVALID_ARGUMENT.
  *   UART_SETUP_IRQ: caps[0] the IRQ handler of the PL011's line
  *               (RIGHT_CONTROL), caps[1] a notification (RIGHT_RECV and
  *               RIGHT_SEND) the driver binds it to.

@@ -7,37 +7,27 @@
 
 #include "kernel/abi/object.h"
 
-/* One setup call with two capabilities (moved to the driver). */
-static status_t setup_call(handle_t ep, uint64_t label, handle_t a, handle_t b)
+/* One setup call with two capabilities (moved to the driver) and one word. */
+static status_t setup_call(handle_t ep, uint64_t label, handle_t a, handle_t b, uint64_t word)
 {
-    struct sys_msg msg = {label, 0, 2, {0, 0, 0, 0}, {a, b}};
+    struct sys_msg msg = {label, 1, 2, {word, 0, 0, 0}, {a, b}};
     struct sys_msg reply;
     status_t st = sys_call(ep, &msg, &reply);
     return st == STATUS_OK ? (status_t)(uint32_t)reply.label : st;
 }
 
-/* The console PL011s, in the order tried (uart_start.h). */
-static const struct {
-    uint64_t base;
-    uint32_t intid;
-} uart_consoles[] = {
-    {UART_VIRT_PL011, UART_VIRT_PL011_INTID},
-    {UART_RASPI3B_PL011, UART_RASPI3B_PL011_INTID},
-};
-
-/* A device frame of the first console PL011 the kernel grants, in *frame,
- * and its line in *intid; the last refusal if it grants none. */
-static status_t uart_find(handle_t kernel, handle_t *frame, uint32_t *intid)
+/* A device frame of the console UART the kernel reports, in *frame, and
+ * its line and its registers' offset in the frame in *con. */
+static status_t uart_find(handle_t kernel, handle_t *frame, struct sys_console_device *con)
 {
-    status_t st = STATUS_NOT_FOUND;
-    for (uint32_t i = 0; i < sizeof uart_consoles / sizeof uart_consoles[0]; i++) {
-        st = sys_device_frame_create(kernel, uart_consoles[i].base, frame);
-        if (st == STATUS_OK) {
-            *intid = uart_consoles[i].intid;
-            break;
-        }
+    status_t st = sys_console_device(kernel, con);
+    if (st != STATUS_OK) {
+        return st;
     }
-    return st;
+    if (con->intid == 0) {
+        return STATUS_NOT_FOUND; // the driver reads on interrupts: it cannot poll
+    }
+    return sys_device_frame_create(kernel, con->page, frame);
 }
 
 status_t uart_start(handle_t kernel, uint64_t priority, handle_t *endpoint)
@@ -48,13 +38,13 @@ status_t uart_start(handle_t kernel, uint64_t priority, handle_t *endpoint)
     handle_t frame = HANDLE_NONE;
     handle_t irq = HANDLE_NONE;
     handle_t note = HANDLE_NONE;
-    uint32_t intid = 0;
+    struct sys_console_device con = {0, 0, 0, 0};
     status_t st = sys_endpoint_create(kernel, &ep);
     if (st == STATUS_OK) {
-        st = uart_find(kernel, &frame, &intid);
+        st = uart_find(kernel, &frame, &con);
     }
     if (st == STATUS_OK) {
-        st = sys_irq_create(kernel, intid, &irq);
+        st = sys_irq_create(kernel, con.intid, &irq);
     }
     if (st == STATUS_OK) {
         st = sys_notify_create(kernel, &note);
@@ -63,10 +53,10 @@ status_t uart_start(handle_t kernel, uint64_t priority, handle_t *endpoint)
         st = sys_task_spawn(kernel, "uart", priority, ep, &task, &space);
     }
     if (st == STATUS_OK) {
-        st = setup_call(ep, UART_SETUP_DEVICE, frame, space);
+        st = setup_call(ep, UART_SETUP_DEVICE, frame, space, con.offset);
     }
     if (st == STATUS_OK) {
-        st = setup_call(ep, UART_SETUP_IRQ, irq, note);
+        st = setup_call(ep, UART_SETUP_IRQ, irq, note, 0);
     }
     if (st == STATUS_OK) {
         st = sys_cap_derive(ep, RIGHT_SEND | RIGHT_GRANT | RIGHT_DERIVE, endpoint);

@@ -1,9 +1,14 @@
 /*
  * uartdev: init of the user-mode device test image (//tests/qemu:uartdev_*).
  * On QEMU virt it checks, from EL0:
+ *  - SYS_CONSOLE_DEVICE: the console UART's page, offset, size and line,
+ *    refused without the kernel capability; every use of the UART below
+ *    goes where it says (no UART address or line is written here);
  *  - the refusals of SYS_DEVICE_FRAME_CREATE (RAM, the GIC, a misaligned
  *    or undeclared address) and SYS_IRQ_CREATE (the tick, a number the GIC
- *    lacks, an undeclared line, a second handler of one line);
+ *    lacks, an undeclared line, a second handler of one line): these name
+ *    virt's RAM, GIC and line numbers, which is what keeps the test on
+ *    virt;
  *  - interrupt delivery and acknowledge, driving the PL011 itself: its
  *    transmit interrupt (QEMU raises it after each byte written) reaches
  *    a notification, the line stays masked until acknowledged, a second
@@ -62,13 +67,33 @@ static void expect(status_t got, status_t want, const char *what)
     sys_printf(CONSOLE, "uartdev: %s: status %d\n", what, got);
 }
 
+/* The console UART, as the kernel reports it (console_device). */
+static struct sys_console_device con;
+
+/* Asks the kernel which device is the console, and checks the call's refusal. */
+static void console_device(void)
+{
+    expect(sys_console_device(CONSOLE, &con), STATUS_WRONG_KIND,
+           "console device without the kernel capability");
+    status_t st = sys_console_device(K, &con);
+    if (st != STATUS_OK) {
+        fail("console device", st);
+    }
+    sys_printf(CONSOLE, "uartdev: console at page 0x%llx offset 0x%llx size 0x%llx line %u\n",
+               (unsigned long long)con.page, (unsigned long long)con.offset,
+               (unsigned long long)con.size, (unsigned)con.intid);
+    if (con.intid == 0 || con.offset > 0x1000 - 0x48) {
+        fail("a console with a line and its registers in one page", STATUS_NOT_FOUND);
+    }
+}
+
 static void refusals(void)
 {
     handle_t h = HANDLE_NONE;
     expect(sys_device_frame_create(K, 0x40000000, &h), STATUS_PERMISSION, "device frame on RAM");
     expect(sys_device_frame_create(K, 0x08000000, &h), STATUS_PERMISSION,
            "device frame on the GIC");
-    expect(sys_device_frame_create(K, UART_VIRT_PL011 + 8, &h), STATUS_MISALIGNED,
+    expect(sys_device_frame_create(K, con.page + 8, &h), STATUS_MISALIGNED,
            "device frame misaligned");
     expect(sys_device_frame_create(K, 0x09100000, &h), STATUS_NOT_FOUND,
            "device frame where no device is");
@@ -80,7 +105,7 @@ static void refusals(void)
 
 static inline void reg_write(uint32_t off, uint32_t value)
 {
-    *(volatile uint32_t *)(uintptr_t)(REGS_VA + off) = value;
+    *(volatile uint32_t *)(uintptr_t)(REGS_VA + con.offset + off) = value;
 }
 
 /* Writes one byte to the PL011 (its transmit interrupt follows at once in QEMU). */
@@ -96,12 +121,12 @@ static void direct_irq(void)
     handle_t note = HANDLE_NONE;
     handle_t again = HANDLE_NONE;
     uint64_t bits = 0;
-    status_t st = sys_device_frame_create(K, UART_VIRT_PL011, &frame);
+    status_t st = sys_device_frame_create(K, con.page, &frame);
     if (st == STATUS_OK) {
         st = sys_map(INIT_HANDLE_SPACE, frame, REGS_VA, SYS_MAP_READ | SYS_MAP_WRITE);
     }
     if (st == STATUS_OK) {
-        st = sys_irq_create(K, UART_VIRT_PL011_INTID, &irq);
+        st = sys_irq_create(K, con.intid, &irq);
     }
     if (st == STATUS_OK) {
         st = sys_notify_create(K, &note);
@@ -109,8 +134,7 @@ static void direct_irq(void)
     if (st != STATUS_OK) {
         fail("device frame and irq of the pl011", st);
     }
-    expect(sys_irq_create(K, UART_VIRT_PL011_INTID, &again), STATUS_BAD_STATE,
-           "second handler of one line");
+    expect(sys_irq_create(K, con.intid, &again), STATUS_BAD_STATE, "second handler of one line");
     expect(sys_irq_ack(irq), STATUS_BAD_STATE, "ack of a line that did not fire");
     expect(sys_irq_bind(irq, note, 0), STATUS_INVALID_ARGUMENT, "bind with no bits");
     expect(sys_irq_bind(irq, note, 0x4), STATUS_OK, "bind");
@@ -128,7 +152,7 @@ static void direct_irq(void)
     if (st != STATUS_OK) {
         fail("waiting for the transmit interrupt", st);
     }
-    sys_printf(CONSOLE, "uartdev: irq %u delivered, bits 0x%llx\n", UART_VIRT_PL011_INTID,
+    sys_printf(CONSOLE, "uartdev: irq %u delivered, bits 0x%llx\n", (unsigned)con.intid,
                (unsigned long long)bits);
     expect(masked, STATUS_WOULD_BLOCK, "masked until acknowledged");
     expect(sys_irq_ack(irq), STATUS_OK, "ack");
@@ -141,10 +165,10 @@ static void direct_irq(void)
     if (st != STATUS_OK || bits != 0x4) {
         fail("waiting for the interrupt after the ack", st);
     }
-    sys_printf(CONSOLE, "uartdev: irq %u delivered again after the ack\n", UART_VIRT_PL011_INTID);
+    sys_printf(CONSOLE, "uartdev: irq %u delivered again after the ack\n", (unsigned)con.intid);
     // The last capability goes: the line is masked and free again.
     expect(sys_cap_delete(irq), STATUS_OK, "delete the irq handler");
-    expect(sys_irq_create(K, UART_VIRT_PL011_INTID, &again), STATUS_OK, "the line is free again");
+    expect(sys_irq_create(K, con.intid, &again), STATUS_OK, "the line is free again");
     expect(sys_cap_delete(again), STATUS_OK, "delete it again");
     expect(sys_cap_delete(frame), STATUS_OK, "delete the device frame");
     (void)sys_cap_delete(note);
@@ -243,6 +267,7 @@ int main(uint64_t arg)
 {
     (void)arg;
     sys_printf(CONSOLE, "uartdev: start\n");
+    console_device();
     refusals();
     direct_irq();
     through_driver();
