@@ -35,4 +35,11 @@ TEST_IMAGES = {
     },
     # The smallest program: prints and powers off.
     "smoke": {"init": "//userland/smoke"},
+    # Devices in user mode on any board: the console UART from
+    # SYS_CONSOLE_DEVICE, its line delivered, the UART driver serving.
+    "uartdev_any": {
+        "init": "//userland/uartdev:uartdev_any_elf",
+        "uart": "//userland/uart:uart_elf",
+        "uartvictim": "//userland/uartdev:uartvictim_elf",
+    },
 }

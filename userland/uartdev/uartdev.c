@@ -1,19 +1,18 @@
 /*
- * uartdev: init of the user-mode device test image (//tests/qemu:uartdev_*).
- * On QEMU virt it checks, from EL0:
+ * uartdev: the checks of the user-mode device test images, each run from
+ * EL0 by an init (uartdev.h):
  *  - SYS_CONSOLE_DEVICE: the console UART's page, offset, size and line,
  *    refused without the kernel capability; every use of the UART below
  *    goes where it says (no UART address or line is written here);
- *  - the refusals of SYS_DEVICE_FRAME_CREATE (RAM, the GIC, a misaligned
- *    or undeclared address) and SYS_IRQ_CREATE (the tick, a number the GIC
- *    lacks, an undeclared line, a second handler of one line): these name
- *    virt's RAM, GIC and line numbers, which is what keeps the test on
- *    virt;
+ *  - on QEMU virt only (uartdev_virt.c), the refusals of
+ *    SYS_DEVICE_FRAME_CREATE (RAM, the GIC, a misaligned or undeclared
+ *    address) and SYS_IRQ_CREATE (the tick, a number the GIC lacks, an
+ *    undeclared line): they name virt's RAM, GIC and line numbers;
  *  - interrupt delivery and acknowledge, driving the PL011 itself: its
  *    transmit interrupt (QEMU raises it after each byte written) reaches
- *    a notification, the line stays masked until acknowledged, a second
- *    acknowledge is refused, and deleting the last capability frees the
- *    line for a new handler;
+ *    a notification, a second handler of the line is refused, the line
+ *    stays masked until acknowledged, a second acknowledge is refused, and
+ *    deleting the last capability frees the line for a new handler;
  *  - the UART driver (userland/uart): inline and bulk writes, a read of the
  *    line the test feeds to the serial port, and a client that dies while
  *    the driver holds its read, after which the driver serves on.
@@ -28,6 +27,7 @@
 #include "userland/libsys/sys.h"
 #include "userland/uart/uart_proto.h"
 #include "userland/uart/uart_start.h"
+#include "userland/uartdev/uartdev.h"
 
 #include "kernel/abi/handle.h"
 #include "kernel/abi/init.h"
@@ -50,7 +50,7 @@
 #define DRIVER_PRIORITY 24
 #define VICTIM_PRIORITY 20
 
-static void fail(const char *what, status_t st)
+static void uartdev_fail(const char *what, status_t st)
 {
     sys_printf(CONSOLE, "uartdev: FAIL %s (status %d)\n", what, st);
     sys_power_off(K, SYS_POWER_OFF_HALT);
@@ -71,23 +71,23 @@ static void expect(status_t got, status_t want, const char *what)
 static struct sys_console_device con;
 
 /* Asks the kernel which device is the console, and checks the call's refusal. */
-static void console_device(void)
+void uartdev_console_device(void)
 {
     expect(sys_console_device(CONSOLE, &con), STATUS_WRONG_KIND,
            "console device without the kernel capability");
     status_t st = sys_console_device(K, &con);
     if (st != STATUS_OK) {
-        fail("console device", st);
+        uartdev_fail("console device", st);
     }
     sys_printf(CONSOLE, "uartdev: console at page 0x%llx offset 0x%llx size 0x%llx line %u\n",
                (unsigned long long)con.page, (unsigned long long)con.offset,
                (unsigned long long)con.size, (unsigned)con.intid);
     if (con.intid == 0 || con.offset > 0x1000 - 0x48) {
-        fail("a console with a line and its registers in one page", STATUS_NOT_FOUND);
+        uartdev_fail("a console with a line and its registers in one page", STATUS_NOT_FOUND);
     }
 }
 
-static void refusals(void)
+void uartdev_refusals_virt(void)
 {
     handle_t h = HANDLE_NONE;
     expect(sys_device_frame_create(K, 0x40000000, &h), STATUS_PERMISSION, "device frame on RAM");
@@ -114,7 +114,7 @@ static void poke(char c)
     reg_write(UARTDR, (uint8_t)c);
 }
 
-static void direct_irq(void)
+void uartdev_direct_irq(void)
 {
     handle_t frame = HANDLE_NONE;
     handle_t irq = HANDLE_NONE;
@@ -132,7 +132,7 @@ static void direct_irq(void)
         st = sys_notify_create(K, &note);
     }
     if (st != STATUS_OK) {
-        fail("device frame and irq of the pl011", st);
+        uartdev_fail("device frame and irq of the pl011", st);
     }
     expect(sys_irq_create(K, con.intid, &again), STATUS_BAD_STATE, "second handler of one line");
     expect(sys_irq_ack(irq), STATUS_BAD_STATE, "ack of a line that did not fire");
@@ -150,7 +150,7 @@ static void direct_irq(void)
     reg_write(UARTIMSC, 0);
     reg_write(UARTICR, UART_INT_TX);
     if (st != STATUS_OK) {
-        fail("waiting for the transmit interrupt", st);
+        uartdev_fail("waiting for the transmit interrupt", st);
     }
     sys_printf(CONSOLE, "uartdev: irq %u delivered, bits 0x%llx\n", (unsigned)con.intid,
                (unsigned long long)bits);
@@ -163,7 +163,7 @@ static void direct_irq(void)
     reg_write(UARTIMSC, 0);
     reg_write(UARTICR, UART_INT_TX);
     if (st != STATUS_OK || bits != 0x4) {
-        fail("waiting for the interrupt after the ack", st);
+        uartdev_fail("waiting for the interrupt after the ack", st);
     }
     sys_printf(CONSOLE, "uartdev: irq %u delivered again after the ack\n", (unsigned)con.intid);
     // The last capability goes: the line is masked and free again.
@@ -198,12 +198,12 @@ static status_t read_line(handle_t uart, char *line, size_t n)
     }
 }
 
-static void through_driver(void)
+void uartdev_through_driver(void)
 {
     handle_t uart = HANDLE_NONE;
     status_t st = uart_start(K, DRIVER_PRIORITY, &uart);
     if (st != STATUS_OK) {
-        fail("starting the driver", st);
+        uartdev_fail("starting the driver", st);
     }
     static const char inline_text[] = "uartdev: an inline write through the driver\n";
     expect(uart_write(uart, inline_text, sizeof inline_text - 1), STATUS_OK, "inline write");
@@ -216,7 +216,7 @@ static void through_driver(void)
         st = sys_map(INIT_HANDLE_SPACE, frame, BULK_VA, SYS_MAP_READ | SYS_MAP_WRITE);
     }
     if (st != STATUS_OK) {
-        fail("bulk frame", st);
+        uartdev_fail("bulk frame", st);
     }
     char *bulk = (char *)(uintptr_t)BULK_VA;
     static const char head[] = "uartdev: a bulk write of one call:";
@@ -238,7 +238,7 @@ static void through_driver(void)
     char line[64];
     st = read_line(uart, line, sizeof line);
     if (st != STATUS_OK) {
-        fail("reading a line", st);
+        uartdev_fail("reading a line", st);
     }
     sys_printf(uart, "uartdev: read [%s]\n", line);
 
@@ -248,7 +248,7 @@ static void through_driver(void)
     handle_t vspace = HANDLE_NONE;
     st = sys_task_spawn(K, "uartvictim", VICTIM_PRIORITY, uart, &victim, &vspace);
     if (st != STATUS_OK) {
-        fail("spawning the victim", st);
+        uartdev_fail("spawning the victim", st);
     }
     expect(sys_cap_delete(victim), STATUS_OK, "the victim is killed mid-request");
     (void)sys_cap_delete(vspace);
@@ -257,20 +257,8 @@ static void through_driver(void)
     sys_printf(CONSOLE, "uartdev: victim gone\n");
     st = read_line(uart, line, sizeof line);
     if (st != STATUS_OK) {
-        fail("reading after the victim died", st);
+        uartdev_fail("reading after the victim died", st);
     }
     sys_printf(uart, "uartdev: read [%s] after the victim died\n", line);
     sys_printf(uart, "uartdev: done\n");
-}
-
-int main(uint64_t arg)
-{
-    (void)arg;
-    sys_printf(CONSOLE, "uartdev: start\n");
-    console_device();
-    refusals();
-    direct_irq();
-    through_driver();
-    sys_power_off(K, SYS_POWER_OFF_HALT);
-    return 1;
 }
