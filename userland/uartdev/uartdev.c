@@ -198,6 +198,53 @@ static status_t read_line(handle_t uart, char *line, size_t n)
     }
 }
 
+/*
+ * Offers a driver waiting on ep the console's page with its registers at
+ * offset (UART_SETUP_DEVICE's words[0]); a copy of its space goes with the
+ * frame, so a refusal (the driver deletes both) leaves it its space.
+ */
+static status_t offer_registers(handle_t ep, handle_t space, uint64_t offset)
+{
+    handle_t frame = HANDLE_NONE;
+    handle_t copy = HANDLE_NONE;
+    status_t st = sys_device_frame_create(K, con.page, &frame);
+    if (st == STATUS_OK) {
+        st = sys_cap_derive(space, RIGHT_MAP | RIGHT_GRANT, &copy);
+    }
+    if (st != STATUS_OK) {
+        uartdev_fail("a frame and a space for the driver", st);
+    }
+    struct sys_msg msg = {UART_SETUP_DEVICE, 1, 2, {offset, 0, 0, 0}, {frame, copy}};
+    struct sys_msg reply;
+    st = sys_call(ep, &msg, &reply);
+    return st == STATUS_OK ? (status_t)(uint32_t)reply.label : st;
+}
+
+void uartdev_driver_offsets(void)
+{
+    handle_t ep = HANDLE_NONE;
+    handle_t task = HANDLE_NONE;
+    handle_t space = HANDLE_NONE;
+    status_t st = sys_endpoint_create(K, &ep);
+    if (st == STATUS_OK) {
+        st = sys_task_spawn(K, "uart", DRIVER_PRIORITY, ep, &task, &space);
+    }
+    if (st != STATUS_OK) {
+        uartdev_fail("a driver for the offset checks", st);
+    }
+    // Registers at a word's half, and UARTICR one word past the page.
+    expect(offer_registers(ep, space, 2), STATUS_INVALID_ARGUMENT,
+           "driver refuses registers at offset 0x2");
+    expect(offer_registers(ep, space, 0x1000 - 0x44), STATUS_INVALID_ARGUMENT,
+           "driver refuses registers at offset 0xfbc");
+    // UARTICR the page's last word: accepted (the driver only maps them).
+    expect(offer_registers(ep, space, 0x1000 - 0x48), STATUS_OK,
+           "driver accepts registers at offset 0xfb8");
+    expect(sys_cap_delete(task), STATUS_OK, "that driver is stopped");
+    (void)sys_cap_delete(space);
+    (void)sys_cap_delete(ep);
+}
+
 void uartdev_through_driver(void)
 {
     handle_t uart = HANDLE_NONE;

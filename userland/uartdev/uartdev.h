@@ -17,5 +17,8 @@ void uartdev_refusals_virt(void);
 /** The console's line delivered to a notification, acknowledged, freed with its capability. */
 void uartdev_direct_irq(void);
 
+/** A driver refusing registers not word aligned or not in their page (UART_SETUP_DEVICE). */
+void uartdev_driver_offsets(void);
+
 /** The UART driver (uart_start) serving writes and reads, and a client dying mid-read. */
 void uartdev_through_driver(void);

@@ -19,6 +19,7 @@ int main(uint64_t arg)
     sys_printf(INIT_HANDLE_CONSOLE, "uartdev: start on any board\n");
     uartdev_console_device();
     uartdev_direct_irq();
+    uartdev_driver_offsets();
     uartdev_through_driver();
     sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
     return 1;

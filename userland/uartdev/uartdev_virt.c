@@ -20,6 +20,7 @@ int main(uint64_t arg)
     uartdev_console_device();
     uartdev_refusals_virt();
     uartdev_direct_irq();
+    uartdev_driver_offsets();
     uartdev_through_driver();
     sys_power_off(INIT_HANDLE_KERNEL, SYS_POWER_OFF_HALT);
     return 1;
