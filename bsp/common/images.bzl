@@ -17,6 +17,15 @@ USER_IMAGES = {
     "waiter": "//userland/bench:waiter_elf",
 }
 
+# The benchmark kernel: init is the benchmark program (userland/bench).
+BENCH_IMAGES = {
+    "echo": "//userland/bench:echo_elf",
+    "init": "//userland/bench:bench_elf",
+    "irqwaiter": "//userland/bench:irqwaiter_elf",
+    "waiter": "//userland/bench:waiter_elf",
+    "yielder": "//userland/bench:yielder_elf",
+}
+
 # Test kernels whose init exercises one path at EL0: name -> images.
 TEST_IMAGES = {
     # System-call tests at EL0: init checks every error path (userland/errors).
