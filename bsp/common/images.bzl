@@ -45,3 +45,13 @@ TEST_IMAGES = {
     # The smallest program: prints and powers off.
     "smoke": {"init": "//userland/smoke"},
 }
+
+# Kernels with a boot-time test (kernel/main/boot_test.h) and the image's
+# user programs, the same on every board: name -> the boot test. (QEMU
+# virt has more: a PAN test and a kernel linked where no device tree fits.)
+BOOT_TESTS = {
+    "data_abort": "//kernel/main:boot_test_data_abort",
+    "reset": "//kernel/main:boot_test_reset",
+    "stack_overflow": "//kernel/main:boot_test_stack_overflow",
+    "write_text": "//kernel/main:boot_test_write_text",
+}
