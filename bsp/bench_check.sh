@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Runs the benchmark kernel and compares every figure it prints with the
-# committed baseline (bsp/bench_baseline.txt): a figure above its baseline,
-# a row missing from the output or a row the baseline does not know fails.
+# committed baseline (bsp/bench_baseline.txt; bsp/bench_baseline_raspi3b.txt
+# for the Raspberry Pi 3): a figure above its baseline, a row missing from
+# the output or a row the baseline does not know fails.
 # Under -icount the counts are deterministic, so the baseline is exact; a
 # different QEMU may count differently, and then this says so.
 #
-#   bench_check.sh RUN_QEMU IMAGE BASELINE [--size=SIZE_SH,LLVM_NM,KERNEL] [--update]
+#   bench_check.sh RUN_QEMU IMAGE BASELINE [--size=SIZE_SH,LLVM_NM,KERNEL]
+#                  [--run-arg=ARG]... [--update]
+#
+# --run-arg passes ARG to RUN_QEMU (bsp/run_qemu.sh), e.g. the board and
+# its device tree: each board has its own baseline.
 #
 # --size adds the row "kernel code, text bytes": the kernel's own code in
 # KERNEL (the product image) as SIZE_SH (bsp/size.sh) reports it.
@@ -19,12 +24,14 @@ run_qemu="$1" image="$2" baseline="$3"
 shift 3
 update=0
 size=""
+run_args=()
 for arg in "$@"; do
     case "$arg" in
     --update) update=1 ;;
     --size=*) size="${arg#--size=}" ;;
+    --run-arg=*) run_args+=("${arg#--run-arg=}") ;;
     *)
-        echo "bench_check: unknown argument '$arg' (--size=SIZE_SH,LLVM_NM,KERNEL, --update)" >&2
+        echo "bench_check: unknown argument '$arg' (--size=SIZE_SH,LLVM_NM,KERNEL, --run-arg=ARG, --update)" >&2
         exit 2
         ;;
     esac
@@ -38,7 +45,7 @@ qemu=$(command -v qemu-system-aarch64) || { echo "bench_check: qemu-system-aarch
 qemu_now=$("$qemu" --version | head -n 1 | sed 's/^QEMU emulator version //')
 
 status=0
-"$run_qemu" --image="$image" --icount --no-shell --timeout=600 >"$tmp/out" 2>&1 || status=$?
+"$run_qemu" --image="$image" ${run_args[@]+"${run_args[@]}"} --icount --no-shell --timeout=600 >"$tmp/out" 2>&1 || status=$?
 tr -d '\r' <"$tmp/out" >"$tmp/serial"
 if [[ $status -ne 0 ]] || ! grep -qx 'bench: done' "$tmp/serial"; then
     echo "bench_check: the benchmark kernel did not finish (run_qemu status $status); its output:" >&2
@@ -60,21 +67,21 @@ fi
 if [[ $update -eq 1 ]]; then
     [[ -n "${BUILD_WORKSPACE_DIRECTORY:-}" ]] ||
         { echo "bench_check: --update runs through tools/bazel run //bsp:bench_check -- --update" >&2; exit 2; }
-    out="$BUILD_WORKSPACE_DIRECTORY/bsp/bench_baseline.txt"
+    out="$BUILD_WORKSPACE_DIRECTORY/$baseline"
     {
         grep '^#' "$baseline"
         printf 'qemu\t%s\n' "$qemu_now"
         cat "$tmp/now"
     } >"$out.new"
     mv "$out.new" "$out"
-    echo "bench_check: wrote $(wc -l <"$tmp/now") figures to bsp/bench_baseline.txt (QEMU $qemu_now)"
+    echo "bench_check: wrote $(wc -l <"$tmp/now") figures to $baseline (QEMU $qemu_now)"
     exit 0
 fi
 
 qemu_base=$(awk -F'\t' '$1 == "qemu" { print $2 }' "$baseline")
 grep -v '^#' "$baseline" | awk -F'\t' '$1 != "qemu"' >"$tmp/base"
 
-awk -F'\t' -v qemu_base="$qemu_base" -v qemu_now="$qemu_now" '
+awk -F'\t' -v qemu_base="$qemu_base" -v qemu_now="$qemu_now" -v baseline="$baseline" '
     FNR == NR { base[$1] = $2; order[++n] = $1; next }
     { now[$1] = $2; if (!($1 in base)) { extra[++m] = $1 } }
     END {
@@ -101,7 +108,7 @@ awk -F'\t' -v qemu_base="$qemu_base" -v qemu_now="$qemu_now" '
                 qemu_base, qemu_now, fail ? " a difference above may be QEMU'"'"'s, not the kernel'"'"'s." : " none rose."
         }
         if (fail) {
-            print "bench_check: FAIL: a figure rose above bsp/bench_baseline.txt, or a row is missing or new"
+            print "bench_check: FAIL: a figure rose above " baseline ", or a row is missing or new"
             exit 1
         }
         print "bench_check: every figure at or below its baseline"

@@ -17,6 +17,15 @@ USER_IMAGES = {
     "waiter": "//userland/bench:waiter_elf",
 }
 
+# The benchmark kernel: init is the benchmark program (userland/bench).
+BENCH_IMAGES = {
+    "echo": "//userland/bench:echo_elf",
+    "init": "//userland/bench:bench_elf",
+    "irqwaiter": "//userland/bench:irqwaiter_elf",
+    "waiter": "//userland/bench:waiter_elf",
+    "yielder": "//userland/bench:yielder_elf",
+}
+
 # Test kernels whose init exercises one path at EL0: name -> images.
 TEST_IMAGES = {
     # System-call tests at EL0: init checks every error path (userland/errors).
@@ -42,4 +51,14 @@ TEST_IMAGES = {
         "uart": "//userland/uart:uart_elf",
         "uartvictim": "//userland/uartdev:uartvictim_elf",
     },
+}
+
+# Kernels with a boot-time test (kernel/main/boot_test.h) and the image's
+# user programs, the same on every board: name -> the boot test. (QEMU
+# virt has more: a PAN test and a kernel linked where no device tree fits.)
+BOOT_TESTS = {
+    "data_abort": "//kernel/main:boot_test_data_abort",
+    "reset": "//kernel/main:boot_test_reset",
+    "stack_overflow": "//kernel/main:boot_test_stack_overflow",
+    "write_text": "//kernel/main:boot_test_write_text",
 }

@@ -11,25 +11,29 @@
 #include "kernel/console/kprintf.h"
 #include "kernel/main/boot_markers.h"
 
-/* The saved registers: the general ones three to a line, then the others. */
+/* The saved registers, three to a line: the general ones, then the others
+ * (sp, ELR, SPSR, ESR, FAR on aarch64) in the same columns. */
 static void trap_report_registers(const struct hal_exception_info *info)
 {
-    const char *x = info->reg_prefix;
-    const uint64_t *r = info->regs;
-    uint32_t i = 0;
-    for (; i + 3 <= info->reg_count; i += 3) {
-        kprintf("  %s%-2u 0x%016llx  %s%-2u 0x%016llx  %s%-2u 0x%016llx\n", x, i,
-                (unsigned long long)r[i], x, i + 1, (unsigned long long)r[i + 1], x, i + 2,
-                (unsigned long long)r[i + 2]);
-    }
-    for (; i < info->reg_count; i++) {
-        kprintf("  %s%-2u 0x%016llx", x, i, (unsigned long long)r[i]);
+    uint32_t column = 0;
+    for (uint32_t i = 0; i < info->reg_count; i++) {
+        kprintf("  %s%-2u 0x%016llx", info->reg_prefix, i, (unsigned long long)info->regs[i]);
+        if (++column == 3) {
+            kprintf("\n");
+            column = 0;
+        }
     }
     for (uint32_t n = 0; n < info->other_count; n++) {
         kprintf("  %.4s 0x%016llx", info->other_names + n * HAL_EXCEPTION_NAME_WIDTH,
                 (unsigned long long)info->other[n]);
+        if (++column == 3) {
+            kprintf("\n");
+            column = 0;
+        }
     }
-    kprintf("\n");
+    if (column != 0) {
+        kprintf("\n");
+    }
 }
 
 _Noreturn void trap_unexpected(const struct hal_exception *e)
