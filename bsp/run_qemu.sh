@@ -15,7 +15,8 @@
 #   --image=PATH     kernel ELF for virt (set by the Bazel target)
 #   --image-raspi3b=PATH  kernel ELF for raspi3b (set by the Bazel target;
 #                    without it, raspi3b boots --image)
-#   --dtb-raspi3b=PATH    raspi3b's device tree blob (set by the Bazel target)
+#   --dtb-raspi3b=PATH    raspi3b's device tree blob (set by the Bazel target);
+#                    `none` gives QEMU none, so the kernel finds no tree
 #   --cpu=NAME       cortex-a53 | cortex-a57 (default) | cortex-a72 | cortex-a76 | max ...
 #   --mem=SIZE       RAM, QEMU syntax (default 128M)
 #   --smp=N          number of cores (default 1)
@@ -112,7 +113,7 @@ virt) ;;
 raspi3b)
     [[ ${#virt_only[@]} -eq 0 ]] || die "${virt_only[*]}: QEMU virt's only, not for --board=raspi3b (four Cortex-A53, 1 GiB, entered at EL3)"
     [[ -n "$dtb_raspi3b" ]] || die "no --dtb-raspi3b given for --board=raspi3b"
-    [[ -f "$dtb_raspi3b" ]] || die "device tree '$dtb_raspi3b' does not exist"
+    [[ "$dtb_raspi3b" == none || -f "$dtb_raspi3b" ]] || die "device tree '$dtb_raspi3b' does not exist"
     [[ -z "$image_raspi3b" ]] || image="$image_raspi3b"
     # QEMU refuses fewer than four CPUs and other than 1 GiB on raspi3b.
     [[ -n "${smp_given:-}" ]] || smp=4
@@ -151,7 +152,8 @@ if [[ "$board" == raspi3b ]]; then
     # The board has no device tree of its own: QEMU puts -dtb's blob at
     # physical 0 (bsp/raspi3b/QEMU_FACTS.md 4). Its CPU is fixed; no -nic
     # none (raspi3b has no default NIC needing a ROM).
-    cmd=("$qemu" -M raspi3b -m "$mem" -smp "$smp" -nographic -no-reboot -dtb "$dtb_raspi3b" -kernel "$image")
+    cmd=("$qemu" -M raspi3b -m "$mem" -smp "$smp" -nographic -no-reboot -kernel "$image")
+    [[ "$dtb_raspi3b" == none ]] || cmd+=(-dtb "$dtb_raspi3b")
 else
     machine="virt,gic-version=$gic"
     [[ "$el2" == 1 ]] && machine+=",virtualization=on"

@@ -42,6 +42,8 @@ const struct board_config board_config = {
  * 30 KiB; a longer one is cut here and refused by the parser.
  */
 #define RASPI_DTB_COPY_MAX (64u * 1024u)
+/* The header's size (DTSpec 5.2: ten 32-bit fields). */
+#define RASPI_DTB_HEADER_SIZE 40u
 static uint64_t raspi_dtb_copy[RASPI_DTB_COPY_MAX / 8] MMU_OFF_BSS;
 
 /* The 8 bytes at physical (= virtual, MMU off) address pa, 8-byte aligned
@@ -63,6 +65,12 @@ const void *board_dtb_view(uint64_t dtb_phys, uint64_t *size)
     /* The header's totalsize, bytes 4-7, big-endian (DTSpec 5.2): no more
      * than the blob is copied. */
     uint64_t totalsize = __builtin_bswap32((uint32_t)(raspi_phys_read64(0) >> 32));
+    /* No blob (QEMU without -dtb leaves zeros) or a header that says less
+     * than a header: the header is still copied, so that the parser names
+     * what is wrong (the magic) rather than a blob cut short here. */
+    if (totalsize < RASPI_DTB_HEADER_SIZE) {
+        totalsize = RASPI_DTB_HEADER_SIZE;
+    }
     if (totalsize < n) {
         n = totalsize;
     }
