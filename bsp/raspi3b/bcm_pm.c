@@ -3,7 +3,10 @@
 #include <stdint.h>
 
 #include "bsp/raspi3b/bcm_mmio.h"
+#include "hal/console.h"
 #include "hal/power.h"
+#include "hal/timer.h"
+#include "kernel/main/boot_markers.h"
 
 static uintptr_t bcm_pm_base; /* 0 until bcm_pm_init */
 
@@ -37,12 +40,32 @@ void bcm_pm_request_reset(int halt)
     bcm_mmio_barrier();
 }
 
-/** Waits for the reset with interrupts ignored; never returns. */
+void bcm_pm_wait_until(uint64_t deadline)
+{
+    while (hal_timer_count() < deadline) {
+    }
+}
+
+/*
+ * After a reset request: waits for the reset (BCM_PM_RESET_WAIT_DIVISOR);
+ * if the machine is still running then (no PM block, or one that does not
+ * reset), says so with the halt marker, so that whoever watches the
+ * console (a test) knows the end came, and stops this CPU for good: DAIF
+ * masked, WFI in a loop (a pending interrupt can still wake WFI).
+ */
 static _Noreturn void bcm_pm_wait(void)
 {
+    uint64_t hz = hal_timer_frequency();
+    if (hz == 0) { /* before hal_timer_init: the real board's 19.2 MHz */
+        hz = 19200000u;
+    }
+    bcm_pm_wait_until(hal_timer_count() + hz / BCM_PM_RESET_WAIT_DIVISOR);
+    static const char why[] =
+        "basalt: the PM watchdog did not reset the machine\n" BOOT_MARKER_HALTED "\n";
+    hal_console_write(why, sizeof why - 1);
     for (;;) {
 #if defined(__aarch64__)
-        __asm__ volatile("wfi" ::: "memory");
+        __asm__ volatile("msr daifset, #0xf\n\twfi" ::: "memory");
 #endif
     }
 }

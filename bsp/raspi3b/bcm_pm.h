@@ -35,11 +35,18 @@ extern "C" {
 #define BCM_PM_RSTS_PARTITION_HALT 0x555u
 /** Watchdog ticks before the reset: ~150 us, as Linux's bcm2835_wdt. */
 #define BCM_PM_RESET_TICKS 10u
+/**
+ * How long hal_power_off and hal_power_reset wait for the reset before they
+ * say it did not come and halt: a tenth of a second of the system counter
+ * (hal_timer_count), over 600 times the watchdog's timeout.
+ */
+#define BCM_PM_RESET_WAIT_DIVISOR 10u
 
 /**
  * Records the block's base, as the CPU reaches it (mapped, or physical with
  * the MMU off), from the device tree ("brcm,bcm2835-pm-wdt"). Until it is
- * called, hal_power_off and hal_power_reset only halt the CPU.
+ * called, hal_power_off and hal_power_reset ask nothing of the hardware:
+ * after the wait below they say the reset did not come, and halt.
  */
 void bcm_pm_init(uintptr_t base);
 
@@ -51,6 +58,13 @@ void bcm_pm_init(uintptr_t base);
  * timeout); does nothing before bcm_pm_init.
  */
 void bcm_pm_request_reset(int halt);
+
+/**
+ * Waits until the system counter (hal_timer_count) reaches deadline, then
+ * returns; at once if it has. Interrupts are not taken meanwhile (the
+ * caller has them masked, or takes them as it would anyway).
+ */
+void bcm_pm_wait_until(uint64_t deadline);
 
 #ifdef __cplusplus
 }

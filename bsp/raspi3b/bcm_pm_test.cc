@@ -9,7 +9,31 @@
 #include <vector>
 
 #include "bsp/raspi3b/bcm_mmio_fake.h"
+#include "hal/console.h"
+#include "hal/timer.h"
 #include "gtest/gtest.h"
+
+// What bcm_pm uses of hal/timer.h and hal/console.h, here (hal/fake is the
+// kernel's): a counter the test sets; console output dropped.
+namespace {
+uint64_t fake_count;
+} // namespace
+
+extern "C" uint64_t hal_timer_count(void)
+{
+    return fake_count;
+}
+
+extern "C" uint64_t hal_timer_frequency(void)
+{
+    return 62500000u;
+}
+
+extern "C" void hal_console_write(const char *s, size_t n)
+{
+    (void)s;
+    (void)n;
+}
 
 namespace {
 
@@ -103,6 +127,17 @@ TEST_F(BcmPmTest, NothingBeforeInit)
     bcm_fake::Clear();
     bcm_pm_request_reset(1);
     EXPECT_TRUE(bcm_fake::Log().empty());
+}
+
+// The wait for the reset ends when the counter reaches its deadline (then
+// hal_power_off says the reset did not come); at once when it has passed.
+TEST(BcmPmWaitTest, EndsAtTheDeadline)
+{
+    fake_count = 1000;
+    bcm_pm_wait_until(1000);
+    bcm_pm_wait_until(999);
+    bcm_pm_wait_until(0);
+    SUCCEED() << "returned once the counter was at or past the deadline";
 }
 
 } // namespace

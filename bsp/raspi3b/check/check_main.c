@@ -1,17 +1,22 @@
 /*
  * The raspi3b drivers (bcm_irq, bcm_pm) on QEMU's emulated hardware: each
  * step prints "check: NAME ok" or "check: NAME FAILED ..." on UART0, then
- * the machine is powered off (or reset, built with CHECK_RESET).
+ * the machine is powered off (or reset, built with CHECK_RESET; or, built
+ * with CHECK_NO_RESET, powered off through a "PM block" in RAM that resets
+ * nothing, so that hal_power_off must say so and halt).
  * //tests/raspi3b:driver_check_test reads the output and QEMU's exit.
  *
  * Addresses are QEMU's (QEMU_FACTS.md 7): this program has no device tree.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bsp/raspi3b/bcm_irq.h"
 #include "bsp/raspi3b/bcm_pm.h"
+#include "hal/console.h"
 #include "hal/irq.h"
 #include "hal/power.h"
+#include "hal/timer.h"
 
 #define CHECK_UART 0x3f201000u
 #define CHECK_LOCAL 0x40000000u
@@ -32,6 +37,14 @@ static void check_putc(char c)
     while (uart[PL011_FR / 4] & PL011_FR_TXFF) {
     }
     uart[PL011_DR / 4] = (uint8_t)c;
+}
+
+/* bcm_pm's report when no reset comes. */
+void hal_console_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        check_putc(s[i]);
+    }
 }
 
 static void check_puts(const char *s)
@@ -139,6 +152,14 @@ void check_main(void)
     hal_irq_line_unmask(20);
     check_eq("holes_ignored", hal_irq_acknowledge(), HAL_IRQ_NONE);
     check_puts(check_failures == 0 ? "check: all ok\n" : "check: FAILURES\n");
+    hal_timer_init(0);
+#ifdef CHECK_NO_RESET
+    /* Registers that are plain memory: the writes reset nothing. */
+    static uint32_t not_a_pm_block[0x30 / 4];
+    bcm_pm_init((uintptr_t)not_a_pm_block);
+    check_puts("check: power off without a PM block\n");
+    hal_power_off();
+#endif
     bcm_pm_init(CHECK_PM);
 #ifdef CHECK_RESET
     check_puts("check: reset\n");
