@@ -45,6 +45,9 @@ const void *board_dtb_view(uint64_t dtb_phys, uint64_t *size)
 
 void board_map_devices(struct aarch64_boot_tables *t, const struct fdt_platform *p)
 {
+    if (p->irq_controller != FDT_IRQC_GIC_V2 && p->irq_controller != FDT_IRQC_GIC_V3) {
+        boot_fail("device tree", "no GIC (this board drives only a GICv2 or GICv3)");
+    }
     boot_mmu_map_device(t, p->gicd, "GIC distributor");
     if (p->gic_version == FDT_GIC_V2) {
         boot_mmu_map_device(t, p->gicc, "GIC CPU interface");

@@ -62,7 +62,7 @@ _CASE_TAG = "qemu_case"
 # such a test stays a target of its own, so that it keeps its tier.
 _OWN_TIER_TAGS = ["long", "integration"]
 
-def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0, allow_log = [], image = None, input = None, board = "qemu_virt", **kwargs):
+def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0, allow_log = [], image = None, input = None, board = "qemu_virt", data = [], **kwargs):
     """A QEMU system test: boots `image` with run_qemu options `qemu_args` and checks its output.
 
     `board` is the QEMU machine: "qemu_virt" (default) or "raspi3b", which
@@ -77,7 +77,8 @@ def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0,
     itself is then tagged "manual", so that `bazel test //...` boots it once,
     in the suite.
 
-    `input`, a file label, is fed to the serial port (run_qemu --input).
+    `input`, a file label, is fed to the serial port (run_qemu --input);
+    `data`, more files the arguments name (with $(rootpath ...)).
     """
     if board not in _BOARDS:
         fail("qemu_test %s: unknown board %s (one of %s)" % (name, board, ", ".join(_BOARDS.keys())))
@@ -90,7 +91,7 @@ def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0,
             fail("qemu_test %s is declared after qemu_test_suite %s: move it above, or it would never run" % (name, rule["name"]))
     tags = kwargs.pop("tags", [])
     own_tier = [t for t in tags if t in _OWN_TIER_TAGS]
-    data = ["//bsp:run_qemu_lib", image]
+    data = ["//bsp:run_qemu_lib", image] + data
     if board == "raspi3b":
         qemu_args = ["--board=raspi3b", "--dtb-raspi3b=$(rootpath %s)" % _RASPI3B_DTB] + qemu_args
         data.append(_RASPI3B_DTB)
