@@ -104,7 +104,7 @@ def fuzz_binary(name, srcs, deps, visibility = None, **kwargs):
         visibility = visibility,
     )
 
-def fuzz_test(name, fuzzer, seeds, runs, **kwargs):
+def fuzz_test(name, fuzzer, seeds, runs, dict = None, **kwargs):
     """Runs `fuzzer` from the corpus in `seeds`: `runs` inputs, or FUZZ_SECONDS.
 
     By default the test runs the seed corpus and then mutations up to `runs`
@@ -117,6 +117,8 @@ def fuzz_test(name, fuzzer, seeds, runs, **kwargs):
       fuzzer: a fuzz_binary label.
       seeds: the seed corpus directory in this package (checked in).
       runs: inputs to run by default; choose about a second's worth.
+      dict: a libFuzzer dictionary (-dict=): tokens of the input format
+        that mutations insert whole.
       **kwargs: passed to the sh_test (size, tags, ...).
     """
     native.sh_test(
@@ -126,8 +128,8 @@ def fuzz_test(name, fuzzer, seeds, runs, **kwargs):
             "$(rootpath %s)" % fuzzer,
             native.package_name() + "/" + seeds,
             str(runs),
-        ],
-        data = [fuzzer] + native.glob([seeds + "/*"]),
+        ] + (["-dict=$(rootpath %s)" % dict] if dict else []),
+        data = [fuzzer] + native.glob([seeds + "/*"]) + ([dict] if dict else []),
         tags = ["fuzz"] + kwargs.pop("tags", []),
         **kwargs
     )
