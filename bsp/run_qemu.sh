@@ -48,6 +48,10 @@
 #                    that no byte is lost to the kernel's UART set-up),
 #                    --no-shell turns it off.
 #   --no-shell       never ask for the shell (the scenario powers off)
+#   --append=TEXT    add TEXT to the kernel command line (QEMU's -append,
+#                    /chosen/bootargs), e.g. basalt.init=NAME to start
+#                    another embedded image as init (kernel/abi/init.h);
+#                    may be given more than once
 #   --help           this text
 #   -- ARGS          further arguments passed to QEMU as they are
 set -euo pipefail
@@ -59,6 +63,7 @@ virt_only=()
 input=""
 shell=""
 extra=()
+append=()
 
 usage() {
     sed -n '2,/^set -euo/p' "$0" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'
@@ -83,7 +88,7 @@ while [[ $# -gt 0 ]]; do
     --gdb) gdb=1234; continue ;;
     --*=*) name="${arg%%=*}" value="${arg#*=}" ;;
     --image | --cpu | --mem | --smp | --gic | --serial | --log | --timeout | --input | --board | \
-        --image-raspi3b | --dtb-raspi3b)
+        --image-raspi3b | --dtb-raspi3b | --append)
         [[ $# -gt 0 ]] || die "$arg needs a value"
         name="$arg" value="$1"
         shift
@@ -104,6 +109,7 @@ while [[ $# -gt 0 ]]; do
     --log) log="$value" ;;
     --timeout) timeout="$value" ;;
     --input) input="$value" ;;
+    --append) append+=("$value") ;;
     *) die "unknown option '$name' (see --help)" ;;
     esac
 done
@@ -175,7 +181,8 @@ fi
 # The kernel reads /chosen/bootargs, which QEMU fills from -append
 # (kernel/main/boot_flags.h); -nographic already puts the serial port on
 # standard input and output.
-[[ "$shell" == 1 ]] && cmd+=(-append basalt.shell=1)
+[[ "$shell" == 1 ]] && append+=(basalt.shell=1)
+[[ ${#append[@]} -eq 0 ]] || cmd+=(-append "${append[*]}")
 cmd+=("${extra[@]}")
 
 if [[ -n "$gdb" ]]; then

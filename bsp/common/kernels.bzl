@@ -4,20 +4,25 @@ A board package (bsp/<board>) with an `entry` library and a `kernel.ld`
 calls board_kernels() once; it declares the embedded program sets of
 bsp/common/images.bzl and the kernels that use them:
 
-  kernel.elf                  the image as it ships (USER_IMAGES)
-  kernel_bench.elf            the benchmark (BENCH_IMAGES; tasks may read the PMU)
-  kernel_<test>_test.elf      TEST_IMAGES' programs, and BOOT_TESTS' boot tests
-                              with the image's programs
+  kernel.elf        the image as it ships (USER_IMAGES)
+  kernel_bench.elf  the benchmark (BENCH_IMAGES; tasks may read the PMU)
+  kernel_test.elf   the test kernel: the image's programs, every test set
+                    of the board (TEST_IMAGES, BOARD_TEST_IMAGES) with its
+                    init named after the set, and every boot test
+                    (BOOT_TESTS, BOARD_BOOT_TESTS); the command line picks
+                    (basalt.init=SET, basalt.boot_test=NAME). One kernel
+                    for every test: each kernel is a link on every kernel
+                    change, and the edit-test loop paid for 38 of them.
 
 and `extra` kernels the board alone has, each
 (name, boot test, linkopts, images label).
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary")
-load("//bsp/common:images.bzl", "BENCH_IMAGES", "BOOT_TESTS", "TEST_IMAGES", "USER_IMAGES")
+load("//bsp/common:images.bzl", "BENCH_IMAGES", "USER_IMAGES", "boot_tests", "test_kernel_images")
 load("//bsp/embed:images.bzl", "basalt_images")
 
-_NO_BOOT_TEST = "//kernel/main:boot_test_none"
+_NO_BOOT_TEST = ["//kernel/main:boot_test_none"]
 
 def board_kernels(target_compatible_with, extra = []):
     """Declares the shared program sets and kernels of the calling board package.
@@ -26,6 +31,7 @@ def board_kernels(target_compatible_with, extra = []):
       target_compatible_with: the board's constraint, for every target.
       extra: more kernels, as (name, boot test, linkopts, images label).
     """
+    board = native.package_name().split("/")[-1]
     basalt_images(
         name = "user_images",
         images = USER_IMAGES,
@@ -37,23 +43,23 @@ def board_kernels(target_compatible_with, extra = []):
         images = BENCH_IMAGES,
         target_compatible_with = target_compatible_with,
     )
-    for test, images in TEST_IMAGES.items():
-        basalt_images(
-            name = "%s_images" % test,
-            testonly = True,
-            images = images,
-            target_compatible_with = target_compatible_with,
-        )
+    basalt_images(
+        name = "test_images",
+        testonly = True,
+        images = test_kernel_images(board),
+        target_compatible_with = target_compatible_with,
+    )
+    tests = boot_tests(board)
     kernels = [
         ("kernel.elf", _NO_BOOT_TEST, [], ":user_images"),
         ("kernel_bench.elf", _NO_BOOT_TEST, [], ":bench_images"),
-    ] + [
-        ("kernel_%s_test.elf" % test, _NO_BOOT_TEST, [], ":%s_images" % test)
-        for test in TEST_IMAGES.keys()
-    ] + [
-        ("kernel_%s_test.elf" % test, boot_test, [], ":user_images")
-        for test, boot_test in BOOT_TESTS.items()
-    ] + extra
+        (
+            "kernel_test.elf",
+            ["//kernel/main:boot_test_select"] + [tests[t] for t in sorted(tests.keys())],
+            [],
+            ":test_images",
+        ),
+    ] + [(name, [boot_test], linkopts, images) for name, boot_test, linkopts, images in extra]
     for name, boot_test, linkopts, images in kernels:
         cc_binary(
             name = name,
@@ -67,8 +73,7 @@ def board_kernels(target_compatible_with, extra = []):
             deps = [
                 ":entry",
                 images,
-                boot_test,
                 # Only the benchmark kernel lets tasks read the PMU counters.
                 "//hal/aarch64:pmu_user_on" if name == "kernel_bench.elf" else "//hal/aarch64:pmu_user_off",
-            ],
+            ] + boot_test,
         )

@@ -26,7 +26,7 @@
 /* A root, three tables below it, the data page. */
 #define BOOT_TEST_PAN_PAGES 5u
 
-void kernel_boot_test(void)
+static void boot_test_pan(void)
 {
     /* The last pages of the first RAM range: the direct map covers them
      * (the image it does not), and nothing uses them yet. Once the test
@@ -55,3 +55,5 @@ void kernel_boot_test(void)
     hal_mmu_asid_invalidate(BOOT_TEST_PAN_ASID);
     kprintf("boot test: read 0x%02x: this CPU has no PAN\n", got);
 }
+
+BOOT_TEST(pan, boot_test_pan);

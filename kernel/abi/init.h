@@ -47,3 +47,11 @@ _Static_assert(INIT_HANDLE_KERNEL == (1 << HANDLE_SLOT_BITS | 0) &&
 
 /** The name of init's image in the embedded image table. */
 #define INIT_IMAGE_NAME "init"
+
+/**
+ * The kernel command line token `basalt.init=NAME` makes the embedded image
+ * NAME the first task instead of INIT_IMAGE_NAME, as Linux's init=: the
+ * task gets init's capabilities and boot flags, and is still named "init"
+ * in reports. A name that no valid image has stops the boot, named.
+ */
+#define INIT_BOOTARG_IMAGE "basalt.init="

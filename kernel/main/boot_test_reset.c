@@ -3,8 +3,10 @@
 #include "hal/power.h"
 #include "kernel/console/kprintf.h"
 
-void kernel_boot_test(void)
+static void boot_test_reset(void)
 {
     kprintf("boot test: system reset\n");
     hal_power_reset();
 }
+
+BOOT_TEST(reset, boot_test_reset);

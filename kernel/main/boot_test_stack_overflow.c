@@ -17,9 +17,11 @@ static uint64_t boot_test_recurse(uint64_t depth)
     return boot_test_recurse(depth - 1) + frame[sizeof frame - 1];
 }
 
-void kernel_boot_test(void)
+static void boot_test_stack_overflow(void)
 {
     kprintf("boot test: recursing until the kernel stack overflows\n");
     uint64_t result = boot_test_recurse(1000000);
     kprintf("boot test: FAILED, no overflow (result %llu)\n", (unsigned long long)result);
 }
+
+BOOT_TEST(stack_overflow, boot_test_stack_overflow);

@@ -53,11 +53,16 @@ static void kernel_check_interrupts(void)
 /* The physical frame allocator; set up once by kernel_init_memory. */
 static struct frame_alloc kernel_frames;
 
+static _Noreturn void kernel_fail_halt(void)
+{
+    kprintf("%s\n", BOOT_MARKER_HALTED);
+    hal_cpu_halt();
+}
+
 static _Noreturn void kernel_fail(const char *what, status_t status)
 {
     kprintf("basalt: boot failed: %s (status %d)\n", what, (int)status);
-    kprintf("%s\n", BOOT_MARKER_HALTED);
-    hal_cpu_halt();
+    kernel_fail_halt();
 }
 
 /* Takes one frame, writes it through the direct map, gives it back: the
@@ -115,20 +120,37 @@ static struct kernel_state kernel;
 static uint64_t kernel_boot_marks[SYS_BOOT_PHASES];
 
 /* Creates init from its image: see kernel_main.h. */
-static void kernel_start_init(const struct image_table *images,
-                              const struct kernel_devices *devices, uint64_t boot_flags)
+static void kernel_start_init(const struct boot_info *info)
 {
+    const struct image_table *images = info->images;
+    /* basalt.init=NAME picks another image (kernel/abi/init.h). */
+    char given[IMAGE_NAME_MAX];
+    const char *name = INIT_IMAGE_NAME;
+    boot_value how = kernel_boot_value(info->bootargs, info->bootargs_truncated, INIT_BOOTARG_IMAGE,
+                                       given, sizeof given);
+    if (how == BOOT_VALUE_TOO_LONG) {
+        kprintf("basalt: init: the image name after " INIT_BOOTARG_IMAGE
+                " is longer than %d bytes\n",
+                IMAGE_NAME_MAX - 1);
+        kernel_fail("init: no image by that name", STATUS_INVALID_ARGUMENT);
+    }
+    if (how == BOOT_VALUE_FOUND) {
+        name = given;
+        kprintf("basalt: init is image \"%s\" (" INIT_BOOTARG_IMAGE ")\n", name);
+    }
     const uint8_t *image = 0;
     size_t size = 0;
-    status_t status = image_find_with(images, INIT_IMAGE_NAME, hal_sha256_blocks, &image, &size);
+    status_t status = image_find_with(images, name, hal_sha256_blocks, &image, &size);
     if (status != STATUS_OK) {
-        kernel_fail("init: no valid image named \"" INIT_IMAGE_NAME "\"", status);
+        kprintf("basalt: boot failed: init: no valid image named \"%s\" (status %d)\n", name,
+                (int)status);
+        kernel_fail_halt();
     }
     kernel_boot_marks[SYS_BOOT_INIT_FOUND] = hal_cpu_instructions();
     kernel_state_init(&kernel);
     kernel_state_set_frames(&kernel, &kernel_frames);
     kernel_state_set_images(&kernel, images);
-    kernel_state_set_devices(&kernel, devices);
+    kernel_state_set_devices(&kernel, info->devices);
     uint32_t task = 0;
     struct kernel_root_handles handles;
     status = kernel_create_root_task(&kernel, KERNEL_INIT_PRIORITY, &task, &handles);
@@ -146,7 +168,7 @@ static void kernel_start_init(const struct image_table *images,
         }
         kernel_fail("init: cannot load its image", status);
     }
-    kernel.tasks[task].boot_flags = boot_flags;
+    kernel.tasks[task].boot_flags = kernel_boot_flags(info->bootargs, info->bootargs_truncated);
     status = kernel_task_start(&kernel, task, loaded.entry, loaded.stack, 0);
     if (status != STATUS_OK) {
         kernel_fail("init: cannot start it", status);
@@ -173,12 +195,13 @@ struct kernel_state *kernel_main(const struct boot_info *info)
             (unsigned long long)info->kernel_phys.value);
     kernel_init_memory(info);
     kernel_boot_marks[SYS_BOOT_MEMORY] = hal_cpu_instructions();
-    kernel_boot_test();
+    if (kernel_boot_test(info->bootargs, info->bootargs_truncated) != 0) {
+        kernel_fail("boot test: none by that name", STATUS_NOT_FOUND);
+    }
     kernel_check_interrupts();
     kernel_boot_marks[SYS_BOOT_INTERRUPTS] = hal_cpu_instructions();
     if (info->images != 0) {
-        kernel_start_init(info->images, info->devices,
-                          kernel_boot_flags(info->bootargs, info->bootargs_truncated));
+        kernel_start_init(info);
         return &kernel;
     }
     kprintf("%s\n", BOOT_MARKER_POWER_OFF);

@@ -27,8 +27,9 @@ extern "C" {
  * Prints the boot markers (kernel/main/boot_markers.h), each on its own
  * line, sets up the physical frame allocator and shows that timer
  * interrupts arrive. Then, when the board embedded user images
- * (info->images), creates init from the one named INIT_IMAGE_NAME
- * (kernel/abi/init.h: its capabilities, a fresh address space, its stack)
+ * (info->images), creates init from the one named INIT_IMAGE_NAME, or
+ * the one the command line's `basalt.init=NAME` names (kernel/abi/init.h:
+ * its capabilities, a fresh address space, its stack)
  * and returns the kernel state with init READY, for the board to run
  * tasks at EL0; any failure there is reported and halts. With no images,
  * it powers the machine off and does not return.

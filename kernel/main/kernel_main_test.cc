@@ -214,6 +214,53 @@ TEST_F(KernelMainTest, NoInitImageHalts)
                 "basalt: kernel halted\r\n");
 }
 
+// basalt.init=NAME on the command line makes the image NAME init, with
+// init's capabilities; the boot says which.
+TEST_F(KernelMainTest, TheCommandLineNamesAnotherInit)
+{
+    Images("errors", InitElf());
+    std::strcpy(info_.bootargs, "quiet basalt.init=errors");
+    struct kernel_state *k = kernel_main(&info_);
+    ASSERT_NE(nullptr, k);
+    std::string out(console_fake_contents(), console_fake_length());
+    EXPECT_NE(std::string::npos, out.find("basalt: init is image \"errors\" (basalt.init=)\r\n"
+                                          "basalt: init loaded, 5 pages"))
+        << out;
+    cap *c = nullptr;
+    EXPECT_EQ(STATUS_OK,
+              cap_lookup(&k->caps, 0, INIT_HANDLE_KERNEL, OBJECT_KERNEL, RIGHT_CONTROL, &c));
+    EXPECT_STREQ("init", k->tasks[0].name);
+}
+
+TEST_F(KernelMainTest, AnInitTheImagesLackHaltsNamed)
+{
+    Images(INIT_IMAGE_NAME, InitElf());
+    std::strcpy(info_.bootargs, "basalt.init=nonesuch");
+    EXPECT_EXIT(RunKernel(&info_), ::testing::ExitedWithCode(CPU_FAKE_HALT_EXIT_CODE),
+                "basalt: boot failed: init: no valid image named \"nonesuch\" \\(status 11\\)\r\n"
+                "basalt: kernel halted\r\n");
+}
+
+TEST_F(KernelMainTest, AnInitNameTooLongHalts)
+{
+    Images(INIT_IMAGE_NAME, InitElf());
+    std::strcpy(info_.bootargs, "basalt.init=0123456789012345678901234567890123456789");
+    EXPECT_EXIT(RunKernel(&info_), ::testing::ExitedWithCode(CPU_FAKE_HALT_EXIT_CODE),
+                "basalt: init: the image name after basalt.init= is longer than 31 bytes\r\n"
+                "basalt: boot failed: init: no image by that name \\(status [0-9]+\\)\r\n"
+                "basalt: kernel halted\r\n");
+}
+
+// The product kernel (boot_test_none) runs no boot test, whatever the
+// command line asks.
+TEST_F(KernelMainTest, TheProductKernelRunsNoBootTest)
+{
+    std::strcpy(info_.bootargs, "basalt.boot_test=reset");
+    EXPECT_EXIT(RunKernel(&info_), ::testing::ExitedWithCode(0),
+                "basalt: interrupts on, timer at 100 Hz\r\n"
+                "basalt: power off\r\n");
+}
+
 TEST_F(KernelMainTest, CorruptedInitImageHalts)
 {
     Images(INIT_IMAGE_NAME, InitElf());

@@ -1,5 +1,7 @@
 """qemu_test: boot //bsp:image (or a board's image) in QEMU and check serial output and exceptions."""
 
+load("//bsp/common:images.bzl", "boot_tests", "test_sets")
+
 _MIB = {"128M": 128, "512M": 512, "1G": 1024, "1152M": 1152, "2G": 2048, "4G": 4096}
 
 # What differs per board in a boot's markers: where the blob and the image
@@ -10,25 +12,22 @@ _BOARDS = {
         dtb = "0x0000000040000000",
         image = "0xffffffffc0100000 (physical 0x0000000040100000)",
         image_label = "//bsp:image",
-        test_image_label = "//bsp:image_%s_test",
+        test_image_label = "//bsp:image_test",
+        package = "qemu_virt",
         ram_mib = None,
     ),
     "raspi3b": struct(
         dtb = "0x0000000000000000",
         image = "0xffffffffc0080000 (physical 0x0000000000080000)",
         image_label = "//bsp:image_raspi3b",
-        test_image_label = "//bsp:image_raspi3b_%s_test",
+        test_image_label = "//bsp:image_raspi3b_test",
+        package = "raspi3b",
         ram_mib = 960,
     ),
 }
 
 # The raspi3b runs take its device tree (QEMU's raspi3b has none).
 _RASPI3B_DTB = "//bsp:image_raspi3b_dtb"
-
-def board_image(board = "qemu_virt", test = None):
-    """The image label of `board`: the image as it ships, or its test kernel `test` (bsp/common/images.bzl)."""
-    b = _BOARDS[board]
-    return b.image_label if test == None else b.test_image_label % test
 
 def boot_markers(el = 1, mem = "128M", board = "qemu_virt"):
     """The lines a clean boot entered at exception level `el` with `mem` RAM prints, in order.
@@ -62,13 +61,18 @@ _CASE_TAG = "qemu_case"
 # such a test stays a target of its own, so that it keeps its tier.
 _OWN_TIER_TAGS = ["long", "integration"]
 
-def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0, allow_log = [], image = None, input = None, board = "qemu_virt", data = [], **kwargs):
+def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0, allow_log = [], image = None, init = None, boot_test = None, input = None, board = "qemu_virt", data = [], **kwargs):
     """A QEMU system test: boots `image` with run_qemu options `qemu_args` and checks its output.
 
     `board` is the QEMU machine: "qemu_virt" (default) or "raspi3b", which
     runs run_qemu --board=raspi3b with the board's device tree; `image`
     defaults to the board's image as it ships, `expect` to its boot markers
     (entered at EL3 on raspi3b). Failure messages name the board.
+
+    `init` (a test program set) or `boot_test` (a boot test) of
+    bsp/common/images.bzl boots the board's test kernel instead, with
+    `basalt.init=INIT` or `basalt.boot_test=BOOT_TEST` on its command line
+    (run_qemu --append); a name the board's test kernel lacks fails here.
 
     Declares the sh_test `name`, which `bazel test //pkg:name` runs alone.
     Unless tagged "long" or "integration", the test is also a case of the
@@ -82,8 +86,20 @@ def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0,
     """
     if board not in _BOARDS:
         fail("qemu_test %s: unknown board %s (one of %s)" % (name, board, ", ".join(_BOARDS.keys())))
+    b = _BOARDS[board]
+    bootargs = []
+    if init != None:
+        if init not in test_sets(b.package):
+            fail("qemu_test %s: no test set %s on %s (one of %s)" % (name, init, board, ", ".join(test_sets(b.package))))
+        bootargs.append("basalt.init=" + init)
+    if boot_test != None:
+        if boot_test not in boot_tests(b.package):
+            fail("qemu_test %s: no boot test %s on %s (one of %s)" % (name, boot_test, board, ", ".join(sorted(boot_tests(b.package).keys()))))
+        bootargs.append("basalt.boot_test=" + boot_test)
     if image == None:
-        image = board_image(board)
+        image = b.test_image_label if bootargs else b.image_label
+    if bootargs:
+        qemu_args = ["--append=" + " ".join(bootargs)] + qemu_args
     if expect == None:
         expect = boot_markers(3, board = board) if board == "raspi3b" else boot_markers()
     for rule in native.existing_rules().values():

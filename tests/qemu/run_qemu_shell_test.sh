@@ -2,7 +2,8 @@
 # bsp/run_qemu.sh asks for the shell (-append basalt.shell=1) exactly when it
 # should: with --shell, or by default when standard input is a terminal and
 # the serial port is not sent to a file; never with --no-shell, piped input
-# or --serial. A stand-in qemu-system-aarch64 records its arguments.
+# or --serial; --append's text goes into the same -append. A stand-in
+# qemu-system-aarch64 records its arguments.
 set -uo pipefail
 runner="$1"
 tmp=$(mktemp -d "${TEST_TMPDIR:-/tmp}/run_qemu_shell.XXXXXX")
@@ -60,5 +61,16 @@ echo ps | "$runner" --image="$tmp/image.elf" --shell >/dev/null 2>&1
 grep -q '^pipe,id=serial0,path=' "$ARGS_OUT" || { echo "FAIL: piped input with --shell not fed through a pipe chardev"; status=1; }
 echo ps | "$runner" --image="$tmp/image.elf" >/dev/null 2>&1
 grep -q '^pipe,' "$ARGS_OUT" && { echo "FAIL: piped input without the shell fed through a pipe chardev"; status=1; }
-[[ "$status" == 0 ]] && echo "run_qemu.sh asks for the shell exactly when it should"
+# --append adds to the one command line QEMU gets (a second -append would
+# replace the first), in order, the shell's flag last.
+echo | "$runner" --image="$tmp/image.elf" --append=basalt.init=smoke --append "a b" --shell >/dev/null 2>&1
+got=$(grep -cx -- '-append' "$ARGS_OUT")
+[[ "$got" == 1 ]] || { echo "FAIL: --append with --shell gave $got -append options, not 1"; status=1; }
+grep -qx -- 'basalt.init=smoke a b basalt.shell=1' "$ARGS_OUT" ||
+    { echo "FAIL: --append with --shell: the command line is not 'basalt.init=smoke a b basalt.shell=1'"; status=1; }
+echo | "$runner" --image="$tmp/image.elf" --append=basalt.init=smoke >/dev/null 2>&1
+grep -qx -- 'basalt.init=smoke' "$ARGS_OUT" || { echo "FAIL: --append alone not passed to QEMU"; status=1; }
+echo | "$runner" --image="$tmp/image.elf" >/dev/null 2>&1
+grep -qx -- '-append' "$ARGS_OUT" && { echo "FAIL: -append given to QEMU with nothing to append"; status=1; }
+[[ "$status" == 0 ]] && echo "run_qemu.sh asks for the shell exactly when it should, and passes --append"
 exit "$status"
