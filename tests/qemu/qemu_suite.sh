@@ -11,9 +11,10 @@
 #
 # Why: Bazel 4.2.3 spends about 0.85 CPU-seconds on each test action beyond
 # the test itself (sandbox, test-setup.sh, the XML step), more than QEMU
-# takes to boot most test kernels. Every case's serial output, QEMU log and
-# checker output land in the undeclared outputs under the case's name; the
-# log of each failed case is printed in full.
+# takes to boot most test kernels. Each case's line gives its wall time and
+# the CPU time of its checker and all it ran (QEMU included). Every case's
+# serial output, QEMU log and checker output land in the undeclared outputs
+# under the case's name; the log of each failed case is printed in full.
 set -uo pipefail
 checker="$1"
 shift
@@ -48,7 +49,19 @@ run_case() { # run_case NAME: the checker's output in OUT/NAME/checker.log, its 
     TEST_UNDECLARED_OUTPUTS_DIR="$out/$name" "$checker" "${args[@]}" >"$out/$name/checker.log" 2>&1 </dev/null
     status=$?
     end=$(date +%s%N)
-    echo "$status $(((end - start) / 1000000))" >"$work/$name.status"
+    # The CPU time of the checker and all it ran (QEMU included): the
+    # second line of `times`, children's user and system time, as "XmY.ZZZs".
+    local user sys
+    times >"$work/$name.times"
+    read -r user sys < <(tail -n 1 "$work/$name.times")
+    echo "$status $(((end - start) / 1000000)) $(($(cpu_ms "$user") + $(cpu_ms "$sys")))" >"$work/$name.status"
+}
+
+cpu_ms() { # cpu_ms XmY.ZZZs: milliseconds
+    local t="$1" min sec frac
+    min="${t%%m*}" t="${t#*m}" t="${t%s}"
+    sec="${t%.*}" frac="${t#*.}000"
+    echo $((10#$min * 60000 + 10#$sec * 1000 + 10#${frac:0:3}))
 }
 
 selected=()
@@ -66,12 +79,14 @@ done
 wait
 
 failed=()
+total_ms=0 total_cpu=0
 for name in "${selected[@]}"; do
-    read -r status ms <"$work/$name.status" 2>/dev/null || status=missing ms=0
+    read -r status ms cpu <"$work/$name.status" 2>/dev/null || status=missing ms=0 cpu=0
+    total_ms=$((total_ms + ms)) total_cpu=$((total_cpu + cpu))
     if [[ "$status" == 0 ]]; then
-        printf 'PASS %-40s %6d ms\n' "$name" "$ms"
+        printf 'PASS %-40s %6d ms %6d ms CPU\n' "$name" "$ms" "$cpu"
     else
-        printf 'FAIL %-40s %6d ms (status %s)\n' "$name" "$ms" "$status"
+        printf 'FAIL %-40s %6d ms %6d ms CPU (status %s)\n' "$name" "$ms" "$cpu" "$status"
         failed+=("$name")
     fi
 done
@@ -80,5 +95,5 @@ for name in "${failed[@]}"; do
     cat "$out/$name/checker.log" 2>/dev/null
 done
 rm -rf "$work"
-echo "${#selected[@]} cases, ${#failed[@]} failed (of ${#names[@]} in the suite; $jobs at a time)"
+echo "${#selected[@]} cases, ${#failed[@]} failed (of ${#names[@]} in the suite; $jobs at a time; $((total_ms / 1000)).$(printf '%03d' $((total_ms % 1000))) s in cases, $((total_cpu / 1000)).$(printf '%03d' $((total_cpu % 1000))) CPU-s)"
 [[ ${#failed[@]} -eq 0 ]]

@@ -48,11 +48,11 @@ halted() {
 }
 while kill -0 "$pid" 2>/dev/null; do
     if halted; then
-        read -r -t 0.2 -u "$pause_fd" # let QEMU flush what follows
+        read -r -t 0.05 -u "$pause_fd" # let QEMU flush what follows
         kill "$pid" 2>/dev/null
         break
     fi
-    read -r -t 0.1 -u "$pause_fd"
+    read -r -t 0.02 -u "$pause_fd"
 done
 wait "$pid"
 status=$?
