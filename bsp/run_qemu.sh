@@ -236,9 +236,13 @@ status=0
 wait "$qemu_pid" || status=$?
 kill "$feeder" 2>/dev/null || true
 # The reader ends when QEMU closes the pipe; should QEMU have failed before
-# opening it, it would wait for ever.
-{ sleep 2; kill "$reader" 2>/dev/null; } &
+# opening it, it would wait for ever. The watchdog's output goes nowhere:
+# holding this script's standard output open, it kept a caller reading it
+# through a pipe (`out=$(... | run_qemu.sh --shell)`) waiting 2 s more.
+{ sleep 2; kill "$reader" 2>/dev/null; } >/dev/null 2>&1 &
+watchdog=$!
 wait "$reader" 2>/dev/null || true
+kill "$watchdog" 2>/dev/null || true
 exec 3>&- 4<&-
 rm -rf "$pipes"
 exit "$status"
