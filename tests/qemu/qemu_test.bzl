@@ -56,6 +56,7 @@ def _quote(arg):
 
 _SUITE_TAG = "qemu_suite"
 _CASE_TAG = "qemu_case"
+_BOARD_TAG = "qemu_board_"
 
 # Tags that keep a test out of the default `tools/bazel test //...` (.bazelrc):
 # such a test stays a target of its own, so that it keeps its tier.
@@ -125,24 +126,35 @@ def qemu_test(name, qemu_args = [], expect = None, forbid = [], expect_exit = 0,
                [_quote(a) for a in qemu_args],
         data = data,
         size = kwargs.pop("size", "small"),
-        tags = ["qemu"] + tags + ([] if own_tier else ["manual", _CASE_TAG]),
+        tags = ["qemu"] + tags + ([] if own_tier else ["manual", _CASE_TAG, _BOARD_TAG + board]),
         **kwargs
     )
 
 def qemu_test_suite(name = "qemu_tests", size = "medium", **kwargs):
-    """One sh_test running every qemu_test declared above it in the package (tests/qemu/qemu_suite.sh).
+    """The sh_tests that run every qemu_test declared above them in the package (tests/qemu/qemu_suite.sh).
 
-    Call it once, after the last qemu_test of the package. Bazel 4.2.3
-    spends about 0.85 CPU-seconds on each test action beyond the test
-    itself; one action for all cases, run in parallel, saves that per case.
+    Call it once, after the last qemu_test of the package. It declares one
+    suite per board that has cases: `name` for QEMU virt's, `name`_BOARD
+    for another board's. A suite per board starts as soon as that board's
+    kernels are linked, instead of waiting for every board's, which
+    shortens the edit-test loop. Bazel 4.2.3 spends about 0.85 CPU-seconds
+    on each test action beyond the test itself; one action for many cases,
+    run in parallel, saves that per case.
     `bazel test //pkg:NAME --test_filter=REGEX` runs only the matching cases.
     Not "large": Bazel 4.2.3 gives a large test the timeout "long", which
     `--test_tag_filters=-long` (.bazelrc) leaves out as if it were a tag.
     """
     rules = native.existing_rules()
-    cases = [rules[n] for n in sorted(rules.keys()) if _CASE_TAG in rules[n].get("tags", [])]
-    if not cases:
+    all_cases = [rules[n] for n in sorted(rules.keys()) if _CASE_TAG in rules[n].get("tags", [])]
+    if not all_cases:
         fail("qemu_test_suite %s: no qemu_test declared above it" % name)
+    tags = kwargs.pop("tags", [])
+    for board in sorted(_BOARDS.keys()):
+        cases = [rule for rule in all_cases if _BOARD_TAG + board in rule.get("tags", [])]
+        if cases:
+            _suite(name if board == "qemu_virt" else "%s_%s" % (name, board), cases, size, tags, **kwargs)
+
+def _suite(name, cases, size, tags, **kwargs):
     args = ["$(rootpath //tests/qemu:qemu_test.sh)"]
     data = ["//tests/qemu:qemu_test.sh"]
     for rule in cases:
@@ -156,6 +168,6 @@ def qemu_test_suite(name = "qemu_tests", size = "medium", **kwargs):
         args = args,
         data = data,
         size = size,
-        tags = ["qemu", _SUITE_TAG] + kwargs.pop("tags", []),
+        tags = ["qemu", _SUITE_TAG] + tags,
         **kwargs
     )
