@@ -24,8 +24,23 @@ _LOCK = "toolchains/debian_packages.lock"
 
 _LLVM_BIN = "usr/lib/llvm-19/bin/"
 
-# Binaries whose shared-library resolution is checked after extraction.
-_CHECKED_BINARIES = ["clang-19", "lld", "llvm-ar", "llvm-objcopy", "clang-format", "clangd"]
+# Binaries whose shared-library resolution is checked after extraction:
+# every one the build or a test runs. (llvm-objdump, llvm-symbolizer and
+# llvm-cov link the host's libcurl, for debuginfod: on a minimal Debian
+# without libcurl4, the MMU-off check failed at run time instead.)
+_CHECKED_BINARIES = [
+    "clang-19",
+    "lld",
+    "llvm-ar",
+    "llvm-objcopy",
+    "llvm-objdump",
+    "llvm-nm",
+    "llvm-symbolizer",
+    "llvm-cov",
+    "llvm-profdata",
+    "clang-format",
+    "clangd",
+]
 
 # Libraries that must resolve inside the extracted tree.
 _TREE_LIBRARIES = ["libLLVM.so.19.1", "libclang-cpp.so.19.1"]
