@@ -1,7 +1,8 @@
 #!/bin/bash
 # tools/bazel hands Bazel its arguments with two additions and nothing
 # else: --remote_cache=$BASALT_REMOTE_CACHE right after --config=remote_cache,
-# and --sandbox_base=DIR right after a command that runs actions. A
+# and --sandbox_base=DIR right after a command that runs actions; a
+# BASALT_SANDBOX_BASE that is not a writable directory is refused. A
 # stand-in Bazel (BASALT_BAZEL) prints what it was given, one per line.
 set -uo pipefail
 wrapper="$1"
@@ -27,6 +28,7 @@ check() {
 }
 
 export BASALT_SANDBOX_BASE="$tmp/sandboxes"
+mkdir -p "$BASALT_SANDBOX_BASE"
 check "test" "test --sandbox_base=$tmp/sandboxes //..." test //...
 check "startup options first" "--output_base=/o build --sandbox_base=$tmp/sandboxes //bsp:image" \
     --output_base=/o build //bsp:image
@@ -42,6 +44,16 @@ check "the remote cache too" \
 unset BASALT_REMOTE_CACHE
 export BASALT_SANDBOX_BASE=none
 check "BASALT_SANDBOX_BASE=none" "test //..." test //...
+# A directory that is not there, or not one, is refused before Bazel runs.
+for bad in "$tmp/missing" "$tmp/bazel"; do
+    export BASALT_SANDBOX_BASE="$bad"
+    got=$("$wrapper" test //... 2>&1)
+    rc=$?
+    if [[ $rc != 2 || "$got" != "tools/bazel: BASALT_SANDBOX_BASE=$bad is not a writable directory"* ]]; then
+        echo "FAIL: BASALT_SANDBOX_BASE=$bad: exit $rc, said '$got'"
+        status=1
+    fi
+done
 
 # By default: /dev/shm where it is a tmpfs with 4 GiB free, else nothing.
 unset BASALT_SANDBOX_BASE
