@@ -200,6 +200,9 @@ enum fdt_cpu_enable_method {
     FDT_CPU_ENABLE_OTHER,
 };
 
+/** fdt_cpu.mpidr of a CPU whose reg does not decode (no MPIDR has bits 63:40 set). */
+#define FDT_CPU_NO_MPIDR UINT64_MAX
+
 /** One child of /cpus with device_type "cpu" (3.7, 3.8), for starting it later. */
 struct fdt_cpu {
     /**
@@ -207,6 +210,12 @@ struct fdt_cpu {
      * (3.8.1: a <u64>, two cells). 0 when absent or not 8 bytes long.
      */
     uint64_t release_addr;
+    /**
+     * Its reg: the MPIDR_EL1 affinity fields that name it (3.8.1), which
+     * PSCI CPU_ON takes. FDT_CPU_NO_MPIDR when reg is absent or its length
+     * is not /cpus's #address-cells (1 or 2) cells.
+     */
+    uint64_t mpidr;
     /** enum fdt_cpu_enable_method, from the first string of enable-method. */
     uint32_t enable_method;
     /** 1 when its status disables it (offline, but present). */

@@ -43,6 +43,7 @@ struct Pi {
     bool soc_parent = true;
     Props extra; // nodes at the end of the soc bus
     Props cpus;  // replaces the four CPUs
+    uint32_t cpus_address_cells = 1;
 };
 
 /** The raspi3b tree's shape: 1 + 1 cells, peripherals behind the soc's ranges. */
@@ -51,7 +52,7 @@ Bytes PiTree(const Pi &pi = Pi())
     FdtBuilder b;
     b.Begin("").Cells("#address-cells", {1}).Cells("#size-cells", {1});
     b.Begin("memory@0").Str("device_type", "memory").Cells("reg", {0, 0x3c000000}).End();
-    b.Begin("cpus").Cells("#address-cells", {1}).Cells("#size-cells", {0});
+    b.Begin("cpus").Cells("#address-cells", {pi.cpus_address_cells}).Cells("#size-cells", {0});
     if (pi.cpus) {
         pi.cpus(b);
     } else {
@@ -560,8 +561,10 @@ TEST(BcmTest, CpuEnableMethodsAndReleaseAddresses)
 {
     Pi pi;
     pi.cpus = [](FdtBuilder &b) {
-        b.Begin("cpu@0").Str("device_type", "cpu").Str("enable-method", "psci").End();
+        b.Begin("cpu@0").Str("device_type", "cpu").Str("enable-method", "psci");
+        b.Cells("reg", {0x80000102}).End(); // MPIDR's bit 31 (RES1) and Aff1.Aff0 = 1.2
         b.Begin("cpu@1").Str("device_type", "cpu").Strs("enable-method", {"spin-table", "psci"});
+        b.Cells("reg", {1, 2}); // two cells where /cpus says one: not an MPIDR
         b.Prop("cpu-release-addr", fdt_test::Cells({0x1, 0x000000f0})).End();
         b.Begin("cpu@2").Str("device_type", "cpu").Str("enable-method", "brcm,bcm2836-smp");
         b.Cells("cpu-release-addr", {0xe8}).End(); // one cell: not a <u64>
@@ -585,6 +588,36 @@ TEST(BcmTest, CpuEnableMethodsAndReleaseAddresses)
     EXPECT_EQ(p.cpus[5].enable_method, uint32_t{FDT_CPU_ENABLE_OTHER});
     for (uint32_t i = 0; i < 6; i++) {
         EXPECT_EQ(p.cpus[i].disabled, i == 3 ? 1u : 0u) << i;
+    }
+    EXPECT_EQ(p.cpus[0].mpidr, 0x80000102u);
+    for (uint32_t i = 1; i < 6; i++) {
+        EXPECT_EQ(p.cpus[i].mpidr, FDT_CPU_NO_MPIDR) << i; // a bad reg, or none
+    }
+}
+
+TEST(BcmTest, CpuRegOfTwoCellsIsTheWholeMpidr)
+{
+    for (uint32_t cells : {1u, 2u, 3u}) {
+        Pi pi;
+        pi.cpus_address_cells = cells;
+        pi.cpus = [cells](FdtBuilder &b) {
+            b.Begin("cpu@0").Str("device_type", "cpu");
+            if (cells == 1) {
+                b.Cells("reg", {0x00000203});
+            } else if (cells == 2) {
+                b.Cells("reg", {0x1, 0x00000203});
+            } else {
+                b.Cells("reg", {0, 0x1, 0x00000203});
+            }
+            b.End();
+        };
+        fdt_platform p;
+        ASSERT_EQ(ParsePi(PiTree(pi), &p), FDT_OK) << cells;
+        ASSERT_EQ(p.cpu_count, 1u);
+        // Aff3 sits at bits 39:32, which only two cells can carry; three
+        // cells are no MPIDR.
+        uint64_t want = cells == 1 ? 0x203u : cells == 2 ? 0x100000203u : FDT_CPU_NO_MPIDR;
+        EXPECT_EQ(p.cpus[0].mpidr, want) << cells;
     }
 }
 

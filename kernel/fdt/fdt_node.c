@@ -710,11 +710,13 @@ static uint32_t irq_parent_of(const struct fdt_blob *b, const struct node_state 
 
 /**
  * Describes a CPU (fdt_platform.cpus; cpu_count is counted by the caller):
- * its enable-method's first string and its 64-bit cpu-release-addr. Never
+ * its enable-method's first string, its 64-bit cpu-release-addr and its
+ * reg (MPIDR), decoded with parent's (/cpus) #address-cells. Never
  * an error of the blob: a value that does not decode only means the CPU
  * cannot be started (FDT_CPU_ENABLE_OTHER, release_addr 0).
  */
-static void take_cpu(struct node_ctx *c, const struct node_state *n)
+static void take_cpu(struct node_ctx *c, const struct node_state *n,
+                     const struct node_state *parent)
 {
     struct fdt_platform *out = c->out;
     if (out->cpu_count >= FDT_MAX_CPUS) {
@@ -738,6 +740,12 @@ static void take_cpu(struct node_ctx *c, const struct node_state *n)
         cpu->release_addr = fdt_read_be64(c->blob->base + n->cpu_release_addr.off);
     }
     cpu->disabled = (n->flags & NODE_DISABLED) != 0 ? 1u : 0u;
+    cpu->mpidr = FDT_CPU_NO_MPIDR;
+    uint32_t cells = parent->address_cells;
+    if (n->reg.off != 0 && (cells == 1 || cells == 2) && n->reg.len == 4 * cells) {
+        const uint8_t *v = c->blob->base + n->reg.off;
+        cpu->mpidr = cells == 1 ? fdt_read_be32(v) : fdt_read_be64(v);
+    }
 }
 
 /** Marks the node at depth finished and acts on it (the root needs nothing). */
@@ -752,7 +760,7 @@ static fdt_error node_finish(struct node_ctx *c, uint32_t depth)
     const struct node_state *parent = &c->nodes[depth - 2];
     n->irq_parent = irq_parent_of(c->blob, n, parent);
     if ((parent->flags & NODE_CPUS) != 0 && (n->flags & NODE_CPU) != 0) {
-        take_cpu(c, n);
+        take_cpu(c, n, parent);
         c->out->cpu_count++; /* disabled CPUs too: offline, but present (3.7) */
     }
     if ((n->flags & NODE_DISABLED) != 0) {

@@ -204,6 +204,7 @@ class RealDtbTest : public ::testing::TestWithParam<Expected> {
                                                                : uint32_t{FDT_CPU_ENABLE_NONE});
             EXPECT_EQ(p.cpus[i].release_addr, 0u);
             EXPECT_EQ(p.cpus[i].disabled, 0u);
+            EXPECT_EQ(p.cpus[i].mpidr, i); // QEMU numbers Aff0 from 0 (8 CPUs or fewer)
         }
     }
 
