@@ -86,6 +86,32 @@ void board_init_interrupts(const struct fdt_platform *p);
 void board_refuse_devices(struct kernel_devices *d, const struct fdt_platform *p);
 
 /**
+ * Starts cpu (a CPU of the device tree, not the boot CPU, not disabled,
+ * its MPIDR known) at the physical address entry_pa with arg in its x0,
+ * by its enable-method. Returns NULL once the CPU was told to start (it
+ * reports in later, or not: bsp_start_cpus waits), or why it was not:
+ * a phrase for "basalt: CPU N did not start: ...", with *code a status to
+ * print after it (0 for none).
+ */
+const char *board_cpu_on(const struct fdt_cpu *cpu, uint64_t entry_pa, uint64_t arg, int64_t *code);
+
+/**
+ * Starts every other CPU the device tree lists and the kernel can run
+ * (hal/aarch64/smp.h) with board_cpu_on, each in turn, and waits up to 100
+ * ms for each to report in. Says which did not start, and why, by number
+ * (their order in /cpus); CPUs past the kernel's limit stay off, said
+ * once. Ends with the marker "basalt: N CPUs online". Returns N, the boot
+ * CPU included.
+ */
+uint32_t bsp_start_cpus(const struct fdt_platform *p);
+
+/**
+ * A started CPU's C (AARCH64_SECONDARY_ENTRY's main): it reports in, then
+ * waits with interrupts masked. It runs no task yet (issue 15).
+ */
+void bsp_secondary_main(uint64_t slot);
+
+/**
  * Appends [base, base + size) to d's refused ranges; nothing for size 0.
  * Requires: room in d->refused (bsp_main.c's static assertions).
  */

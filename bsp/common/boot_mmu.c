@@ -123,7 +123,7 @@ void boot_mmu_map_device(struct aarch64_boot_tables *t, struct fdt_range r, cons
 static void boot_map_kernel_space(struct aarch64_boot_tables *t, uint64_t offset)
 {
     const struct fdt_platform *p = &boot_platform;
-    aarch64_boot_map_image(t, offset);
+    aarch64_boot_map_image(t, offset, p->cpu_count);
     for (uint32_t i = 0; i < p->ram_count; i++) {
         boot_map_ram(t, p->ram[i].base, p->ram[i].base + p->ram[i].size);
     }

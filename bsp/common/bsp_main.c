@@ -7,6 +7,7 @@
 #include "hal/aarch64/boot_mmu.h"
 #include "hal/aarch64/cpu_features.h"
 #include "hal/aarch64/pmu_user.h"
+#include "hal/aarch64/smp.h"
 #include "hal/cpu.h"
 #include "hal/mmu.h"
 #include "kernel/console/kprintf.h"
@@ -156,7 +157,8 @@ static void bsp_fill_devices(struct kernel_devices *d, const struct fdt_platform
 
 void bsp_main(uint64_t boot_el, uint64_t dtb)
 {
-    (void)dtb; /* boot_mmu_setup found and parsed the blob */
+    (void)dtb;                  /* boot_mmu_setup found and parsed the blob */
+    aarch64_secondary_record(); /* TTBR0 is the identity map until the next call */
     aarch64_boot_mmu_finish();
     hal_mmu_init(PHYS_MAP_BASE);
     pl011_init((uintptr_t)(PHYS_MAP_BASE + boot_platform.uart.base));
@@ -169,6 +171,7 @@ void bsp_main(uint64_t boot_el, uint64_t dtb)
     image_table_linked(&bsp_images);
     bsp_boot_info.images = &bsp_images;
     struct kernel_state *k = kernel_main(&bsp_boot_info);
+    bsp_start_cpus(&boot_platform);
     aarch64_pmu_user_setup();
     trap_run(k);
 }

@@ -151,7 +151,11 @@ BOARD_TEST_IMAGES = {
 
 BOARD_BOOT_TESTS = {
     # PAN: EL1 reads a user page through its user address.
-    "qemu_virt": {"pan": "//bsp/qemu_virt:boot_test_pan"},
+    # The CPUs' start: every refusal of a made-up /cpus.
+    "qemu_virt": {
+        "cpus": "//bsp/qemu_virt:boot_test_cpus",
+        "pan": "//bsp/qemu_virt:boot_test_pan",
+    },
     "raspi3b": {},
 }
 

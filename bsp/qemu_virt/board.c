@@ -66,6 +66,22 @@ void board_init_power(const struct fdt_platform *p)
     }
 }
 
+const char *board_cpu_on(const struct fdt_cpu *cpu, uint64_t entry_pa, uint64_t arg, int64_t *code)
+{
+    if (cpu->enable_method == FDT_CPU_ENABLE_NONE) {
+        return "the device tree gives it no enable-method";
+    }
+    if (cpu->enable_method != FDT_CPU_ENABLE_PSCI) {
+        return "its enable-method is not psci";
+    }
+    if (!psci_available()) {
+        return "no PSCI to start it with (QEMU offers none to an image entered at EL3)";
+    }
+    int32_t r = psci_cpu_on(cpu->mpidr, entry_pa, arg);
+    *code = r;
+    return r == 0 ? 0 : "PSCI CPU_ON returned";
+}
+
 void board_init_interrupts(const struct fdt_platform *p)
 {
     /* Static (zeroed), filled field by field: an initializer of this size

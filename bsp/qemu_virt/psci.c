@@ -70,6 +70,44 @@ static _Noreturn void psci_halt(void)
     }
 }
 
+/* CPU_ON, SMC64 (DEN 0022, 5.1.4): x1 the target's MPIDR affinity, x2 the
+ * entry's physical address, x3 the context ID it gets in x0. */
+#define PSCI_CPU_ON_64 0xc4000003u
+/* NOT_SUPPORTED (DEN 0022, 5.2.2), also what no conduit gives here. */
+#define PSCI_NOT_SUPPORTED (-1)
+
+int32_t psci_cpu_on(uint64_t mpidr, uint64_t entry_pa, uint64_t context)
+{
+    register uint64_t x0 __asm__("x0") = PSCI_CPU_ON_64;
+    register uint64_t x1 __asm__("x1") = mpidr;
+    register uint64_t x2 __asm__("x2") = entry_pa;
+    register uint64_t x3 __asm__("x3") = context;
+    switch (psci_conduit) {
+    case PSCI_CONDUIT_HVC:
+        __asm__ volatile("hvc #0"
+                         : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+                         :
+                         : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+                           "x15", "x16", "x17", "memory");
+        break;
+    case PSCI_CONDUIT_SMC:
+        __asm__ volatile("smc #0"
+                         : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+                         :
+                         : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+                           "x15", "x16", "x17", "memory");
+        break;
+    default:
+        return PSCI_NOT_SUPPORTED;
+    }
+    return (int32_t)x0;
+}
+
+int psci_available(void)
+{
+    return psci_conduit != PSCI_CONDUIT_NONE;
+}
+
 /** Records the conduit; anything but HVC or SMC means none. */
 void psci_set_conduit(psci_conduit_t conduit)
 {

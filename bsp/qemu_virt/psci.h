@@ -13,6 +13,8 @@
  * from the device tree; until then bsp_main infers it from the entry EL.
  */
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -29,6 +31,18 @@ typedef enum {
  * first call; an out-of-range value is treated as PSCI_CONDUIT_NONE.
  */
 void psci_set_conduit(psci_conduit_t conduit);
+
+/**
+ * PSCI CPU_ON: starts the CPU whose MPIDR affinity is mpidr at entry_pa
+ * (a physical address), with context in its x0. Returns PSCI's status: 0
+ * on success, negative otherwise (DEN 0022, 5.2.2: -2 INVALID_PARAMETERS,
+ * -4 ALREADY_ON, -5 ON_PENDING, -6 INTERNAL_FAILURE, -9 INVALID_ADDRESS),
+ * and -1 (NOT_SUPPORTED) when no conduit was chosen.
+ */
+int32_t psci_cpu_on(uint64_t mpidr, uint64_t entry_pa, uint64_t context);
+
+/** Whether a conduit was chosen: PSCI calls reach the firmware. */
+int psci_available(void);
 
 #ifdef __cplusplus
 }

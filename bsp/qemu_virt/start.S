@@ -104,3 +104,13 @@ _start:
         el3_setup=VIRT_EL3_GIC_TO_NONSECURE, boot_cpu_check=VIRT_BOOT_CPU_CHECK
     .size _start, . - _start
     .ltorg
+
+/* The other CPUs' entry (hal/aarch64/smp.h): where the boot CPU starts
+ * them, with the physical address of their record in x0. */
+    .section .text.boot, "ax", %progbits
+    .global aarch64_secondary_entry
+    .type aarch64_secondary_entry, %function
+aarch64_secondary_entry:
+    AARCH64_SECONDARY_ENTRY main=bsp_secondary_main, el3_setup=VIRT_EL3_GIC_TO_NONSECURE
+    .size aarch64_secondary_entry, . - aarch64_secondary_entry
+    .ltorg

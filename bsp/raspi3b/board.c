@@ -102,6 +102,18 @@ void board_init_power(const struct fdt_platform *p)
     bcm_pm_init((uintptr_t)(PHYS_MAP_BASE + p->power.base));
 }
 
+const char *board_cpu_on(const struct fdt_cpu *cpu, uint64_t entry_pa, uint64_t arg, int64_t *code)
+{
+    (void)entry_pa;
+    (void)arg;
+    (void)code;
+    /* The Pi's cores wait in the entry's park (boot_entry.inc), not in
+     * QEMU's or the firmware's spin table: releasing them is to come. */
+    return cpu->enable_method == FDT_CPU_ENABLE_SPIN_TABLE
+               ? "the kernel does not release spin-table CPUs yet"
+               : "its enable-method is not spin-table";
+}
+
 void board_init_interrupts(const struct fdt_platform *p)
 {
     bcm_irq_init((uintptr_t)(PHYS_MAP_BASE + p->bcm_local.base),

@@ -6,6 +6,7 @@
 #include "hal/aarch64/cache.h"
 #include "hal/aarch64/idreg.h"
 #include "hal/aarch64/pt.h"
+#include "hal/aarch64/smp.h"
 #include "hal/addr.h"
 
 /*
@@ -138,7 +139,7 @@ void aarch64_boot_map(struct aarch64_boot_tables *t, paddr_t root, uint64_t va, 
     }
 }
 
-void aarch64_boot_map_image(struct aarch64_boot_tables *t, uint64_t offset)
+void aarch64_boot_map_image(struct aarch64_boot_tables *t, uint64_t offset, uint32_t cpus)
 {
     uint64_t text = boot_pa(__text_start), rodata = boot_pa(__rodata_start);
     uint64_t data = boot_pa(__data_start), stack = boot_pa(__stack_bottom);
@@ -149,8 +150,13 @@ void aarch64_boot_map_image(struct aarch64_boot_tables *t, uint64_t offset)
                      PT_MEM_NORMAL, "kernel rodata");
     aarch64_boot_map(t, root, data + offset, data, boot_pa(__data_end) - data,
                      PT_PERM_READ | PT_PERM_WRITE, PT_MEM_NORMAL, "kernel data");
-    aarch64_boot_map(t, root, stack + offset, stack, boot_pa(__stack_top) - stack,
-                     PT_PERM_READ | PT_PERM_WRITE, PT_MEM_NORMAL, "kernel stack");
+    /* One stack per CPU (smp.h), 32 KiB apart, unmapped between. */
+    uint32_t n = cpus < 1 ? 1 : cpus > AARCH64_MAX_CPUS ? AARCH64_MAX_CPUS : cpus;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t base = stack + (uint64_t)i * 0x8000;
+        aarch64_boot_map(t, root, base + offset, base, boot_pa(__stack_top) - stack,
+                         PT_PERM_READ | PT_PERM_WRITE, PT_MEM_NORMAL, "kernel stack");
+    }
 }
 
 void aarch64_boot_map_identity(struct aarch64_boot_tables *t)

@@ -70,10 +70,11 @@ void aarch64_boot_map(struct aarch64_boot_tables *t, paddr_t root, uint64_t va, 
 /**
  * Maps the kernel image in root1 at its link address (physical +
  * kimage_offset), each section with its own permissions (text RX, rodata
- * R, data and the boot stack RW: the linker script's __text_start ..
- * __stack_top). Failures as aarch64_boot_map's.
+ * R, data RW: the linker script's __text_start .. __data_end), and the
+ * kernel stacks of the first cpus CPUs RW (1 to AARCH64_MAX_CPUS, smp.h;
+ * the boot CPU's is the first). Failures as aarch64_boot_map's.
  */
-void aarch64_boot_map_image(struct aarch64_boot_tables *t, uint64_t kimage_offset);
+void aarch64_boot_map_image(struct aarch64_boot_tables *t, uint64_t kimage_offset, uint32_t cpus);
 
 /**
  * Maps the kernel's text alone in root0 at its physical address, so that

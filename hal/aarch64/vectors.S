@@ -122,9 +122,10 @@
     SAVE_SYSREGS
 .endm
 
-/* Moves to the top of the kernel stack; uses x2. */
+/* Moves to the top of this CPU's kernel stack, which TPIDR_EL1 holds
+ * (boot_entry.inc sets it on every CPU, smp.h); uses x2. */
 .macro KERNEL_STACK
-    ldr     x2, =__stack_top
+    mrs     x2, tpidr_el1
     mov     sp, x2
 .endm
 
@@ -254,9 +255,10 @@ hal_context_enter:
 
 /*
  * The kernel stack overflowed: here x0 = the SP the frame would have had
- * and sp = that + the interrupted x0. Recover x0 through TPIDR_EL1 (free
- * until per-CPU data exists), move to the overflow stack, and report with
- * the AARCH64_VECTOR_STACK_OVERFLOW flag; the handler never returns.
+ * and sp = that + the interrupted x0. Recover x0 through TPIDR_EL1 (this
+ * CPU's stack top, lost here: the handler never returns), move to the
+ * overflow stack (one for all CPUs: two overflowing at once would share
+ * it), and report with the AARCH64_VECTOR_STACK_OVERFLOW flag.
  */
 vector_stack_overflow:
     sub     x0, sp, x0

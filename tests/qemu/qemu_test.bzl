@@ -15,6 +15,8 @@ _BOARDS = {
         test_image_label = "//bsp:image_test",
         package = "qemu_virt",
         ram_mib = None,
+        # A one-core boot starts no other.
+        cpu_notes = [],
     ),
     "raspi3b": struct(
         dtb = "0x0000000000000000",
@@ -23,18 +25,25 @@ _BOARDS = {
         test_image_label = "//bsp:image_raspi3b_test",
         package = "raspi3b",
         ram_mib = 960,
+        # The other three cores stay parked (bsp/raspi3b/board.c).
+        cpu_notes = [
+            "basalt: CPU %d did not start: the kernel does not release spin-table CPUs yet" % i
+            for i in range(1, 4)
+        ],
     ),
 }
 
 # The raspi3b runs take its device tree (QEMU's raspi3b has none).
 _RASPI3B_DTB = "//bsp:image_raspi3b_dtb"
 
-def boot_markers(el = 1, mem = "128M", board = "qemu_virt"):
-    """The lines a clean boot entered at exception level `el` with `mem` RAM prints, in order.
+def boot_markers(el = 1, mem = "128M", board = "qemu_virt", cpus = 1, cpu_notes = None):
+    """The lines a clean boot entered at exception level `el` with `mem` RAM and `cpus` CPUs online prints, in order.
 
-    The text comes from kernel/main/boot_markers.h; a trailing "*" matches
-    any line that begins with the rest. On raspi3b, `el` is 3 and `mem` is
-    QEMU's fixed 1G.
+    The text comes from kernel/main/boot_markers.h and bsp/common/cpus.c;
+    a trailing "*" matches any line that begins with the rest. On raspi3b,
+    `el` is 3 and `mem` is QEMU's fixed 1G. `cpu_notes` are the lines
+    expected before the CPU count (a CPU that did not start); by default,
+    the board's.
     """
     b = _BOARDS[board]
     return [
@@ -45,6 +54,8 @@ def boot_markers(el = 1, mem = "128M", board = "qemu_virt"):
         "basalt: memory: %d MiB RAM, *" % (b.ram_mib or _MIB[mem]),
         "basalt: interrupts on, timer at 100 Hz",
         "basalt: init loaded, *",
+    ] + (b.cpu_notes if cpu_notes == None else cpu_notes) + [
+        "basalt: %d CPUs online" % cpus,
         "basalt: power off",
     ]
 

@@ -1,0 +1,78 @@
+/* Starting the other CPUs, the boards' shared half: see board.h. */
+
+#include <stdint.h>
+
+#include "bsp/common/board.h"
+#include "hal/aarch64/smp.h"
+#include "hal/cpu.h"
+#include "hal/timer.h"
+#include "kernel/console/kprintf.h"
+#include "kernel/fdt/fdt.h"
+
+_Static_assert(FDT_MAX_CPUS == AARCH64_MAX_CPUS,
+               "the device tree describes the CPUs the kernel runs");
+
+/* MPIDR_EL1's affinity fields: Aff3 (39:32), Aff2, Aff1, Aff0 (23:0). */
+#define MPIDR_AFFINITY 0xff00ffffffull
+
+static uint64_t self_mpidr(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
+    return v & MPIDR_AFFINITY;
+}
+
+uint32_t bsp_start_cpus(const struct fdt_platform *p)
+{
+    uint64_t self = self_mpidr();
+    uint64_t timeout = hal_timer_frequency() / 10;
+    uint32_t n = p->cpu_count < FDT_MAX_CPUS ? p->cpu_count : FDT_MAX_CPUS;
+    uint32_t online = 1;
+    uint32_t slot = 1;
+    for (uint32_t i = 0; i < n; i++) {
+        const struct fdt_cpu *cpu = &p->cpus[i];
+        if (cpu->disabled ||
+            (cpu->mpidr != FDT_CPU_NO_MPIDR && (cpu->mpidr & MPIDR_AFFINITY) == self)) {
+            continue;
+        }
+        if (cpu->mpidr == FDT_CPU_NO_MPIDR) {
+            kprintf("basalt: CPU %u did not start: its reg is no MPIDR\n", i);
+            continue;
+        }
+        uint64_t arg = aarch64_secondary_prepare(slot);
+        if (arg == 0) {
+            kprintf("basalt: CPU %u did not start: all %u kernel stacks are taken\n", i,
+                    (unsigned)AARCH64_MAX_CPUS);
+            continue;
+        }
+        int64_t code = 0;
+        const char *why = board_cpu_on(cpu, aarch64_secondary_entry_pa(), arg, &code);
+        if (why != 0) {
+            if (code != 0) {
+                kprintf("basalt: CPU %u did not start: %s %d\n", i, why, (int)code);
+            } else {
+                kprintf("basalt: CPU %u did not start: %s\n", i, why);
+            }
+            continue;
+        }
+        /* Started: its slot is its own now, whether it reports in or not. */
+        uint32_t s = slot++;
+        if (!aarch64_secondary_wait(s, timeout)) {
+            kprintf("basalt: CPU %u did not report in within 100 ms\n", i);
+            continue;
+        }
+        online++;
+    }
+    if (p->cpus_dropped != 0) {
+        kprintf("basalt: %u more CPUs in the device tree stay off (the kernel runs %u)\n",
+                p->cpus_dropped, (unsigned)FDT_MAX_CPUS);
+    }
+    kprintf("basalt: %u CPUs online\n", online);
+    return online;
+}
+
+void bsp_secondary_main(uint64_t slot)
+{
+    aarch64_secondary_online((uint32_t)slot);
+    hal_cpu_halt();
+}
