@@ -24,9 +24,10 @@
  *    the context to resume, the same task's or another's (hal/trap.h).
  *    A switch between tasks copies no registers.
  *
- * What the board's linker script provides: __stack_top, the top of the
- * kernel stack, which is KERNEL_STACK_SIZE (1 << KERNEL_STACK_SHIFT) bytes
- * at a base aligned to twice that, with an unmapped guard page below.
+ * What the boot provides: TPIDR_EL1, the top of this CPU's kernel stack
+ * (boot_entry.inc, smp.h), which is KERNEL_STACK_SIZE (1 <<
+ * KERNEL_STACK_SHIFT) bytes at a base aligned to twice that, over unmapped
+ * pages (the board's linker script).
  */
 
 #include "hal/aarch64/esr.h"
