@@ -97,8 +97,8 @@ const char *board_cpu_on(const struct fdt_cpu *cpu, uint64_t entry_pa, uint64_t 
 
 /**
  * Starts every other CPU the device tree lists and the kernel can run
- * (hal/aarch64/smp.h) with board_cpu_on, each in turn, and waits up to 100
- * ms for each to report in. Says which did not start, and why, by number
+ * (hal/aarch64/smp.h) with board_cpu_on, each in turn, and waits up to a
+ * second for each to report in. Says which did not start, and why, by number
  * (their order in /cpus); CPUs past the kernel's limit stay off, said
  * once. Ends with the marker "basalt: N CPUs online". Returns N, the boot
  * CPU included.
@@ -106,10 +106,25 @@ const char *board_cpu_on(const struct fdt_cpu *cpu, uint64_t entry_pa, uint64_t 
 uint32_t bsp_start_cpus(const struct fdt_platform *p);
 
 /**
- * A started CPU's C (AARCH64_SECONDARY_ENTRY's main): it reports in, then
- * waits with interrupts masked. It runs no task yet (issue 15).
+ * Sets up the calling CPU's own part of the interrupt controller (its GIC
+ * CPU interface or redistributor), on a started CPU of slot. Returns 0, or
+ * -1 when the controller does not answer.
+ */
+int board_cpu_init(uint32_t slot);
+
+/**
+ * A started CPU's C (AARCH64_SECONDARY_ENTRY's main): board_cpu_init,
+ * then its report, then bsp_secondary_work if set, then it waits with
+ * interrupts masked. It runs no task yet (issue 15).
  */
 void bsp_secondary_main(uint64_t slot);
+
+/**
+ * What a started CPU runs once it has reported in (with interrupts
+ * masked), or NULL for nothing: the image sets none, a boot test sets its
+ * own before it starts the CPUs.
+ */
+extern void (*volatile bsp_secondary_work)(uint32_t slot);
 
 /**
  * Appends [base, base + size) to d's refused ranges; nothing for size 0.

@@ -1,5 +1,6 @@
 /* Starting the other CPUs, the boards' shared half: see board.h. */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bsp/common/board.h"
@@ -25,7 +26,9 @@ static uint64_t self_mpidr(void)
 uint32_t bsp_start_cpus(const struct fdt_platform *p)
 {
     uint64_t self = self_mpidr();
-    uint64_t timeout = hal_timer_frequency() / 10;
+    /* A CPU reports in within microseconds; an emulator on a loaded host
+     * may take far longer to run a new CPU's first instructions. */
+    uint64_t timeout = hal_timer_frequency();
     uint32_t n = p->cpu_count < FDT_MAX_CPUS ? p->cpu_count : FDT_MAX_CPUS;
     uint32_t online = 1;
     uint32_t slot = 1;
@@ -57,8 +60,13 @@ uint32_t bsp_start_cpus(const struct fdt_platform *p)
         }
         /* Started: its slot is its own now, whether it reports in or not. */
         uint32_t s = slot++;
-        if (!aarch64_secondary_wait(s, timeout)) {
-            kprintf("basalt: CPU %u did not report in within 100 ms\n", i);
+        enum aarch64_secondary_report report = aarch64_secondary_wait(s, timeout);
+        if (report == AARCH64_SECONDARY_SILENT) {
+            kprintf("basalt: CPU %u did not report in within a second\n", i);
+            continue;
+        }
+        if (report == AARCH64_SECONDARY_FAILED) {
+            kprintf("basalt: CPU %u started, but its interrupt controller did not answer\n", i);
             continue;
         }
         online++;
@@ -71,8 +79,16 @@ uint32_t bsp_start_cpus(const struct fdt_platform *p)
     return online;
 }
 
+void (*volatile bsp_secondary_work)(uint32_t slot);
+
 void bsp_secondary_main(uint64_t slot)
 {
-    aarch64_secondary_online((uint32_t)slot);
+    /* It prints nothing: the console is the boot CPU's. It reports. */
+    bool ok = board_cpu_init((uint32_t)slot) == 0;
+    aarch64_secondary_online((uint32_t)slot, ok);
+    void (*work)(uint32_t) = bsp_secondary_work;
+    if (ok && work != 0) {
+        work((uint32_t)slot);
+    }
     hal_cpu_halt();
 }

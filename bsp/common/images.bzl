@@ -155,6 +155,8 @@ BOARD_BOOT_TESTS = {
     "qemu_virt": {
         "cpus": "//bsp/qemu_virt:boot_test_cpus",
         "pan": "//bsp/qemu_virt:boot_test_pan",
+        # The ticket lock and SGIs between CPUs.
+        "smp": "//bsp/qemu_virt:boot_test_smp",
     },
     "raspi3b": {},
 }

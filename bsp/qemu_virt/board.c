@@ -82,6 +82,11 @@ const char *board_cpu_on(const struct fdt_cpu *cpu, uint64_t entry_pa, uint64_t 
     return r == 0 ? 0 : "PSCI CPU_ON returned";
 }
 
+int board_cpu_init(uint32_t slot)
+{
+    return gic_cpu_init(slot);
+}
+
 void board_init_interrupts(const struct fdt_platform *p)
 {
     /* Static (zeroed), filled field by field: an initializer of this size

@@ -51,6 +51,25 @@ void gic_end(uint32_t intid)
     }
 }
 
+int gic_cpu_init(uint32_t slot)
+{
+    if (gic_active_version == 2) {
+        return gicv2_cpu_init(slot);
+    } else if (gic_active_version == 3) {
+        return gicv3_cpu_init(slot);
+    }
+    return -1;
+}
+
+void gic_send_sgi(uint32_t intid, uint32_t slot)
+{
+    if (gic_active_version == 2) {
+        gicv2_send_sgi(intid, slot);
+    } else if (gic_active_version == 3) {
+        gicv3_send_sgi(intid, slot);
+    }
+}
+
 uint32_t gic_version(void)
 {
     return gic_active_version;

@@ -60,6 +60,22 @@ void gic_end(uint32_t intid);
 /** The version gic_init set up (0 before). */
 uint32_t gic_version(void);
 
+/**
+ * Sets up the calling CPU's interface to the GIC (a GICv2 CPU interface,
+ * or a GICv3 redistributor found by its affinity and woken, and its ICC
+ * registers), for the CPU of slot (1 .. AARCH64_MAX_CPUS - 1, a started
+ * CPU; gic_init does the boot CPU's, slot 0). Its banked lines (SGIs,
+ * PPIs) are then enabled with gic_enable on that CPU. Returns 0, or -1
+ * when there is no GIC or its redistributor does not answer.
+ */
+int gic_cpu_init(uint32_t slot);
+
+/**
+ * Sends SGI intid (0 .. 15) to the CPU of slot, once every store made
+ * before the call is visible to it.
+ */
+void gic_send_sgi(uint32_t intid, uint32_t slot);
+
 #ifdef __cplusplus
 }
 #endif

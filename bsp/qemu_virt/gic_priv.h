@@ -37,6 +37,8 @@ uint32_t gicv2_acknowledge(void);
 void gicv2_end(uint32_t intid);
 void gicv2_disable(uint32_t intid);
 uint32_t gicv2_line_count(void);
+int gicv2_cpu_init(uint32_t slot);
+void gicv2_send_sgi(uint32_t intid, uint32_t slot);
 
 int gicv3_init(const struct gic_config *config);
 void gicv3_enable(uint32_t intid, uint8_t priority);
@@ -44,3 +46,5 @@ uint32_t gicv3_acknowledge(void);
 void gicv3_end(uint32_t intid);
 void gicv3_disable(uint32_t intid);
 uint32_t gicv3_line_count(void);
+int gicv3_cpu_init(uint32_t slot);
+void gicv3_send_sgi(uint32_t intid, uint32_t slot);

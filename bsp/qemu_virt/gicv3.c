@@ -2,6 +2,7 @@
 
 #include "bsp/qemu_virt/gic_priv.h"
 #include "bsp/qemu_virt/gicv3_rd.h"
+#include "hal/aarch64/smp.h"
 
 /*
  * GICv3 (GIC Architecture Specification v3/v4, IHI 0069). Affinity routing
@@ -37,7 +38,16 @@
 #define GIC_POLL_LIMIT 1000000u
 
 static uintptr_t gicv3_gicd;
-static uintptr_t gicv3_rd; /* this CPU's redistributor RD_base */
+static const struct gic_config *gicv3_config;
+/* Each CPU's redistributor RD_base and affinity (gicv3_my_affinity), by
+ * slot (hal/aarch64/smp.h). */
+static uintptr_t gicv3_rds[AARCH64_MAX_CPUS];
+static uint64_t gicv3_affinities[AARCH64_MAX_CPUS];
+/* The calling CPU's redistributor. */
+static uintptr_t gicv3_rd_self(void)
+{
+    return gicv3_rds[aarch64_cpu_slot()];
+}
 
 static int gicv3_wait_rwp(void)
 {
@@ -60,10 +70,10 @@ static uint64_t gicv3_my_affinity(void)
 
 static int gicv3_wake_rd(void)
 {
-    uint32_t waker = gic_read32(gicv3_rd + GICR_WAKER);
-    gic_write32(gicv3_rd + GICR_WAKER, waker & ~GICR_WAKER_PROCESSOR_SLEEP);
+    uint32_t waker = gic_read32(gicv3_rd_self() + GICR_WAKER);
+    gic_write32(gicv3_rd_self() + GICR_WAKER, waker & ~GICR_WAKER_PROCESSOR_SLEEP);
     for (uint32_t i = 0; i < GIC_POLL_LIMIT; i++) {
-        if ((gic_read32(gicv3_rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP) == 0) {
+        if ((gic_read32(gicv3_rd_self() + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP) == 0) {
             return 0;
         }
     }
@@ -90,8 +100,10 @@ int gicv3_init(const struct gic_config *config)
         return -1;
     }
     gicv3_gicd = config->gicd;
-    gicv3_rd = gicv3_find_rd(config->gicr, config->gicr_count, gicv3_my_affinity());
-    if (gicv3_rd == 0) {
+    gicv3_config = config;
+    gicv3_affinities[0] = gicv3_my_affinity();
+    gicv3_rds[0] = gicv3_find_rd(config->gicr, config->gicr_count, gicv3_affinities[0]);
+    if (gicv3_rds[0] == 0) {
         return -1;
     }
     /* ARE first, with the groups disabled, then enable Group 1. */
@@ -107,11 +119,44 @@ int gicv3_init(const struct gic_config *config)
     return 0;
 }
 
+int gicv3_cpu_init(uint32_t slot)
+{
+    if (gicv3_config == 0 || slot == 0 || slot >= AARCH64_MAX_CPUS) {
+        return -1;
+    }
+    gicv3_affinities[slot] = gicv3_my_affinity();
+    gicv3_rds[slot] =
+        gicv3_find_rd(gicv3_config->gicr, gicv3_config->gicr_count, gicv3_affinities[slot]);
+    if (gicv3_rds[slot] == 0 || gicv3_wake_rd() != 0) {
+        return -1;
+    }
+    gicv3_cpu_interface_init();
+    return 0;
+}
+
+void gicv3_send_sgi(uint32_t intid, uint32_t slot)
+{
+    /* ICC_SGI1R_EL1 (IHI 0069, 12.2.23): Aff3 [55:48], RS [47:44] (Aff0's
+     * upper bits, in 16s), Aff2 [39:32], INTID [27:24], Aff1 [23:16], the
+     * target list [15:0] (one bit per Aff0 in the range). */
+    uint64_t a = gicv3_affinities[slot];
+    uint64_t aff0 = a & 0xff;
+    uint64_t v = (((a >> 24) & 0xff) << 48) | ((aff0 >> 4) << 44) | (((a >> 16) & 0xff) << 32) |
+                 ((uint64_t)(intid & 0xf) << 24) | (((a >> 8) & 0xff) << 16) |
+                 (1ull << (aff0 & 0xf));
+    /* The target sees every store made before the SGI: DSB ISHST before
+     * the system register write, ISB after it (as Linux's gic_ipi_send_mask). */
+    __asm__ volatile("dsb ishst\n\t"
+                     "msr s3_0_c12_c11_5, %0\n\t"
+                     "isb" ::"r"(v)
+                     : "memory");
+}
+
 void gicv3_enable(uint32_t intid, uint8_t priority)
 {
     uint32_t bit = 1u << (intid % 32);
     if (intid < GIC_FIRST_SPI) {
-        uintptr_t sgi = gicv3_rd + GICR_SGI_BASE;
+        uintptr_t sgi = gicv3_rd_self() + GICR_SGI_BASE;
         gic_write32(sgi + GICR_IGROUPR0, gic_read32(sgi + GICR_IGROUPR0) | bit);
         gic_write8(sgi + GICR_IPRIORITYR + intid, priority);
         gic_write32(sgi + GICR_ISENABLER0, bit);
@@ -142,10 +187,10 @@ void gicv3_disable(uint32_t intid)
 {
     uint32_t bit = 1u << (intid % 32);
     if (intid < GIC_FIRST_SPI) {
-        gic_write32(gicv3_rd + GICR_SGI_BASE + GICR_ICENABLER0, bit);
+        gic_write32(gicv3_rd_self() + GICR_SGI_BASE + GICR_ICENABLER0, bit);
         /* GICR_CTLR.RWP: the disable has reached the redistributor (12.11.2). */
         for (uint32_t i = 0; i < GIC_POLL_LIMIT; i++) {
-            if ((gic_read32(gicv3_rd + GICR_CTLR) & GICR_CTLR_RWP) == 0) {
+            if ((gic_read32(gicv3_rd_self() + GICR_CTLR) & GICR_CTLR_RWP) == 0) {
                 break;
             }
         }

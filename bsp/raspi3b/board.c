@@ -114,6 +114,12 @@ const char *board_cpu_on(const struct fdt_cpu *cpu, uint64_t entry_pa, uint64_t 
                : "its enable-method is not spin-table";
 }
 
+int board_cpu_init(uint32_t slot)
+{
+    (void)slot;
+    return -1; /* no core is started on this board yet (board_cpu_on) */
+}
+
 void board_init_interrupts(const struct fdt_platform *p)
 {
     bcm_irq_init((uintptr_t)(PHYS_MAP_BASE + p->bcm_local.base),

@@ -89,10 +89,10 @@ static uint64_t counter(void)
     return v;
 }
 
-bool aarch64_secondary_wait(uint32_t slot, uint64_t timeout_ticks)
+enum aarch64_secondary_report aarch64_secondary_wait(uint32_t slot, uint64_t timeout_ticks)
 {
     if (slot == 0 || slot >= AARCH64_MAX_CPUS) {
-        return false;
+        return AARCH64_SECONDARY_SILENT;
     }
     const uint64_t *online = &boot_records[slot].online;
     uint64_t start = counter();
@@ -100,20 +100,21 @@ bool aarch64_secondary_wait(uint32_t slot, uint64_t timeout_ticks)
         uint64_t v;
         __asm__ volatile("ldar %0, [%1]" : "=r"(v) : "r"(online) : "memory");
         if (v != 0) {
-            return true;
+            return v == AARCH64_SECONDARY_UP ? AARCH64_SECONDARY_UP : AARCH64_SECONDARY_FAILED;
         }
         if (counter() - start > timeout_ticks) {
-            return false;
+            return AARCH64_SECONDARY_SILENT;
         }
     }
 }
 
-void aarch64_secondary_online(uint32_t slot)
+void aarch64_secondary_online(uint32_t slot, bool ok)
 {
     if (slot == 0 || slot >= AARCH64_MAX_CPUS) {
         return;
     }
-    __asm__ volatile("stlr %0, [%1]" ::"r"(1ull), "r"(&boot_records[slot].online) : "memory");
+    uint64_t report = ok ? AARCH64_SECONDARY_UP : AARCH64_SECONDARY_FAILED;
+    __asm__ volatile("stlr %0, [%1]" ::"r"(report), "r"(&boot_records[slot].online) : "memory");
 }
 
 uint32_t aarch64_cpu_slot(void)

@@ -51,7 +51,7 @@ struct aarch64_secondary_boot {
     uint64_t ttbr1;
     uint64_t stack_top; /* the slot's stack, a virtual address */
     uint64_t slot;
-    uint64_t online; /* 1 once the CPU runs the board's C (store-release) */
+    uint64_t online; /* its report, enum aarch64_secondary_report (store-release) */
     uint64_t pad;
 };
 _Static_assert(sizeof(struct aarch64_secondary_boot) == 64, "one cache line of 64 bytes");
@@ -73,14 +73,24 @@ uint64_t aarch64_secondary_prepare(uint32_t slot);
 /** The physical address of the secondaries' entry (the board's start.S). */
 uint64_t aarch64_secondary_entry_pa(void);
 
+/** What aarch64_secondary_wait returns. */
+enum aarch64_secondary_report {
+    AARCH64_SECONDARY_SILENT = 0, /* no report within the timeout */
+    AARCH64_SECONDARY_UP = 1,     /* it runs, set up */
+    AARCH64_SECONDARY_FAILED = 2, /* it runs, but its set-up failed */
+};
+
 /**
  * Waits until slot's CPU reports in (aarch64_secondary_online), or until
- * the system counter has advanced by timeout_ticks. Returns whether it did.
+ * the system counter has advanced by timeout_ticks. Returns the report.
  */
-bool aarch64_secondary_wait(uint32_t slot, uint64_t timeout_ticks);
+enum aarch64_secondary_report aarch64_secondary_wait(uint32_t slot, uint64_t timeout_ticks);
 
-/** Called by the secondary of slot once it runs C: it has arrived. */
-void aarch64_secondary_online(uint32_t slot);
+/**
+ * Called by the secondary of slot once it runs C and has set itself up
+ * (ok) or failed to: its report (store-release).
+ */
+void aarch64_secondary_online(uint32_t slot, bool ok);
 
 /** The slot of the calling CPU (TPIDR_EL1's stack), 0 for the boot CPU. */
 uint32_t aarch64_cpu_slot(void);
