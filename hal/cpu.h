@@ -37,6 +37,15 @@ uint64_t hal_cpu_instructions(void);
  */
 void hal_cpu_wait_for_interrupt(void);
 
+/**
+ * The kernel has nothing to do on the calling CPU until an interrupt:
+ * called with interrupts masked (and the kernel lock held, where there is
+ * one), it lets other CPUs into the kernel, waits until an interrupt is
+ * pending, lets the kernel's handler take it, and returns with interrupts
+ * masked again (and the lock held). It may return early, spuriously.
+ */
+void hal_cpu_idle(void);
+
 #ifdef __cplusplus
 }
 #endif

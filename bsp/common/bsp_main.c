@@ -6,6 +6,7 @@
 #include "bsp/common/pl011.h"
 #include "hal/aarch64/boot_mmu.h"
 #include "hal/aarch64/cpu_features.h"
+#include "hal/aarch64/kernel_lock.h"
 #include "hal/aarch64/pmu_user.h"
 #include "hal/aarch64/smp.h"
 #include "hal/cpu.h"
@@ -158,6 +159,7 @@ static void bsp_fill_devices(struct kernel_devices *d, const struct fdt_platform
 void bsp_main(uint64_t boot_el, uint64_t dtb)
 {
     (void)dtb;                  /* boot_mmu_setup found and parsed the blob */
+    aarch64_kernel_lock_take(); /* held until the first task runs (kernel_lock.h) */
     aarch64_secondary_record(); /* TTBR0 is the identity map until the next call */
     aarch64_boot_mmu_finish();
     hal_mmu_init(PHYS_MAP_BASE);

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "bsp/common/board.h"
+#include "hal/aarch64/kernel_lock.h"
 #include "hal/aarch64/smp.h"
 #include "hal/cpu.h"
 #include "hal/timer.h"
@@ -48,6 +49,9 @@ uint32_t bsp_start_cpus(const struct fdt_platform *p)
                     (unsigned)AARCH64_MAX_CPUS);
             continue;
         }
+        /* From the first CPU started on, the kernel lock is used (it may
+         * join the kernel later); undone below if none was. */
+        aarch64_kernel_lock_share();
         int64_t code = 0;
         const char *why = board_cpu_on(cpu, aarch64_secondary_entry_pa(), arg, &code);
         if (why != 0) {
@@ -70,6 +74,9 @@ uint32_t bsp_start_cpus(const struct fdt_platform *p)
             continue;
         }
         online++;
+    }
+    if (slot == 1) {
+        aarch64_kernel_lock_unshare(); /* none was started: one CPU, no lock */
     }
     if (p->cpus_dropped != 0) {
         kprintf("basalt: %u more CPUs in the device tree stay off (the kernel runs %u)\n",

@@ -10,6 +10,7 @@
 
 #include "hal/aarch64/context.h"
 #include "hal/aarch64/frame.h"
+#include "hal/aarch64/kernel_lock.h"
 #include "hal/addr.h"
 #include "hal/mmu.h"
 
@@ -99,7 +100,10 @@ void aarch64_trap_el1(struct aarch64_frame *frame, uint64_t kind)
      * with IRQs unmasked); anything else is reported and halts. */
     if ((kind & AARCH64_VECTOR_STACK_OVERFLOW) == 0 && (kind & 3) == AARCH64_VECTOR_IRQ &&
         (kind & 12) == AARCH64_VECTOR_GROUP_EL1_SPX) {
+        /* Taken in hal_cpu_idle's window, where the lock is free. */
+        aarch64_kernel_lock_take();
         trap_kernel_interrupt();
+        aarch64_kernel_lock_release();
         return;
     }
     aarch64_trap_unexpected(frame, kind);

@@ -131,10 +131,52 @@
 .endm
 
 /*
- * A synchronous exception from EL0, whole in its 32-instruction slot (the
- * system call path): a system call goes straight to trap_syscall(context),
- * anything else to aarch64_trap_el0(context, kind) as for the other
- * entries, once FAR is saved too (a system call needs none).
+ * Takes the big kernel lock (kernel_lock.h), inline: spinlock.h's ticket
+ * lock, the same instructions, once a second CPU may enter the kernel
+ * (aarch64_kernel_lock_shared). Uses x2-x5 and the flags.
+ */
+.macro KERNEL_LOCK
+    adrp    x2, aarch64_kernel_lock_shared
+    ldrb    w3, [x2, :lo12:aarch64_kernel_lock_shared]
+    cbz     w3, 3f                  /* one CPU: no lock (kernel_lock.h) */
+    adrp    x2, aarch64_kernel_lock
+    add     x2, x2, :lo12:aarch64_kernel_lock
+1:  ldaxr   w3, [x2]
+    add     w4, w3, #1
+    stxr    w5, w4, [x2]
+    cbnz    w5, 1b
+    add     x2, x2, #4              /* the owner */
+    ldar    w4, [x2]
+    cmp     w4, w3
+    b.eq    3f
+    sevl
+2:  wfe
+    ldaxr   w4, [x2]
+    cmp     w4, w3
+    b.ne    2b
+3:
+.endm
+
+/* Releases the big kernel lock, which this CPU holds (once it is shared).
+ * Uses x1, x2. */
+.macro KERNEL_UNLOCK
+    adrp    x1, aarch64_kernel_lock_shared
+    ldrb    w2, [x1, :lo12:aarch64_kernel_lock_shared]
+    cbz     w2, 4f                  /* one CPU: no lock (kernel_lock.h) */
+    adrp    x1, aarch64_kernel_lock + 4
+    add     x1, x1, :lo12:aarch64_kernel_lock + 4 /* the owner */
+    ldr     w2, [x1]
+    add     w2, w2, #1
+    stlr    w2, [x1]
+4:
+.endm
+
+/*
+ * A synchronous exception from EL0, whole in its 32-instruction slot but
+ * for the kernel lock (the system call path): once the lock is taken, a
+ * system call goes straight to trap_syscall(context), anything else to
+ * aarch64_trap_el0(context, kind) as for the other entries, once FAR is
+ * saved too (a system call needs none).
  */
 .macro VECTOR_EL0_SYNC
     .balign 0x80
@@ -149,12 +191,9 @@
     mrs     x1, esr_el1
     str     x1, [sp, #AARCH64_FRAME_ESR] /* FAR: vector_el0_sync_other */
     ubfx    x1, x1, #ESR_EC_SHIFT, #ESR_EC_WIDTH
-    cmp     x1, #ESR_EC_SVC64
     mov     x0, sp
     KERNEL_STACK
-    b.ne    vector_el0_sync_other
-    adr     x30, vector_el0_restore /* trap_syscall returns straight there */
-    b       trap_syscall
+    b       vector_el0_sync_locked
 .endm
 
     .section .text.vectors, "ax", %progbits
@@ -197,6 +236,14 @@ vector_el1:
     msr     spsr_el1, x2
     RESTORE_AND_ERET
 
+/* VECTOR_EL0_SYNC's rest: x0 the context, x1 the exception class. */
+vector_el0_sync_locked:
+    KERNEL_LOCK
+    cmp     x1, #ESR_EC_SVC64
+    b.ne    vector_el0_sync_other
+    adr     x30, vector_el0_restore /* trap_syscall returns straight there */
+    b       trap_syscall
+
 /* From EL0: the frame is the task's context; the handler runs on the kernel
  * stack and returns the context to resume. */
 vector_el0:
@@ -204,6 +251,7 @@ vector_el0:
     mov     x1, x0
     mov     x0, sp
     KERNEL_STACK
+    KERNEL_LOCK
     bl      aarch64_trap_el0
     b       vector_el0_restore
 
@@ -216,6 +264,7 @@ vector_el0_sync_other:
 
 vector_el0_restore:
     mov     sp, x0
+    KERNEL_UNLOCK
     ldp     x1, x2, [sp, #AARCH64_FRAME_ELR]
     msr     elr_el1, x1
     msr     spsr_el1, x2
@@ -231,6 +280,7 @@ vector_el0_restore:
     .global hal_context_return
 hal_context_return:
     mov     sp, x0
+    KERNEL_UNLOCK
     ldp     x0, x1, [sp, #16 * 0]
     ldp     x2, x3, [sp, #16 * 1]
     ldp     x4, x5, [sp, #16 * 2]
@@ -247,8 +297,9 @@ hal_context_return:
 
 /*
  * void hal_context_enter(struct hal_context *context): the first entry to
- * EL0. The context is restored as the EL0 vectors restore the one an
- * upcall returns, ending in ERET with SP_EL1 just past its frame.
+ * EL0, by a CPU that holds the kernel lock. The context is restored as the
+ * EL0 vectors restore the one an upcall returns (releasing the lock),
+ * ending in ERET with SP_EL1 just past its frame.
  */
     .global hal_context_enter
 hal_context_enter:

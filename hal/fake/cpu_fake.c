@@ -40,3 +40,10 @@ void hal_cpu_wait_for_interrupt(void)
         cpu_fake_waiter();
     }
 }
+
+/* The fake has neither a lock nor a real wait: the wait handler (the
+ * interrupt a test makes pending) runs, as in hal_cpu_wait_for_interrupt. */
+void hal_cpu_idle(void)
+{
+    hal_cpu_wait_for_interrupt();
+}

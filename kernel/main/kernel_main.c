@@ -41,11 +41,9 @@ static void kernel_check_interrupts(void)
     uint64_t before = kernel_timer_interrupts();
     uint64_t now = hal_timer_count();
     hal_timer_set_alarm(now != 0 ? now : 1); // 0 would mean no alarm
-    hal_irq_enable();
     while (kernel_timer_interrupts() == before) {
-        hal_cpu_wait_for_interrupt();
+        hal_cpu_idle();
     }
-    hal_irq_disable();
     hal_timer_stop();
     kprintf(BOOT_MARKER_INTERRUPTS_ON_FORMAT "\n", KERNEL_TICK_HZ);
 }

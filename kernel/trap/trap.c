@@ -102,9 +102,7 @@ __attribute__((noinline)) static uint32_t trap_idle(struct kernel_state *k)
             kprintf("%s\n", BOOT_MARKER_POWER_OFF);
             hal_power_off();
         }
-        hal_irq_enable();
-        hal_cpu_wait_for_interrupt();
-        hal_irq_disable();
+        hal_cpu_idle();
         trap_account_ticks(k);
         int32_t next = kernel_run_next(k);
         if (next >= 0) {

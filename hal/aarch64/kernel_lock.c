@@ -1,0 +1,60 @@
+/* The big kernel lock: see kernel_lock.h. */
+
+#include "hal/aarch64/kernel_lock.h"
+
+#include <stdint.h>
+
+#include "hal/aarch64/spinlock.h"
+#include "hal/cpu.h"
+
+struct aarch64_ticket_lock aarch64_kernel_lock;
+uint8_t aarch64_kernel_lock_shared;
+
+void aarch64_kernel_lock_take(void)
+{
+    if (*(volatile uint8_t *)&aarch64_kernel_lock_shared != 0) {
+        aarch64_ticket_lock(&aarch64_kernel_lock);
+    }
+}
+
+void aarch64_kernel_lock_release(void)
+{
+    if (*(volatile uint8_t *)&aarch64_kernel_lock_shared != 0) {
+        aarch64_ticket_unlock(&aarch64_kernel_lock);
+    }
+}
+
+void aarch64_kernel_lock_share(void)
+{
+    if (aarch64_kernel_lock_shared != 0) {
+        return;
+    }
+    aarch64_ticket_lock(&aarch64_kernel_lock);
+    /* The store that turns the lock on is seen before any CPU started
+     * later runs (CPU_ON is a call that completes after it): DMB ISH. */
+    *(volatile uint8_t *)&aarch64_kernel_lock_shared = 1;
+    __asm__ volatile("dmb ish" ::: "memory");
+}
+
+void aarch64_kernel_lock_unshare(void)
+{
+    if (aarch64_kernel_lock_shared == 0) {
+        return;
+    }
+    aarch64_ticket_unlock(&aarch64_kernel_lock);
+    *(volatile uint8_t *)&aarch64_kernel_lock_shared = 0;
+}
+
+void hal_cpu_idle(void)
+{
+    aarch64_kernel_lock_release();
+    /* WFI with IRQs masked: it returns once one is pending, and unmasking
+     * takes it; unmasking first could take it before the WFI, which would
+     * then sleep until the next. */
+    __asm__ volatile("wfi\n\t"
+                     "msr daifclr, #2\n\t"
+                     "isb\n\t"
+                     "msr daifset, #2" ::
+                         : "memory");
+    aarch64_kernel_lock_take();
+}
