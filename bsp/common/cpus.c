@@ -91,6 +91,7 @@ void (*volatile bsp_secondary_work)(uint32_t slot);
 void bsp_secondary_main(uint64_t slot)
 {
     /* It prints nothing: the console is the boot CPU's. It reports. */
+    aarch64_kernel_lock_join();
     bool ok = board_cpu_init((uint32_t)slot) == 0;
     aarch64_secondary_online((uint32_t)slot, ok);
     void (*work)(uint32_t) = bsp_secondary_work;

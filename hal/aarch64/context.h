@@ -9,8 +9,9 @@
  * below that point only); then its thread ID registers, switched only when
  * another task comes in (hal_context_tls_save, hal_context_tls_load):
  * TPIDR_EL0, which EL0 reads and writes, and TPIDRRO_EL0, which EL0 can
- * only read, both 0 when the task starts; then its space (root and ASID)
- * as the kernel recorded it, root 0 until then. All in one place, so that
+ * only read, both 0 when the task starts; then its space (its root, and
+ * the TTBR0 value of root and ASID) as the kernel recorded it, root 0
+ * until then. All in one place, so that
  * a switch finds them from one address.
  */
 
@@ -30,7 +31,7 @@ struct hal_context {
     uint64_t tpidr;
     uint64_t tpidrro;
     paddr_t space_root;
-    uint32_t space_asid;
+    uint64_t space_ttbr; /* TTBR0 for the space: root | ASID << 48 (mmu_ttbr.h) */
 };
 
 /* An unexpected exception: the frame the vectors saved and its vector kind. */

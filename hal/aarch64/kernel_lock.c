@@ -24,6 +24,19 @@ void aarch64_kernel_lock_release(void)
     }
 }
 
+/* Sets or clears the lock's bit 0 in this CPU's TPIDR_EL1 (kernel_lock.h). */
+static void tpidr_lock_bit(uint64_t on)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, tpidr_el1" : "=r"(v));
+    __asm__ volatile("msr tpidr_el1, %0" ::"r"((v & ~1ull) | on) : "memory");
+}
+
+void aarch64_kernel_lock_join(void)
+{
+    tpidr_lock_bit(*(volatile uint8_t *)&aarch64_kernel_lock_shared != 0);
+}
+
 void aarch64_kernel_lock_share(void)
 {
     if (aarch64_kernel_lock_shared != 0) {
@@ -34,6 +47,7 @@ void aarch64_kernel_lock_share(void)
      * later runs (CPU_ON is a call that completes after it): DMB ISH. */
     *(volatile uint8_t *)&aarch64_kernel_lock_shared = 1;
     __asm__ volatile("dmb ish" ::: "memory");
+    tpidr_lock_bit(1);
 }
 
 void aarch64_kernel_lock_unshare(void)
@@ -43,6 +57,7 @@ void aarch64_kernel_lock_unshare(void)
     }
     aarch64_ticket_unlock(&aarch64_kernel_lock);
     *(volatile uint8_t *)&aarch64_kernel_lock_shared = 0;
+    tpidr_lock_bit(0);
 }
 
 void hal_cpu_idle(void)

@@ -35,9 +35,12 @@ extern struct aarch64_ticket_lock aarch64_kernel_lock;
 
 /**
  * 0 while the boot CPU is the only one that can enter the kernel: then
- * the lock is neither taken nor released (a load and a branch each way
+ * the lock is neither taken nor released (a test and a branch each way
  * instead: the single-core figures rise by at most 10%, issue 15).
  * aarch64_kernel_lock_share sets it, once, before a second CPU may enter.
+ * The vectors read it as bit 0 of TPIDR_EL1 (beside the stack top, whose
+ * low bits are 0): set on the boot CPU by the share, on a started CPU by
+ * aarch64_kernel_lock_join.
  */
 extern uint8_t aarch64_kernel_lock_shared;
 
@@ -60,6 +63,9 @@ void aarch64_kernel_lock_share(void);
  * until the next share.
  */
 void aarch64_kernel_lock_unshare(void);
+
+/** On a started CPU, before it enters the kernel: the lock's bit in its TPIDR_EL1. */
+void aarch64_kernel_lock_join(void);
 
 #ifdef __cplusplus
 }

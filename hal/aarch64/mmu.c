@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "hal/aarch64/mmu_tlb.h"
+#include "hal/aarch64/mmu_ttbr.h"
 #include "hal/aarch64/pt.h"
 #include "hal/addr.h"
 
@@ -205,11 +206,21 @@ void hal_mmu_asid_invalidate(uint32_t asid)
 /* The root this CPU translates its lower half through (one CPU for now). */
 static paddr_t mmu_active_root;
 
-void hal_mmu_activate(paddr_t root, uint32_t asid)
+uint64_t aarch64_mmu_ttbr(paddr_t root, uint32_t asid)
 {
     MMU_ASSERT(asid < HAL_MMU_ASID_LIMIT);
+    return root.value | ((uint64_t)asid << 48);
+}
+
+void aarch64_mmu_activate_ttbr(paddr_t root, uint64_t ttbr0)
+{
     mmu_active_root = root;
-    mmu_tlb_activate(root.value | ((uint64_t)asid << 48), root.value != 0);
+    mmu_tlb_activate(ttbr0, root.value != 0);
+}
+
+void hal_mmu_activate(paddr_t root, uint32_t asid)
+{
+    aarch64_mmu_activate_ttbr(root, aarch64_mmu_ttbr(root, asid));
 }
 
 paddr_t hal_mmu_active(void)

@@ -11,6 +11,7 @@
 #include "hal/aarch64/context.h"
 #include "hal/aarch64/frame.h"
 #include "hal/aarch64/kernel_lock.h"
+#include "hal/aarch64/mmu_ttbr.h"
 #include "hal/addr.h"
 #include "hal/mmu.h"
 
@@ -63,7 +64,7 @@ void hal_context_tls_load(const struct hal_context *context)
 void hal_context_set_space(struct hal_context *context, paddr_t root, uint32_t asid)
 {
     context->space_root = root;
-    context->space_asid = asid;
+    context->space_ttbr = root.value != 0 ? aarch64_mmu_ttbr(root, asid) : 0;
 }
 
 paddr_t hal_context_space_root(const struct hal_context *context)
@@ -74,7 +75,7 @@ paddr_t hal_context_space_root(const struct hal_context *context)
 void hal_context_activate_space(const struct hal_context *context)
 {
     if (hal_mmu_active().value != context->space_root.value) {
-        hal_mmu_activate(context->space_root, context->space_asid);
+        aarch64_mmu_activate_ttbr(context->space_root, context->space_ttbr);
     }
 }
 

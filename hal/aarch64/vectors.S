@@ -124,21 +124,22 @@
 .endm
 
 /* Moves to the top of this CPU's kernel stack, which TPIDR_EL1 holds
- * (boot_entry.inc sets it on every CPU, smp.h); uses x2. */
+ * (boot_entry.inc sets it on every CPU, smp.h) with bit 0 set once the
+ * kernel lock is shared (kernel_lock.h). Leaves TPIDR_EL1 in x2 for
+ * KERNEL_LOCK; uses x3. */
 .macro KERNEL_STACK
     mrs     x2, tpidr_el1
-    mov     sp, x2
+    bic     x3, x2, #1
+    mov     sp, x3
 .endm
 
 /*
  * Takes the big kernel lock (kernel_lock.h), inline: spinlock.h's ticket
  * lock, the same instructions, once a second CPU may enter the kernel
- * (aarch64_kernel_lock_shared). Uses x2-x5 and the flags.
+ * (bit 0 of TPIDR_EL1, in x2 from KERNEL_STACK). Uses x2-x5 and the flags.
  */
 .macro KERNEL_LOCK
-    adrp    x2, aarch64_kernel_lock_shared
-    ldrb    w3, [x2, :lo12:aarch64_kernel_lock_shared]
-    cbz     w3, 3f                  /* one CPU: no lock (kernel_lock.h) */
+    tbz     x2, #0, 3f              /* one CPU: no lock (kernel_lock.h) */
     adrp    x2, aarch64_kernel_lock
     add     x2, x2, :lo12:aarch64_kernel_lock
 1:  ldaxr   w3, [x2]
@@ -160,9 +161,8 @@
 /* Releases the big kernel lock, which this CPU holds (once it is shared).
  * Uses x1, x2. */
 .macro KERNEL_UNLOCK
-    adrp    x1, aarch64_kernel_lock_shared
-    ldrb    w2, [x1, :lo12:aarch64_kernel_lock_shared]
-    cbz     w2, 4f                  /* one CPU: no lock (kernel_lock.h) */
+    mrs     x1, tpidr_el1
+    tbz     x1, #0, 4f              /* one CPU: no lock (kernel_lock.h) */
     adrp    x1, aarch64_kernel_lock + 4
     add     x1, x1, :lo12:aarch64_kernel_lock + 4 /* the owner */
     ldr     w2, [x1]
