@@ -101,9 +101,17 @@ const char *board_cpu_on(const struct fdt_cpu *cpu, uint64_t entry_pa, uint64_t 
  * second for each to report in. Says which did not start, and why, by number
  * (their order in /cpus); CPUs past the kernel's limit stay off, said
  * once. Ends with the marker "basalt: N CPUs online". Returns N, the boot
- * CPU included.
+ * CPU included (every CPU running, started by this call or an earlier).
  */
 uint32_t bsp_start_cpus(const struct fdt_platform *p);
+
+/**
+ * bsp_start_cpus with the CPUs started at entry_pa instead of the
+ * kernel's secondary entry (a boot test's, to see what happens when a CPU
+ * never reports in or reports a failure). Stack slots and the count of
+ * CPUs online are shared by every call.
+ */
+uint32_t bsp_start_cpus_at(const struct fdt_platform *p, uint64_t entry_pa);
 
 /**
  * Sets up the calling CPU's own part of the interrupt controller (its GIC

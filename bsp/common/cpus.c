@@ -24,15 +24,23 @@ static uint64_t self_mpidr(void)
     return v & MPIDR_AFFINITY;
 }
 
+/* The next stack slot (hal/aarch64/smp.h: each is used once) and the CPUs
+ * running, the boot CPU included, over every call. */
+static uint32_t cpus_next_slot = 1;
+static uint32_t cpus_online = 1;
+
 uint32_t bsp_start_cpus(const struct fdt_platform *p)
+{
+    return bsp_start_cpus_at(p, aarch64_secondary_entry_pa());
+}
+
+uint32_t bsp_start_cpus_at(const struct fdt_platform *p, uint64_t entry_pa)
 {
     uint64_t self = self_mpidr();
     /* A CPU reports in within microseconds; an emulator on a loaded host
      * may take far longer to run a new CPU's first instructions. */
     uint64_t timeout = hal_timer_frequency();
     uint32_t n = p->cpu_count < FDT_MAX_CPUS ? p->cpu_count : FDT_MAX_CPUS;
-    uint32_t online = 1;
-    uint32_t slot = 1;
     for (uint32_t i = 0; i < n; i++) {
         const struct fdt_cpu *cpu = &p->cpus[i];
         if (cpu->disabled ||
@@ -43,7 +51,7 @@ uint32_t bsp_start_cpus(const struct fdt_platform *p)
             kprintf("basalt: CPU %u did not start: its reg is no MPIDR\n", i);
             continue;
         }
-        uint64_t arg = aarch64_secondary_prepare(slot);
+        uint64_t arg = aarch64_secondary_prepare(cpus_next_slot);
         if (arg == 0) {
             kprintf("basalt: CPU %u did not start: all %u kernel stacks are taken\n", i,
                     (unsigned)AARCH64_MAX_CPUS);
@@ -53,7 +61,7 @@ uint32_t bsp_start_cpus(const struct fdt_platform *p)
          * join the kernel later); undone below if none was. */
         aarch64_kernel_lock_share();
         int64_t code = 0;
-        const char *why = board_cpu_on(cpu, aarch64_secondary_entry_pa(), arg, &code);
+        const char *why = board_cpu_on(cpu, entry_pa, arg, &code);
         if (why != 0) {
             if (code != 0) {
                 kprintf("basalt: CPU %u did not start: %s %d\n", i, why, (int)code);
@@ -63,7 +71,7 @@ uint32_t bsp_start_cpus(const struct fdt_platform *p)
             continue;
         }
         /* Started: its slot is its own now, whether it reports in or not. */
-        uint32_t s = slot++;
+        uint32_t s = cpus_next_slot++;
         enum aarch64_secondary_report report = aarch64_secondary_wait(s, timeout);
         if (report == AARCH64_SECONDARY_SILENT) {
             kprintf("basalt: CPU %u did not report in within a second\n", i);
@@ -73,17 +81,17 @@ uint32_t bsp_start_cpus(const struct fdt_platform *p)
             kprintf("basalt: CPU %u started, but its interrupt controller did not answer\n", i);
             continue;
         }
-        online++;
+        cpus_online++;
     }
-    if (slot == 1) {
-        aarch64_kernel_lock_unshare(); /* none was started: one CPU, no lock */
+    if (cpus_next_slot == 1) {
+        aarch64_kernel_lock_unshare(); /* none was ever started: one CPU, no lock */
     }
     if (p->cpus_dropped != 0) {
         kprintf("basalt: %u more CPUs in the device tree stay off (the kernel runs %u)\n",
                 p->cpus_dropped, (unsigned)FDT_MAX_CPUS);
     }
-    kprintf("basalt: %u CPUs online\n", online);
-    return online;
+    kprintf("basalt: %u CPUs online\n", cpus_online);
+    return cpus_online;
 }
 
 void (*volatile bsp_secondary_work)(uint32_t slot);

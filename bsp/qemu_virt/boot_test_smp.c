@@ -44,6 +44,7 @@ static uint32_t smp_finished;                /* CPU-rounds done, under smp_lock 
 static uint32_t smp_pings[AARCH64_MAX_CPUS]; /* SGIs each slot took (release/acquire) */
 static uint32_t smp_stray[AARCH64_MAX_CPUS]; /* other interrupts a slot acknowledged */
 static uint32_t smp_adds;                    /* each CPU's adds per round, set before they start */
+static uint32_t smp_ready[AARCH64_MAX_CPUS]; /* 1 once a slot takes SGI_PING (release/acquire) */
 
 static uint32_t load_acquire(const uint32_t *p)
 {
@@ -71,12 +72,16 @@ static void adds(void)
 
 static void smp_work(uint32_t slot)
 {
+    /* SGI_PING on (its group and enable are this CPU's own, banked) before
+     * the boot CPU may send one: a GICv3 drops an SGI whose group is not
+     * yet the one it was sent for. */
+    gic_enable(SGI_PING, 0x80);
+    store_release(&smp_ready[slot], 1);
     for (uint32_t r = 1; r <= ROUNDS; r++) {
         while (load_acquire(&smp_round) < r) {
         }
         adds();
     }
-    gic_enable(SGI_PING, 0x80);
     for (;;) {
         __asm__ volatile("wfi" ::: "memory");
         uint32_t intid = gic_acknowledge();
@@ -147,6 +152,11 @@ static void boot_test_smp(void)
 
     uint32_t lost = 0;
     for (uint32_t slot = 1; slot < cpus; slot++) {
+        if (wait_for(&smp_ready[slot], 1) != 0) {
+            kprintf("boot test: CPU slot %u never turned its SGIs on\n", slot);
+            lost++;
+            continue;
+        }
         for (uint32_t i = 1; i <= PINGS; i++) {
             gic_send_sgi(SGI_PING, slot);
             if (wait_for(&smp_pings[slot], i) != 0) {

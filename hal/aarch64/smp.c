@@ -46,9 +46,14 @@ void aarch64_secondary_record(void)
     boot_regs.tcr &= ~TCR_EPD0;
 }
 
+uint64_t aarch64_image_pa(const void *va)
+{
+    return (uint64_t)(uintptr_t)va - kimage_offset();
+}
+
 uint64_t aarch64_secondary_entry_pa(void)
 {
-    return (uint64_t)(uintptr_t)aarch64_secondary_entry - kimage_offset();
+    return aarch64_image_pa(aarch64_secondary_entry);
 }
 
 uint64_t aarch64_secondary_prepare(uint32_t slot)

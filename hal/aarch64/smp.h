@@ -73,6 +73,9 @@ uint64_t aarch64_secondary_prepare(uint32_t slot);
 /** The physical address of the secondaries' entry (the board's start.S). */
 uint64_t aarch64_secondary_entry_pa(void);
 
+/** The physical address of va, an address in the kernel image. */
+uint64_t aarch64_image_pa(const void *va);
+
 /** What aarch64_secondary_wait returns. */
 enum aarch64_secondary_report {
     AARCH64_SECONDARY_SILENT = 0, /* no report within the timeout */
