@@ -107,11 +107,12 @@ uint32_t bsp_start_cpus(const struct fdt_platform *p);
 
 /**
  * bsp_start_cpus with the CPUs started at entry_pa instead of the
- * kernel's secondary entry (a boot test's, to see what happens when a CPU
- * never reports in or reports a failure). Stack slots and the count of
- * CPUs online are shared by every call.
+ * kernel's secondary entry, each waited for timeout ticks of the system
+ * counter (a boot test's, to see what happens when a CPU never reports in
+ * or reports a failure). Stack slots and the count of CPUs online are
+ * shared by every call.
  */
-uint32_t bsp_start_cpus_at(const struct fdt_platform *p, uint64_t entry_pa);
+uint32_t bsp_start_cpus_at(const struct fdt_platform *p, uint64_t entry_pa, uint64_t timeout);
 
 /**
  * Sets up the calling CPU's own part of the interrupt controller (its GIC

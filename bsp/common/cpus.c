@@ -31,15 +31,14 @@ static uint32_t cpus_online = 1;
 
 uint32_t bsp_start_cpus(const struct fdt_platform *p)
 {
-    return bsp_start_cpus_at(p, aarch64_secondary_entry_pa());
-}
-
-uint32_t bsp_start_cpus_at(const struct fdt_platform *p, uint64_t entry_pa)
-{
-    uint64_t self = self_mpidr();
     /* A CPU reports in within microseconds; an emulator on a loaded host
      * may take far longer to run a new CPU's first instructions. */
-    uint64_t timeout = hal_timer_frequency();
+    return bsp_start_cpus_at(p, aarch64_secondary_entry_pa(), hal_timer_frequency());
+}
+
+uint32_t bsp_start_cpus_at(const struct fdt_platform *p, uint64_t entry_pa, uint64_t timeout)
+{
+    uint64_t self = self_mpidr();
     uint32_t n = p->cpu_count < FDT_MAX_CPUS ? p->cpu_count : FDT_MAX_CPUS;
     for (uint32_t i = 0; i < n; i++) {
         const struct fdt_cpu *cpu = &p->cpus[i];
@@ -74,7 +73,8 @@ uint32_t bsp_start_cpus_at(const struct fdt_platform *p, uint64_t entry_pa)
         uint32_t s = cpus_next_slot++;
         enum aarch64_secondary_report report = aarch64_secondary_wait(s, timeout);
         if (report == AARCH64_SECONDARY_SILENT) {
-            kprintf("basalt: CPU %u did not report in within a second\n", i);
+            kprintf("basalt: CPU %u did not report in within %llu ms\n", i,
+                    (unsigned long long)(timeout * 1000 / hal_timer_frequency()));
             continue;
         }
         if (report == AARCH64_SECONDARY_FAILED) {

@@ -21,6 +21,7 @@
 #include "bsp/common/boot_mmu.h"
 #include "hal/aarch64/smp.h"
 #include "hal/cpu.h"
+#include "hal/timer.h"
 #include "kernel/console/kprintf.h"
 #include "kernel/fdt/fdt.h"
 #include "kernel/main/boot_test.h"
@@ -68,11 +69,14 @@ static void boot_test_cpus(void)
     static const uint32_t psci[] = {FDT_CPU_ENABLE_PSCI, FDT_CPU_ENABLE_PSCI};
     kprintf("boot test: CPU 2 at an entry that never reports in\n");
     made_up_cpus(2, (const uint64_t[]){boot_and[0], boot_and[1]}, psci, 0, 0);
-    (void)bsp_start_cpus_at(&made_up, aarch64_image_pa(boot_test_cpu_silent));
+    /* A tenth of the boot's second is enough to see it not report. */
+    (void)bsp_start_cpus_at(&made_up, aarch64_image_pa(boot_test_cpu_silent),
+                            hal_timer_frequency() / 10);
 
     kprintf("boot test: CPU 3 at an entry that reports a failed set-up\n");
     made_up_cpus(2, (const uint64_t[]){boot_and[0], boot_and[2]}, psci, 0, 0);
-    (void)bsp_start_cpus_at(&made_up, aarch64_image_pa(boot_test_cpu_failing));
+    (void)bsp_start_cpus_at(&made_up, aarch64_image_pa(boot_test_cpu_failing),
+                            hal_timer_frequency());
 
     kprintf("boot test: the /cpus of the machine\n");
     (void)bsp_start_cpus(&boot_platform);
