@@ -14,16 +14,6 @@
 _Static_assert(FDT_MAX_CPUS == AARCH64_MAX_CPUS,
                "the device tree describes the CPUs the kernel runs");
 
-/* MPIDR_EL1's affinity fields: Aff3 (39:32), Aff2, Aff1, Aff0 (23:0). */
-#define MPIDR_AFFINITY 0xff00ffffffull
-
-static uint64_t self_mpidr(void)
-{
-    uint64_t v;
-    __asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
-    return v & MPIDR_AFFINITY;
-}
-
 /* The next stack slot (hal/aarch64/smp.h: each is used once) and the CPUs
  * running, the boot CPU included, over every call. */
 static uint32_t cpus_next_slot = 1;
@@ -38,12 +28,12 @@ uint32_t bsp_start_cpus(const struct fdt_platform *p)
 
 uint32_t bsp_start_cpus_at(const struct fdt_platform *p, uint64_t entry_pa, uint64_t timeout)
 {
-    uint64_t self = self_mpidr();
+    uint64_t self = aarch64_cpu_mpidr();
     uint32_t n = p->cpu_count < FDT_MAX_CPUS ? p->cpu_count : FDT_MAX_CPUS;
     for (uint32_t i = 0; i < n; i++) {
         const struct fdt_cpu *cpu = &p->cpus[i];
         if (cpu->disabled ||
-            (cpu->mpidr != FDT_CPU_NO_MPIDR && (cpu->mpidr & MPIDR_AFFINITY) == self)) {
+            (cpu->mpidr != FDT_CPU_NO_MPIDR && (cpu->mpidr & AARCH64_MPIDR_AFFINITY) == self)) {
             continue;
         }
         if (cpu->mpidr == FDT_CPU_NO_MPIDR) {

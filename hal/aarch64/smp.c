@@ -128,3 +128,10 @@ uint32_t aarch64_cpu_slot(void)
     __asm__ volatile("mrs %0, tpidr_el1" : "=r"(top));
     return (uint32_t)((top - (uint64_t)(uintptr_t)__stack_bottom) / STACK_STRIDE);
 }
+
+uint64_t aarch64_cpu_mpidr(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
+    return v & AARCH64_MPIDR_AFFINITY;
+}

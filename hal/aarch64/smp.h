@@ -95,6 +95,12 @@ enum aarch64_secondary_report aarch64_secondary_wait(uint32_t slot, uint64_t tim
  */
 void aarch64_secondary_online(uint32_t slot, bool ok);
 
+/** MPIDR_EL1's affinity fields: Aff3 (39:32), Aff2, Aff1, Aff0 (23:0). */
+#define AARCH64_MPIDR_AFFINITY 0xff00ffffffull
+
+/** The calling CPU's MPIDR_EL1 affinity fields (what a /cpus reg names). */
+uint64_t aarch64_cpu_mpidr(void);
+
 /** The slot of the calling CPU (TPIDR_EL1's stack), 0 for the boot CPU. */
 uint32_t aarch64_cpu_slot(void);
 #endif
