@@ -26,13 +26,17 @@ function pad(hex) {
     return hex
 }
 
-# A function's first line: "ffffffffc0100284 <boot_mmu_setup>:".
+# A function's first line: "ffffffffc0100284 <boot_mmu_setup>:". Functions
+# are told apart by address, not name: local symbols share names (each
+# object's machine outliner makes its own OUTLINED_FUNCTION_0).
 /^[0-9a-f]+ <[^>]+>:$/ {
     name = $2
     sub(/^</, "", name)
     sub(/>:$/, "", name)
-    current = name
+    current = pad($1)
     defined[current] = 1
+    fname[current] = name
+    byname[name] = byname[name] " " current
     next
 }
 
@@ -57,23 +61,26 @@ function check(f, follow,    i, m, o, target, callee) {
         m = mnemonic[f, i]
         o = operands[f, i]
         if (m == "blr") {
-            printf "%s: indirect call at %s (%s %s) cannot be checked\n", f, address[f, i], m, o
+            printf "%s: indirect call at %s (%s %s) cannot be checked\n", fname[f], address[f, i], m, o
             failed = 1
         } else if (m == "adrp" || m == "adr") {
             if (match(o, /0x[0-9a-f]+/) == 0) {
-                printf "%s: unreadable %s at %s: %s\n", f, m, address[f, i], o
+                printf "%s: unreadable %s at %s: %s\n", fname[f], m, address[f, i], o
                 failed = 1
                 continue
             }
             target = pad(substr(o, RSTART, RLENGTH))
             if (target >= lo && target < hi) {
-                printf "%s: %s at %s reaches .data or .bss (%s); use MMU_OFF_BSS\n", f, m,
+                printf "%s: %s at %s reaches .data or .bss (%s); use MMU_OFF_BSS\n", fname[f], m,
                     address[f, i], o
                 failed = 1
             }
         } else if (follow && m ~ /^(b|bl|b\.[a-z]+|cbz|cbnz|tbz|tbnz)$/ &&
-                   match(o, /<[^>+]+>$/) > 0) {
-            callee = substr(o, RSTART + 1, RLENGTH - 2)
+                   match(o, /0x[0-9a-f]+ <[^>+]+>$/) > 0) {
+            # A branch to a function's first instruction (not "<f+0x8>").
+            callee = substr(o, RSTART, RLENGTH)
+            sub(/ .*/, "", callee)
+            callee = pad(callee)
             if (callee in defined && !(callee in seen)) {
                 seen[callee] = 1
                 queue[++queued] = callee
@@ -91,30 +98,36 @@ END {
     queued = 0
     split(roots, root, " ")
     for (r in root) {
-        if (!(root[r] in defined)) {
+        if (!(root[r] in byname)) {
             print "no function " root[r] " in the disassembly"
             failed = 1
             continue
         }
-        seen[root[r]] = 1
-        queue[++queued] = root[r]
+        k = split(byname[root[r]], at, " ")
+        for (j = 1; j <= k; j++) {
+            seen[at[j]] = 1
+            queue[++queued] = at[j]
+        }
     }
     for (q = 1; q <= queued; q++) {
         check(queue[q], 1)
     }
     split(direct, only, " ")
     for (d in only) {
-        if (!(only[d] in defined)) {
+        if (!(only[d] in byname)) {
             print "no function " only[d] " in the disassembly"
             failed = 1
             continue
         }
-        check(only[d], 0)
+        k = split(byname[only[d]], at, " ")
+        for (j = 1; j <= k; j++) {
+            check(at[j], 0)
+        }
     }
     if (!failed) {
         printf "%d functions run with the MMU off; none references [%s, %s):", queued, lo, hi
         for (q = 1; q <= queued; q++) {
-            printf " %s", queue[q]
+            printf " %s", fname[queue[q]]
         }
         printf "\n"
     }

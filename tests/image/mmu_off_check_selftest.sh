@@ -68,6 +68,18 @@ program 0xffffffffc0110000 | sed 's/<__stack_top>/<x>/; s/adrp\tx0, 0xffffffffc0
 program 0xffffffffc0110000 | sed 's/boot_mmu_setup>:/other>:/' | expect fail "no boot_mmu_setup"
 program 0xffffffffc0110000 | sed 's/0xffffffffc0110000 <boot_platform>/<boot_platform>/' |
     expect fail "an adrp without an address"
+# Two local functions of one name (each object's outliner makes its own
+# OUTLINED_FUNCTION_0): only the one MMU-off code branches to counts.
+outlined() { # $1: the copy helper calls
+    program 0xffffffffc0110000 | sed "s/\tret\t$/\tbl\t$1 <OUTLINED_FUNCTION_0>/"
+    fn ffffffffc0100500 OUTLINED_FUNCTION_0
+    insn ffffffffc0100500 ret ""
+    fn ffffffffc0100600 OUTLINED_FUNCTION_0
+    insn ffffffffc0100600 adrp "x8, 0xffffffffc0121000 <kernel>"
+    insn ffffffffc0100604 ret ""
+}
+outlined 0xffffffffc0100500 | expect pass "a clean copy of a shared name is called"
+outlined 0xffffffffc0100600 | expect fail "the copy of a shared name that reaches .data is called"
 printf '' | expect fail "no disassembly"
 [[ $status -eq 0 ]] && echo "mmu_off_check.awk: every case as expected"
 exit $status
