@@ -32,12 +32,6 @@ void hal_cpu_halt(void);
 uint64_t hal_cpu_instructions(void);
 
 /**
- * Waits until an interrupt is pending on the calling CPU (it may return
- * early, spuriously). Interrupts must be unmasked for one to be taken.
- */
-void hal_cpu_wait_for_interrupt(void);
-
-/**
  * The kernel has nothing to do on the calling CPU until an interrupt:
  * called with interrupts masked (and the kernel lock held, where there is
  * one), it lets other CPUs into the kernel, waits until an interrupt is

@@ -15,45 +15,51 @@ static psci_conduit_t psci_conduit = PSCI_CONDUIT_NONE;
 
 /*
  * The two conduits. SMCCC (DEN 0028): the function ID goes in w0, the
- * result comes back in x0 (x1-x3 may carry more results), and the callee
- * may corrupt x4-x17, so all of x1-x17 are clobbered.
+ * arguments in x1-x3, the result comes back in x0 (x1-x3 may carry more
+ * results), and the callee may corrupt x4-x17.
  */
 #define PSCI_CLOBBERS                                                                              \
-    "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",       \
-        "x15", "x16", "x17", "memory"
+    "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17",    \
+        "memory"
 
-/** Makes an argument-less PSCI call through hvc #0; returns x0. */
-static uint64_t psci_hvc(uint32_t function)
+/** Makes a PSCI call with up to three arguments through hvc #0; returns x0. */
+static uint64_t psci_hvc(uint32_t function, uint64_t a1, uint64_t a2, uint64_t a3)
 {
     register uint64_t x0 __asm__("x0") = function;
-    __asm__ volatile("hvc #0" : "+r"(x0) : : PSCI_CLOBBERS);
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2;
+    register uint64_t x3 __asm__("x3") = a3;
+    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : PSCI_CLOBBERS);
     return x0;
 }
 
-/** Makes an argument-less PSCI call through smc #0; returns x0. */
-static uint64_t psci_smc(uint32_t function)
+/** Makes a PSCI call with up to three arguments through smc #0; returns x0. */
+static uint64_t psci_smc(uint32_t function, uint64_t a1, uint64_t a2, uint64_t a3)
 {
     register uint64_t x0 __asm__("x0") = function;
-    __asm__ volatile("smc #0" : "+r"(x0) : : PSCI_CLOBBERS);
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2;
+    register uint64_t x3 __asm__("x3") = a3;
+    __asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : PSCI_CLOBBERS);
     return x0;
 }
+
+/* NOT_SUPPORTED (DEN 0022, 5.2.2), also what no conduit gives here. */
+#define PSCI_NOT_SUPPORTED (-1)
 
 /**
- * Makes an argument-less PSCI call on the chosen conduit, or none if no
- * conduit was chosen. The result is ignored: every call made here is one
- * that does not return on success.
+ * Makes a PSCI call on the chosen conduit; returns its x0 as PSCI's
+ * status, or PSCI_NOT_SUPPORTED when no conduit was chosen.
  */
-static void psci_call(uint32_t function)
+static int32_t psci_call(uint32_t function, uint64_t a1, uint64_t a2, uint64_t a3)
 {
     switch (psci_conduit) {
     case PSCI_CONDUIT_HVC:
-        (void)psci_hvc(function);
-        break;
+        return (int32_t)psci_hvc(function, a1, a2, a3);
     case PSCI_CONDUIT_SMC:
-        (void)psci_smc(function);
-        break;
+        return (int32_t)psci_smc(function, a1, a2, a3);
     default:
-        break;
+        return PSCI_NOT_SUPPORTED;
     }
 }
 
@@ -73,34 +79,10 @@ static _Noreturn void psci_halt(void)
 /* CPU_ON, SMC64 (DEN 0022, 5.1.4): x1 the target's MPIDR affinity, x2 the
  * entry's physical address, x3 the context ID it gets in x0. */
 #define PSCI_CPU_ON_64 0xc4000003u
-/* NOT_SUPPORTED (DEN 0022, 5.2.2), also what no conduit gives here. */
-#define PSCI_NOT_SUPPORTED (-1)
 
 int32_t psci_cpu_on(uint64_t mpidr, uint64_t entry_pa, uint64_t context)
 {
-    register uint64_t x0 __asm__("x0") = PSCI_CPU_ON_64;
-    register uint64_t x1 __asm__("x1") = mpidr;
-    register uint64_t x2 __asm__("x2") = entry_pa;
-    register uint64_t x3 __asm__("x3") = context;
-    switch (psci_conduit) {
-    case PSCI_CONDUIT_HVC:
-        __asm__ volatile("hvc #0"
-                         : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-                         :
-                         : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-                           "x15", "x16", "x17", "memory");
-        break;
-    case PSCI_CONDUIT_SMC:
-        __asm__ volatile("smc #0"
-                         : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-                         :
-                         : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-                           "x15", "x16", "x17", "memory");
-        break;
-    default:
-        return PSCI_NOT_SUPPORTED;
-    }
-    return (int32_t)x0;
+    return psci_call(PSCI_CPU_ON_64, mpidr, entry_pa, context);
 }
 
 int psci_available(void)
@@ -141,13 +123,13 @@ static _Noreturn void psci_halt_unanswered(void)
 /** HAL power-off: PSCI SYSTEM_OFF, then halt if it came back. */
 _Noreturn void hal_power_off(void)
 {
-    psci_call(PSCI_SYSTEM_OFF);
+    (void)psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
     psci_halt_unanswered();
 }
 
 /** HAL reset: PSCI SYSTEM_RESET, then halt if it came back. */
 _Noreturn void hal_power_reset(void)
 {
-    psci_call(PSCI_SYSTEM_RESET);
+    (void)psci_call(PSCI_SYSTEM_RESET, 0, 0, 0);
     psci_halt_unanswered();
 }

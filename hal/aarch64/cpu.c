@@ -25,8 +25,3 @@ uint64_t hal_cpu_instructions(void)
     __asm__ volatile("mrs %0, pmevcntr0_el0" : "=r"(count)::"memory");
     return count;
 }
-
-void hal_cpu_wait_for_interrupt(void)
-{
-    __asm__ volatile("wfi" ::: "memory");
-}

@@ -34,16 +34,11 @@ _Noreturn void hal_cpu_halt(void)
     exit(CPU_FAKE_HALT_EXIT_CODE);
 }
 
-void hal_cpu_wait_for_interrupt(void)
+/* The fake has neither a lock nor a real wait: the wait handler (the
+ * interrupt a test makes pending) runs. */
+void hal_cpu_idle(void)
 {
     if (cpu_fake_waiter != NULL) {
         cpu_fake_waiter();
     }
-}
-
-/* The fake has neither a lock nor a real wait: the wait handler (the
- * interrupt a test makes pending) runs, as in hal_cpu_wait_for_interrupt. */
-void hal_cpu_idle(void)
-{
-    hal_cpu_wait_for_interrupt();
 }

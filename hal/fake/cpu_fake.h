@@ -17,11 +17,11 @@ extern "C" {
 /** The exit status of a host process whose CPU "halted". */
 #define CPU_FAKE_HALT_EXIT_CODE 86
 
-/** What hal_cpu_wait_for_interrupt() runs: stands in for an interrupt. */
+/** What hal_cpu_idle() runs: stands in for an interrupt. */
 typedef void (*cpu_fake_wait_handler)(void);
 
 /**
- * Installs the handler hal_cpu_wait_for_interrupt() calls (NULL: return at
+ * Installs the handler hal_cpu_idle() calls (NULL: return at
  * once), e.g. the kernel's tick, so waiting code sees time pass.
  */
 void cpu_fake_set_wait_handler(cpu_fake_wait_handler handler);
