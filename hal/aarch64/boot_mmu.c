@@ -153,7 +153,7 @@ void aarch64_boot_map_image(struct aarch64_boot_tables *t, uint64_t offset, uint
     /* One stack per CPU (smp.h), 32 KiB apart, unmapped between. */
     uint32_t n = cpus < 1 ? 1 : cpus > AARCH64_MAX_CPUS ? AARCH64_MAX_CPUS : cpus;
     for (uint32_t i = 0; i < n; i++) {
-        uint64_t base = stack + (uint64_t)i * 0x8000;
+        uint64_t base = stack + i * AARCH64_STACK_STRIDE;
         aarch64_boot_map(t, root, base + offset, base, boot_pa(__stack_top) - stack,
                          PT_PERM_READ | PT_PERM_WRITE, PT_MEM_NORMAL, "kernel stack");
     }

@@ -11,9 +11,6 @@
 extern char aarch64_secondary_entry[];
 extern char __stack_bottom[], __stacks_end[];
 
-#define STACK_SIZE 0x4000ull
-#define STACK_STRIDE 0x8000ull
-
 /* TCR_EL1.EPD0, bit 7: no walks through TTBR0. */
 #define TCR_EPD0 (1ull << 7)
 
@@ -61,7 +58,8 @@ uint64_t aarch64_secondary_prepare(uint32_t slot)
     if (slot == 0 || slot >= AARCH64_MAX_CPUS) {
         return 0;
     }
-    uint64_t top = (uint64_t)(uintptr_t)__stack_bottom + slot * STACK_STRIDE + STACK_SIZE;
+    uint64_t top =
+        (uint64_t)(uintptr_t)__stack_bottom + slot * AARCH64_STACK_STRIDE + AARCH64_STACK_SIZE;
     if (top > (uint64_t)(uintptr_t)__stacks_end) {
         return 0; /* kernel.ld reserves fewer stacks than AARCH64_MAX_CPUS */
     }
@@ -126,7 +124,7 @@ uint32_t aarch64_cpu_slot(void)
 {
     uint64_t top;
     __asm__ volatile("mrs %0, tpidr_el1" : "=r"(top));
-    return (uint32_t)((top - (uint64_t)(uintptr_t)__stack_bottom) / STACK_STRIDE);
+    return (uint32_t)((top - (uint64_t)(uintptr_t)__stack_bottom) / AARCH64_STACK_STRIDE);
 }
 
 uint64_t aarch64_cpu_mpidr(void)

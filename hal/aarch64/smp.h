@@ -33,6 +33,11 @@ extern "C" {
 /** The CPUs the kernel runs, the boot CPU included (kernel.ld's stacks). */
 #define AARCH64_MAX_CPUS 8
 
+/* kernel.ld's kernel stacks: each AARCH64_STACK_SIZE bytes, slot s's at
+ * __stack_bottom + s * AARCH64_STACK_STRIDE, unmapped pages between. */
+#define AARCH64_STACK_SIZE 0x4000ull
+#define AARCH64_STACK_STRIDE 0x8000ull
+
 /* Offsets in struct aarch64_secondary_boot, for boot_entry.inc. */
 #define AARCH64_SECONDARY_MAIR 0
 #define AARCH64_SECONDARY_TTBR0 16
