@@ -147,8 +147,8 @@ static status_t leave_cpu(struct sched *s, uint32_t id, uint32_t to, bool from_b
         return STATUS_INVALID_ARGUMENT;
     }
     uint32_t state = s->entity[id].state;
-    bool ok =
-        state == SCHED_READY || state == SCHED_RUNNING || (from_blocked && state == SCHED_BLOCKED);
+    bool ok = state == SCHED_READY || state == SCHED_RUNNING ||
+              (from_blocked && (state == SCHED_BLOCKED || state == SCHED_ON_CPU));
     if (!ok) {
         return STATUS_INVALID_ARGUMENT;
     }
@@ -156,6 +156,31 @@ static status_t leave_cpu(struct sched *s, uint32_t id, uint32_t to, bool from_b
     s->entity[id].state = to;
     s->entity[id].slice = 0;
     return STATUS_OK;
+}
+
+int32_t sched_cpu_leave(struct sched *s)
+{
+    int32_t id = s->current;
+    if (id != SCHED_IDLE_ID) {
+        s->entity[id].state = SCHED_ON_CPU;
+        s->current = SCHED_IDLE_ID;
+    }
+    return id;
+}
+
+int32_t sched_cpu_enter(struct sched *s, int32_t id)
+{
+    if (s->current == SCHED_IDLE_ID && id >= 0 && id < SCHED_MAX_ENTITIES &&
+        s->entity[id].state == SCHED_ON_CPU) {
+        s->entity[id].state = SCHED_RUNNING;
+        s->current = id;
+    }
+    return s->current;
+}
+
+bool sched_on_other_cpu(const struct sched *s, uint32_t id)
+{
+    return id_ok(id) && s->entity[id].state == SCHED_ON_CPU;
 }
 
 status_t sched_block(struct sched *s, uint32_t id)
@@ -348,7 +373,8 @@ enum sched_entity_state sched_state(const struct sched *s, uint32_t id)
     if (!id_ok(id)) {
         return SCHED_UNUSED;
     }
-    return (enum sched_entity_state)s->entity[id].state;
+    uint32_t state = s->entity[id].state;
+    return state == SCHED_ON_CPU ? SCHED_RUNNING : (enum sched_entity_state)state;
 }
 
 uint32_t sched_ready_count(const struct sched *s)

@@ -16,6 +16,14 @@
  * any state --remove--> UNUSED. At most one entity is RUNNING: the current
  * one. When none is, the current entity is SCHED_IDLE_ID and the idle loop runs.
  *
+ * Several CPUs (issue 15): the scheduler serves one CPU at a time, the one
+ * that holds the kernel lock. When a CPU leaves the kernel its current
+ * entity becomes ON_CPU (sched_cpu_leave): it runs, but not here. When
+ * that CPU comes back (sched_cpu_enter) the entity is current again,
+ * unless another CPU stopped it meanwhile (set_faulted, set_exited, remove
+ * accept an ON_CPU entity; block and unblock do not: an entity blocks
+ * itself, on its own CPU). RUNNING --leave--> ON_CPU --enter--> RUNNING.
+ *
  * Every call that can fail checks all its arguments first and returns a
  * STATUS_* code with no effect at all. The scheduler keeps no global state
  * and does no locking: the caller serialises calls (IRQs masked).
@@ -50,6 +58,13 @@ enum sched_entity_state {
     SCHED_BLOCKED,
     SCHED_FAULTED,
     SCHED_EXITED,
+    /**
+     * Running on a CPU other than the one in the kernel (issue 15: the big
+     * kernel lock lets one CPU at a time in; sched_cpu_leave and
+     * sched_cpu_enter park and take back each CPU's current entity). Never
+     * current, in no queue. sched_state reports it as SCHED_RUNNING.
+     */
+    SCHED_ON_CPU,
     SCHED_STATE_COUNT,
 };
 
@@ -88,6 +103,25 @@ struct sched {
     int32_t current;
 };
 
+/**
+ * The CPU in the kernel leaves it: its current entity, if any, goes on
+ * running there, ON_CPU, and none is current. Returns that entity, or
+ * SCHED_IDLE_ID.
+ */
+int32_t sched_cpu_leave(struct sched *s);
+
+/**
+ * A CPU enters the kernel, where id ran when it left (what sched_cpu_leave
+ * returned there): id is current again, RUNNING, if it is still ON_CPU;
+ * otherwise (another CPU stopped it, or id is SCHED_IDLE_ID) none is
+ * current. Requires none current (the last CPU in the kernel left).
+ * Returns the current entity, or SCHED_IDLE_ID.
+ */
+int32_t sched_cpu_enter(struct sched *s, int32_t id);
+
+/** Whether id runs on a CPU other than the one in the kernel (ON_CPU). */
+bool sched_on_other_cpu(const struct sched *s, uint32_t id);
+
 /** Sets up s with every entity UNUSED, every queue empty, current SCHED_IDLE_ID. */
 void sched_init(struct sched *s);
 
@@ -123,8 +157,10 @@ status_t sched_block(struct sched *s, uint32_t id);
 status_t sched_unblock(struct sched *s, uint32_t id);
 
 /**
- * Marks a READY, RUNNING or BLOCKED entity FAULTED (stopped and reported):
- * in no queue, never picked; if it was current, current becomes SCHED_IDLE_ID.
+ * Marks a READY, RUNNING, ON_CPU or BLOCKED entity FAULTED (stopped and
+ * reported): in no queue, never picked; if it was current, current becomes
+ * SCHED_IDLE_ID (an ON_CPU one is never current: its CPU finds it stopped
+ * when it comes back, sched_cpu_enter).
  * Returns STATUS_OK; with no effect: STATUS_INVALID_ARGUMENT when id is out
  * of range or in another state.
  */

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <random>
+#include <vector>
 
 #include "kernel/abi/status.h"
 #include "gtest/gtest.h"
@@ -474,13 +475,80 @@ TEST_F(SchedTest, InvariantCheckCatchesCorruption)
  * collisions are common): the invariants hold after each, a failing call
  * changes nothing, and a picked entity is always one of the most urgent.
  */
+// Several CPUs (issue 15): a CPU leaving the kernel parks its current
+// entity ON_CPU; another CPU's entity can then run; the first comes back
+// to the same entity, unless it was stopped meanwhile.
+TEST_F(SchedTest, LeavingTheKernelParksTheCurrentOnItsCpu)
+{
+    Add(1, 3);
+    Add(2, 3);
+    ASSERT_EQ(Pick(), 1);
+    EXPECT_EQ(sched_cpu_leave(&s_), 1); // CPU A leaves, running 1
+    ASSERT_EQ(sched_check_invariants(&s_), STATUS_OK);
+    EXPECT_EQ(sched_current(&s_), SCHED_IDLE_ID);
+    EXPECT_TRUE(sched_on_other_cpu(&s_, 1));
+    EXPECT_EQ(sched_state(&s_, 1), SCHED_RUNNING); // to the rest of the kernel
+    EXPECT_EQ(Pick(), 2);                          // CPU B takes the next
+    EXPECT_EQ(sched_cpu_leave(&s_), 2);
+    EXPECT_EQ(sched_cpu_enter(&s_, 1), 1); // CPU A is back
+    ASSERT_EQ(sched_check_invariants(&s_), STATUS_OK);
+    EXPECT_FALSE(sched_on_other_cpu(&s_, 1));
+    EXPECT_TRUE(sched_on_other_cpu(&s_, 2));
+    // A CPU that ran nothing leaves and comes back to nothing.
+    EXPECT_EQ(sched_cpu_leave(&s_), 1);
+    EXPECT_EQ(sched_cpu_enter(&s_, SCHED_IDLE_ID), SCHED_IDLE_ID);
+    EXPECT_EQ(sched_cpu_leave(&s_), SCHED_IDLE_ID);
+}
+
+TEST_F(SchedTest, AnEntityStoppedOnAnotherCpuIsGoneWhenItsCpuComesBack)
+{
+    for (int how = 0; how < 3; how++) {
+        sched_init(&s_);
+        Add(1, 3);
+        ASSERT_EQ(Pick(), 1);
+        ASSERT_EQ(sched_cpu_leave(&s_), 1);
+        status_t st = how == 0   ? sched_set_faulted(&s_, 1)
+                      : how == 1 ? sched_set_exited(&s_, 1)
+                                 : sched_remove(&s_, 1);
+        ASSERT_EQ(st, STATUS_OK) << how;
+        ASSERT_EQ(sched_check_invariants(&s_), STATUS_OK);
+        EXPECT_EQ(sched_cpu_enter(&s_, 1), SCHED_IDLE_ID) << how;
+        EXPECT_FALSE(sched_on_other_cpu(&s_, 1));
+    }
+}
+
+TEST_F(SchedTest, WhatAnEntityOnAnotherCpuRefuses)
+{
+    Add(1, 3);
+    Add(2, 5);
+    ASSERT_EQ(Pick(), 2);
+    ASSERT_EQ(sched_cpu_leave(&s_), 2);
+    ASSERT_EQ(Pick(), 1);
+    // It blocks itself on its own CPU, is woken only from BLOCKED, and is
+    // no one's to hand the CPU to or from here.
+    ExpectRejected([&] { return sched_block(&s_, 2); });
+    ExpectRejected([&] { return sched_unblock(&s_, 2); });
+    ExpectRejected([&] { return sched_handoff(&s_, 2, 1); });
+    ExpectRejected([&] { return sched_add(&s_, 2, 1); });
+    // A CPU comes back only to what is ON_CPU, and only with none current.
+    sched before;
+    std::memcpy(&before, &s_, sizeof(before));
+    EXPECT_EQ(sched_cpu_enter(&s_, 2), 1); // 1 is current: nothing changes
+    EXPECT_EQ(std::memcmp(&before, &s_, sizeof(before)), 0);
+    // Its priority may change while it runs elsewhere.
+    EXPECT_EQ(sched_set_priority(&s_, 2, 7), STATUS_OK);
+    EXPECT_TRUE(sched_on_other_cpu(&s_, 2));
+    ASSERT_EQ(sched_check_invariants(&s_), STATUS_OK);
+}
+
 TEST_F(SchedTest, RandomSequencesKeepInvariants)
 {
     for (uint32_t seed = 1; seed <= 8; seed++) {
         sched_init(&s_);
         std::mt19937 rng(seed);
+        std::vector<int32_t> other_cpus; // what other CPUs ran when they left
         for (int step = 0; step < 4000; step++) {
-            uint32_t op = rng() % 11;
+            uint32_t op = rng() % 13;
             uint32_t id = rng() % 20; // 0..19: some out of range when > 15
             id = id >= 16 ? SCHED_MAX_ENTITIES + id : id;
             uint32_t prio = rng() % (SCHED_PRIORITIES + 2);
@@ -512,6 +580,23 @@ TEST_F(SchedTest, RandomSequencesKeepInvariants)
             case 7:
                 (void)sched_tick(&s_);
                 break;
+            case 9: {
+                // Another CPU's turn: this one's current goes ON_CPU, and
+                // one that left earlier comes back (or a stray id).
+                int32_t left = sched_cpu_leave(&s_);
+                if (left != SCHED_IDLE_ID) {
+                    other_cpus.push_back(left);
+                }
+                if (!other_cpus.empty() && rng() % 2 == 0) {
+                    size_t k = rng() % other_cpus.size();
+                    int32_t back = other_cpus[k];
+                    other_cpus.erase(other_cpus.begin() + static_cast<std::ptrdiff_t>(k));
+                    bool still = sched_on_other_cpu(&s_, static_cast<uint32_t>(back));
+                    int32_t cur = sched_cpu_enter(&s_, back);
+                    ASSERT_EQ(cur, still ? back : SCHED_IDLE_ID);
+                }
+                break;
+            }
             case 8: {
                 // From the current entity, mostly; sometimes from any id.
                 int32_t cur = sched_current(&s_);
