@@ -183,6 +183,15 @@ struct hal_context *trap_fault(struct hal_context *context, const struct hal_fau
 void trap_kernel_interrupt(void);
 
 /**
+ * Several CPUs (issue 15): the CPU cpu has just taken the kernel lock
+ * (trap_cpu_enter) or is about to release it (trap_cpu_leave); the kernel
+ * swaps in and out what it keeps for that CPU (its current task). Called
+ * only once the lock is shared: with one CPU, never.
+ */
+void trap_cpu_enter(uint32_t cpu);
+void trap_cpu_leave(uint32_t cpu);
+
+/**
  * Any other exception: a fault of the kernel itself, or one no task can
  * raise. Reports it and halts; never returns.
  */

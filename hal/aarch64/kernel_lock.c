@@ -4,22 +4,41 @@
 
 #include <stdint.h>
 
+#include "hal/aarch64/mmu_ttbr.h"
+#include "hal/aarch64/smp.h"
 #include "hal/aarch64/spinlock.h"
 #include "hal/cpu.h"
+#include "hal/trap.h"
 
 struct aarch64_ticket_lock aarch64_kernel_lock;
 uint8_t aarch64_kernel_lock_shared;
+
+void aarch64_cpu_enter(void)
+{
+    uint32_t cpu = aarch64_cpu_slot();
+    aarch64_mmu_cpu_swap(cpu, 1);
+    trap_cpu_enter(cpu);
+}
+
+void aarch64_cpu_leave(void)
+{
+    uint32_t cpu = aarch64_cpu_slot();
+    trap_cpu_leave(cpu);
+    aarch64_mmu_cpu_swap(cpu, 0);
+}
 
 void aarch64_kernel_lock_take(void)
 {
     if (*(volatile uint8_t *)&aarch64_kernel_lock_shared != 0) {
         aarch64_ticket_lock(&aarch64_kernel_lock);
+        aarch64_cpu_enter();
     }
 }
 
 void aarch64_kernel_lock_release(void)
 {
     if (*(volatile uint8_t *)&aarch64_kernel_lock_shared != 0) {
+        aarch64_cpu_leave();
         aarch64_ticket_unlock(&aarch64_kernel_lock);
     }
 }

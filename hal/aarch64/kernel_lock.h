@@ -44,6 +44,15 @@ extern struct aarch64_ticket_lock aarch64_kernel_lock;
  */
 extern uint8_t aarch64_kernel_lock_shared;
 
+/**
+ * Once the lock is shared, right after a CPU takes it and right before it
+ * releases it (the vectors and the C functions below call them): the
+ * CPU's own state swapped in and out (the active TTBR0's root, and the
+ * kernel's, trap_cpu_enter and trap_cpu_leave).
+ */
+void aarch64_cpu_enter(void);
+void aarch64_cpu_leave(void);
+
 /** Takes the big kernel lock (for C callers; the vectors inline it). */
 void aarch64_kernel_lock_take(void);
 

@@ -203,8 +203,22 @@ void hal_mmu_asid_invalidate(uint32_t asid)
     mmu_tlb_invalidate_asid(asid);
 }
 
-/* The root this CPU translates its lower half through (one CPU for now). */
+/* The root the CPU in the kernel translates its lower half through; each
+ * CPU's own while another is in the kernel (aarch64_mmu_cpu_swap). */
 static paddr_t mmu_active_root;
+static paddr_t mmu_cpu_root[8];
+
+void aarch64_mmu_cpu_swap(uint32_t cpu, int entering)
+{
+    if (cpu >= 8) {
+        return;
+    }
+    if (entering) {
+        mmu_active_root = mmu_cpu_root[cpu];
+    } else {
+        mmu_cpu_root[cpu] = mmu_active_root;
+    }
+}
 
 uint64_t aarch64_mmu_ttbr(paddr_t root, uint32_t asid)
 {

@@ -21,6 +21,12 @@ uint64_t aarch64_mmu_ttbr(paddr_t root, uint32_t asid);
 /** hal_mmu_activate(root, asid) for ttbr0 = aarch64_mmu_ttbr(root, asid). */
 void aarch64_mmu_activate_ttbr(paddr_t root, uint64_t ttbr0);
 
+/**
+ * The active root is each CPU's own (TTBR0_EL1 is): cpu's is taken back
+ * when it enters the kernel (entering 1) and kept when it leaves (0).
+ */
+void aarch64_mmu_cpu_swap(uint32_t cpu, int entering);
+
 #ifdef __cplusplus
 }
 #endif

@@ -149,20 +149,27 @@
     add     x2, x2, #4              /* the owner */
     ldar    w4, [x2]
     cmp     w4, w3
-    b.eq    3f
+    b.eq    5f
     sevl
 2:  wfe
     ldaxr   w4, [x2]
     cmp     w4, w3
     b.ne    2b
+    /* Taken: this CPU's state in (kernel_lock.h). x0 and x1 kept. */
+5:  stp     x0, x1, [sp, #-16]!
+    bl      aarch64_cpu_enter
+    ldp     x0, x1, [sp], #16
 3:
 .endm
 
-/* Releases the big kernel lock, which this CPU holds (once it is shared).
- * Uses x1, x2. */
+/* Releases the big kernel lock, which this CPU holds (once it is shared),
+ * this CPU's state out first; on the kernel stack, x0 kept. Uses x1, x2. */
 .macro KERNEL_UNLOCK
     mrs     x1, tpidr_el1
     tbz     x1, #0, 4f              /* one CPU: no lock (kernel_lock.h) */
+    str     x0, [sp, #-16]!
+    bl      aarch64_cpu_leave
+    ldr     x0, [sp], #16
     adrp    x1, aarch64_kernel_lock + 4
     add     x1, x1, :lo12:aarch64_kernel_lock + 4 /* the owner */
     ldr     w2, [x1]
@@ -263,8 +270,8 @@ vector_el0_sync_other:
     bl      aarch64_trap_el0
 
 vector_el0_restore:
-    mov     sp, x0
     KERNEL_UNLOCK
+    mov     sp, x0
     ldp     x1, x2, [sp, #AARCH64_FRAME_ELR]
     msr     elr_el1, x1
     msr     spsr_el1, x2
@@ -279,8 +286,8 @@ vector_el0_restore:
  */
     .global hal_context_return
 hal_context_return:
-    mov     sp, x0
     KERNEL_UNLOCK
+    mov     sp, x0
     ldp     x0, x1, [sp, #16 * 0]
     ldp     x2, x3, [sp, #16 * 1]
     ldp     x4, x5, [sp, #16 * 2]

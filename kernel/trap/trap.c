@@ -43,6 +43,9 @@
 #include "kernel/trap/trap_priv.h"
 
 _Static_assert(OBJ_MAX_TASKS <= HAL_CONTEXT_MAX, "a context for every task");
+
+/* The CPUs the kernel keeps a current task for (hal/aarch64/smp.h). */
+#define TRAP_MAX_CPUS 8
 /* The argument words of a context are x0-x9, exactly a struct syscall_regs
  * (x0-x7, the number in x8, the deadline in x9): the dispatcher works on
  * the context in place. */
@@ -59,6 +62,11 @@ static struct syscall_regs *trap_regs[OBJ_MAX_TASKS];
 /* The task at EL0 (or whose trap this is), or -1 before the first. */
 static int32_t trap_running = -1;
 static uint64_t trap_last_tick;
+/* Each CPU's running task and scheduler current while another CPU is in
+ * the kernel (trap_cpu_leave, trap_cpu_enter): the lock lets one CPU at a
+ * time use trap_running, k->current and the scheduler's current. */
+static int32_t trap_cpu_running[TRAP_MAX_CPUS] = {-1, -1, -1, -1, -1, -1, -1, -1};
+static int32_t trap_cpu_current[TRAP_MAX_CPUS] = {-1, -1, -1, -1, -1, -1, -1, -1};
 /* kernel_state.reaped when the spaces were last looked up (see above). */
 static uint32_t trap_spaces_reaped;
 
@@ -308,6 +316,26 @@ struct hal_context *trap_fault(struct hal_context *context, const struct hal_fau
     trap_fault_report(k, task, fault);
     kernel_run_fault(k, task);
     return trap_schedule_cold(k, context);
+}
+
+void trap_cpu_enter(uint32_t cpu)
+{
+    struct kernel_state *k = trap_kernel;
+    if (k == NULL || cpu >= TRAP_MAX_CPUS) {
+        return;
+    }
+    trap_running = trap_cpu_running[cpu];
+    k->current = sched_cpu_enter(&k->sched, trap_cpu_current[cpu]);
+}
+
+void trap_cpu_leave(uint32_t cpu)
+{
+    struct kernel_state *k = trap_kernel;
+    if (k == NULL || cpu >= TRAP_MAX_CPUS) {
+        return;
+    }
+    trap_cpu_running[cpu] = trap_running;
+    trap_cpu_current[cpu] = sched_cpu_leave(&k->sched);
 }
 
 void trap_reset(void)
