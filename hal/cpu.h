@@ -31,6 +31,17 @@ void hal_cpu_halt(void);
  */
 uint64_t hal_cpu_instructions(void);
 
+/** The calling CPU's index, 0 (the boot CPU) to 7, as the kernel numbers them. */
+uint32_t hal_cpu_index(void);
+
+/**
+ * Makes CPU cpu (hal_cpu_index's numbering) enter the kernel soon (an
+ * inter-processor interrupt), so that it looks at the ready queues; once
+ * every store before the call is visible to it. Nothing on a board that
+ * starts no other CPU.
+ */
+void hal_cpu_kick(uint32_t cpu);
+
 /**
  * The kernel has nothing to do on the calling CPU until an interrupt:
  * called with interrupts masked (and the kernel lock held, where there is

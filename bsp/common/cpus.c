@@ -10,6 +10,7 @@
 #include "hal/timer.h"
 #include "kernel/console/kprintf.h"
 #include "kernel/fdt/fdt.h"
+#include "kernel/trap/trap.h"
 
 _Static_assert(FDT_MAX_CPUS == AARCH64_MAX_CPUS,
                "the device tree describes the CPUs the kernel runs");
@@ -96,5 +97,10 @@ void bsp_secondary_main(uint64_t slot)
     if (ok && work != 0) {
         work((uint32_t)slot);
     }
-    hal_cpu_halt();
+    if (!ok || work != 0) {
+        hal_cpu_halt();
+    }
+    /* Into the scheduler, once the boot CPU's first task runs. */
+    aarch64_kernel_lock_take();
+    trap_run_secondary();
 }

@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "bsp/qemu_virt/gic_priv.h"
+#include "hal/cpu.h"
 #include "hal/irq.h"
 
 /* The version in use; 0 until gic_init succeeds. Set once at boot. */
@@ -18,6 +19,7 @@ int gic_init(const struct gic_config *config)
     }
     if (result == 0) {
         gic_active_version = config->version;
+        gic_enable(GIC_SGI_WAKE, GIC_USER_PRIORITY);
     }
     return result;
 }
@@ -53,12 +55,16 @@ void gic_end(uint32_t intid)
 
 int gic_cpu_init(uint32_t slot)
 {
+    int result = -1;
     if (gic_active_version == 2) {
-        return gicv2_cpu_init(slot);
+        result = gicv2_cpu_init(slot);
     } else if (gic_active_version == 3) {
-        return gicv3_cpu_init(slot);
+        result = gicv3_cpu_init(slot);
     }
-    return -1;
+    if (result == 0) {
+        gic_enable(GIC_SGI_WAKE, GIC_USER_PRIORITY);
+    }
+    return result;
 }
 
 void gic_send_sgi(uint32_t intid, uint32_t slot)
@@ -120,7 +126,16 @@ void hal_irq_line_unmask(uint32_t intid)
 uint32_t hal_irq_acknowledge(void)
 {
     uint32_t intid = gic_acknowledge();
+    while (intid == GIC_SGI_WAKE) {
+        gic_end(intid); /* a kick: entering the kernel was all it asked */
+        intid = gic_acknowledge();
+    }
     return intid >= GIC_INTID_SPECIAL_FIRST ? HAL_IRQ_NONE : intid;
+}
+
+void hal_cpu_kick(uint32_t cpu)
+{
+    gic_send_sgi(GIC_SGI_WAKE, cpu);
 }
 
 void hal_irq_end(uint32_t line)

@@ -17,6 +17,10 @@ extern "C" {
 /** INTIDs from 1020 up are special: 1023 means "no pending interrupt". */
 #define GIC_INTID_SPECIAL_FIRST 1020u
 
+/* The SGI hal_cpu_kick sends: it only makes its CPU enter the kernel, so
+ * hal_irq_acknowledge ends it and never hands it to the kernel. */
+#define GIC_SGI_WAKE 0u
+
 /** Where the GIC is, from the device tree (addresses as the CPU sees them). */
 struct gic_config {
     uint32_t version; /* 2 or 3 */

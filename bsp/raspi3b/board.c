@@ -7,6 +7,7 @@
 #include "bsp/common/mmu_off.h"
 #include "bsp/raspi3b/bcm_irq.h"
 #include "bsp/raspi3b/bcm_pm.h"
+#include "hal/cpu.h"
 #include "hal/timer.h"
 #include "kernel/fdt/fdt.h"
 #include "kernel/trap/trap.h"
@@ -112,6 +113,11 @@ const char *board_cpu_on(const struct fdt_cpu *cpu, uint64_t entry_pa, uint64_t 
     return cpu->enable_method == FDT_CPU_ENABLE_SPIN_TABLE
                ? "the kernel does not release spin-table CPUs yet"
                : "its enable-method is not spin-table";
+}
+
+void hal_cpu_kick(uint32_t cpu)
+{
+    (void)cpu; /* no other core is started on this board yet */
 }
 
 int board_cpu_init(uint32_t slot)

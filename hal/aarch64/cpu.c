@@ -1,5 +1,7 @@
 #include "hal/cpu.h"
 
+#include "hal/aarch64/smp.h"
+
 _Noreturn void hal_cpu_halt(void)
 {
     /* DAIF all set: no debug, SError, IRQ or FIQ can wake this CPU into
@@ -24,4 +26,9 @@ uint64_t hal_cpu_instructions(void)
     uint64_t count;
     __asm__ volatile("mrs %0, pmevcntr0_el0" : "=r"(count)::"memory");
     return count;
+}
+
+uint32_t hal_cpu_index(void)
+{
+    return aarch64_cpu_slot();
 }

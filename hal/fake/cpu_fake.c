@@ -42,3 +42,13 @@ void hal_cpu_idle(void)
         cpu_fake_waiter();
     }
 }
+
+uint32_t hal_cpu_index(void)
+{
+    return 0;
+}
+
+void hal_cpu_kick(uint32_t cpu)
+{
+    (void)cpu; /* the host runs one CPU */
+}

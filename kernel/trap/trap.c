@@ -67,6 +67,10 @@ static uint64_t trap_last_tick;
  * time use trap_running, k->current and the scheduler's current. */
 static int32_t trap_cpu_running[TRAP_MAX_CPUS] = {-1, -1, -1, -1, -1, -1, -1, -1};
 static int32_t trap_cpu_current[TRAP_MAX_CPUS] = {-1, -1, -1, -1, -1, -1, -1, -1};
+/* Which CPUs wait in trap_idle, and which were kicked since they last
+ * entered the kernel (so that one READY task makes one SGI). */
+static bool trap_cpu_idle[TRAP_MAX_CPUS];
+static bool trap_cpu_kicked[TRAP_MAX_CPUS];
 /* kernel_state.reaped when the spaces were last looked up (see above). */
 static uint32_t trap_spaces_reaped;
 
@@ -110,7 +114,14 @@ __attribute__((noinline)) static uint32_t trap_idle(struct kernel_state *k)
             kprintf("%s\n", BOOT_MARKER_POWER_OFF);
             hal_power_off();
         }
+        uint32_t me = hal_cpu_index();
+        if (me < TRAP_MAX_CPUS) {
+            trap_cpu_idle[me] = true;
+        }
         hal_cpu_idle();
+        if (me < TRAP_MAX_CPUS) {
+            trap_cpu_idle[me] = false;
+        }
         trap_account_ticks(k);
         int32_t next = kernel_run_next(k);
         if (next >= 0) {
@@ -241,6 +252,9 @@ trap_resume(struct kernel_state *k, uint32_t next, struct hal_context *from)
 __attribute__((noinline)) static struct hal_context *
 trap_syscall_general(struct kernel_state *k, uint32_t task, struct hal_context *context)
 {
+    if (task >= OBJ_MAX_TASKS) {
+        return trap_schedule_cold(k, NULL); // stopped by another CPU meanwhile
+    }
     if (kernel_run_syscall(k, task, trap_args(context))) {
         return context; // it failed: nothing changed
     }
@@ -312,6 +326,9 @@ __attribute__((noinline)) static void trap_fault_report(struct kernel_state *k, 
 struct hal_context *trap_fault(struct hal_context *context, const struct hal_fault *fault)
 {
     struct kernel_state *k = trap_kernel;
+    if (trap_running < 0) {
+        return trap_schedule_cold(k, NULL); // stopped by another CPU meanwhile
+    }
     uint32_t task = (uint32_t)trap_running;
     trap_fault_report(k, task, fault);
     kernel_run_fault(k, task);
@@ -324,8 +341,11 @@ void trap_cpu_enter(uint32_t cpu)
     if (k == NULL || cpu >= TRAP_MAX_CPUS) {
         return;
     }
-    trap_running = trap_cpu_running[cpu];
+    trap_cpu_kicked[cpu] = false;
     k->current = sched_cpu_enter(&k->sched, trap_cpu_current[cpu]);
+    // A task another CPU stopped while it ran here: this trap is no longer
+    // its (trap_syscall_general and trap_fault schedule instead).
+    trap_running = k->current == trap_cpu_current[cpu] ? trap_cpu_running[cpu] : -1;
 }
 
 void trap_cpu_leave(uint32_t cpu)
@@ -336,6 +356,29 @@ void trap_cpu_leave(uint32_t cpu)
     }
     trap_cpu_running[cpu] = trap_running;
     trap_cpu_current[cpu] = sched_cpu_leave(&k->sched);
+    // Tasks READY and CPUs waiting: one SGI per task, to a CPU not kicked yet.
+    uint32_t ready = sched_ready_count(&k->sched);
+    for (uint32_t c = 0; c < TRAP_MAX_CPUS && ready > 0; c++) {
+        if (c != cpu && trap_cpu_idle[c] && !trap_cpu_kicked[c]) {
+            trap_cpu_kicked[c] = true;
+            hal_cpu_kick(c);
+            ready--;
+        }
+    }
+}
+
+_Noreturn void trap_run_secondary(void)
+{
+    // The boot CPU may let this CPU in before its first task runs (it waits
+    // for an interrupt during the boot): wait, idle, until the kernel is
+    // set up and a READY task kicks this CPU (trap_cpu_leave).
+    uint32_t me = hal_cpu_index();
+    while (trap_kernel == NULL && me < TRAP_MAX_CPUS) {
+        trap_cpu_idle[me] = true;
+        hal_cpu_idle();
+        trap_cpu_idle[me] = false;
+    }
+    hal_context_enter(trap_schedule_cold(trap_kernel, NULL));
 }
 
 void trap_reset(void)

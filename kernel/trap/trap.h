@@ -52,6 +52,19 @@ _Noreturn
 #endif
 void trap_run(struct kernel_state *k);
 
+/**
+ * A started CPU joins the scheduler (issue 15), holding the kernel lock
+ * (which it can take only once the boot CPU's trap_run has left the kernel
+ * for the first task): it runs the most urgent READY task, or waits in the
+ * idle loop until a kick or an interrupt brings one. Never returns.
+ */
+#ifdef __cplusplus
+[[noreturn]]
+#else
+_Noreturn
+#endif
+void trap_run_secondary(void);
+
 #ifdef __cplusplus
 }
 #endif
