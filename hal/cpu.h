@@ -43,6 +43,12 @@ uint32_t hal_cpu_index(void);
 void hal_cpu_kick(uint32_t cpu);
 
 /**
+ * Returns once CPU cpu runs no EL0 code: it has entered the kernel (it may
+ * be waiting for the kernel lock) or waits in it. The caller kicked it.
+ */
+void hal_cpu_wait_left_el0(uint32_t cpu);
+
+/**
  * The kernel has nothing to do on the calling CPU until an interrupt:
  * called with interrupts masked (and the kernel lock held, where there is
  * one), it lets other CPUs into the kernel, waits until an interrupt is

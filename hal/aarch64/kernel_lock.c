@@ -13,6 +13,34 @@
 struct aarch64_ticket_lock aarch64_kernel_lock;
 uint8_t aarch64_kernel_lock_shared;
 
+/* 1 while a CPU may run EL0 code: set as it leaves the kernel for a task
+ * (before the lock is released), cleared as it enters (before it waits
+ * for the lock). Read by hal_cpu_wait_left_el0 under the lock. */
+static uint32_t cpu_at_el0[AARCH64_MAX_CPUS];
+
+void aarch64_cpu_arrive(void)
+{
+    uint32_t cpu = aarch64_cpu_slot();
+    if (cpu < AARCH64_MAX_CPUS) {
+        __asm__ volatile("stlr %w0, [%1]" ::"r"(0u), "r"(&cpu_at_el0[cpu]) : "memory");
+    }
+}
+
+void hal_cpu_wait_left_el0(uint32_t cpu)
+{
+    if (cpu >= AARCH64_MAX_CPUS) {
+        return;
+    }
+    for (;;) {
+        uint32_t v;
+        __asm__ volatile("ldar %w0, [%1]" : "=r"(v) : "r"(&cpu_at_el0[cpu]) : "memory");
+        if (v == 0) {
+            return;
+        }
+        __asm__ volatile("yield");
+    }
+}
+
 void aarch64_cpu_enter(void)
 {
     uint32_t cpu = aarch64_cpu_slot();
@@ -20,11 +48,14 @@ void aarch64_cpu_enter(void)
     trap_cpu_enter(cpu);
 }
 
-void aarch64_cpu_leave(void)
+void aarch64_cpu_leave(uint64_t to_el0)
 {
     uint32_t cpu = aarch64_cpu_slot();
     trap_cpu_leave(cpu);
     aarch64_mmu_cpu_swap(cpu, 0);
+    if (cpu < AARCH64_MAX_CPUS) {
+        cpu_at_el0[cpu] = to_el0 != 0;
+    }
 }
 
 void aarch64_kernel_lock_take(void)
@@ -38,7 +69,7 @@ void aarch64_kernel_lock_take(void)
 void aarch64_kernel_lock_release(void)
 {
     if (*(volatile uint8_t *)&aarch64_kernel_lock_shared != 0) {
-        aarch64_cpu_leave();
+        aarch64_cpu_leave(0);
         aarch64_ticket_unlock(&aarch64_kernel_lock);
     }
 }

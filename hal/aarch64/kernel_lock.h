@@ -51,7 +51,10 @@ extern uint8_t aarch64_kernel_lock_shared;
  * kernel's, trap_cpu_enter and trap_cpu_leave).
  */
 void aarch64_cpu_enter(void);
-void aarch64_cpu_leave(void);
+void aarch64_cpu_leave(uint64_t to_el0);
+
+/** On entry from EL0, before the lock is taken: this CPU runs no EL0 code now. */
+void aarch64_cpu_arrive(void);
 
 /** Takes the big kernel lock (for C callers; the vectors inline it). */
 void aarch64_kernel_lock_take(void);

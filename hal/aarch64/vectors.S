@@ -140,6 +140,9 @@
  */
 .macro KERNEL_LOCK
     tbz     x2, #0, 3f              /* one CPU: no lock (kernel_lock.h) */
+    stp     x0, x1, [sp, #-16]!
+    bl      aarch64_cpu_arrive      /* off EL0: a CPU evicting its task may go on */
+    ldp     x0, x1, [sp], #16
     adrp    x2, aarch64_kernel_lock
     add     x2, x2, :lo12:aarch64_kernel_lock
 1:  ldaxr   w3, [x2]
@@ -168,6 +171,7 @@
     mrs     x1, tpidr_el1
     tbz     x1, #0, 4f              /* one CPU: no lock (kernel_lock.h) */
     str     x0, [sp, #-16]!
+    mov     x0, #1                  /* to EL0 */
     bl      aarch64_cpu_leave
     ldr     x0, [sp], #16
     adrp    x1, aarch64_kernel_lock + 4

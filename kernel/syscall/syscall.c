@@ -30,6 +30,7 @@ __attribute__((cold)) void kernel_state_init(struct kernel_state *k)
     k->frames = 0;
     k->images = 0;
     k->devices = 0;
+    k->evict = 0;
     for (uint32_t i = 0; i < OBJ_MAX_IRQ_HANDLERS; i++) {
         syscall_irq_clear(&k->irqs[i]);
     }

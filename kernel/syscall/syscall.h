@@ -226,6 +226,13 @@ struct kernel_state {
     struct kernel_irq irqs[OBJ_MAX_IRQ_HANDLERS];
     /** Instructions retired at the boot's milestones (SYS_BOOT_*), for SYS_KERNEL_STATS. */
     uint64_t boot_instructions[SYS_BOOT_PHASES];
+    /**
+     * Several CPUs (issue 15): makes the CPU that runs task (ON_CPU, another
+     * CPU than the one in the kernel) leave it, and returns once that CPU
+     * has left EL0, before task is stopped or torn down; NULL with one CPU
+     * (the trap layer sets it, kernel/trap).
+     */
+    void (*evict)(struct kernel_state *k, uint32_t task);
 };
 
 _Static_assert(sizeof(struct kernel_state) ==
@@ -235,7 +242,8 @@ _Static_assert(sizeof(struct kernel_state) ==
                        sizeof(const struct kernel_devices *) +
                        OBJ_MAX_IRQ_HANDLERS * sizeof(struct kernel_irq) + sizeof(struct cap_space) +
                        sizeof(struct sched) + 3 * sizeof(uint32_t) +
-                       SYS_BOOT_PHASES * sizeof(uint64_t),
+                       SYS_BOOT_PHASES * sizeof(uint64_t) +
+                       sizeof(void (*)(struct kernel_state *, uint32_t)),
                "struct kernel_state has no padding (the size fits alignment 8)");
 
 /** The saved user argument registers of one call; x[0..7] receive the results. */

@@ -334,11 +334,20 @@ void syscall_task_notify_watcher(struct kernel_state *k, uint32_t task)
     }
 }
 
+/** Before task stops: off the other CPU it runs on, if it runs on one. */
+static void kernel_evict(struct kernel_state *k, uint32_t task)
+{
+    if (k->evict != 0 && sched_on_other_cpu(&k->sched, task)) {
+        k->evict(k, task);
+    }
+}
+
 SYSCALL_COLD void kernel_task_stop(struct kernel_state *k, uint32_t task)
 {
     CHECK(k != 0 && task < OBJ_MAX_TASKS);
     enum sched_entity_state st = sched_state(&k->sched, task);
     if (st == SCHED_READY || st == SCHED_RUNNING || st == SCHED_BLOCKED) {
+        kernel_evict(k, task);
         CHECK(ipc_task_destroy(&k->ipc, &k->sched, task) == STATUS_OK);
         CHECK(sched_set_faulted(&k->sched, task) == STATUS_OK);
         syscall_task_notify_watcher(k, task);
@@ -393,6 +402,7 @@ SYSCALL_COLD status_t syscall_task_watch(struct kernel_state *k, uint32_t task,
 static void task_teardown(struct kernel_state *k, uint32_t task)
 {
     if (sched_state(&k->sched, task) != SCHED_UNUSED) {
+        kernel_evict(k, task);
         CHECK(ipc_task_destroy(&k->ipc, &k->sched, task) == STATUS_OK);
         CHECK(sched_remove(&k->sched, task) == STATUS_OK);
     }

@@ -32,6 +32,7 @@
 #include "hal/addr.h"
 #include "hal/cpu.h"
 #include "hal/irq.h"
+#include "hal/mmu.h"
 #include "hal/power.h"
 #include "hal/timer.h"
 #include "hal/trap.h"
@@ -71,6 +72,9 @@ static int32_t trap_cpu_current[TRAP_MAX_CPUS] = {-1, -1, -1, -1, -1, -1, -1, -1
  * entered the kernel (so that one READY task makes one SGI). */
 static bool trap_cpu_idle[TRAP_MAX_CPUS];
 static bool trap_cpu_kicked[TRAP_MAX_CPUS];
+/* kernel_state.reaped when each CPU last had the kernel: a teardown since
+ * may have freed the root its TTBR0 still names. */
+static uint32_t trap_cpu_reaped[TRAP_MAX_CPUS];
 /* kernel_state.reaped when the spaces were last looked up (see above). */
 static uint32_t trap_spaces_reaped;
 
@@ -346,6 +350,16 @@ void trap_cpu_enter(uint32_t cpu)
     // A task another CPU stopped while it ran here: this trap is no longer
     // its (trap_syscall_general and trap_fault schedule instead).
     trap_running = k->current == trap_cpu_current[cpu] ? trap_cpu_running[cpu] : -1;
+    // A teardown since this CPU last had the kernel may have freed the root
+    // its TTBR0 names, unless a task still running here holds it: with none,
+    // the next task's space is loaded afresh (a root freed and reused would
+    // otherwise look active already).
+    if (trap_cpu_reaped[cpu] != k->reaped) {
+        if (trap_running < 0) {
+            hal_mmu_activate(paddr_make(0), 0);
+        }
+        trap_cpu_reaped[cpu] = k->reaped;
+    }
 }
 
 void trap_cpu_leave(uint32_t cpu)
@@ -363,6 +377,18 @@ void trap_cpu_leave(uint32_t cpu)
             trap_cpu_kicked[c] = true;
             hal_cpu_kick(c);
             ready--;
+        }
+    }
+}
+
+/* kernel_state.evict: the CPU running task (ON_CPU) is kicked out of EL0. */
+static void trap_evict(struct kernel_state *k, uint32_t task)
+{
+    (void)k;
+    for (uint32_t c = 0; c < TRAP_MAX_CPUS; c++) {
+        if (trap_cpu_current[c] == (int32_t)task) {
+            hal_cpu_kick(c);
+            hal_cpu_wait_left_el0(c);
         }
     }
 }
@@ -400,6 +426,7 @@ void trap_reset(void)
 __attribute__((always_inline)) static inline struct hal_context *trap_setup(struct kernel_state *k)
 {
     trap_kernel = k;
+    k->evict = trap_evict;
     trap_irq_set_kernel(k);
     for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {
         trap_regs[i] = trap_args(hal_context_get(i));
