@@ -43,6 +43,13 @@ uint32_t hal_cpu_index(void);
 void hal_cpu_kick(uint32_t cpu);
 
 /**
+ * The CPUs that run the kernel, bit c for hal_cpu_index c: the boot CPU
+ * (bit 0) and each started CPU that reported in. Final once the board has
+ * started them, before the first task runs.
+ */
+uint32_t hal_cpu_online(void);
+
+/**
  * Returns once CPU cpu runs no EL0 code: it has entered the kernel (it may
  * be waiting for the kernel lock) or waits in it. The caller kicked it.
  */

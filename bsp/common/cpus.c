@@ -19,6 +19,13 @@ _Static_assert(FDT_MAX_CPUS == AARCH64_MAX_CPUS,
  * running, the boot CPU included, over every call. */
 static uint32_t cpus_next_slot = 1;
 static uint32_t cpus_online = 1;
+/* Their slots, bit s for slot s (hal_cpu_online). */
+static uint32_t cpus_online_slots = 1;
+
+uint32_t hal_cpu_online(void)
+{
+    return cpus_online_slots;
+}
 
 uint32_t bsp_start_cpus(const struct fdt_platform *p)
 {
@@ -73,6 +80,7 @@ uint32_t bsp_start_cpus_at(const struct fdt_platform *p, uint64_t entry_pa, uint
             continue;
         }
         cpus_online++;
+        cpus_online_slots |= 1u << s;
     }
     if (cpus_next_slot == 1) {
         aarch64_kernel_lock_unshare(); /* none was ever started: one CPU, no lock */

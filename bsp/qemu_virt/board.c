@@ -82,9 +82,16 @@ const char *board_cpu_on(const struct fdt_cpu *cpu, uint64_t entry_pa, uint64_t 
     return r == 0 ? 0 : "PSCI CPU_ON returned";
 }
 
+/* The timer's line, a PPI: each CPU enables its own copy. */
+static uint32_t board_timer_line;
+
 int board_cpu_init(uint32_t slot)
 {
-    return gic_cpu_init(slot);
+    if (gic_cpu_init(slot) != 0) {
+        return -1;
+    }
+    gic_enable(board_timer_line, BSP_TIMER_PRIORITY);
+    return 0;
 }
 
 void board_init_interrupts(const struct fdt_platform *p)
@@ -109,6 +116,7 @@ void board_init_interrupts(const struct fdt_platform *p)
         boot_fail("interrupt controller", "the GIC the device tree describes does not respond");
     }
     hal_timer_init(p->timer_frequency);
+    board_timer_line = p->timer_irq_virt;
     gic_enable(p->timer_irq_virt, BSP_TIMER_PRIORITY);
     trap_set_timer_line(p->timer_irq_virt);
 }

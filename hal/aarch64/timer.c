@@ -2,6 +2,8 @@
 
 #include <stdint.h>
 
+#include "hal/aarch64/smp.h"
+
 /*
  * The Arm generic timer (Arm ARM D11 "The Generic Timer in AArch64 state"),
  * EL1 virtual timer: its condition is met, and its interrupt asserted
@@ -17,14 +19,18 @@
  * kernel's earliest deadline): CVAL is the earlier of the two. The
  * comparison is 64-bit and absolute, so an alarm far away (UINT64_MAX)
  * simply never comes, with no overflow anywhere.
+ *
+ * Each CPU has its own timer (the registers and the PPI are banked), so
+ * each has its own next tick and alarm, indexed by its slot; the frequency
+ * and the period are the same for all. A CPU only ever touches its own.
  */
 
 #define CNTV_CTL_ENABLE (1u << 0)
 
 static uint64_t timer_frequency;
 static uint64_t timer_period;
-static uint64_t timer_next_tick;
-static uint64_t timer_alarm;
+static uint64_t timer_next_tick[AARCH64_MAX_CPUS];
+static uint64_t timer_alarm[AARCH64_MAX_CPUS];
 
 static uint64_t timer_read_cntfrq(void)
 {
@@ -53,34 +59,36 @@ uint64_t hal_timer_count(void)
 }
 
 /* Writes CVAL: the next tick, or the alarm if it comes first. */
-static void timer_program(void)
+static void timer_program(uint32_t cpu)
 {
-    uint64_t when = timer_next_tick;
-    if (timer_alarm != 0 && timer_alarm < when) {
-        when = timer_alarm;
+    uint64_t when = timer_next_tick[cpu];
+    if (timer_alarm[cpu] != 0 && timer_alarm[cpu] < when) {
+        when = timer_alarm[cpu];
     }
     __asm__ volatile("msr cntv_cval_el0, %0\n\tisb" ::"r"(when) : "memory");
 }
 
 uint64_t hal_timer_rearm(void)
 {
+    uint32_t cpu = aarch64_cpu_slot();
     uint64_t now = hal_timer_count();
     uint64_t periods = 0;
-    if (timer_period != 0 && now >= timer_next_tick) {
-        periods = (now - timer_next_tick) / timer_period + 1;
-        timer_next_tick += periods * timer_period;
+    if (timer_period != 0 && now >= timer_next_tick[cpu]) {
+        periods = (now - timer_next_tick[cpu]) / timer_period + 1;
+        timer_next_tick[cpu] += periods * timer_period;
     }
-    if (timer_alarm != 0 && timer_alarm <= now) {
-        timer_alarm = 0; // spent: its interrupt must not come again
+    if (timer_alarm[cpu] != 0 && timer_alarm[cpu] <= now) {
+        timer_alarm[cpu] = 0; // spent: its interrupt must not come again
     }
-    timer_program();
+    timer_program(cpu);
     return periods;
 }
 
 void hal_timer_set_alarm(uint64_t when)
 {
-    timer_alarm = when;
-    timer_program();
+    uint32_t cpu = aarch64_cpu_slot();
+    timer_alarm[cpu] = when;
+    timer_program(cpu);
 }
 
 int hal_timer_start(uint32_t tick_hz)
@@ -88,10 +96,11 @@ int hal_timer_start(uint32_t tick_hz)
     if (tick_hz == 0 || timer_frequency == 0 || tick_hz > timer_frequency) {
         return -1;
     }
+    uint32_t cpu = aarch64_cpu_slot();
     timer_period = timer_frequency / tick_hz;
-    timer_next_tick = hal_timer_count() + timer_period;
-    timer_alarm = 0;
-    timer_program();
+    timer_next_tick[cpu] = hal_timer_count() + timer_period;
+    timer_alarm[cpu] = 0;
+    timer_program(cpu);
     __asm__ volatile("msr cntv_ctl_el0, %0\n\tisb" ::"r"((uint64_t)CNTV_CTL_ENABLE) : "memory");
     return 0;
 }
@@ -99,5 +108,5 @@ int hal_timer_start(uint32_t tick_hz)
 void hal_timer_stop(void)
 {
     __asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb" ::: "memory");
-    timer_alarm = 0;
+    timer_alarm[aarch64_cpu_slot()] = 0;
 }

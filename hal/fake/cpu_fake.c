@@ -53,6 +53,11 @@ void hal_cpu_kick(uint32_t cpu)
     (void)cpu; /* the host runs one CPU */
 }
 
+uint32_t hal_cpu_online(void)
+{
+    return 1; /* the host runs one CPU */
+}
+
 void hal_cpu_wait_left_el0(uint32_t cpu)
 {
     (void)cpu; /* the host runs one CPU: none other is at EL0 */

@@ -88,9 +88,15 @@ typedef int32_t status_t;
  * queue it was in.
  */
 #define STATUS_TIMED_OUT 26
+/**
+ * An affinity mask (SYS_TASK_CREATE, SYS_TASK_SPAWN) that names no CPU,
+ * or a CPU that is not running the kernel, or sets a bit past the CPUs a
+ * mask can name; nothing was created.
+ */
+#define STATUS_BAD_AFFINITY 27
 
 /** Number of status codes defined above; every code is below it. */
-#define STATUS_COUNT 27
+#define STATUS_COUNT 28
 
 #ifdef __cplusplus
 }

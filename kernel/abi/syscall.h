@@ -215,11 +215,26 @@ extern "C" {
 /**
  * x1 address-space handle (needs RIGHT_MAP) the task will run in, x2
  * priority, x3 a capability handle (needs RIGHT_GRANT) copied into the new
- * task's empty table, or HANDLE_NONE -> x1 handle of the new task (CONTROL,
- * WATCH, GRANT, DERIVE, REVOKE), x2 the copy's handle in its table. The
- * task does not run until SYS_TASK_START.
+ * task's empty table, or HANDLE_NONE, x4 its affinity (SYS_AFFINITY_ANY or
+ * SYS_AFFINITY(mask)) -> x1 handle of the new task (CONTROL, WATCH, GRANT,
+ * DERIVE, REVOKE), x2 the copy's handle in its table. The task does not
+ * run until SYS_TASK_START.
  */
 #define SYS_TASK_CREATE 23
+/**
+ * A task's affinity, given by its creator (SYS_TASK_CREATE's x4,
+ * SYS_TASK_SPAWN's x5) and kept for its life: SYS_AFFINITY_ANY (0, the
+ * default; any value without bit 63, so that callers written before the
+ * argument existed are unchanged) lets it run on any CPU;
+ * SYS_AFFINITY(mask) only on the CPUs in
+ * mask, bit c for CPU c (0 the boot CPU, then the others in the order they
+ * came up, as the boot says "N CPUs online": CPUs 0 to N-1). An empty mask,
+ * a CPU that is not online, or a bit past SYS_AFFINITY_CPUS fails the call
+ * with STATUS_BAD_AFFINITY before anything is made.
+ */
+#define SYS_AFFINITY_ANY 0ull
+#define SYS_AFFINITY(mask) ((1ull << 63) | (uint64_t)(mask))
+#define SYS_AFFINITY_CPUS 8u
 /**
  * x1 SYS_POWER_OFF_HALT or SYS_POWER_OFF_RESET: turns the machine off or
  * resets it once the call returns to the kernel's exit path; the caller
@@ -229,7 +244,8 @@ extern "C" {
 /**
  * x1 user address and x2 length (1..31 bytes, no NUL) of the name of an
  * embedded image, x3 priority, x4 a capability handle (needs RIGHT_GRANT)
- * copied into the new task's table, or HANDLE_NONE: loads the image into a
+ * copied into the new task's table, or HANDLE_NONE, x5 its affinity (as
+ * SYS_TASK_CREATE's x4): loads the image into a
  * new address space with a stack and starts it, the copy's handle (or
  * HANDLE_NONE) in its x0 -> x1 handle of the task (CONTROL, WATCH, GRANT,
  * DERIVE, REVOKE), x2 handle of its address space (MAP, GRANT, DERIVE,

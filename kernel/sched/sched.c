@@ -13,17 +13,23 @@
 _Static_assert(SCHED_PRIORITIES >= 1 && SCHED_PRIORITIES <= 32, "ready_mask is 32 bits");
 _Static_assert(SCHED_MAX_ENTITIES >= 1 && SCHED_MAX_ENTITIES <= 64, "seen set is 64 bits");
 /* No padding, so that snapshots compare with memcmp. */
-_Static_assert(sizeof(struct sched_entity) == 5 * sizeof(uint32_t), "sched_entity padded");
+_Static_assert(sizeof(struct sched_entity) == 6 * sizeof(uint32_t), "sched_entity padded");
 _Static_assert(sizeof(struct sched_queue) == 2 * sizeof(int32_t), "sched_queue padded");
 _Static_assert(sizeof(struct sched) == SCHED_MAX_ENTITIES * sizeof(struct sched_entity) +
                                            SCHED_PRIORITIES * sizeof(struct sched_queue) +
-                                           3 * sizeof(uint32_t),
+                                           6 * sizeof(uint32_t),
                "sched padded");
 
 /** Whether id names an entity slot. */
 static bool id_ok(uint32_t id)
 {
     return id < SCHED_MAX_ENTITIES;
+}
+
+/** Whether entity id may run on the CPU in the kernel (s->cpu). */
+__attribute__((always_inline)) static inline bool allowed(const struct sched *s, int32_t id)
+{
+    return s->bound == 0 || ((s->entity[id].affinity >> s->cpu) & 1u) != 0;
 }
 
 /**
@@ -40,7 +46,7 @@ static int32_t top_priority(const struct sched *s)
 }
 
 /** Puts a non-queued entity at the tail of its priority's queue, READY. */
-static void enqueue_tail(struct sched *s, int32_t id)
+__attribute__((always_inline)) static inline void enqueue_tail(struct sched *s, int32_t id)
 {
     struct sched_entity *e = &s->entity[id];
     struct sched_queue *q = &s->queue[e->priority];
@@ -104,6 +110,7 @@ void sched_init(struct sched *s)
 {
     for (uint32_t i = 0; i < SCHED_MAX_ENTITIES; i++) {
         entity_clear(&s->entity[i]);
+        s->entity[i].affinity = 0;
     }
     for (uint32_t p = 0; p < SCHED_PRIORITIES; p++) {
         s->queue[p].head = NO_ENTITY;
@@ -112,6 +119,9 @@ void sched_init(struct sched *s)
     s->ready_mask = 0;
     s->ready_count = 0;
     s->current = SCHED_IDLE_ID;
+    s->bound = 0;
+    s->cpu = 0;
+    s->spare = 0;
 }
 
 status_t sched_add(struct sched *s, uint32_t id, uint32_t priority)
@@ -121,8 +131,46 @@ status_t sched_add(struct sched *s, uint32_t id, uint32_t priority)
     }
     s->entity[id].priority = priority;
     s->entity[id].slice = 0;
+    s->entity[id].affinity = SCHED_AFFINITY_ANY;
     enqueue_tail(s, (int32_t)id);
     return STATUS_OK;
+}
+
+status_t sched_set_affinity(struct sched *s, uint32_t id, uint32_t affinity)
+{
+    if (!id_ok(id) || affinity == 0 || s->entity[id].state == SCHED_UNUSED) {
+        return STATUS_INVALID_ARGUMENT;
+    }
+    s->bound += (affinity != SCHED_AFFINITY_ANY) - (s->entity[id].affinity != SCHED_AFFINITY_ANY);
+    s->entity[id].affinity = affinity;
+    return STATUS_OK;
+}
+
+void sched_set_cpu(struct sched *s, uint32_t cpu)
+{
+    s->cpu = cpu < SCHED_MAX_CPUS ? cpu : 0;
+}
+
+int32_t sched_ready_top_on(const struct sched *s, uint32_t cpu)
+{
+    if (cpu >= SCHED_MAX_CPUS) {
+        return -1;
+    }
+    for (uint32_t mask = s->ready_mask; mask != 0;) {
+        uint32_t p = 31u - (uint32_t)__builtin_clz(mask);
+        for (int32_t id = s->queue[p].head; id != NO_ENTITY; id = s->entity[id].next) {
+            if (((s->entity[id].affinity >> cpu) & 1u) != 0) {
+                return (int32_t)p;
+            }
+        }
+        mask &= ~(1u << p);
+    }
+    return -1;
+}
+
+uint32_t sched_priority(const struct sched *s, uint32_t id)
+{
+    return id_ok(id) ? s->entity[id].priority : 0;
 }
 
 status_t sched_remove(struct sched *s, uint32_t id)
@@ -131,7 +179,9 @@ status_t sched_remove(struct sched *s, uint32_t id)
         return STATUS_INVALID_ARGUMENT;
     }
     detach(s, id);
+    s->bound -= s->entity[id].affinity != SCHED_AFFINITY_ANY;
     entity_clear(&s->entity[id]);
+    s->entity[id].affinity = 0;
     return STATUS_OK;
 }
 
@@ -237,19 +287,49 @@ bool sched_should_preempt(const struct sched *s)
 }
 
 /**
- * The second half of sched_pick_next, with no entity current: the head of
- * the most urgent non-empty queue runs with a fresh slice. Forced inline
- * into it and into the fast paths' scheduler calls below, which the fast
- * paths (kernel/syscall/run.h) inline in turn: a call there gives the
- * whole fast path a stack frame (IPC round trip 468 -> 513 instructions).
+ * The READY entity sched_pick_next would take on this CPU: the first in
+ * the most urgent queue that may run here, or NO_ENTITY. Usually the head
+ * of the top queue; the walk goes on only past entities bound elsewhere.
  */
-__attribute__((always_inline)) static inline int32_t take_top(struct sched *s)
+__attribute__((always_inline)) static inline int32_t find_top_walk(const struct sched *s)
+{
+    for (uint32_t mask = s->ready_mask; mask != 0;) {
+        uint32_t p = 31u - (uint32_t)__builtin_clz(mask);
+        for (int32_t id = s->queue[p].head; id != NO_ENTITY; id = s->entity[id].next) {
+            if (allowed(s, id)) {
+                return id;
+            }
+        }
+        mask &= ~(1u << p);
+    }
+    return NO_ENTITY;
+}
+
+__attribute__((always_inline)) static inline int32_t find_top(const struct sched *s)
 {
     int32_t top = top_priority(s);
     if (top < 0) {
-        return SCHED_IDLE_ID;
+        return NO_ENTITY;
     }
     int32_t id = s->queue[top].head;
+    // The walk: only past entities bound to other CPUs.
+    return __builtin_expect(allowed(s, id), 1) ? id : find_top_walk(s);
+}
+
+/**
+ * The second half of sched_pick_next, with no entity current: find_top's
+ * entity runs with a fresh slice. Forced inline
+ * into it and into the fast paths' scheduler calls below, which the fast
+ * paths (kernel/syscall/run.h) inline in turn: a call there gives the
+ * whole fast path a stack frame (IPC round trip 468 -> 513 instructions);
+ * so is find_top's walk.
+ */
+__attribute__((always_inline)) static inline int32_t take_top(struct sched *s)
+{
+    int32_t id = find_top(s);
+    if (id == NO_ENTITY) {
+        return SCHED_IDLE_ID;
+    }
     dequeue(s, id);
     s->entity[id].state = SCHED_RUNNING;
     s->entity[id].slice = SCHED_SLICE_TICKS;
@@ -273,7 +353,8 @@ int32_t sched_pick_next(struct sched *s)
 __attribute__((always_inline)) status_t sched_handoff(struct sched *s, uint32_t from, uint32_t to)
 {
     if (!id_ok(from) || !id_ok(to) || s->current != (int32_t)from ||
-        s->entity[to].state != SCHED_BLOCKED || (s->ready_mask >> s->entity[to].priority) != 0) {
+        s->entity[to].state != SCHED_BLOCKED || (s->ready_mask >> s->entity[to].priority) != 0 ||
+        !allowed(s, (int32_t)to)) {
         return STATUS_INVALID_ARGUMENT;
     }
     /* from is RUNNING (current) and to BLOCKED: neither is in a queue. */
@@ -310,7 +391,7 @@ __attribute__((always_inline)) status_t sched_preempt_to(struct sched *s, uint32
     if (!id_ok(from) || !id_ok(to) || s->current != (int32_t)from ||
         s->entity[to].state != SCHED_BLOCKED ||
         s->entity[to].priority <= s->entity[from].priority ||
-        (s->ready_mask >> s->entity[to].priority) != 0) {
+        (s->ready_mask >> s->entity[to].priority) != 0 || !allowed(s, (int32_t)to)) {
         return STATUS_INVALID_ARGUMENT;
     }
     /* sched_pick_next would preempt from (to is more urgent) to the tail of
@@ -324,7 +405,7 @@ __attribute__((always_inline)) status_t sched_preempt_to(struct sched *s, uint32
 
 __attribute__((always_inline)) int32_t sched_block_next(struct sched *s, uint32_t from)
 {
-    if (!id_ok(from) || s->current != (int32_t)from || s->ready_mask == 0) {
+    if (!id_ok(from) || s->current != (int32_t)from || find_top(s) == NO_ENTITY) {
         return SCHED_IDLE_ID;
     }
     s->entity[from].state = SCHED_BLOCKED;
@@ -335,8 +416,8 @@ __attribute__((always_inline)) int32_t sched_block_next(struct sched *s, uint32_
 
 __attribute__((always_inline)) int32_t sched_ready_head(const struct sched *s)
 {
-    int32_t top = top_priority(s);
-    return top < 0 ? SCHED_IDLE_ID : s->queue[top].head;
+    int32_t id = find_top(s);
+    return id == NO_ENTITY ? SCHED_IDLE_ID : id;
 }
 
 __attribute__((always_inline)) bool sched_keeps(const struct sched *s, uint32_t id)
@@ -417,7 +498,8 @@ static bool entity_check(const struct sched *s, int32_t id)
 {
     const struct sched_entity *e = &s->entity[id];
     if (e->state >= SCHED_STATE_COUNT || e->priority >= SCHED_PRIORITIES ||
-        e->slice > SCHED_SLICE_TICKS) {
+        e->slice > SCHED_SLICE_TICKS ||
+        (s->entity[id].affinity == 0) != (e->state == SCHED_UNUSED)) {
         return false;
     }
     /* Only the current entity is RUNNING; only READY ones carry links. */
@@ -429,7 +511,8 @@ static bool entity_check(const struct sched *s, int32_t id)
 
 status_t sched_check_invariants(const struct sched *s)
 {
-    if (s->current != SCHED_IDLE_ID && (s->current < 0 || s->current >= SCHED_MAX_ENTITIES)) {
+    if ((s->current != SCHED_IDLE_ID && (s->current < 0 || s->current >= SCHED_MAX_ENTITIES)) ||
+        s->cpu >= SCHED_MAX_CPUS) {
         return STATUS_BAD_FORMAT;
     }
     uint64_t seen = 0;
@@ -440,11 +523,17 @@ status_t sched_check_invariants(const struct sched *s)
         }
     }
     uint32_t ready = 0;
+    uint32_t bound = 0;
     for (int32_t id = 0; id < SCHED_MAX_ENTITIES; id++) {
         if (!entity_check(s, id)) {
             return STATUS_BAD_FORMAT;
         }
         ready += s->entity[id].state == SCHED_READY;
+        bound +=
+            s->entity[id].state != SCHED_UNUSED && s->entity[id].affinity != SCHED_AFFINITY_ANY;
+    }
+    if (bound != s->bound || s->spare != 0) {
+        return STATUS_BAD_FORMAT;
     }
     /* Each READY entity was met in a queue exactly once. */
     if (ready != queued || queued != s->ready_count) {

@@ -42,6 +42,10 @@ extern "C" {
 #define SCHED_MAX_ENTITIES 64
 /** Priorities; 0 is the least urgent, SCHED_PRIORITIES-1 the most. */
 #define SCHED_PRIORITIES 32
+/** CPUs an affinity mask names: bit c is CPU c (kernel/trap's numbering). */
+#define SCHED_MAX_CPUS 8
+/** The affinity every entity starts with: any CPU. */
+#define SCHED_AFFINITY_ANY 0xffffffffu
 /** Ticks a RUNNING entity may run before an equal peer gets its turn. */
 #define SCHED_SLICE_TICKS 5
 /**
@@ -76,6 +80,8 @@ struct sched_entity {
     uint32_t priority;
     /** Ticks left in the slice; meaningful while RUNNING. */
     uint32_t slice;
+    /** The CPUs it may run on (bit c: CPU c); never 0 unless UNUSED. */
+    uint32_t affinity;
     /** Queue links (ids), -1 at the ends; both -1 unless READY. */
     int32_t next;
     int32_t prev;
@@ -101,7 +107,34 @@ struct sched {
     uint32_t ready_count;
     /** The RUNNING entity, or SCHED_IDLE_ID. */
     int32_t current;
+    /** Entities in use bound to some CPUs only (affinity not ANY): while
+     * there are none, what runs where needs no look at an affinity. */
+    uint32_t bound;
+    /** The CPU in the kernel (sched_set_cpu), 0 .. SCHED_MAX_CPUS-1: what
+     * it takes from the queues must be allowed there. */
+    uint32_t cpu;
+    /** Unused, always 0: keeps the struct a multiple of 8 bytes. */
+    uint32_t spare;
 };
+
+/**
+ * Binds entity id (not UNUSED) to the CPUs in affinity (bit c: CPU c; bits
+ * past SCHED_MAX_CPUS are never looked at): it is only ever taken off a
+ * queue by one of them. STATUS_INVALID_ARGUMENT for an empty mask.
+ */
+status_t sched_set_affinity(struct sched *s, uint32_t id, uint32_t affinity);
+
+/** The CPU in the kernel is cpu (0 .. SCHED_MAX_CPUS-1; anything else is 0). */
+void sched_set_cpu(struct sched *s, uint32_t cpu);
+
+/**
+ * The most urgent priority among the READY entities that may run on cpu,
+ * or -1 if none may: whether that CPU should be made to look again.
+ */
+int32_t sched_ready_top_on(const struct sched *s, uint32_t cpu);
+
+/** Entity id's priority (0 for an id out of range). */
+uint32_t sched_priority(const struct sched *s, uint32_t id);
 
 /**
  * The CPU in the kernel leaves it: its current entity, if any, goes on
@@ -183,8 +216,9 @@ status_t sched_set_priority(struct sched *s, uint32_t id, uint32_t priority);
  * is left of its slice) unless its slice is used up or a more urgent entity
  * is READY; then it goes to the tail of its queue. The head of the most
  * urgent non-empty queue becomes RUNNING with a fresh slice (FIFO within a
- * priority: round robin). Returns the current entity's id, or SCHED_IDLE_ID
- * when nothing is READY or RUNNING.
+ * priority: round robin), passing over entities bound to other CPUs
+ * (sched_set_affinity). Returns the current entity's id, or SCHED_IDLE_ID
+ * when nothing is READY or RUNNING that may run here.
  */
 int32_t sched_pick_next(struct sched *s);
 
@@ -233,8 +267,9 @@ status_t sched_preempt_to(struct sched *s, uint32_t from, uint32_t to);
 int32_t sched_block_next(struct sched *s, uint32_t from);
 
 /**
- * The head of the most urgent non-empty queue: the entity sched_pick_next
- * would take when none is current; SCHED_IDLE_ID when none is READY.
+ * The first entity, in the most urgent non-empty queue, that may run on
+ * this CPU: the entity sched_pick_next would take when none is current;
+ * SCHED_IDLE_ID when none is READY that may run here.
  * Changes nothing.
  */
 int32_t sched_ready_head(const struct sched *s);

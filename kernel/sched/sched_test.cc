@@ -470,6 +470,66 @@ TEST_F(SchedTest, InvariantCheckCatchesCorruption)
     EXPECT_EQ(sched_check_invariants(&s_), STATUS_BAD_FORMAT);
 }
 
+// Affinity (issue 15): an entity bound to some CPUs is only taken by them;
+// each CPU takes the first entity it may run, in priority order.
+TEST_F(SchedTest, AnEntityIsOnlyTakenByTheCpusItIsBoundTo)
+{
+    Add(1, 5);
+    Add(2, 5);
+    Add(3, 2);
+    ASSERT_EQ(sched_set_affinity(&s_, 1, 1u << 1), STATUS_OK); // CPU 1 only
+    ASSERT_EQ(sched_set_affinity(&s_, 2, 1u << 1), STATUS_OK);
+    ASSERT_EQ(sched_check_invariants(&s_), STATUS_OK);
+    // CPU 0 passes over 1 and 2, more urgent, for 3.
+    sched_set_cpu(&s_, 0);
+    EXPECT_EQ(sched_ready_head(&s_), 3);
+    EXPECT_EQ(sched_ready_top_on(&s_, 0), 2);
+    EXPECT_EQ(sched_ready_top_on(&s_, 1), 5);
+    EXPECT_EQ(Pick(), 3);
+    EXPECT_EQ(sched_cpu_leave(&s_), 3);
+    // With 3 on CPU 0, CPU 0 has nothing it may run: idle, nothing taken.
+    EXPECT_EQ(sched_ready_top_on(&s_, 0), -1);
+    EXPECT_EQ(Pick(), SCHED_IDLE_ID);
+    EXPECT_EQ(sched_ready_count(&s_), 2u);
+    // CPU 1 takes them in their order.
+    sched_set_cpu(&s_, 1);
+    EXPECT_EQ(Pick(), 1);
+    EXPECT_EQ(sched_block_next(&s_, 1), 2);
+    ASSERT_EQ(sched_check_invariants(&s_), STATUS_OK);
+    // A handoff or preemption to an entity bound elsewhere is refused.
+    sched_set_cpu(&s_, 0);
+    ASSERT_EQ(sched_cpu_leave(&s_), 2);
+    ASSERT_EQ(sched_cpu_enter(&s_, 3), 3);
+    EXPECT_EQ(sched_handoff(&s_, 3, 1), STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(sched_preempt_to(&s_, 3, 1), STATUS_INVALID_ARGUMENT);
+    // Blocking with only entities bound elsewhere READY changes nothing.
+    ASSERT_EQ(sched_unblock(&s_, 1), STATUS_OK);
+    EXPECT_EQ(sched_block_next(&s_, 3), SCHED_IDLE_ID);
+    EXPECT_EQ(sched_current(&s_), 3);
+    ASSERT_EQ(sched_check_invariants(&s_), STATUS_OK);
+}
+
+TEST_F(SchedTest, AnEmptyAffinityIsRefused)
+{
+    Add(1, 5);
+    EXPECT_EQ(sched_set_affinity(&s_, 1, 0), STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(sched_set_affinity(&s_, 9, 1), STATUS_INVALID_ARGUMENT); // unused
+    EXPECT_EQ(sched_set_affinity(&s_, SCHED_MAX_ENTITIES, 1), STATUS_INVALID_ARGUMENT);
+    sched_set_cpu(&s_, 5);
+    EXPECT_EQ(Pick(), 1);               // still any CPU
+    sched_set_cpu(&s_, SCHED_MAX_CPUS); // out of range: CPU 0
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_OK);
+    // A broken field is caught: an entity in use with no CPU.
+    s_.entity[1].affinity = 0;
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_BAD_FORMAT);
+    s_.entity[1].affinity = 1; // bound, but not counted
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_BAD_FORMAT);
+    s_.bound = 1;
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_OK);
+    s_.cpu = SCHED_MAX_CPUS;
+    EXPECT_EQ(sched_check_invariants(&s_), STATUS_BAD_FORMAT);
+}
+
 /**
  * Seeded random operations, valid and invalid, on a few ids (so that
  * collisions are common): the invariants hold after each, a failing call

@@ -38,6 +38,7 @@ __attribute__((cold)) void kernel_state_init(struct kernel_state *k)
     k->current = KERNEL_NO_TASK;
     k->reaped = 0;
     k->power_request = KERNEL_POWER_NONE;
+    k->cpus = 1;
     for (uint32_t i = 0; i < SYS_BOOT_PHASES; i++) {
         k->boot_instructions[i] = 0;
     }

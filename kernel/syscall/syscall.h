@@ -100,8 +100,10 @@ struct kernel_task {
      */
     int32_t watch_task_cap;
     int32_t watch_note_cap;
+    /** The CPUs it may run on (bit c: CPU c), from its creator; never 0 while used. */
+    uint32_t affinity;
     /** Unused, always 0: keeps the record 128 bytes, so indexing it is a shift. */
-    uint64_t spare;
+    uint32_t spare;
 };
 
 _Static_assert(sizeof(struct kernel_task) == 128, "struct kernel_task has no padding");
@@ -216,6 +218,11 @@ struct kernel_state {
      * itself has no side effect on the machine).
      */
     uint32_t power_request;
+    /**
+     * The CPUs running the kernel (bit c: CPU c), which an affinity mask
+     * may name: the boot CPU's bit (1) until the trap layer says more.
+     */
+    uint32_t cpus;
     /*
      * Last, so that the offsets of the members the system call paths use
      * stay as they were (the benchmark counts their address arithmetic).
@@ -241,7 +248,7 @@ _Static_assert(sizeof(struct kernel_state) ==
                        sizeof(const struct image_table *) + sizeof(uint64_t) +
                        sizeof(const struct kernel_devices *) +
                        OBJ_MAX_IRQ_HANDLERS * sizeof(struct kernel_irq) + sizeof(struct cap_space) +
-                       sizeof(struct sched) + 3 * sizeof(uint32_t) +
+                       sizeof(struct sched) + 4 * sizeof(uint32_t) +
                        SYS_BOOT_PHASES * sizeof(uint64_t) +
                        sizeof(void (*)(struct kernel_state *, uint32_t)),
                "struct kernel_state has no padding (the size fits alignment 8)");

@@ -147,6 +147,26 @@ static status_t give_check(struct kernel_state *k, uint32_t task, handle_t give)
  * the new task; returns the handle the copy has in its table (HANDLE_NONE
  * without one). Cannot fail: the caller checked everything.
  */
+/**
+ * Decodes an affinity argument (kernel/abi/syscall.h, SYS_AFFINITY) into
+ * *mask: a value without bit 63 is every CPU; a mask must be non-empty, within
+ * SYS_AFFINITY_CPUS and name only CPUs that run the kernel (k->cpus).
+ */
+static status_t affinity_decode(const struct kernel_state *k, uint64_t arg, uint32_t *mask)
+{
+    uint64_t m = arg & ~SYS_AFFINITY(0);
+    if (arg == m) {
+        *mask = SCHED_AFFINITY_ANY; // no SYS_AFFINITY: as before the argument existed
+        return STATUS_OK;
+    }
+    if (m == 0 || (m >> SYS_AFFINITY_CPUS) != 0 || (m & ~(uint64_t)k->cpus) != 0) {
+        return STATUS_BAD_AFFINITY;
+    }
+    // Every CPU that runs the kernel: no binding at all.
+    *mask = m == k->cpus ? SCHED_AFFINITY_ANY : (uint32_t)m;
+    return STATUS_OK;
+}
+
 static handle_t task_make(struct kernel_state *k, uint32_t task, struct syscall_regs *regs,
                           struct obj_ref space, uint32_t priority, const char *name, handle_t give,
                           struct obj_ref *self)
@@ -164,16 +184,21 @@ static handle_t task_make(struct kernel_state *k, uint32_t task, struct syscall_
     return given;
 }
 
-/** SYS_TASK_CREATE: x1 space (RIGHT_MAP), x2 priority, x3 capability to give or HANDLE_NONE. */
+/** SYS_TASK_CREATE: x1 space (RIGHT_MAP), x2 priority, x3 capability to give or HANDLE_NONE,
+ * x4 affinity. */
 SYSCALL_COLD status_t syscall_task_create(struct kernel_state *k, uint32_t task,
                                           struct syscall_regs *regs)
 {
     if (regs->x[2] >= SCHED_PRIORITIES) {
         return STATUS_INVALID_ARGUMENT;
     }
+    uint32_t affinity = 0;
+    status_t st = affinity_decode(k, regs->x[4], &affinity);
+    if (st != STATUS_OK) {
+        return st;
+    }
     struct cap *space = 0;
-    status_t st =
-        cap_lookup(&k->caps, task, (handle_t)regs->x[1], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
+    st = cap_lookup(&k->caps, task, (handle_t)regs->x[1], OBJECT_ADDRESS_SPACE, RIGHT_MAP, &space);
     if (st != STATUS_OK) {
         return st;
     }
@@ -187,6 +212,7 @@ SYSCALL_COLD status_t syscall_task_create(struct kernel_state *k, uint32_t task,
     }
     struct obj_ref self = {OBJECT_NONE, 0, 0};
     regs->x[2] = task_make(k, task, regs, space->object, (uint32_t)regs->x[2], 0, give, &self);
+    k->tasks[self.index].affinity = affinity;
     return STATUS_OK;
 }
 
@@ -208,6 +234,7 @@ status_t kernel_task_start(struct kernel_state *k, uint32_t task, uint64_t entry
         return STATUS_MISALIGNED;
     }
     CHECK(sched_add(&k->sched, task, t->priority) == STATUS_OK);
+    CHECK(sched_set_affinity(&k->sched, task, t->affinity) == STATUS_OK);
     t->started = 1;
     t->entry = entry;
     t->stack = stack;
@@ -288,6 +315,7 @@ __attribute__((noinline)) void syscall_task_clear(struct kernel_task *t)
     v->stack = 0;
     v->arg = 0;
     v->boot_flags = 0;
+    v->affinity = 0;
     v->spare = 0;
     v->watch.kind = OBJECT_NONE;
     v->watch.index = 0;
@@ -320,6 +348,7 @@ void syscall_task_init(struct kernel_task *t, struct obj_ref self, struct obj_re
     t->space = space;
     t->used = 1;
     t->priority = priority;
+    t->affinity = SCHED_AFFINITY_ANY; // its creator may narrow it
     const char *n = name != 0 ? name : "task";
     for (uint32_t i = 0; i + 1 < KERNEL_TASK_NAME_MAX && n[i] != 0; i++) {
         t->name[i] = n[i];
@@ -559,19 +588,24 @@ static uint64_t spawn_pages(const struct elf_image *elf)
     return pages;
 }
 
-/** SYS_TASK_SPAWN: x1/x2 image name, x3 priority, x4 capability to give. */
+/** SYS_TASK_SPAWN: x1/x2 image name, x3 priority, x4 capability to give, x5 affinity. */
 SYSCALL_COLD status_t syscall_task_spawn(struct kernel_state *k, uint32_t task,
                                          struct syscall_regs *regs)
 {
     if (regs->x[3] >= SCHED_PRIORITIES) {
         return STATUS_INVALID_ARGUMENT;
     }
+    uint32_t affinity = 0;
+    status_t st = affinity_decode(k, regs->x[5], &affinity);
+    if (st != STATUS_OK) {
+        return st;
+    }
     handle_t give = (handle_t)regs->x[4];
     const uint8_t *image = 0;
     size_t size = 0;
     struct elf_image elf;
     char name[IMAGE_NAME_MAX];
-    status_t st = give_check(k, task, give);
+    st = give_check(k, task, give);
     if (st == STATUS_OK) {
         st = spawn_image(k, task, regs, name, &image, &size, &elf);
     }
@@ -609,6 +643,7 @@ SYSCALL_COLD status_t syscall_task_spawn(struct kernel_state *k, uint32_t task,
                       KERNEL_TASK_STACK_PAGES, &loaded, &why) == STATUS_OK);
     struct obj_ref self = {OBJECT_NONE, 0, 0};
     handle_t given = task_make(k, task, regs, space, priority, name, give, &self);
+    k->tasks[self.index].affinity = affinity;
     CHECK(kernel_task_start(k, self.index, loaded.entry, loaded.stack, given) == STATUS_OK);
     regs->x[2] = space_handle;
     return STATUS_OK;

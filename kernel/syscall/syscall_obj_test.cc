@@ -537,6 +537,37 @@ TEST_F(ObjCallTest, TaskCreateErrorsChangeNothing)
     ExpectFails(STATUS_BAD_HANDLE, Regs(SYS_TASK_CREATE, h_.kernel, h_.space, 1, 0x7777));
 }
 
+// Affinity (issue 15): checked before anything is made, kept, and given to
+// the scheduler when the task starts.
+TEST_F(ObjCallTest, TaskAffinityIsCheckedAtCreationAndKept)
+{
+    k_->cpus = 0x3; // CPUs 0 and 1 run the kernel
+    auto with = [&](uint64_t affinity) {
+        syscall_regs r = Regs(SYS_TASK_CREATE, h_.kernel, h_.space, 1, HANDLE_NONE);
+        r.x[4] = affinity;
+        return r;
+    };
+    ExpectFails(STATUS_BAD_AFFINITY, with(SYS_AFFINITY(0)));       // empty
+    ExpectFails(STATUS_BAD_AFFINITY, with(SYS_AFFINITY(1u << 2))); // CPU 2 is not online
+    ExpectFails(STATUS_BAD_AFFINITY, with(SYS_AFFINITY(0x103)));   // past the CPUs a mask names
+    ExpectFails(STATUS_BAD_AFFINITY, with(SYS_AFFINITY(1ull << 40)));
+    syscall_regs r = with(SYS_AFFINITY(1u << 1));
+    ASSERT_EQ(STATUS_OK, Call(r, root_));
+    const uint32_t child = Lookup(root_, r.x[1])->object.index;
+    EXPECT_EQ(1u << 1, k_->tasks[child].affinity);
+    ASSERT_EQ(STATUS_OK, kernel_task_start(k_.get(), child, 0x1000, 0x2000, 0));
+    EXPECT_EQ(1u << 1, k_->sched.entity[child].affinity);
+    // CPU 0 passes it over; CPU 1 takes it.
+    EXPECT_NE((int32_t)child, sched_ready_head(&k_->sched));
+    sched_set_cpu(&k_->sched, 1);
+    EXPECT_EQ((int32_t)child, sched_ready_head(&k_->sched));
+    sched_set_cpu(&k_->sched, 0);
+    // Without bit 63 the argument is not an affinity: any CPU, as before.
+    syscall_regs any = with(0x5555);
+    ASSERT_EQ(STATUS_OK, Call(any, root_));
+    EXPECT_EQ(SCHED_AFFINITY_ANY, k_->tasks[Lookup(root_, any.x[1])->object.index].affinity);
+}
+
 TEST_F(ObjCallTest, ExitEmptiesTheTableAndFreesWhatOnlyTheTaskHeld)
 {
     const uint64_t before = Free();
@@ -1015,6 +1046,24 @@ TEST_F(SpawnTest, SpawnLoadsTheImageAndStartsTheTask)
     ASSERT_EQ(STATUS_OK, Call(Regs(SYS_CAP_DELETE, r.x[2])));
     EXPECT_EQ(before, Free());
     EXPECT_EQ(0u, vm_anon_count(&k_->vm));
+}
+
+TEST_F(SpawnTest, SpawnChecksTheAffinityFirst)
+{
+    syscall_regs r = Spawn(h_.kernel, kNames, 4, 12, HANDLE_NONE);
+    r.x[5] = SYS_AFFINITY(0);
+    ExpectFails(STATUS_BAD_AFFINITY, r);
+    r.x[5] = SYS_AFFINITY(1u << 1); // one CPU online: only CPU 0
+    ExpectFails(STATUS_BAD_AFFINITY, r);
+    r.x[5] = SYS_AFFINITY(1u); // every CPU online: no binding
+    syscall_regs all = r;
+    ASSERT_EQ(STATUS_OK, Call(all, root_));
+    EXPECT_EQ(SCHED_AFFINITY_ANY, k_->sched.entity[Lookup(root_, all.x[1])->object.index].affinity);
+    EXPECT_EQ(0u, k_->sched.bound);
+    k_->cpus = 0x3;
+    ASSERT_EQ(STATUS_OK, Call(r, root_));
+    EXPECT_EQ(1u, k_->sched.entity[Lookup(root_, r.x[1])->object.index].affinity);
+    EXPECT_EQ(1u, k_->sched.bound);
 }
 
 // Spawn's memory check counts its space's reservation with its pages,

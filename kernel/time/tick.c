@@ -2,8 +2,9 @@
 
 #include <stdint.h>
 
-/* Written only by kernel_tick() in interrupt context on the boot CPU; read
- * with a single 64-bit load, which is atomic on the CPUs Basalt runs on. */
+/* Written only by kernel_tick() in interrupt context, on any CPU's tick,
+ * under the kernel lock; read with a single 64-bit load, which is atomic
+ * on the CPUs Basalt runs on. */
 static volatile uint64_t tick_count;
 
 void kernel_tick(void)

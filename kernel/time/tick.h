@@ -16,11 +16,12 @@ extern "C" {
 
 /**
  * Records one tick. Called by the interrupt loop (kernel/trap), with IRQs
- * masked, once per timer period.
+ * masked, once per timer period of each CPU's timer (with N CPUs ticking,
+ * the count grows N times as fast).
  */
 void kernel_tick(void);
 
-/** The number of ticks since boot. */
+/** The number of ticks since boot, of every CPU. */
 uint64_t kernel_ticks(void);
 
 /**

@@ -62,7 +62,6 @@ static uint32_t trap_context_generation[OBJ_MAX_TASKS];
 static struct syscall_regs *trap_regs[OBJ_MAX_TASKS];
 /* The task at EL0 (or whose trap this is), or -1 before the first. */
 static int32_t trap_running = -1;
-static uint64_t trap_last_tick;
 /* Each CPU's running task and scheduler current while another CPU is in
  * the kernel (trap_cpu_leave, trap_cpu_enter): the lock lets one CPU at a
  * time use trap_running, k->current and the scheduler's current. */
@@ -97,15 +96,13 @@ __attribute__((noinline)) static void trap_power(const struct kernel_state *k)
     }
 }
 
-/* Charges the ticks that passed since the last look, and ends the waits
- * whose deadline passed (the kernel then sets the timer's alarm for the
- * earliest one left, so that a wait ends at its deadline, not at the next
- * tick). */
-static void trap_account_ticks(struct kernel_state *k)
+/* Charges the ticks of this CPU's timer to the task it runs, and ends the
+ * waits whose deadline passed (the kernel then sets this CPU's alarm for
+ * the earliest one left, so that a wait ends at its deadline, not at the
+ * next tick). */
+static void trap_account_ticks(struct kernel_state *k, uint64_t ticks)
 {
-    uint64_t now = kernel_ticks();
-    kernel_run_ticks(k, now - trap_last_tick);
-    trap_last_tick = now;
+    kernel_run_ticks(k, ticks);
     (void)kernel_run_timeouts(k, hal_timer_count());
 }
 
@@ -126,7 +123,7 @@ __attribute__((noinline)) static uint32_t trap_idle(struct kernel_state *k)
         if (me < TRAP_MAX_CPUS) {
             trap_cpu_idle[me] = false;
         }
-        trap_account_ticks(k);
+        trap_account_ticks(k, 0); // no task ran here to charge
         int32_t next = kernel_run_next(k);
         if (next >= 0) {
             return (uint32_t)next;
@@ -305,8 +302,9 @@ struct hal_context *trap_interrupt(struct hal_context *context)
     struct kernel_state *k = trap_kernel;
     // Only the timer's interrupt brings ticks or a deadline's alarm: a
     // device's line leaves both as they were (no pass over the waiters).
-    if (trap_irq_handle()) {
-        trap_account_ticks(k);
+    uint64_t timer = trap_irq_handle();
+    if (timer != 0) {
+        trap_account_ticks(k, timer - 1);
     }
     return trap_schedule(k, context);
 }
@@ -339,6 +337,34 @@ struct hal_context *trap_fault(struct hal_context *context, const struct hal_fau
     return trap_schedule_cold(k, context);
 }
 
+/*
+ * Another CPU must look at the READY queues when a task waits there that
+ * it may run (its affinity) and that is more urgent than what it runs, or
+ * when it runs nothing. One SGI per CPU until it next enters the kernel;
+ * at most one CPU a READY task, the waiting CPUs first.
+ */
+static void trap_cpu_kick_others(struct kernel_state *k, uint32_t cpu)
+{
+    uint32_t ready = sched_ready_count(&k->sched);
+    for (uint32_t pass = 0; pass < 2; pass++) {
+        for (uint32_t c = 0; c < TRAP_MAX_CPUS && ready > 0; c++) {
+            if (c == cpu || trap_cpu_kicked[c] || ((k->cpus >> c) & 1u) == 0) {
+                continue;
+            }
+            int32_t top = sched_ready_top_on(&k->sched, c);
+            int32_t mine = trap_cpu_current[c];
+            bool kick = pass == 0 ? trap_cpu_idle[c] && top >= 0
+                                  : !trap_cpu_idle[c] && mine >= 0 &&
+                                        top > (int32_t)sched_priority(&k->sched, (uint32_t)mine);
+            if (kick) {
+                trap_cpu_kicked[c] = true;
+                hal_cpu_kick(c);
+                ready--;
+            }
+        }
+    }
+}
+
 void trap_cpu_enter(uint32_t cpu)
 {
     struct kernel_state *k = trap_kernel;
@@ -346,6 +372,7 @@ void trap_cpu_enter(uint32_t cpu)
         return;
     }
     trap_cpu_kicked[cpu] = false;
+    sched_set_cpu(&k->sched, cpu);
     k->current = sched_cpu_enter(&k->sched, trap_cpu_current[cpu]);
     // A task another CPU stopped while it ran here: this trap is no longer
     // its (trap_syscall_general and trap_fault schedule instead).
@@ -370,15 +397,7 @@ void trap_cpu_leave(uint32_t cpu)
     }
     trap_cpu_running[cpu] = trap_running;
     trap_cpu_current[cpu] = sched_cpu_leave(&k->sched);
-    // Tasks READY and CPUs waiting: one SGI per task, to a CPU not kicked yet.
-    uint32_t ready = sched_ready_count(&k->sched);
-    for (uint32_t c = 0; c < TRAP_MAX_CPUS && ready > 0; c++) {
-        if (c != cpu && trap_cpu_idle[c] && !trap_cpu_kicked[c]) {
-            trap_cpu_kicked[c] = true;
-            hal_cpu_kick(c);
-            ready--;
-        }
-    }
+    trap_cpu_kick_others(k, cpu);
 }
 
 /* kernel_state.evict: the CPU running task (ON_CPU) is kicked out of EL0. */
@@ -399,6 +418,10 @@ _Noreturn void trap_run_secondary(void)
     // for an interrupt during the boot): wait, idle, until the kernel is
     // set up and a READY task kicks this CPU (trap_cpu_leave).
     uint32_t me = hal_cpu_index();
+    // Its own tick: time slices, and the alarms it sets, on this CPU.
+    if (hal_timer_start(KERNEL_TICK_HZ) != 0) {
+        kprintf("basalt: timer: cannot tick on CPU %u\n", me);
+    }
     while (trap_kernel == NULL && me < TRAP_MAX_CPUS) {
         trap_cpu_idle[me] = true;
         hal_cpu_idle();
@@ -427,6 +450,7 @@ __attribute__((always_inline)) static inline struct hal_context *trap_setup(stru
 {
     trap_kernel = k;
     k->evict = trap_evict;
+    k->cpus = hal_cpu_online();
     trap_irq_set_kernel(k);
     for (uint32_t i = 0; i < OBJ_MAX_TASKS; i++) {
         trap_regs[i] = trap_args(hal_context_get(i));
@@ -434,7 +458,6 @@ __attribute__((always_inline)) static inline struct hal_context *trap_setup(stru
     if (hal_timer_start(KERNEL_TICK_HZ) != 0) {
         kprintf("basalt: timer: cannot tick, tasks are not preempted\n");
     }
-    trap_last_tick = kernel_ticks();
     return trap_schedule_cold(k, NULL);
 }
 

@@ -31,19 +31,21 @@ void trap_irq_set_kernel(struct kernel_state *k)
     trap_irq_kernel = k;
 }
 
-bool trap_irq_handle(void)
+uint64_t trap_irq_handle(void)
 {
-    bool timer = false;
+    uint64_t timer = 0;
     for (;;) {
         uint32_t line = hal_irq_acknowledge();
         if (line == HAL_IRQ_NONE) {
             return timer; /* nothing (more) pending */
         }
         if (line == trap_timer_line) {
-            timer = true;
             kernel_timer_fired();
-            // A tick per period ended; none when only the alarm fired.
-            for (uint64_t n = hal_timer_rearm(); n > 0; n--) {
+            // A tick per period ended on this CPU's timer; none when only
+            // the alarm fired.
+            uint64_t n = hal_timer_rearm();
+            timer += (timer == 0) + n;
+            for (; n > 0; n--) {
                 kernel_tick();
             }
         } else if (trap_irq_kernel == NULL || !kernel_irq_fired(trap_irq_kernel, line)) {
@@ -59,5 +61,7 @@ bool trap_irq_handle(void)
 
 void trap_kernel_interrupt(void)
 {
+    // This CPU waits (trap_idle): no task of its own to charge the ticks
+    // to; the waits whose deadline passed end once it has the kernel.
     (void)trap_irq_handle();
 }

@@ -13,8 +13,8 @@ void trap_irq_set_kernel(struct kernel_state *k);
  * Handles every pending interrupt: acknowledges each (hal_irq_acknowledge),
  * gives it to the tick or to the user driver bound to it
  * (kernel_irq_fired), ends it (hal_irq_end). An interrupt nobody takes is
- * masked and reported once, and still ended, so it cannot storm. Returns
- * whether the timer's interrupt was among them (a tick, or the alarm of a
- * deadline).
+ * masked and reported once, and still ended, so it cannot storm. Returns 0
+ * if the timer's interrupt was not among them; else (a tick, or the alarm
+ * of a deadline) 1 + how many of this CPU's tick periods ended.
  */
-bool trap_irq_handle(void);
+uint64_t trap_irq_handle(void);

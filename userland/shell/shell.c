@@ -78,6 +78,8 @@ static const char *status_name(status_t st)
         "BAD_STATE",
         "WX_CONFLICT",
         "QUOTA",
+        "TIMED_OUT",
+        "BAD_AFFINITY",
     };
     if (st >= 0 && (size_t)st < sizeof names / sizeof names[0]) {
         return names[st];
