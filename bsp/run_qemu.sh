@@ -37,7 +37,9 @@
 #                    pipe while the PL011's FIFO has room), so input that
 #                    comes before its driver is ready waits in the FIFO and
 #                    the pipe instead of being lost.
-#   --log=FILE       QEMU's -d int,guest_errors log to FILE
+#   --log=FILE       QEMU's -d int,guest_errors log to FILE (with --smp above 1,
+#                    one FILE.TID per QEMU thread, so that the CPUs' events
+#                    do not interleave)
 #   --timeout=SECS   kill QEMU after SECS seconds (exit 124)
 #   --icount         deterministic instruction counting (-icount shift=0,sleep=off)
 #   --shell          boot into the interactive shell (-append basalt.shell=1):
@@ -175,7 +177,14 @@ if [[ -n "$input" ]]; then
 elif [[ -n "$serial" ]]; then
     cmd+=(-serial "file:$serial" -monitor none)
 fi
-[[ -n "$log" ]] && cmd+=(-d int,guest_errors -D "$log")
+# With several CPUs, each on its own host thread (MTTCG), one log would
+# interleave their events line by line: each thread writes FILE.TID of
+# its own instead (QEMU's -d tid), which the test checker reads with FILE.
+if [[ -n "$log" && "$smp" -gt 1 ]]; then
+    cmd+=(-d int,guest_errors,tid -D "$log.%d")
+elif [[ -n "$log" ]]; then
+    cmd+=(-d int,guest_errors -D "$log")
+fi
 [[ -n "$gdb" ]] && cmd+=(-gdb "tcp:127.0.0.1:$gdb" -S)
 [[ "$icount" == 1 ]] && cmd+=(-icount shift=0,sleep=off)
 # The kernel reads /chosen/bootargs, which QEMU fills from -append

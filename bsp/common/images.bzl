@@ -119,6 +119,17 @@ BOARD_TEST_IMAGES = {
             "init": "//userland/selfheld:selfheld_elf",
             "victim": "//userland/selfheld:victim_elf",
         },
+        # Issue 15's scenarios on several CPUs at once (userland/smpstress
+        # with its workers): a short ping-pong, and issue 15's 100,000
+        # rounds a run.
+        "smpstress": {
+            "init": "//userland/smpstress:smpstress_elf",
+            "smpworker": "//userland/smpstress:smpworker_elf",
+        },
+        "smpstress_long": {
+            "init": "//userland/smpstress:smpstress_long_elf",
+            "smpworker": "//userland/smpstress:smpworker_elf",
+        },
         # Deadlines of blocking calls (userland/timeout with timeout_client).
         "timeout": {
             "init": "//userland/timeout:timeout_elf",

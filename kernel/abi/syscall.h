@@ -355,8 +355,17 @@ extern "C" {
  * Changes nothing in the kernel.
  */
 #define SYS_CONSOLE_DEVICE 32
+/**
+ * x0 task handle (needs RIGHT_WATCH) -> x1 the CPU that runs it, or last
+ * ran it (0 until it has run; the numbering of SYS_AFFINITY), x2 the CPUs
+ * it may run on (its affinity: bit c for CPU c, every online CPU's bit when
+ * it may run on any). Its errors are the handle's (STATUS_BAD_HANDLE,
+ * STATUS_STALE_HANDLE, STATUS_WRONG_KIND, STATUS_MISSING_RIGHT).
+ * Changes nothing in the kernel.
+ */
+#define SYS_TASK_INFO 33
 /** Number of system calls; every number is below it. */
-#define SYS_COUNT 33
+#define SYS_COUNT 34
 
 /** The privileged calls: bit n set when call n needs the kernel capability. */
 #define SYS_PRIVILEGED_MASK                                                                        \
@@ -513,9 +522,9 @@ _Static_assert(
         SYS_IRQ_CREATE == SYS_TASK_SPAWN + 1 && SYS_DEVICE_FRAME_CREATE == SYS_IRQ_CREATE + 1 &&
         SYS_IRQ_BIND == SYS_DEVICE_FRAME_CREATE + 1 && SYS_IRQ_ACK == SYS_IRQ_BIND + 1 &&
         SYS_CAP_BADGE == SYS_IRQ_ACK + 1 && SYS_KERNEL_STATS == SYS_CAP_BADGE + 1 &&
-        SYS_CONSOLE_DEVICE == SYS_KERNEL_STATS + 1,
+        SYS_CONSOLE_DEVICE == SYS_KERNEL_STATS + 1 && SYS_TASK_INFO == SYS_CONSOLE_DEVICE + 1,
     "syscall numbers are dense");
-_Static_assert(SYS_CONSOLE_DEVICE + 1 == SYS_COUNT, "every number is below SYS_COUNT");
+_Static_assert(SYS_TASK_INFO + 1 == SYS_COUNT, "every number is below SYS_COUNT");
 _Static_assert(SYS_COUNT <= 64 && (SYS_PRIVILEGED_MASK >> SYS_COUNT) == 0,
                "the privileged mask names only numbers below SYS_COUNT");
 _Static_assert(SYS_MSG_REG_INFO == 1 && SYS_MSG_REG_WORD0 == SYS_MSG_REG_INFO + 1 &&

@@ -206,6 +206,8 @@ static status_t syscall_invoke(struct kernel_state *k, uint32_t task, struct sys
         return syscall_kernel_stats(k, task, regs);
     case SYS_CONSOLE_DEVICE:
         return syscall_console_device(k, regs);
+    case SYS_TASK_INFO:
+        return syscall_task_info(k, task, regs);
     default:
         return STATUS_UNKNOWN_SYSCALL;
     }

@@ -102,8 +102,8 @@ struct kernel_task {
     int32_t watch_note_cap;
     /** The CPUs it may run on (bit c: CPU c), from its creator; never 0 while used. */
     uint32_t affinity;
-    /** Unused, always 0: keeps the record 128 bytes, so indexing it is a shift. */
-    uint32_t spare;
+    /** The CPU that runs it or last ran it (SYS_TASK_INFO), 0 until then. */
+    uint32_t cpu;
 };
 
 _Static_assert(sizeof(struct kernel_task) == 128, "struct kernel_task has no padding");

@@ -316,7 +316,7 @@ __attribute__((noinline)) void syscall_task_clear(struct kernel_task *t)
     v->arg = 0;
     v->boot_flags = 0;
     v->affinity = 0;
-    v->spare = 0;
+    v->cpu = 0;
     v->watch.kind = OBJECT_NONE;
     v->watch.index = 0;
     v->watch.generation = 0;
@@ -390,6 +390,20 @@ SYSCALL_COLD void kernel_task_stop(struct kernel_state *k, uint32_t task)
 }
 
 /** SYS_TASK_WATCH: x0 task (RIGHT_WATCH), x1 notification (RIGHT_SEND), x2 bits. */
+SYSCALL_COLD status_t syscall_task_info(struct kernel_state *k, uint32_t task,
+                                        struct syscall_regs *regs)
+{
+    struct cap *c = 0;
+    status_t st = cap_lookup(&k->caps, task, (handle_t)regs->x[0], OBJECT_TASK, RIGHT_WATCH, &c);
+    if (st != STATUS_OK) {
+        return st;
+    }
+    const struct kernel_task *t = &k->tasks[c->object.index];
+    regs->x[1] = t->cpu;
+    regs->x[2] = t->affinity & k->cpus;
+    return STATUS_OK;
+}
+
 SYSCALL_COLD status_t syscall_task_watch(struct kernel_state *k, uint32_t task,
                                          const struct syscall_regs *regs)
 {

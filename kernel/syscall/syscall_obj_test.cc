@@ -566,6 +566,21 @@ TEST_F(ObjCallTest, TaskAffinityIsCheckedAtCreationAndKept)
     syscall_regs any = with(0x5555);
     ASSERT_EQ(STATUS_OK, Call(any, root_));
     EXPECT_EQ(SCHED_AFFINITY_ANY, k_->tasks[Lookup(root_, any.x[1])->object.index].affinity);
+    // SYS_TASK_INFO reports the CPU it last ran on and its CPUs.
+    syscall_regs info = Regs(SYS_TASK_INFO, r.x[1]);
+    ASSERT_EQ(STATUS_OK, Call(info, root_));
+    EXPECT_EQ(0u, info.x[1]);
+    EXPECT_EQ(1u << 1, info.x[2]);
+    k_->tasks[child].cpu = 1; // as the trap layer records it
+    info = Regs(SYS_TASK_INFO, r.x[1]);
+    ASSERT_EQ(STATUS_OK, Call(info, root_));
+    EXPECT_EQ(1u, info.x[1]);
+    info = Regs(SYS_TASK_INFO, any.x[1]);
+    ASSERT_EQ(STATUS_OK, Call(info, root_));
+    EXPECT_EQ(0x3u, info.x[2]); // any CPU: every one online
+    ExpectFails(STATUS_BAD_HANDLE, Regs(SYS_TASK_INFO, 0x7777));
+    ExpectFails(STATUS_WRONG_KIND, Regs(SYS_TASK_INFO, h_.space));
+    ExpectFails(STATUS_MISSING_RIGHT, Regs(SYS_TASK_INFO, Derive(r.x[1], RIGHT_CONTROL, root_)));
 }
 
 TEST_F(ObjCallTest, ExitEmptiesTheTableAndFreesWhatOnlyTheTaskHeld)

@@ -73,6 +73,9 @@ status_t syscall_task_spawn(struct kernel_state *k, uint32_t task, struct syscal
 status_t syscall_irq_create(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
 status_t syscall_device_frame_create(struct kernel_state *k, uint32_t task,
                                      struct syscall_regs *regs);
+/** SYS_TASK_INFO: the CPU the task runs or last ran on, and its affinity (x1, x2). */
+status_t syscall_task_info(struct kernel_state *k, uint32_t task, struct syscall_regs *regs);
+
 /** SYS_CONSOLE_DEVICE: the console UART's page, offset, size and line (x1-x4). */
 status_t syscall_console_device(const struct kernel_state *k, struct syscall_regs *regs);
 

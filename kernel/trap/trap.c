@@ -207,6 +207,14 @@ static struct hal_context *trap_schedule(struct kernel_state *k, struct hal_cont
 {
     int32_t next = kernel_run_next(k);
     if (next < 0) {
+        // While this CPU waits, another may run the task that trapped:
+        // its thread ID registers go to its context now, and nothing of
+        // it is taken as still loaded here (trap_switch after the wait).
+        if (from != NULL && trap_running >= 0) {
+            hal_context_tls_save(from);
+        }
+        from = NULL;
+        trap_running = -1;
         next = (int32_t)trap_idle(k);
     }
     // The common case: the same task goes on, nothing owed to it, nothing
@@ -396,7 +404,11 @@ void trap_cpu_leave(uint32_t cpu)
         return;
     }
     trap_cpu_running[cpu] = trap_running;
-    trap_cpu_current[cpu] = sched_cpu_leave(&k->sched);
+    int32_t current = sched_cpu_leave(&k->sched);
+    trap_cpu_current[cpu] = current;
+    if (current >= 0) {
+        k->tasks[current].cpu = cpu; // SYS_TASK_INFO
+    }
     trap_cpu_kick_others(k, cpu);
 }
 

@@ -332,6 +332,10 @@ void OneCall(Input &in)
         // A report: the console BootDevices declared, and nothing changed.
         Check(regs.x[1] == 0x09000000 && regs.x[2] == 0 && regs.x[3] == 0x1000 && regs.x[4] == 33);
         Check(memcmp(&g_before, &g_kernel, sizeof g_kernel) == 0);
+    } else if (in_regs.number == SYS_TASK_INFO) {
+        // A report: one CPU on the host, and nothing changed.
+        Check(regs.x[1] == 0 && regs.x[2] == g_kernel.cpus);
+        Check(memcmp(&g_before, &g_kernel, sizeof g_kernel) == 0);
     } else if (in_regs.number == SYS_TASK_CREATE) {
         Remember(regs.x[1]);
         Remember(regs.x[2]);

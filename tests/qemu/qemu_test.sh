@@ -103,6 +103,8 @@ awk -v board="$board" '
 
 # The exception and guest-error log, one event per line: a "Taking
 # exception" line and its "..." continuation lines are joined with " | ".
+# With several CPUs, run_qemu writes one log per QEMU thread (FILE.TID),
+# each CPU's events in order; an event never spans two files.
 # Exceptions QEMU handles itself as PSCI calls and exception returns are
 # expected; anything else (exceptions, guest errors) must be allowed
 # explicitly with --allow-log (extended regular expressions, as bash's =~).
@@ -114,9 +116,12 @@ if [[ ${#allows[@]} -gt 0 ]]; then
 else
     : >"$allowed" # no pattern: grep -f matches nothing, every event is unexpected
 fi
+shopt -s nullglob
+logs=("$log" "$log".*)
+shopt -u nullglob
 while IFS= read -r event; do
     fail "unexpected QEMU log event: $event"
-done < <(awk '/^\.\.\./ && n { ev = ev " | " $0; next } { if (n) print ev; ev = $0; n = 1 } END { if (n) print ev }' "$log" |
+done < <(awk 'FNR == 1 && n { print ev; n = 0 } /^\.\.\./ && n { ev = ev " | " $0; next } { if (n) print ev; ev = $0; n = 1 } END { if (n) print ev }' "${logs[@]}" |
     awk -v psci="| ...handled as PSCI call" '
         $0 == "" { next }
         index($0, "Taking exception") == 1 && length($0) >= length(psci) &&

@@ -601,6 +601,9 @@ static void pick_args(uint64_t n, uint64_t in[31])
         in[0] = pick_handle(OBJECT_KERNEL);
         pick_stats(&in[1], &in[2]);
         break;
+    case SYS_TASK_INFO:
+        in[0] = pick_handle(OBJECT_TASK);
+        break;
     default: // yield, and numbers past the last: arguments are ignored
         break;
     }
@@ -648,6 +651,8 @@ static uint32_t results(uint64_t n)
         return 1u << 1 | 1u << 2;
     case SYS_CONSOLE_DEVICE:
         return 0x1eu; // x1-x4: page, offset, size, line
+    case SYS_TASK_INFO:
+        return 0x6u; // x1-x2: CPU, affinity
     case SYS_CALL:
         return 0xfeu;
     case SYS_RECV:

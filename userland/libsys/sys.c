@@ -416,11 +416,29 @@ status_t sys_power_off(handle_t kernel, uint64_t how)
 status_t sys_task_spawn(handle_t kernel, const char *name, uint64_t priority, handle_t give,
                         handle_t *task, handle_t *space)
 {
+    return sys_task_spawn_on(kernel, name, priority, give, SYS_AFFINITY_ANY, task, space);
+}
+
+status_t sys_task_info(handle_t task, uint64_t *cpu, uint64_t *cpus)
+{
+    uint64_t r[SYS_MSG_REGS] = {task, 0, 0, 0, 0, 0, 0, 0};
+    status_t st = sys_raw(SYS_TASK_INFO, r);
+    if (st == STATUS_OK) {
+        *cpu = r[1];
+        *cpus = r[2];
+    }
+    return st;
+}
+
+status_t sys_task_spawn_on(handle_t kernel, const char *name, uint64_t priority, handle_t give,
+                           uint64_t affinity, handle_t *task, handle_t *space)
+{
     uint64_t len = 0;
     while (name[len] != 0) {
         len++;
     }
-    uint64_t r[SYS_MSG_REGS] = {kernel, (uint64_t)(uintptr_t)name, len, priority, give, 0, 0, 0};
+    uint64_t r[SYS_MSG_REGS] = {kernel, (uint64_t)(uintptr_t)name, len, priority, give, affinity, 0,
+                                0};
     status_t st = sys_raw(SYS_TASK_SPAWN, r);
     if (st == STATUS_OK) {
         *task = r[1];

@@ -254,6 +254,19 @@ status_t sys_task_watch(handle_t task, handle_t notification, uint64_t bits);
 status_t sys_task_spawn(handle_t kernel, const char *name, uint64_t priority, handle_t give,
                         handle_t *task, handle_t *space);
 
+/**
+ * sys_task_spawn with an affinity (SYS_AFFINITY(mask) or SYS_AFFINITY_ANY,
+ * kernel/abi/syscall.h): the task runs only on those CPUs.
+ */
+status_t sys_task_spawn_on(handle_t kernel, const char *name, uint64_t priority, handle_t give,
+                           uint64_t affinity, handle_t *task, handle_t *space);
+
+/**
+ * SYS_TASK_INFO: *cpu the CPU that runs task or last ran it (0 before it
+ * has run), *cpus the CPUs it may run on (bit c: CPU c).
+ */
+status_t sys_task_info(handle_t task, uint64_t *cpu, uint64_t *cpus);
+
 /** SYS_IRQ_CREATE: an IRQ handler for line intid -> *out. */
 status_t sys_irq_create(handle_t kernel, uint64_t intid, handle_t *out);
 

@@ -172,6 +172,13 @@ static void list(uint64_t cursor, struct sys_msg *reply)
         answer(reply, STATUS_NOT_FOUND, 0, HANDLE_NONE, HANDLE_NONE);
         return;
     }
+    const struct procmgr_record *r = &pm.table.records[e.next - 1];
+    uint64_t cpu = 0;
+    uint64_t cpus = 0;
+    if (r->state == PROCMGR_STATE_RUNNING && r->task != HANDLE_NONE &&
+        sys_task_info(r->task, &cpu, &cpus) == STATUS_OK && cpu < PROCMGR_CPU_NONE) {
+        e.cpu = (uint32_t)cpu;
+    }
     answer(reply, STATUS_OK, 0, HANDLE_NONE, HANDLE_NONE);
     procmgr_pack_entry(reply, &e);
 }

@@ -57,6 +57,7 @@
 
 /** Task records the process manager keeps (running and ended). */
 #define PROCMGR_MAX_RECORDS 24
+_Static_assert(PROCMGR_MAX_RECORDS < 0xff, "a cursor fits PROCMGR_LIST's 8 bits");
 
 /** A record's state (procmgr_entry.state). */
 #define PROCMGR_STATE_RUNNING 1
@@ -101,6 +102,9 @@ static inline int procmgr_unpack_name(const struct sys_msg *msg, char out[8 * PR
 /** Bytes of a name in a message: three words, its NUL included. */
 #define PROCMGR_NAME_MAX (8 * PROCMGR_NAME_WORDS)
 
+/** procmgr_entry.cpu of a task whose CPU is not known (ended, or not its spawn). */
+#define PROCMGR_CPU_NONE 0xffu
+
 /** One record of PROCMGR_LIST's reply. */
 struct procmgr_entry {
     /** The id PROCMGR_KILL and PROCMGR_WAIT take (1 up, never reused). */
@@ -112,11 +116,13 @@ struct procmgr_entry {
     uint32_t next;
     /** The image name, NUL-terminated. */
     char name[PROCMGR_NAME_MAX];
+    /** The CPU that runs it or last ran it (SYS_TASK_INFO), PROCMGR_CPU_NONE if unknown. */
+    uint32_t cpu;
 };
 
 /**
  * Packs e into msg's words: words[0] the id (bits 0-31), state (32-39),
- * priority (40-47) and next cursor (48-63); words[1..3] the name,
+ * priority (40-47), next cursor (48-55) and CPU (56-63); words[1..3] the name,
  * NUL-padded (cut at PROCMGR_NAME_MAX - 1 bytes).
  */
 static inline void procmgr_pack_entry(struct sys_msg *msg, const struct procmgr_entry *e)
@@ -125,7 +131,8 @@ static inline void procmgr_pack_entry(struct sys_msg *msg, const struct procmgr_
         msg->words[w] = 0;
     }
     msg->words[0] = (uint64_t)e->id | (uint64_t)(e->state & 0xff) << 32 |
-                    (uint64_t)(e->priority & 0xff) << 40 | (uint64_t)(e->next & 0xffff) << 48;
+                    (uint64_t)(e->priority & 0xff) << 40 | (uint64_t)(e->next & 0xff) << 48 |
+                    (uint64_t)(e->cpu & 0xff) << 56;
     for (uint32_t i = 0; i < PROCMGR_NAME_MAX - 1 && e->name[i] != 0; i++) {
         msg->words[1 + i / 8] |= (uint64_t)(uint8_t)e->name[i] << (8 * (i % 8));
     }
@@ -142,7 +149,8 @@ static inline int procmgr_unpack_entry(const struct sys_msg *msg, struct procmgr
     e->id = (uint32_t)w;
     e->state = (uint32_t)(w >> 32) & 0xff;
     e->priority = (uint32_t)(w >> 40) & 0xff;
-    e->next = (uint32_t)(w >> 48);
+    e->next = (uint32_t)(w >> 48) & 0xff;
+    e->cpu = (uint32_t)(w >> 56);
     for (uint32_t i = 0; i < PROCMGR_NAME_MAX; i++) {
         e->name[i] = i < PROCMGR_NAME_MAX - 1 ? (char)(msg->words[1 + i / 8] >> (8 * (i % 8))) : 0;
     }

@@ -86,6 +86,7 @@ int procmgr_table_next(const struct procmgr_table *t, uint32_t cursor, struct pr
         e->state = r->state;
         e->priority = r->priority;
         e->next = i + 1;
+        e->cpu = PROCMGR_CPU_NONE; // the kernel's to say (SYS_TASK_INFO)
         for (uint32_t n = 0; n < PROCMGR_NAME_MAX; n++) {
             e->name[n] = r->name[n];
         }

@@ -103,7 +103,7 @@ TEST_F(TableTest, LongNamesAreCut)
 
 TEST(EntryTest, PackUnpackRoundTrip)
 {
-    procmgr_entry e{7, PROCMGR_STATE_KILLED, 20, 12, "a-23-character-name-xyz"};
+    procmgr_entry e{7, PROCMGR_STATE_KILLED, 20, 12, "a-23-character-name-xyz", 5};
     sys_msg msg{};
     procmgr_pack_entry(&msg, &e);
     procmgr_entry out{};
@@ -113,11 +113,16 @@ TEST(EntryTest, PackUnpackRoundTrip)
     EXPECT_EQ(20u, out.priority);
     EXPECT_EQ(12u, out.next);
     EXPECT_STREQ("a-23-character-name-xyz", out.name);
+    EXPECT_EQ(5u, out.cpu);
+    e.cpu = PROCMGR_CPU_NONE;
+    procmgr_pack_entry(&msg, &e);
+    ASSERT_TRUE(procmgr_unpack_entry(&msg, &out));
+    EXPECT_EQ((uint32_t)PROCMGR_CPU_NONE, out.cpu);
 }
 
 TEST(EntryTest, MalformedEntriesAreRefused)
 {
-    procmgr_entry e{1, PROCMGR_STATE_RUNNING, 20, 1, "x"};
+    procmgr_entry e{1, PROCMGR_STATE_RUNNING, 20, 1, "x", 0};
     sys_msg msg{};
     procmgr_pack_entry(&msg, &e);
     procmgr_entry out{};

@@ -133,11 +133,16 @@ static void cmd_ps(void)
         }
         order[j] = i;
     }
-    out("  ID  STATE    PRIO  IMAGE\n");
+    out("  ID  STATE    PRIO  CPU  IMAGE\n");
     for (uint32_t k = 0; k < n; k++) {
         const struct procmgr_entry *r = &e[order[k]];
-        out("%4u  %-8s %4u  %s\n", (unsigned)r->id, procmgr_state_name(r->state),
-            (unsigned)r->priority, r->name);
+        if (r->cpu == PROCMGR_CPU_NONE) {
+            out("%4u  %-8s %4u    -  %s\n", (unsigned)r->id, procmgr_state_name(r->state),
+                (unsigned)r->priority, r->name);
+        } else {
+            out("%4u  %-8s %4u  %3u  %s\n", (unsigned)r->id, procmgr_state_name(r->state),
+                (unsigned)r->priority, (unsigned)r->cpu, r->name);
+        }
     }
 }
 

@@ -5,14 +5,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-const char shell_help_text[] = "help                   this list\n"
-                               "ps                     every task: id, state, priority, image\n"
-                               "spawn NAME [PRIORITY]  start the embedded image NAME\n"
-                               "kill ID                stop task ID (an id from ps)\n"
-                               "mem                    free frames and kernel objects in use\n"
-                               "echo TEXT              print TEXT\n"
-                               "bench                  run the benchmark program\n"
-                               "poweroff               turn the machine off\n";
+const char shell_help_text[] =
+    "help                   this list\n"
+    "ps                     every task: id, state, priority, CPU, image\n"
+    "spawn NAME [PRIORITY]  start the embedded image NAME\n"
+    "kill ID                stop task ID (an id from ps)\n"
+    "mem                    free frames and kernel objects in use\n"
+    "echo TEXT              print TEXT\n"
+    "bench                  run the benchmark program\n"
+    "poweroff               turn the machine off\n";
 
 /* A word of the line: where it starts and how long it is. */
 struct word {
