@@ -6,7 +6,7 @@
 # - RESET_ELF, with -no-reboot: every check ok, then reset makes QEMU exit 0,
 #   after one boot.
 # - NORESET_ELF: every check ok, then power off through registers in RAM
-#   that reset nothing: after its wait (a tenth of a second) bcm_pm says so
+#   that reset nothing: after its wait (a second) bcm_pm says so
 #   and halts, and QEMU runs on until killed.
 set -uo pipefail
 off=$1
