@@ -48,14 +48,33 @@ uint32_t hal_cpu_index(void)
     return 0;
 }
 
+/* The host runs one CPU; a test may say more are online, and sees the
+ * kicks the kernel sends them. */
+static uint32_t cpu_fake_online = 1;
+static uint32_t cpu_fake_kicked;
+
+void cpu_fake_set_online(uint32_t mask)
+{
+    cpu_fake_online = mask;
+}
+
+uint32_t cpu_fake_take_kicks(void)
+{
+    uint32_t kicked = cpu_fake_kicked;
+    cpu_fake_kicked = 0;
+    return kicked;
+}
+
 void hal_cpu_kick(uint32_t cpu)
 {
-    (void)cpu; /* the host runs one CPU */
+    if (cpu < 32) {
+        cpu_fake_kicked |= 1u << cpu;
+    }
 }
 
 uint32_t hal_cpu_online(void)
 {
-    return 1; /* the host runs one CPU */
+    return cpu_fake_online;
 }
 
 void hal_cpu_wait_left_el0(uint32_t cpu)

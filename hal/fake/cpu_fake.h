@@ -32,6 +32,12 @@ void cpu_fake_set_wait_handler(cpu_fake_wait_handler handler);
  */
 void cpu_fake_set_instructions(uint64_t first, uint64_t step);
 
+/** What hal_cpu_online() returns (1, the boot CPU alone, by default). */
+void cpu_fake_set_online(uint32_t mask);
+
+/** The CPUs hal_cpu_kick() was called for since the last call (bit c: CPU c); clears them. */
+uint32_t cpu_fake_take_kicks(void);
+
 #ifdef __cplusplus
 }
 #endif

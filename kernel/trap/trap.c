@@ -451,6 +451,13 @@ void trap_reset(void)
     trap_running = -1;
     trap_spaces_reaped = 0;
     trap_irq_set_kernel(NULL);
+    for (uint32_t c = 0; c < TRAP_MAX_CPUS; c++) {
+        trap_cpu_running[c] = -1;
+        trap_cpu_current[c] = -1;
+        trap_cpu_idle[c] = false;
+        trap_cpu_kicked[c] = false;
+        trap_cpu_reaped[c] = 0;
+    }
 }
 
 /*

@@ -12,6 +12,7 @@
 
 #include "hal/fake/console_fake.h"
 #include "hal/fake/context_fake.h"
+#include "hal/fake/cpu_fake.h"
 #include "hal/fake/irq_fake.h"
 #include "hal/fake/mmu_fake.h"
 #include "hal/fake/power_fake.h"
@@ -45,6 +46,8 @@ class TrapTest : public ::testing::Test {
         context_fake_reset();
         console_fake_reset();
         power_fake_reset();
+        cpu_fake_set_online(1);
+        (void)cpu_fake_take_kicks();
         // Powering off (no task left) ends no test here: it would exit(0).
         power_fake_set_handler([] { std::abort(); });
         trap_reset();
@@ -269,6 +272,51 @@ TEST_F(TrapTest, WhenTheLastTaskFaultsTheMachineGoesOff)
     power_fake_set_handler(nullptr); // exit(0), as QEMU does on SYSTEM_OFF
     fault.pc = 0x1abc;
     EXPECT_EXIT(trap_fault(c, &fault), ::testing::ExitedWithCode(0), "");
+}
+
+// Several CPUs (issue 15), driven as the lock's upcalls would: CPU 1 runs
+// the child; a task that CPU 1 may run and more urgent than the child,
+// made READY on CPU 0, kicks CPU 1 (the priority IPI) as CPU 0 leaves the
+// kernel; one less urgent, or bound to CPU 0 only, does not.
+TEST_F(TrapTest, AMoreUrgentReadyTaskKicksTheCpuItMayRunOn)
+{
+    cpu_fake_set_online(0x3);
+    hal_context *c = trap_start(k_.get());
+    ASSERT_EQ(hal_context_get(root_), c);
+    EXPECT_EQ(0x3u, k_->cpus);
+    trap_cpu_leave(0); // CPU 0 runs the root at EL0
+    trap_cpu_enter(1); // CPU 1 comes in and takes the child
+    ASSERT_EQ((int32_t)child_, kernel_run_next(k_.get()));
+    trap_cpu_leave(1);
+    EXPECT_EQ(0u, cpu_fake_take_kicks()) << "nothing READY";
+    // The root makes tasks on CPU 0.
+    auto make = [&](uint64_t priority, uint64_t affinity) {
+        trap_cpu_enter(0);
+        uint64_t space = Call(root_, SYS_SPACE_CREATE, INIT_HANDLE_KERNEL).x[1];
+        syscall_regs r{};
+        r.number = SYS_TASK_CREATE;
+        r.x[0] = INIT_HANDLE_KERNEL;
+        r.x[1] = space;
+        r.x[2] = priority;
+        r.x[3] = HANDLE_NONE;
+        r.x[4] = affinity;
+        kernel_run_syscall(k_.get(), root_, &r);
+        EXPECT_EQ(0u, r.x[0]);
+        cap *t = nullptr;
+        EXPECT_EQ(STATUS_OK, cap_lookup(&k_->caps, root_, r.x[1], OBJECT_TASK, 0, &t));
+        EXPECT_EQ(STATUS_OK, kernel_task_start(k_.get(), t->object.index, 0x5000, 0x6000, 0));
+        trap_cpu_leave(0);
+        return cpu_fake_take_kicks();
+    };
+    EXPECT_EQ(0u, make(5, SYS_AFFINITY(0x2))) << "less urgent than the child";
+    EXPECT_EQ(0u, make(20, SYS_AFFINITY(0x1))) << "more urgent, but CPU 1 may not run it";
+    EXPECT_EQ(0x2u, make(20, SYS_AFFINITY(0x2))) << "more urgent, CPU 1 may run it: kicked";
+    EXPECT_EQ(0u, make(20, SYS_AFFINITY(0x2))) << "kicked once until it enters";
+    trap_cpu_enter(1); // CPU 1 comes in: the more urgent task preempts the child
+    int32_t next = kernel_run_next(k_.get());
+    EXPECT_NE((int32_t)child_, next);
+    EXPECT_EQ(20u, sched_priority(&k_->sched, (uint32_t)next));
+    EXPECT_EQ(SCHED_READY, sched_state(&k_->sched, child_));
 }
 
 } // namespace
