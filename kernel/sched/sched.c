@@ -151,21 +151,30 @@ void sched_set_cpu(struct sched *s, uint32_t cpu)
     s->cpu = cpu < SCHED_MAX_CPUS ? cpu : 0;
 }
 
-int32_t sched_ready_top_on(const struct sched *s, uint32_t cpu)
+/**
+ * The first READY entity, most urgent queue first, that may run on cpu
+ * (below SCHED_MAX_CPUS), or NO_ENTITY. Inline: find_top takes it on the
+ * fast paths when the head of the top queue is bound elsewhere.
+ */
+__attribute__((always_inline)) static inline int32_t first_ready_on(const struct sched *s,
+                                                                    uint32_t cpu)
 {
-    if (cpu >= SCHED_MAX_CPUS) {
-        return -1;
-    }
     for (uint32_t mask = s->ready_mask; mask != 0;) {
         uint32_t p = 31u - (uint32_t)__builtin_clz(mask);
         for (int32_t id = s->queue[p].head; id != NO_ENTITY; id = s->entity[id].next) {
             if (((s->entity[id].affinity >> cpu) & 1u) != 0) {
-                return (int32_t)p;
+                return id;
             }
         }
         mask &= ~(1u << p);
     }
-    return -1;
+    return NO_ENTITY;
+}
+
+int32_t sched_ready_top_on(const struct sched *s, uint32_t cpu)
+{
+    int32_t id = cpu < SCHED_MAX_CPUS ? first_ready_on(s, cpu) : NO_ENTITY;
+    return id == NO_ENTITY ? -1 : (int32_t)s->entity[id].priority;
 }
 
 uint32_t sched_priority(const struct sched *s, uint32_t id)
@@ -291,20 +300,6 @@ bool sched_should_preempt(const struct sched *s)
  * the most urgent queue that may run here, or NO_ENTITY. Usually the head
  * of the top queue; the walk goes on only past entities bound elsewhere.
  */
-__attribute__((always_inline)) static inline int32_t find_top_walk(const struct sched *s)
-{
-    for (uint32_t mask = s->ready_mask; mask != 0;) {
-        uint32_t p = 31u - (uint32_t)__builtin_clz(mask);
-        for (int32_t id = s->queue[p].head; id != NO_ENTITY; id = s->entity[id].next) {
-            if (allowed(s, id)) {
-                return id;
-            }
-        }
-        mask &= ~(1u << p);
-    }
-    return NO_ENTITY;
-}
-
 __attribute__((always_inline)) static inline int32_t find_top(const struct sched *s)
 {
     int32_t top = top_priority(s);
@@ -313,7 +308,7 @@ __attribute__((always_inline)) static inline int32_t find_top(const struct sched
     }
     int32_t id = s->queue[top].head;
     // The walk: only past entities bound to other CPUs.
-    return __builtin_expect(allowed(s, id), 1) ? id : find_top_walk(s);
+    return __builtin_expect(allowed(s, id), 1) ? id : first_ready_on(s, s->cpu);
 }
 
 /**
@@ -322,7 +317,7 @@ __attribute__((always_inline)) static inline int32_t find_top(const struct sched
  * into it and into the fast paths' scheduler calls below, which the fast
  * paths (kernel/syscall/run.h) inline in turn: a call there gives the
  * whole fast path a stack frame (IPC round trip 468 -> 513 instructions);
- * so is find_top's walk.
+ * so is find_top's walk (first_ready_on).
  */
 __attribute__((always_inline)) static inline int32_t take_top(struct sched *s)
 {

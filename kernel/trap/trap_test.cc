@@ -71,7 +71,7 @@ class TrapTest : public ::testing::Test {
     }
 
     syscall_regs Call(uint32_t task, uint64_t number, uint64_t x0 = 0, uint64_t x1 = 0,
-                      uint64_t x2 = 0, uint64_t x3 = 0)
+                      uint64_t x2 = 0, uint64_t x3 = 0, uint64_t x4 = 0)
     {
         syscall_regs r{};
         r.number = number;
@@ -79,6 +79,7 @@ class TrapTest : public ::testing::Test {
         r.x[1] = x1;
         r.x[2] = x2;
         r.x[3] = x3;
+        r.x[4] = x4;
         kernel_run_syscall(k_.get(), task, &r);
         EXPECT_EQ(0u, r.x[0]) << "call " << number;
         return r;
@@ -293,15 +294,8 @@ TEST_F(TrapTest, AMoreUrgentReadyTaskKicksTheCpuItMayRunOn)
     auto make = [&](uint64_t priority, uint64_t affinity) {
         trap_cpu_enter(0);
         uint64_t space = Call(root_, SYS_SPACE_CREATE, INIT_HANDLE_KERNEL).x[1];
-        syscall_regs r{};
-        r.number = SYS_TASK_CREATE;
-        r.x[0] = INIT_HANDLE_KERNEL;
-        r.x[1] = space;
-        r.x[2] = priority;
-        r.x[3] = HANDLE_NONE;
-        r.x[4] = affinity;
-        kernel_run_syscall(k_.get(), root_, &r);
-        EXPECT_EQ(0u, r.x[0]);
+        syscall_regs r = Call(root_, SYS_TASK_CREATE, INIT_HANDLE_KERNEL, space, priority,
+                              HANDLE_NONE, affinity);
         cap *t = nullptr;
         EXPECT_EQ(STATUS_OK, cap_lookup(&k_->caps, root_, r.x[1], OBJECT_TASK, 0, &t));
         EXPECT_EQ(STATUS_OK, kernel_task_start(k_.get(), t->object.index, 0x5000, 0x6000, 0));
