@@ -7,10 +7,15 @@
 # different QEMU may count differently, and then this says so.
 #
 #   bench_check.sh RUN_QEMU IMAGE BASELINE [--size=SIZE_SH,LLVM_NM,KERNEL]
-#                  [--run-arg=ARG]... [--update]
+#                  [--run-arg=ARG]... [--smp=N] [--update]
 #
 # --run-arg passes ARG to RUN_QEMU (bsp/run_qemu.sh), e.g. the board and
 # its device tree: each board has its own baseline.
+#
+# --smp=N runs the benchmark a second time on N CPUs (the first run has
+# one) and checks that run's rows too, each named "N CPUs: ROW": the cost
+# of the kernel lock and the per-CPU switch, and the rows that need a
+# second CPU (the IPC round trip between two CPUs).
 #
 # --size adds the row "kernel code, text bytes": the kernel's own code in
 # KERNEL (the product image) as SIZE_SH (bsp/size.sh) reports it.
@@ -24,18 +29,21 @@ run_qemu="$1" image="$2" baseline="$3"
 shift 3
 update=0
 size=""
+smp=""
 run_args=()
 for arg in "$@"; do
     case "$arg" in
     --update) update=1 ;;
     --size=*) size="${arg#--size=}" ;;
     --run-arg=*) run_args+=("${arg#--run-arg=}") ;;
+    --smp=*) smp="${arg#--smp=}" ;;
     *)
-        echo "bench_check: unknown argument '$arg' (--size=SIZE_SH,LLVM_NM,KERNEL, --run-arg=ARG, --update)" >&2
+        echo "bench_check: unknown argument '$arg' (--size=SIZE_SH,LLVM_NM,KERNEL, --run-arg=ARG, --smp=N, --update)" >&2
         exit 2
         ;;
     esac
 done
+[[ -z "$smp" || "$smp" =~ ^[2-9]$ ]] || { echo "bench_check: --smp must be 2 to 9, not '$smp'" >&2; exit 2; }
 [[ -r "$baseline" ]] || { echo "bench_check: no baseline at $baseline" >&2; exit 2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench_check.XXXXXX")
@@ -44,18 +52,26 @@ trap 'rm -rf "$tmp"' EXIT
 qemu=$(command -v qemu-system-aarch64) || { echo "bench_check: qemu-system-aarch64 not found" >&2; exit 2; }
 qemu_now=$("$qemu" --version | head -n 1 | sed 's/^QEMU emulator version //')
 
-status=0
-"$run_qemu" --image="$image" ${run_args[@]+"${run_args[@]}"} --icount --no-shell --timeout=600 >"$tmp/out" 2>&1 || status=$?
-tr -d '\r' <"$tmp/out" >"$tmp/serial"
-if [[ $status -ne 0 ]] || ! grep -qx 'bench: done' "$tmp/serial"; then
-    echo "bench_check: the benchmark kernel did not finish (run_qemu status $status); its output:" >&2
-    cat "$tmp/serial" >&2
-    exit 1
-fi
+# run_bench PREFIX [ARG]...: runs the benchmark kernel with ARGs and appends
+# its rows, "bench: NAME   COUNT" -> PREFIXNAME<TAB>COUNT in the order
+# printed, to $tmp/now.
+run_bench() {
+    local prefix="$1" status=0
+    shift
+    "$run_qemu" --image="$image" ${run_args[@]+"${run_args[@]}"} "$@" --icount --no-shell --timeout=600 >"$tmp/out" 2>&1 || status=$?
+    tr -d '\r' <"$tmp/out" >"$tmp/serial"
+    if [[ $status -ne 0 ]] || ! grep -qx 'bench: done' "$tmp/serial"; then
+        echo "bench_check: the benchmark kernel did not finish (run_qemu status $status${*:+, $*}); its output:" >&2
+        cat "$tmp/serial" >&2
+        exit 1
+    fi
+    sed -n 's/^bench: \(.*[^ ]\)  *\([0-9][0-9]*\)$/\1\t\2/p' "$tmp/serial" >"$tmp/rows"
+    [[ -s "$tmp/rows" ]] || { echo "bench_check: the benchmark printed no figure${*:+ ($*)}" >&2; exit 1; }
+    sed "s/^/$prefix/" "$tmp/rows" >>"$tmp/now"
+}
 
-# "bench: NAME   COUNT" -> NAME<TAB>COUNT, in the order printed.
-sed -n 's/^bench: \(.*[^ ]\)  *\([0-9][0-9]*\)$/\1\t\2/p' "$tmp/serial" >"$tmp/now"
-[[ -s "$tmp/now" ]] || { echo "bench_check: the benchmark printed no figure" >&2; exit 1; }
+: >"$tmp/now"
+run_bench ""
 
 if [[ -n "$size" ]]; then
     IFS=, read -r size_sh size_nm size_kernel <<<"$size"
@@ -63,6 +79,7 @@ if [[ -n "$size" ]]; then
     [[ -n "$code" ]] || { echo "bench_check: $size_sh printed no kernel code figure" >&2; exit 1; }
     printf 'kernel code, text bytes\t%s\n' "$code" >>"$tmp/now"
 fi
+[[ -z "$smp" ]] || run_bench "$smp CPUs: " --smp="$smp"
 
 if [[ $update -eq 1 ]]; then
     [[ -n "${BUILD_WORKSPACE_DIRECTORY:-}" ]] ||

@@ -15,9 +15,16 @@ QEMU
 chmod +x "$tmp/bin/qemu-system-aarch64"
 export PATH="$tmp/bin:$PATH"
 
-# A fake run_qemu printing $tmp/output as the serial console, CRLF as the kernel does.
+# A fake run_qemu printing $tmp/output as the serial console, CRLF as the
+# kernel does ($tmp/output_smp when given --smp=2, with FAKE_SMP_STATUS).
 cat >"$tmp/run_qemu" <<RUN
 #!/bin/sh
+for arg in "\$@"; do
+    if [ "\$arg" = --smp=2 ]; then
+        sed 's/\$/\r/' "$tmp/output_smp"
+        exit \${FAKE_SMP_STATUS:-0}
+    fi
+done
 sed 's/\$/\r/' "$tmp/output"
 exit \${FAKE_RUN_STATUS:-0}
 RUN
@@ -94,6 +101,40 @@ expect_size() { # like expect_run, with --size
 KERNEL_CODE=1000 expect_size "kernel code at its baseline passes" 0 "every figure at or below its baseline"
 KERNEL_CODE=1004 expect_size "kernel code that grew fails" 1 "ROSE"
 KERNEL_CODE=1000 expect_run "the kernel code row without --size is missing" 1 "MISSING from the output"
+
+# --smp=2: a second run on two CPUs, its rows named "2 CPUs: ROW".
+printf '# two runs\nqemu\t7.2.22 (Debian)\nnull syscall round trip\t108\n2 CPUs: null syscall round trip\t240\n2 CPUs: IPC round trip between two CPUs (0 calls 1)\t4000\n' >"$tmp/baseline_smp"
+# check_smp NAME WANT_STATUS WANT_TEXT [ARG]...: the check on that baseline with ARGs.
+check_smp() {
+    local name="$1" want="$2" text="$3" got=0
+    shift 3
+    "$check" "$tmp/run_qemu" image "$tmp/baseline_smp" "$@" >"$tmp/log" 2>&1 || got=$?
+    if [[ "$got" -ne "$want" ]] || ! grep -qF -- "$text" "$tmp/log"; then
+        echo "FAIL: $name: status $got (want $want), output:"
+        cat "$tmp/log"
+        fails=$((fails + 1))
+    else
+        echo "ok: $name"
+    fi
+}
+expect_smp() { check_smp "$1" "$2" "$3" --smp=2; }
+printf 'bench: null syscall round trip   108\nbench: done\n' >"$tmp/output"
+smp_bench() { # smp_bench NULL CROSS
+    printf 'bench: null syscall round trip   %s\nbench: IPC round trip between two CPUs (0 calls 1)   %s\nbench: done\n' "$1" "$2" >"$tmp/output_smp"
+}
+smp_bench 240 4000
+expect_smp "both runs at their baselines pass" 0 "every figure at or below its baseline"
+smp_bench 240 4001
+expect_smp "a two-CPU figure that rose fails, named" 1 "2 CPUs: IPC round trip between two CPUs (0 calls 1)"
+smp_bench 240 4001
+expect_smp "a two-CPU figure that rose fails" 1 "ROSE"
+smp_bench 240 4000
+FAKE_SMP_STATUS=124 expect_smp "a two-CPU run that did not finish fails" 1 "did not finish (run_qemu status 124, --smp=2)"
+printf 'bench: null syscall round trip   240\nbench: done\n' >"$tmp/output_smp"
+expect_smp "a two-CPU row missing fails" 1 "MISSING from the output"
+smp_bench 240 4000
+check_smp "without --smp the two-CPU rows are missing" 1 "2 CPUs: null syscall round trip"
+check_smp "--smp=1 is refused" 2 "--smp must be 2 to 9" --smp=1
 
 [[ $fails -eq 0 ]] || { echo "$fails case(s) failed"; exit 1; }
 echo "all cases passed"

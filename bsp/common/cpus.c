@@ -5,6 +5,7 @@
 
 #include "bsp/common/board.h"
 #include "hal/aarch64/kernel_lock.h"
+#include "hal/aarch64/pmu_user.h"
 #include "hal/aarch64/smp.h"
 #include "hal/cpu.h"
 #include "hal/timer.h"
@@ -108,6 +109,7 @@ void bsp_secondary_main(uint64_t slot)
     if (!ok || work != 0) {
         hal_cpu_halt();
     }
+    aarch64_pmu_user_setup(); /* this CPU's PMUSERENR_EL0, as the boot CPU's */
     /* Into the scheduler, once the boot CPU's first task runs. */
     aarch64_kernel_lock_take();
     trap_run_secondary();

@@ -9,5 +9,8 @@
  * on).
  */
 
-/** Called once by the board before the first task runs. */
+/**
+ * Called by the board on every CPU before it runs a task: the register is
+ * each CPU's own, and its reset value is UNKNOWN on real hardware.
+ */
 void aarch64_pmu_user_setup(void);

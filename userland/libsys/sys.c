@@ -399,7 +399,13 @@ status_t sys_space_create_quota(handle_t kernel, uint64_t quota, handle_t *out)
 status_t sys_task_create(handle_t kernel, handle_t space, uint64_t priority, handle_t give,
                          handle_t *task, handle_t *given)
 {
-    uint64_t r[SYS_MSG_REGS] = {kernel, space, priority, give, 0, 0, 0, 0};
+    return sys_task_create_on(kernel, space, priority, give, SYS_AFFINITY_ANY, task, given);
+}
+
+status_t sys_task_create_on(handle_t kernel, handle_t space, uint64_t priority, handle_t give,
+                            uint64_t affinity, handle_t *task, handle_t *given)
+{
+    uint64_t r[SYS_MSG_REGS] = {kernel, space, priority, give, affinity, 0, 0, 0};
     status_t st = sys_raw(SYS_TASK_CREATE, r);
     if (st == STATUS_OK) {
         *task = r[1];

@@ -239,6 +239,13 @@ status_t sys_space_create_quota(handle_t kernel, uint64_t quota, handle_t *out);
 status_t sys_task_create(handle_t kernel, handle_t space, uint64_t priority, handle_t give,
                          handle_t *task, handle_t *given);
 
+/**
+ * sys_task_create with an affinity (SYS_AFFINITY(mask) or SYS_AFFINITY_ANY,
+ * kernel/abi/syscall.h): the task runs only on those CPUs.
+ */
+status_t sys_task_create_on(handle_t kernel, handle_t space, uint64_t priority, handle_t give,
+                            uint64_t affinity, handle_t *task, handle_t *given);
+
 /** SYS_POWER_OFF: how is SYS_POWER_OFF_HALT or SYS_POWER_OFF_RESET; returns only on error. */
 status_t sys_power_off(handle_t kernel, uint64_t how);
 
