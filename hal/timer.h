@@ -8,6 +8,7 @@
  * the kernel's tick when the timer interrupt fires.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -49,6 +50,17 @@ uint64_t hal_timer_rearm(void);
  * (hal_timer_start); hal_timer_stop drops it.
  */
 void hal_timer_set_alarm(uint64_t when);
+
+/**
+ * The calling CPU goes idle (idle true): it runs no task until an
+ * interrupt, so it needs no tick; its alarm, if it has one, stays armed.
+ * An idle CPU is woken by its alarm, a device's interrupt or a kick, and
+ * hal_timer_rearm counts no period while it is idle. Busy again (false):
+ * the tick restarts, its next period ending a whole period from now. A
+ * CPU that ticked through its idle waits would take the kernel (and, on
+ * several CPUs, its lock) KERNEL_TICK_HZ times a second for nothing.
+ */
+void hal_timer_idle(bool idle);
 
 /** Stops the tick on the calling CPU. */
 void hal_timer_stop(void);

@@ -1,5 +1,6 @@
 #include "hal/timer.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hal/aarch64/smp.h"
@@ -16,7 +17,9 @@
  *
  * One compare value serves two clients: the periodic tick (timer_next_tick,
  * advanced by whole periods so ticks do not drift) and the alarm (the
- * kernel's earliest deadline): CVAL is the earlier of the two. The
+ * kernel's earliest deadline): CVAL is the earlier of the two. While the
+ * CPU is idle (hal_timer_idle) the tick is left out: CVAL is the alarm, or
+ * UINT64_MAX, which the counter never reaches. The
  * comparison is 64-bit and absolute, so an alarm far away (UINT64_MAX)
  * simply never comes, with no overflow anywhere.
  *
@@ -31,6 +34,7 @@ static uint64_t timer_frequency;
 static uint64_t timer_period;
 static uint64_t timer_next_tick[AARCH64_MAX_CPUS];
 static uint64_t timer_alarm[AARCH64_MAX_CPUS];
+static bool timer_idle[AARCH64_MAX_CPUS];
 
 static uint64_t timer_read_cntfrq(void)
 {
@@ -58,10 +62,10 @@ uint64_t hal_timer_count(void)
     return value;
 }
 
-/* Writes CVAL: the next tick, or the alarm if it comes first. */
+/* Writes CVAL: the next tick (none while idle), or the alarm if it comes first. */
 static void timer_program(uint32_t cpu)
 {
-    uint64_t when = timer_next_tick[cpu];
+    uint64_t when = timer_idle[cpu] ? UINT64_MAX : timer_next_tick[cpu];
     if (timer_alarm[cpu] != 0 && timer_alarm[cpu] < when) {
         when = timer_alarm[cpu];
     }
@@ -73,7 +77,7 @@ uint64_t hal_timer_rearm(void)
     uint32_t cpu = aarch64_cpu_slot();
     uint64_t now = hal_timer_count();
     uint64_t periods = 0;
-    if (timer_period != 0 && now >= timer_next_tick[cpu]) {
+    if (timer_period != 0 && !timer_idle[cpu] && now >= timer_next_tick[cpu]) {
         periods = (now - timer_next_tick[cpu]) / timer_period + 1;
         timer_next_tick[cpu] += periods * timer_period;
     }
@@ -91,6 +95,18 @@ void hal_timer_set_alarm(uint64_t when)
     timer_program(cpu);
 }
 
+/* Out of line: its two callers' four calls share one copy (LTO would
+ * inline each). */
+__attribute__((noinline)) void hal_timer_idle(bool idle)
+{
+    uint32_t cpu = aarch64_cpu_slot();
+    timer_idle[cpu] = idle;
+    if (!idle && timer_period != 0) {
+        timer_next_tick[cpu] = hal_timer_count() + timer_period;
+    }
+    timer_program(cpu);
+}
+
 int hal_timer_start(uint32_t tick_hz)
 {
     if (tick_hz == 0 || timer_frequency == 0 || tick_hz > timer_frequency) {
@@ -100,6 +116,7 @@ int hal_timer_start(uint32_t tick_hz)
     timer_period = timer_frequency / tick_hz;
     timer_next_tick[cpu] = hal_timer_count() + timer_period;
     timer_alarm[cpu] = 0;
+    timer_idle[cpu] = false;
     timer_program(cpu);
     __asm__ volatile("msr cntv_ctl_el0, %0\n\tisb" ::"r"((uint64_t)CNTV_CTL_ENABLE) : "memory");
     return 0;

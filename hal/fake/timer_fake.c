@@ -1,5 +1,6 @@
 #include "hal/fake/timer_fake.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hal/timer.h"
@@ -12,6 +13,8 @@ static uint64_t timer_fake_counter;
 static uint32_t timer_fake_hz;
 static int timer_fake_start_fails;
 static uint64_t timer_fake_alarm_value;
+static bool timer_fake_idle_now;
+static uint32_t timer_fake_idle_entries;
 
 void hal_timer_init(uint64_t frequency_hz)
 {
@@ -42,6 +45,24 @@ int hal_timer_start(uint32_t tick_hz)
 uint64_t hal_timer_rearm(void)
 {
     return 1;
+}
+
+void hal_timer_idle(bool idle)
+{
+    if (idle && !timer_fake_idle_now) {
+        timer_fake_idle_entries++;
+    }
+    timer_fake_idle_now = idle;
+}
+
+bool timer_fake_idle(void)
+{
+    return timer_fake_idle_now;
+}
+
+uint32_t timer_fake_idle_count(void)
+{
+    return timer_fake_idle_entries;
 }
 
 void hal_timer_set_alarm(uint64_t when)
@@ -82,4 +103,6 @@ void timer_fake_reset(void)
     timer_fake_hz = 0;
     timer_fake_start_fails = 0;
     timer_fake_alarm_value = 0;
+    timer_fake_idle_now = false;
+    timer_fake_idle_entries = 0;
 }

@@ -8,6 +8,7 @@
  * cpu_fake_set_wait_handler() that calls the kernel's tick.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -25,6 +26,12 @@ void timer_fake_set_count(uint64_t count);
 
 /** The alarm last given to hal_timer_set_alarm(), 0 if none (or stopped). */
 uint64_t timer_fake_alarm(void);
+
+/** Whether the CPU is idle now (hal_timer_idle(true) was the last call): its tick is off. */
+bool timer_fake_idle(void);
+
+/** How many times the CPU went idle (hal_timer_idle(true) after busy) since the reset. */
+uint32_t timer_fake_idle_count(void);
 
 /** Restores the initial state: 62.5 MHz counter at 0, stopped, no failure. */
 void timer_fake_reset(void);

@@ -106,7 +106,9 @@ static void trap_account_ticks(struct kernel_state *k, uint64_t ticks)
     (void)kernel_run_timeouts(k, hal_timer_count());
 }
 
-/* No task is ready: waits (interrupts on) until one is; returns it. */
+/* No task is ready: waits (interrupts on) until one is; returns it. The
+ * tick is off while it waits (hal_timer_idle): only this CPU's alarm, a
+ * device or a kick wakes it. */
 __attribute__((noinline)) static uint32_t trap_idle(struct kernel_state *k)
 {
     for (;;) {
@@ -119,7 +121,9 @@ __attribute__((noinline)) static uint32_t trap_idle(struct kernel_state *k)
         if (me < TRAP_MAX_CPUS) {
             trap_cpu_idle[me] = true;
         }
+        hal_timer_idle(true);
         hal_cpu_idle();
+        hal_timer_idle(false);
         if (me < TRAP_MAX_CPUS) {
             trap_cpu_idle[me] = false;
         }
@@ -436,7 +440,9 @@ _Noreturn void trap_run_secondary(void)
     }
     while (trap_kernel == NULL && me < TRAP_MAX_CPUS) {
         trap_cpu_idle[me] = true;
+        hal_timer_idle(true);
         hal_cpu_idle();
+        hal_timer_idle(false);
         trap_cpu_idle[me] = false;
     }
     hal_context_enter(trap_schedule_cold(trap_kernel, NULL));

@@ -264,6 +264,39 @@ TEST_F(TrapTest, ATaskOwedAnOutcomeGetsItWhenItRuns)
     EXPECT_EQ(0u, k_->tasks[child_].waiting);
 }
 
+// What the idle wait saw of the timer (a wait handler cannot capture).
+bool idle_wait_tick_off = false;
+uint64_t idle_wait_alarm = 0;
+
+// No task is ready: the CPU waits with its tick off and its alarm (the
+// child's deadline) kept, and ticks again once a task runs.
+TEST_F(TrapTest, AnIdleCpuWaitsWithoutItsTickButWithItsAlarm)
+{
+    hal_context *c = trap_start(k_.get());
+    hal_context *child = Svc(c, SYS_YIELD);
+    ASSERT_EQ(hal_context_get(child_), child);
+    timer_fake_set_count(100);
+    ASSERT_EQ(c, Svc(child, SYS_NOTIFY_WAIT, child_notif_, 0x77, 150));
+    uint64_t note = Call(root_, SYS_NOTIFY_CREATE, INIT_HANDLE_KERNEL).x[1];
+    idle_wait_tick_off = false;
+    idle_wait_alarm = 0;
+    cpu_fake_set_wait_handler([] {
+        idle_wait_tick_off = timer_fake_idle();
+        idle_wait_alarm = timer_fake_alarm();
+        timer_fake_set_count(200); // the deadline passes: the alarm's interrupt
+    });
+    EXPECT_FALSE(timer_fake_idle());
+    // The root waits too: nothing is ready, the CPU waits for the alarm.
+    hal_context *next = Svc(c, SYS_NOTIFY_WAIT, note, 1);
+    cpu_fake_set_wait_handler(nullptr);
+    ASSERT_EQ(child, next) << "the child's wait timed out";
+    EXPECT_EQ((uint64_t)STATUS_TIMED_OUT, child->x[0]);
+    EXPECT_TRUE(idle_wait_tick_off) << "no tick while idle";
+    EXPECT_EQ(150u, idle_wait_alarm) << "the deadline's alarm stays armed";
+    EXPECT_FALSE(timer_fake_idle()) << "ticking again for the child";
+    EXPECT_EQ(1u, timer_fake_idle_count());
+}
+
 TEST_F(TrapTest, WhenTheLastTaskFaultsTheMachineGoesOff)
 {
     hal_context *c = trap_start(k_.get());
