@@ -20,6 +20,11 @@
  *                   it once, then spins at EL0 until it is stopped.
  *   SMP_ROLE_FAULT  words[0] a counter value: spins until then, then
  *                   writes to an unmapped address (a data abort).
+ *   SMP_ROLE_SLEEP  caps[0] a notification nobody signals (RECV), caps[1]
+ *                   the result endpoint, words[0] counter ticks: sleeps
+ *                   that long SMP_SLEEPS times, then sends the result:
+ *                   words[0] sleeps that ended early, words[1] the
+ *                   longest, in counter ticks.
  */
 
 #define SMP_ROLE_PONG 1
@@ -27,6 +32,10 @@
 #define SMP_ROLE_HOLDER 3
 #define SMP_ROLE_SPIN 4
 #define SMP_ROLE_FAULT 5
+#define SMP_ROLE_SLEEP 6
+
+/** SMP_ROLE_SLEEP's sleeps. */
+#define SMP_SLEEPS 5
 
 /** A ping's call labels: a round, and the last call. */
 #define SMP_LABEL_ROUND 10

@@ -80,6 +80,23 @@ static _Noreturn void spin(handle_t note, uint64_t bit)
     }
 }
 
+static void sleeper(handle_t note, handle_t result, uint64_t ticks)
+{
+    uint64_t early = 0;
+    uint64_t longest = 0;
+    for (int i = 0; i < SMP_SLEEPS; i++) {
+        uint64_t from = sys_clock_now();
+        if (sys_sleep_ticks(note, ticks) != STATUS_OK) {
+            early++;
+            continue;
+        }
+        uint64_t took = sys_clock_now() - from;
+        early += took < ticks;
+        longest = took > longest ? took : longest;
+    }
+    send_result(result, early, longest);
+}
+
 static _Noreturn void fault(uint64_t when)
 {
     while (sys_clock_now() < when) {
@@ -110,6 +127,9 @@ int main(uint64_t arg)
         spin(msg.caps[0], msg.words[0]);
     case SMP_ROLE_FAULT:
         fault(msg.words[0]);
+    case SMP_ROLE_SLEEP:
+        sleeper(msg.caps[0], msg.caps[1], msg.words[0]);
+        break;
     default:
         break;
     }
