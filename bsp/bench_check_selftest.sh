@@ -33,10 +33,12 @@ chmod +x "$tmp/run_qemu"
 printf '# a comment\nqemu\t7.2.22 (Debian)\nnull syscall round trip\t108\nyield to another task and back (two switches)\t623\n' >"$tmp/baseline"
 
 fails=0
-# expect_run NAME WANT_STATUS WANT_TEXT: runs the check on $tmp/output.
-expect_run() {
-    local name="$1" want="$2" text="$3" got=0
-    "$check" "$tmp/run_qemu" image "$tmp/baseline" >"$tmp/log" 2>&1 || got=$?
+# expect_check NAME WANT_STATUS WANT_TEXT BASELINE [ARG]...: runs the check
+# (with ARGs) on $tmp/output against BASELINE.
+expect_check() {
+    local name="$1" want="$2" text="$3" baseline="$4" got=0
+    shift 4
+    "$check" "$tmp/run_qemu" image "$baseline" "$@" >"$tmp/log" 2>&1 || got=$?
     if [[ "$got" -ne "$want" ]] || ! grep -qF -- "$text" "$tmp/log"; then
         echo "FAIL: $name: status $got (want $want), output:"
         cat "$tmp/log"
@@ -46,6 +48,8 @@ expect_run() {
         echo "ok: $name"
     fi
 }
+# expect_run NAME WANT_STATUS WANT_TEXT: the check against $tmp/baseline.
+expect_run() { expect_check "$1" "$2" "$3" "$tmp/baseline"; }
 
 bench() { # bench NULL YIELD [EXTRA ROW]
     {
@@ -87,17 +91,7 @@ printf '#!/bin/sh\necho "size: kernel code (text of its own functions, user imag
 chmod +x "$tmp/size"
 printf 'kernel code, text bytes\t1000\n' >>"$tmp/baseline"
 bench 108 623
-expect_size() { # like expect_run, with --size
-    local name="$1" want="$2" text="$3" got=0
-    "$check" "$tmp/run_qemu" image "$tmp/baseline" --size="$tmp/size,nm,kernel" >"$tmp/log" 2>&1 || got=$?
-    if [[ "$got" -ne "$want" ]] || ! grep -qF -- "$text" "$tmp/log"; then
-        echo "FAIL: $name: status $got (want $want), output:"
-        cat "$tmp/log"
-        fails=$((fails + 1))
-    else
-        echo "ok: $name"
-    fi
-}
+expect_size() { expect_check "$1" "$2" "$3" "$tmp/baseline" --size="$tmp/size,nm,kernel"; }
 KERNEL_CODE=1000 expect_size "kernel code at its baseline passes" 0 "every figure at or below its baseline"
 KERNEL_CODE=1004 expect_size "kernel code that grew fails" 1 "ROSE"
 KERNEL_CODE=1000 expect_run "the kernel code row without --size is missing" 1 "MISSING from the output"
@@ -106,16 +100,9 @@ KERNEL_CODE=1000 expect_run "the kernel code row without --size is missing" 1 "M
 printf '# two runs\nqemu\t7.2.22 (Debian)\nnull syscall round trip\t108\n2 CPUs: null syscall round trip\t240\n2 CPUs: IPC round trip between two CPUs (0 calls 1)\t4000\n' >"$tmp/baseline_smp"
 # check_smp NAME WANT_STATUS WANT_TEXT [ARG]...: the check on that baseline with ARGs.
 check_smp() {
-    local name="$1" want="$2" text="$3" got=0
+    local name="$1" want="$2" text="$3"
     shift 3
-    "$check" "$tmp/run_qemu" image "$tmp/baseline_smp" "$@" >"$tmp/log" 2>&1 || got=$?
-    if [[ "$got" -ne "$want" ]] || ! grep -qF -- "$text" "$tmp/log"; then
-        echo "FAIL: $name: status $got (want $want), output:"
-        cat "$tmp/log"
-        fails=$((fails + 1))
-    else
-        echo "ok: $name"
-    fi
+    expect_check "$name" "$want" "$text" "$tmp/baseline_smp" "$@"
 }
 expect_smp() { check_smp "$1" "$2" "$3" --smp=2; }
 printf 'bench: null syscall round trip   108\nbench: done\n' >"$tmp/output"
